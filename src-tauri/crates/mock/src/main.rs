@@ -1,0 +1,3 @@
+fn main() {
+    println!("halley-mock: {}", halley_mock::DEFAULT_ADDR);
+}

@@ -1,0 +1,62 @@
+//! The one error every command returns over IPC: `{code, message}`.
+//! `code` is a stable machine string the UI may switch on; `message` is for
+//! people. The UI never matches on message text and tolerates unknown codes.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]
+#[ts(export_to = "IpcError.ts")]
+#[error("{message} ({code:?})")]
+pub struct IpcError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+/// Stable codes. Add new ones at the end; never rename one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export_to = "ErrorCode.ts")]
+pub enum ErrorCode {
+    Internal,
+    InvalidInput,
+    NotFound,
+    Storage,
+    Keyring,
+    Network,
+    Api,
+    Cancelled,
+}
+
+impl IpcError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into() }
+    }
+}
+
+impl From<halley_core::Error> for IpcError {
+    fn from(error: halley_core::Error) -> Self {
+        let code = match &error {
+            halley_core::Error::Storage(_) => ErrorCode::Storage,
+            halley_core::Error::Io(_) => ErrorCode::Storage,
+            halley_core::Error::InvalidInput(_) => ErrorCode::InvalidInput,
+        };
+        Self::new(code, error.to_string())
+    }
+}
+
+pub type IpcResult<T> = Result<T, IpcError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_shape_is_pinned() {
+        let error = IpcError::new(ErrorCode::NotFound, "no such conversation");
+        let json = serde_json::to_value(&error).expect("an IpcError always serializes");
+        // The UI (ui/src/lib/ipc.ts) reads exactly these two keys; changing the
+        // shape breaks every error display, so this literal must not change casually.
+        assert_eq!(json, serde_json::json!({"code": "not_found", "message": "no such conversation"}));
+    }
+}

@@ -1,0 +1,38 @@
+//! The Tauri layer of Halley. It only translates: commands turn IPC payloads
+//! into `halley-core` calls and results back into IPC payloads. All logic lives
+//! in the Tauri-free crates under `src-tauri/crates/`.
+
+pub mod bindings;
+pub mod commands;
+pub mod error;
+pub mod ipc_types;
+pub mod state;
+
+use tauri::{Manager, Runtime};
+
+/// Builds the app on any runtime, so tests can run it on `tauri::test::mock_builder()`.
+pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder
+        .setup(|app| {
+            let data_dir = state::resolve_data_dir(app.path().app_data_dir().ok())?;
+            app.manage(state::AppState::open(data_dir)?);
+            Ok(())
+        })
+        .invoke_handler(commands::handler())
+}
+
+/// Entry point of the desktop binary.
+pub fn run() {
+    init_logging();
+    let context = tauri::generate_context!("tauri.conf.json");
+    if let Err(error) = run_app(tauri::Builder::default()).run(context) {
+        tracing::error!(%error, "Halley stopped with an error");
+        std::process::exit(1);
+    }
+}
+
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("HALLEY_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}

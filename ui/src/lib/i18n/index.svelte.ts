@@ -1,0 +1,35 @@
+// One message catalog for all UI text. The language follows the OS unless the
+// user picks one; missing params render as-is so a bad translation never throws.
+import { en, type Catalog, type MessageKey } from "./en";
+import { vi } from "./vi";
+
+export const LANGUAGES = { en, vi } as const satisfies Record<string, Catalog>;
+export type Language = keyof typeof LANGUAGES;
+
+export function detectLanguage(preferred: readonly string[]): Language {
+  for (const tag of preferred) {
+    const base = tag.toLowerCase().split("-")[0];
+    if (base && base in LANGUAGES) return base as Language;
+  }
+  return "en";
+}
+
+let current = $state<Language>(
+  detectLanguage(typeof navigator === "undefined" ? [] : navigator.languages),
+);
+
+export function setLanguage(language: Language): void {
+  current = language;
+  if (typeof document !== "undefined") document.documentElement.lang = language;
+}
+
+export function language(): Language {
+  return current;
+}
+
+export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
+  const template = LANGUAGES[current][key] ?? en[key];
+  return template.replace(/\{(\w+)\}/g, (match, name: string) =>
+    name in params ? String(params[name]) : match,
+  );
+}
