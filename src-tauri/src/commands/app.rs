@@ -4,7 +4,7 @@ use tauri::ipc::Channel;
 use tauri::State;
 
 use crate::error::IpcResult;
-use crate::ipc_types::{AppInfo, RunUpdate};
+use crate::ipc_types::{AppInfo, MessageStatus, RunUpdate};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -21,10 +21,9 @@ pub fn app_info(state: State<'_, AppState>) -> IpcResult<AppInfo> {
 #[tauri::command]
 pub async fn stream_demo(text: String, on_update: Channel<RunUpdate>) -> IpcResult<()> {
     let send = |update| on_update.send(update).map_err(|e| crate::error::IpcError::new(crate::error::ErrorCode::Internal, e.to_string()));
-    send(RunUpdate::Started { run_id: "demo".into() })?;
     for word in text.split_inclusive(' ') {
         send(RunUpdate::TextDelta { text: word.to_string() })?;
     }
-    send(RunUpdate::Done)?;
+    send(RunUpdate::Finished { status: MessageStatus::Complete, error: None, response_id: None })?;
     Ok(())
 }

@@ -2,10 +2,20 @@
 // wrapped here with the generated types, so a drift shows up at compile time.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { ConversationSummary } from "./bindings/ConversationSummary";
+import type { ConversationView } from "./bindings/ConversationView";
+import type { EnvKeyOffer } from "./bindings/EnvKeyOffer";
 import type { IpcError } from "./bindings/IpcError";
+import type { KeyringStatus } from "./bindings/KeyringStatus";
+import type { ProviderInput } from "./bindings/ProviderInput";
+import type { ProviderTest } from "./bindings/ProviderTest";
+import type { ProviderView } from "./bindings/ProviderView";
+import type { RunStarted } from "./bindings/RunStarted";
 import type { RunUpdate } from "./bindings/RunUpdate";
+import type { SearchHit } from "./bindings/SearchHit";
+import type { SendInput } from "./bindings/SendInput";
 
-export type { AppInfo, IpcError, RunUpdate };
+export type * from "./bindings/index";
 
 /** Whether a thrown value is the backend's `{code, message}` error. */
 export function isIpcError(value: unknown): value is IpcError {
@@ -31,11 +41,49 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
+function channel(onUpdate: (update: RunUpdate) => void): Channel<RunUpdate> {
+  const ch = new Channel<RunUpdate>();
+  ch.onmessage = onUpdate;
+  return ch;
+}
+
+export type ExportFormat = "markdown" | "json";
+
 export const ipc = {
   appInfo: () => call<AppInfo>("app_info"),
-  streamDemo: (text: string, onUpdate: (update: RunUpdate) => void) => {
-    const channel = new Channel<RunUpdate>();
-    channel.onmessage = onUpdate;
-    return call<null>("stream_demo", { text, onUpdate: channel });
-  },
+
+  // Providers and keys. The key goes to the backend once and never comes back.
+  keyringStatus: () => call<KeyringStatus>("keyring_status"),
+  listProviders: () => call<ProviderView[]>("list_providers"),
+  saveProvider: (input: ProviderInput) => call<ProviderView>("save_provider", { input }),
+  deleteProvider: (id: string) => call<null>("delete_provider", { id }),
+  setActiveProvider: (id: string) => call<null>("set_active_provider", { id }),
+  testProvider: (id: string) => call<ProviderTest>("test_provider", { id }),
+  envKeyOffers: () => call<EnvKeyOffer[]>("env_key_offers"),
+  importEnvKey: (variable: string) => call<ProviderView>("import_env_key", { variable }),
+  listModels: (refresh: boolean) => call<string[]>("list_models", { refresh }),
+
+  // Conversations.
+  listConversations: () => call<ConversationSummary[]>("list_conversations"),
+  getConversation: (id: string) => call<ConversationView>("get_conversation", { id }),
+  renameConversation: (id: string, title: string) =>
+    call<null>("rename_conversation", { id, title }),
+  pinConversation: (id: string, pinned: boolean) =>
+    call<null>("pin_conversation", { id, pinned }),
+  deleteConversation: (id: string) => call<null>("delete_conversation", { id }),
+  undoDeleteConversation: (id: string) => call<null>("undo_delete_conversation", { id }),
+  setCurrentLeaf: (conversationId: string, leafId: string) =>
+    call<null>("set_current_leaf", { conversationId, leafId }),
+  search: (query: string) => call<SearchHit[]>("search_messages", { query }),
+  exportConversation: (id: string, format: ExportFormat) =>
+    call<string>("export_conversation", { id, format }),
+  importConversation: (json: string) => call<ConversationSummary>("import_conversation", { json }),
+
+  // Runs: the command resolves once the user's message is saved and the run
+  // started; updates keep arriving on the channel until `finished`.
+  send: (input: SendInput, onUpdate: (update: RunUpdate) => void) =>
+    call<RunStarted>("send_message", { input, onUpdate: channel(onUpdate) }),
+  regenerate: (assistantMessageId: string, model: string, onUpdate: (u: RunUpdate) => void) =>
+    call<RunStarted>("regenerate", { assistantMessageId, model, onUpdate: channel(onUpdate) }),
+  stop: (runId: string) => call<null>("stop_run", { runId }),
 };

@@ -1,0 +1,145 @@
+// A small W3C WebDriver client over fetch: enough to drive the real app
+// through tauri-driver + WebKitWebDriver without pulling in a framework.
+
+const ELEMENT = "element-6066-11e4-a6c6-4a4b-1d6a";
+
+export class WebDriverError extends Error {}
+
+export class Session {
+  constructor(base, id) {
+    this.base = base;
+    this.id = id;
+  }
+
+  static async start(driverUrl, application) {
+    const body = {
+      capabilities: {
+        alwaysMatch: { browserName: "wry", "tauri:options": { application } },
+      },
+    };
+    const value = await request("POST", `${driverUrl}/session`, body);
+    return new Session(driverUrl, value.sessionId);
+  }
+
+  cmd(method, path, body) {
+    return request(method, `${this.base}/session/${this.id}${path}`, body);
+  }
+
+  async quit() {
+    await this.cmd("DELETE", "").catch(() => {});
+  }
+
+  /** Finds one element by CSS selector, or null. */
+  async find(selector) {
+    try {
+      const value = await this.cmd("POST", "/element", { using: "css selector", value: selector });
+      return new Element(this, value[ELEMENT]);
+    } catch (error) {
+      if (String(error).includes("no such element")) return null;
+      throw error;
+    }
+  }
+
+  async findAll(selector) {
+    const value = await this.cmd("POST", "/elements", { using: "css selector", value: selector });
+    return value.map((v) => new Element(this, v[ELEMENT]));
+  }
+
+  /** Waits until `selector` matches (and `predicate(el)` holds, if given). */
+  async waitFor(selector, { timeout = 15000, predicate } = {}) {
+    const end = Date.now() + timeout;
+    let last = "not found";
+    while (Date.now() < end) {
+      const el = await this.find(selector);
+      if (el) {
+        if (!predicate || (await predicate(el))) return el;
+        last = "predicate not met";
+      }
+      await sleep(100);
+    }
+    throw new WebDriverError(`timed out waiting for ${selector} (${last})`);
+  }
+
+  /** Waits until `fn()` returns a truthy value, which it returns. */
+  async until(fn, { timeout = 15000, what = "condition" } = {}) {
+    const end = Date.now() + timeout;
+    while (Date.now() < end) {
+      const value = await fn();
+      if (value) return value;
+      await sleep(100);
+    }
+    throw new WebDriverError(`timed out waiting for ${what}`);
+  }
+
+  execute(script, args = []) {
+    return this.cmd("POST", "/execute/sync", { script, args });
+  }
+
+  async screenshot(path) {
+    const { writeFile } = await import("node:fs/promises");
+    const b64 = await this.cmd("GET", "/screenshot");
+    await writeFile(path, Buffer.from(b64, "base64"));
+    return path;
+  }
+
+  title() {
+    return this.cmd("GET", "/title");
+  }
+
+  /** Sends keys to the focused element (e.g. "\uE007" is Enter, "\uE00C" Escape). */
+  async keys(text) {
+    const actions = [...text].flatMap((ch) => [
+      { type: "keyDown", value: ch },
+      { type: "keyUp", value: ch },
+    ]);
+    await this.cmd("POST", "/actions", { actions: [{ type: "key", id: "kb", actions }] });
+    await this.cmd("DELETE", "/actions");
+  }
+}
+
+export class Element {
+  constructor(session, id) {
+    this.session = session;
+    this.id = id;
+  }
+  cmd(method, path, body) {
+    return this.session.cmd(method, `/element/${this.id}${path}`, body);
+  }
+  click() {
+    return this.cmd("POST", "/click", {});
+  }
+  type(text) {
+    return this.cmd("POST", "/value", { text });
+  }
+  clear() {
+    return this.cmd("POST", "/clear", {});
+  }
+  text() {
+    return this.cmd("GET", "/text");
+  }
+  attribute(name) {
+    return this.cmd("GET", `/attribute/${name}`);
+  }
+  property(name) {
+    return this.cmd("GET", `/property/${name}`);
+  }
+  displayed() {
+    return this.cmd("GET", "/displayed");
+  }
+}
+
+async function request(method, url, body) {
+  const response = await fetch(url, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await response.json().catch(() => ({}));
+  if (!response.ok || (json.value && json.value.error)) {
+    const v = json.value || {};
+    throw new WebDriverError(`${method} ${url}: ${v.error || response.status}: ${v.message || ""}`);
+  }
+  return json.value;
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

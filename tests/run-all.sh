@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs every kind of test Halley has, in order, and keeps going after a failed
+# suite so one run shows everything that is wrong. Called by `./x test` (after
+# set-up) and therefore by .ci/run. Exit status: 0 only when every suite passed.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export ARTIFACTS="${ARTIFACTS:-$ROOT/artifacts}"
+mkdir -p "$ARTIFACTS"
+export HALLEY_CORPUS="${HALLEY_CORPUS:-$ROOT/../shared/fixtures/responses/cases}"
+export HALLEY_PYTHON="${HALLEY_PYTHON:-$ROOT/target/py-venv/bin/python}"
+
+passed=0
+failed=0
+failed_names=()
+
+suite() { # name, command...
+  local name="$1"
+  shift
+  printf '\n\033[1;34m==> %s\033[0m\n' "$name"
+  local start=$SECONDS
+  if "$@"; then
+    passed=$((passed + 1))
+    printf '\033[1;32m<== %s passed (%ss)\033[0m\n' "$name" $((SECONDS - start))
+  else
+    failed=$((failed + 1))
+    failed_names+=("$name")
+    printf '\033[1;31m<== %s FAILED (%ss)\033[0m\n' "$name" $((SECONDS - start))
+  fi
+}
+
+# A real Secret Service for keyring tests: gnome-keyring inside a private
+# session bus that ends with the command.
+with_keyring() {
+  dbus-run-session -- sh -c 'echo -n halley-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "$@"' sh "$@"
+}
+
+suite "rustfmt" cargo fmt --all --check
+suite "clippy" cargo clippy --workspace --all-targets --features halley/custom-protocol --locked -- -D warnings
+suite "rust tests (workspace, real keyring)" with_keyring cargo nextest run --workspace --locked --no-fail-fast
+suite "ui: svelte-check" bash -c 'cd ui && npm run --silent check'
+suite "ui: eslint + prettier" bash -c 'cd ui && npm run --silent lint'
+suite "ui: unit tests (vitest)" bash -c 'cd ui && npm test --silent'
+suite "build: ui + app + mock" bash -c 'cd ui && npm run --silent build && cd .. && cargo build --locked --features custom-protocol --bin halley && cargo build --locked -p halley-mock --bin halley-mock'
+suite "end to end (real app, Xvfb, WebDriver, real keyring)" \
+  xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- sh -c \
+  'echo -n halley-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec node --test --test-concurrency=1 tests/e2e/'
+
+echo
+echo "Artifacts (screenshots, logs): $ARTIFACTS"
+if [ "$failed" -gt 0 ]; then
+  echo "Failed suites: ${failed_names[*]}"
+fi
+echo "suites: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

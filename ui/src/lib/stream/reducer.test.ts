@@ -1,0 +1,128 @@
+import { describe, expect, it } from "vitest";
+import type { RunUpdate } from "../ipc";
+import { createFrameBatcher, type FrameScheduler } from "./frame-batcher";
+import { initialStreamState, reduceAll, reduceStream } from "./reducer";
+
+const usage = { inputTokens: 10, cachedTokens: 2, outputTokens: 5, reasoningTokens: 1 };
+
+describe("stream reducer", () => {
+  it("concatenates text and reasoning deltas in order", () => {
+    const s = reduceAll(initialStreamState(), [
+      { kind: "reasoningDelta", text: "think " },
+      { kind: "textDelta", text: "Hel" },
+      { kind: "reasoningDelta", text: "more" },
+      { kind: "textDelta", text: "lo" },
+    ]);
+    // Deltas are fragments of one text; order matters and nothing may be lost.
+    expect(s.text).toBe("Hello");
+    expect(s.reasoning).toBe("think more");
+    expect(s.status).toBe("streaming");
+  });
+
+  it("lists each cited url once, keeping the first title", () => {
+    const s = reduceAll(initialStreamState(), [
+      { kind: "citation", citation: { url: "https://a.example/", title: "A" } },
+      { kind: "citation", citation: { url: "https://b.example/", title: null } },
+      { kind: "citation", citation: { url: "https://a.example/", title: "A again" } },
+    ]);
+    // The API cites the same page per sentence; the source list must not repeat it.
+    expect(s.citations).toEqual([
+      { url: "https://a.example/", title: "A" },
+      { url: "https://b.example/", title: null },
+    ]);
+  });
+
+  it("keeps the latest status per tool type", () => {
+    const s = reduceAll(initialStreamState(), [
+      { kind: "tool", itemType: "web_search_call", status: "in_progress" },
+      { kind: "tool", itemType: "file_search_call", status: "searching" },
+      { kind: "tool", itemType: "web_search_call", status: "completed" },
+    ]);
+    // One row per tool: a status update replaces the old one in place.
+    expect(s.tools).toEqual([
+      { itemType: "web_search_call", status: "completed" },
+      { itemType: "file_search_call", status: "searching" },
+    ]);
+  });
+
+  it("shows a retry notice until content flows again", () => {
+    let s = reduceStream(initialStreamState(), {
+      kind: "retrying",
+      attempt: 2,
+      maxAttempts: 3,
+      delayMs: 1000,
+    });
+    expect(s.retrying).toEqual({ attempt: 2, maxAttempts: 3, delayMs: 1000 });
+    s = reduceStream(s, { kind: "textDelta", text: "x" });
+    // Once text arrives the retry succeeded; a stale "Retrying" would mislead.
+    expect(s.retrying).toBeNull();
+  });
+
+  it("records usage, final status and error, then ignores late updates", () => {
+    const error = { code: "http_status", message: "Rate limited", status: 429, apiCode: "rate" };
+    let s = reduceAll(initialStreamState(), [
+      { kind: "textDelta", text: "partial" },
+      { kind: "usage", usage },
+      { kind: "finished", status: "error", error, responseId: "resp_1" },
+    ]);
+    expect(s).toMatchObject({ status: "error", error, usage, responseId: "resp_1" });
+    const after = reduceStream(s, { kind: "textDelta", text: "late" });
+    // A finished message is final; a stray delta must not change it.
+    expect(after).toBe(s);
+    s = after;
+    expect(s.text).toBe("partial");
+  });
+
+  it("never mutates the previous state", () => {
+    const start = initialStreamState();
+    const frozen = JSON.stringify(start);
+    reduceStream(start, { kind: "textDelta", text: "a" });
+    reduceStream(start, { kind: "citation", citation: { url: "u", title: null } });
+    // Svelte sees changes by reference; mutation would skip re-renders.
+    expect(JSON.stringify(start)).toBe(frozen);
+  });
+});
+
+describe("frame batcher", () => {
+  function manualScheduler() {
+    const callbacks = new Map<number, () => void>();
+    let next = 1;
+    const scheduler: FrameScheduler = {
+      request: (cb) => {
+        callbacks.set(next, cb);
+        return next++;
+      },
+      cancel: (h) => void callbacks.delete(h),
+    };
+    const frame = () => {
+      const cbs = [...callbacks.values()];
+      callbacks.clear();
+      cbs.forEach((cb) => cb());
+    };
+    return { scheduler, frame, pendingFrames: () => callbacks.size };
+  }
+
+  it("delivers many deltas as one batch per frame", () => {
+    const { scheduler, frame, pendingFrames } = manualScheduler();
+    const batches: RunUpdate[][] = [];
+    const push = createFrameBatcher((b) => batches.push(b), scheduler);
+    for (let i = 0; i < 50; i++) push({ kind: "textDelta", text: String(i) });
+    // 50 deltas within a frame must cost one render, not 50.
+    expect(batches).toHaveLength(0);
+    expect(pendingFrames()).toBe(1);
+    frame();
+    expect(batches).toHaveLength(1);
+    expect(batches[0]).toHaveLength(50);
+  });
+
+  it("flushes immediately on finished without waiting for a frame", () => {
+    const { scheduler, pendingFrames } = manualScheduler();
+    const batches: RunUpdate[][] = [];
+    const push = createFrameBatcher((b) => batches.push(b), scheduler);
+    push({ kind: "textDelta", text: "a" });
+    push({ kind: "finished", status: "complete", error: null, responseId: null });
+    // A hidden window may never paint; the final state must not depend on it.
+    expect(batches.map((b) => b.map((u) => u.kind))).toEqual([["textDelta", "finished"]]);
+    expect(pendingFrames()).toBe(0);
+  });
+});

@@ -1,0 +1,92 @@
+// A pure reducer from the backend's RunUpdates to the state of the assistant
+// message being streamed. No framework here: the Svelte adapter only feeds it.
+import type { Citation, MessageStatus, RunUpdate, TurnError, Usage } from "../ipc";
+
+export interface ToolActivity {
+  itemType: string;
+  status: string;
+}
+
+export interface RetryNotice {
+  attempt: number;
+  maxAttempts: number;
+  delayMs: number;
+}
+
+export interface StreamState {
+  text: string;
+  reasoning: string;
+  citations: Citation[];
+  /** Latest status of each tool item type (web_search_call, ...), in first-seen order. */
+  tools: ToolActivity[];
+  usage: Usage | null;
+  /** `streaming` until the `finished` update arrives. */
+  status: MessageStatus;
+  error: TurnError | null;
+  responseId: string | null;
+  /** Set while the backend waits to retry; cleared as soon as content flows again. */
+  retrying: RetryNotice | null;
+}
+
+export function initialStreamState(): StreamState {
+  return {
+    text: "",
+    reasoning: "",
+    citations: [],
+    tools: [],
+    usage: null,
+    status: "streaming",
+    error: null,
+    responseId: null,
+    retrying: null,
+  };
+}
+
+/** Applies one update; returns a new state (the input is never mutated). */
+export function reduceStream(state: StreamState, update: RunUpdate): StreamState {
+  // Anything after `finished` is a backend bug; ignoring it keeps the final state stable.
+  if (state.status !== "streaming") return state;
+  switch (update.kind) {
+    case "retrying":
+      return {
+        ...state,
+        retrying: {
+          attempt: update.attempt,
+          maxAttempts: update.maxAttempts,
+          delayMs: update.delayMs,
+        },
+      };
+    case "textDelta":
+      return { ...state, text: state.text + update.text, retrying: null };
+    case "reasoningDelta":
+      return { ...state, reasoning: state.reasoning + update.text, retrying: null };
+    case "citation":
+      // The API repeats a source for every sentence citing it; list each page once.
+      if (state.citations.some((c) => c.url === update.citation.url)) return state;
+      return { ...state, citations: [...state.citations, update.citation] };
+    case "tool": {
+      const index = state.tools.findIndex((t) => t.itemType === update.itemType);
+      const activity = { itemType: update.itemType, status: update.status };
+      const tools =
+        index === -1
+          ? [...state.tools, activity]
+          : state.tools.map((t, i) => (i === index ? activity : t));
+      return { ...state, tools, retrying: null };
+    }
+    case "usage":
+      return { ...state, usage: update.usage };
+    case "finished":
+      return {
+        ...state,
+        status: update.status,
+        error: update.error,
+        responseId: update.responseId,
+        retrying: null,
+      };
+  }
+}
+
+/** Folds a batch of updates, as the adapter does once per animation frame. */
+export function reduceAll(state: StreamState, updates: readonly RunUpdate[]): StreamState {
+  return updates.reduce(reduceStream, state);
+}
