@@ -30,7 +30,10 @@ pub enum ErrorCode {
 
 impl IpcError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self {
+            code,
+            message: message.into(),
+        }
     }
 }
 
@@ -57,6 +60,9 @@ mod tests {
         let json = serde_json::to_value(&error).expect("an IpcError always serializes");
         // The UI (ui/src/lib/ipc.ts) reads exactly these two keys; changing the
         // shape breaks every error display, so this literal must not change casually.
-        assert_eq!(json, serde_json::json!({"code": "not_found", "message": "no such conversation"}));
+        assert_eq!(
+            json,
+            serde_json::json!({"code": "not_found", "message": "no such conversation"})
+        );
     }
 }

@@ -271,7 +271,11 @@ pub struct RunStarted {
 pub enum RunUpdate {
     /// A 429/5xx came back before any byte; the request is retried after `delay_ms`.
     #[serde(rename_all = "camelCase")]
-    Retrying { attempt: u32, max_attempts: u32, delay_ms: u32 },
+    Retrying {
+        attempt: u32,
+        max_attempts: u32,
+        delay_ms: u32,
+    },
     /// Text appended to the answer.
     TextDelta { text: String },
     /// Text of the reasoning summary ("Thinking") appended.
@@ -285,5 +289,9 @@ pub enum RunUpdate {
     Usage { usage: Usage },
     /// The run ended; `status` says how (complete / stopped / error / interrupted).
     #[serde(rename_all = "camelCase")]
-    Finished { status: MessageStatus, error: Option<TurnError>, response_id: Option<String> },
+    Finished {
+        status: MessageStatus,
+        error: Option<TurnError>,
+        response_id: Option<String>,
+    },
 }

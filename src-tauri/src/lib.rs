@@ -2,7 +2,8 @@
 //! into `halley-core` calls and results back into IPC payloads. All logic lives
 //! in the Tauri-free crates under `src-tauri/crates/`.
 
-pub mod bindings;
+#[cfg(test)]
+mod bindings;
 pub mod commands;
 pub mod error;
 pub mod ipc_types;
@@ -34,5 +35,8 @@ pub fn run() {
 fn init_logging() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("HALLEY_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }

@@ -20,10 +20,20 @@ pub fn app_info(state: State<'_, AppState>) -> IpcResult<AppInfo> {
 /// no key, so it exercises the Channel path end to end.
 #[tauri::command]
 pub async fn stream_demo(text: String, on_update: Channel<RunUpdate>) -> IpcResult<()> {
-    let send = |update| on_update.send(update).map_err(|e| crate::error::IpcError::new(crate::error::ErrorCode::Internal, e.to_string()));
+    let send = |update| {
+        on_update.send(update).map_err(|e| {
+            crate::error::IpcError::new(crate::error::ErrorCode::Internal, e.to_string())
+        })
+    };
     for word in text.split_inclusive(' ') {
-        send(RunUpdate::TextDelta { text: word.to_string() })?;
+        send(RunUpdate::TextDelta {
+            text: word.to_string(),
+        })?;
     }
-    send(RunUpdate::Finished { status: MessageStatus::Complete, error: None, response_id: None })?;
+    send(RunUpdate::Finished {
+        status: MessageStatus::Complete,
+        error: None,
+        response_id: None,
+    })?;
     Ok(())
 }

@@ -21,7 +21,9 @@ impl History {
     pub fn open(path: &Path) -> Result<Self, Error> {
         let conn = rusqlite::Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        Ok(Self { _conn: std::sync::Mutex::new(conn) })
+        Ok(Self {
+            _conn: std::sync::Mutex::new(conn),
+        })
     }
 }
 

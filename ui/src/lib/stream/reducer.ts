@@ -90,3 +90,17 @@ export function reduceStream(state: StreamState, update: RunUpdate): StreamState
 export function reduceAll(state: StreamState, updates: readonly RunUpdate[]): StreamState {
   return updates.reduce(reduceStream, state);
 }
+
+/** What an assistant turn shows, from the stored message or from the live stream. */
+export interface AssistantTurn {
+  id: string;
+  text: string;
+  reasoning: string;
+  citations: readonly Citation[];
+  status: MessageStatus;
+  error: TurnError | null;
+  usage: Usage | null;
+  model: string | null;
+  tools: readonly ToolActivity[];
+  retrying: RetryNotice | null;
+}

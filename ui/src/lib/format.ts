@@ -1,0 +1,25 @@
+// Small display formatters shared by several components.
+import type { Usage } from "./ipc";
+import { language } from "./i18n/index.svelte";
+
+export function formatNumber(n: number): string {
+  return new Intl.NumberFormat(language()).format(n);
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function totalTokens(usage: Usage): number {
+  return usage.inputTokens + usage.outputTokens;
+}
+
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,188 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { closeIncomplete } from "./incomplete";
+import { clearBlockCache, MessageRenderer, renderStats } from "./renderer";
+import { safeLinkUrl } from "./sanitize";
+
+const labels = () => ({ copy: "Copy", loadImage: (host: string) => `Load image from ${host}` });
+
+function render(markdown: string, streaming = false): HTMLElement {
+  const div = document.createElement("div");
+  div.innerHTML = new MessageRenderer(labels).render(markdown, streaming).join("");
+  return div;
+}
+
+/** Everything that could run code or fetch something, collected from the rendered DOM. */
+function dangers(root: HTMLElement): string[] {
+  const found: string[] = [];
+  for (const el of root.querySelectorAll("*")) {
+    if (["script", "style", "iframe", "object", "embed", "form", "use", "image"].includes(el.localName))
+      found.push(`tag ${el.localName}`);
+    for (const attr of el.attributes) {
+      if (attr.name.startsWith("on")) found.push(`handler ${attr.name}`);
+      if (["src", "srcset", "xlink:href", "poster", "background"].includes(attr.name)) {
+        if (!(el.localName === "img" && attr.value.startsWith("data:image/png")))
+          found.push(`load ${el.localName}[${attr.name}=${attr.value}]`);
+      }
+      if (attr.name === "href" && !/^(https?:|mailto:)/.test(attr.value))
+        found.push(`href ${attr.value}`);
+      if (attr.name === "style" && /url\(/i.test(attr.value)) found.push(`style ${attr.value}`);
+    }
+  }
+  return found;
+}
+
+beforeEach(() => clearBlockCache());
+
+describe("markdown sanitizing", () => {
+  const hostile: Record<string, string> = {
+    "script tag": "hi <script>alert(1)</script>",
+    "img onerror": '<img src=x onerror="alert(1)">',
+    "javascript link": "[click](javascript:alert(1))",
+    "raw javascript anchor": '<a href="javascript:alert(1)">x</a>',
+    "svg script": "<svg><script>alert(1)</script><circle r=1 /></svg>",
+    "svg use": '<svg><use href="https://evil.example/s.svg#x"/></svg>',
+    "data html link": '<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>',
+    "markdown image beacon": "![x](https://evil.example/track.png)",
+    "html image beacon": '<img src="https://evil.example/t.gif" srcset="https://evil.example/2x.gif 2x">',
+    "entity-encoded javascript": '<a href="&#106;avascript:alert(1)">x</a>',
+    "iframe": '<iframe src="https://evil.example"></iframe>',
+    "style tag": "<style>body{background:url(https://evil.example/x)}</style>",
+    "style attribute beacon": '<span style="background:url(https://evil.example/x)">x</span>',
+    "form": '<form action="https://evil.example"><button>go</button></form>',
+    "object embed": '<object data="https://evil.example/x"></object><embed src="https://evil.example/y">',
+    "math with handler": "$x$ <math><mi onclick=alert(1)>x</mi></math>",
+    "video poster": '<video poster="https://evil.example/p.png"></video>',
+  };
+
+  for (const [name, input] of Object.entries(hostile)) {
+    it(`neutralizes ${name}`, () => {
+      const root = render(input);
+      // None of these may survive: each would run code or phone home.
+      expect(dangers(root)).toEqual([]);
+    });
+  }
+
+  it("turns a remote image into a load-on-click placeholder naming the host", () => {
+    const button = render("![chart](https://img.example/c.png)").querySelector(
+      "button.md-remote-image",
+    ) as HTMLButtonElement | null;
+    // The user decides whether a third party learns they read this answer.
+    expect(button?.textContent).toBe("Load image from img.example");
+    expect(button?.dataset.src).toBe("https://img.example/c.png");
+  });
+
+  it("shows inline data: images directly", () => {
+    const png = "data:image/png;base64,iVBORw0KGgo=";
+    // Nothing leaves the machine for a data URL, so no placeholder is needed.
+    expect(render(`![dot](${png})`).querySelector("img")?.getAttribute("src")).toBe(png);
+  });
+
+  it("keeps safe links with rel=noopener noreferrer and the real URL as title", () => {
+    const a = render("[docs](https://example.com/a)").querySelector("a");
+    expect(a?.getAttribute("href")).toBe("https://example.com/a");
+    expect(a?.getAttribute("rel")).toBe("noopener noreferrer");
+    // No target: opening goes through the click handler to the system browser.
+    expect(a?.hasAttribute("target")).toBe(false);
+  });
+
+  it("strips bidi override characters from text and never keeps them raw in a link", () => {
+    const root = render("[https://bank.example\u202Egnp.exe](https://evil.example/\u202Eexe.pdf)");
+    // A right-to-left override makes text read differently from what it is.
+    expect(root.textContent).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
+    // marked percent-encodes the URL; the title then shows the real, visibly odd destination.
+    expect(root.querySelector("a")?.getAttribute("title")).toBe(
+      "https://evil.example/%E2%80%AEexe.pdf",
+    );
+    // A raw override in raw HTML is refused outright.
+    expect(safeLinkUrl("https://evil.example/\u202Eexe.pdf")).toBeNull();
+  });
+
+  it("keeps entities as text instead of decoding them into markup", () => {
+    const root = render("5 &lt;script&gt; &amp; <b>bold</b>");
+    expect(root.querySelector("script")).toBeNull();
+    // The escaped tag must remain readable text.
+    expect(root.textContent).toContain("<script>");
+  });
+
+  it("labels code blocks and highlights known languages", () => {
+    const root = render("```python\ndef f():\n    return 1\n```");
+    expect(root.querySelector(".code-lang")?.textContent).toBe("python");
+    expect(root.querySelector("button.md-copy")?.textContent).toBe("Copy");
+    // highlight.js wraps keywords in spans; their absence means no highlighting ran.
+    expect(root.querySelector("code .hljs-keyword")?.textContent).toBe("def");
+  });
+
+  it("renders math with KaTeX and keeps its markup", () => {
+    const root = render("Euler: $e^{i\\pi}+1=0$\n\n$$\\int_0^1 x\\,dx$$");
+    // KaTeX's classes carry the layout; stripping them would garble formulas.
+    expect(root.querySelectorAll(".katex").length).toBe(2);
+    expect(root.querySelector(".katex-display")).not.toBeNull();
+    expect(dangers(root)).toEqual([]);
+  });
+
+  it("does not mistake prices for math", () => {
+    // "$5 and $10" is money; turning it into italics math would mangle the answer.
+    expect(render("It costs $5 and $10.").querySelector(".katex")).toBeNull();
+  });
+
+  it("does not let model HTML fake the app's own buttons", () => {
+    const root = render('<button class="md-remote-image" data-src="https://evil.example/x">ok</button>');
+    // Only the sanitizer creates control buttons; input buttons are removed.
+    expect(root.querySelector("button")).toBeNull();
+  });
+});
+
+describe("unfinished syntax while streaming", () => {
+  it.each([
+    ["```js\nconst a = 1", "```js\nconst a = 1\n```"],
+    ["some **bold", "some **bold**"],
+    ["use `npm i", "use `npm i`"],
+    ["see [docs](https://exa", "see [docs](https://exa)"],
+    ["**bold `code", "**bold `code`**"],
+    ["$$\\frac{1}{2", "$$\\frac{1}{2$$"],
+    ["plain text", "plain text"],
+  ])("closes %j", (input, expected) => {
+    // The open tail must render as it will once finished, not as raw markers.
+    expect(closeIncomplete(input)).toBe(expected);
+  });
+
+  it("renders an open bold tail as bold while streaming", () => {
+    expect(render("Hello **wor", true).querySelector("strong")?.textContent).toBe("wor");
+  });
+
+  it("renders an open code fence as a code block while streaming", () => {
+    expect(render("```rust\nfn main() {", true).querySelector("pre code")).not.toBeNull();
+  });
+});
+
+describe("per-block memoization", () => {
+  it("re-renders only the open block on each delta", () => {
+    const renderer = new MessageRenderer(labels);
+    const finished = "# Title\n\nFirst paragraph.\n\n- a\n- b\n\n```js\nx()\n```\n\n";
+    renderer.render(finished + "Tail", true);
+    const before = renderStats.blocks;
+    for (const more of [" grows", " and grows", " more"]) {
+      renderer.render(finished + "Tail" + more, true);
+    }
+    // 4 finished blocks are cached; each of the 3 deltas renders just the tail.
+    expect(renderStats.blocks - before).toBe(3);
+  });
+
+  it("produces the same HTML incrementally as from scratch", () => {
+    const text = "Intro\n\n1. one\n2. two\n\n> quote\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nEnd **x**";
+    const renderer = new MessageRenderer(labels);
+    for (let i = 1; i <= text.length; i += 7) renderer.render(text.slice(0, i), true);
+    // The incremental split must never drift from a fresh parse of the final text.
+    expect(renderer.render(text, false).join("")).toBe(
+      new MessageRenderer(labels).render(text, false).join(""),
+    );
+  });
+
+  it("reuses cached blocks across messages showing the same source", () => {
+    new MessageRenderer(labels).render("Same\n\nBlocks", false);
+    const before = renderStats.blocks;
+    new MessageRenderer(labels).render("Same\n\nBlocks", false);
+    // A message scrolled back into view must not be parsed again.
+    expect(renderStats.blocks).toBe(before);
+  });
+});

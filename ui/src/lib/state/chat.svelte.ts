@@ -1,0 +1,327 @@
+// The app's state and the one way to do each thing with it: every screen
+// reads from `chat` and calls these functions; only this module talks to ipc.
+import { t } from "../i18n/index.svelte";
+import {
+  ipc,
+  toIpcError,
+  type AttachmentInput,
+  type ConversationSummary,
+  type ConversationView,
+  type KeyringStatus,
+  type MessageView,
+  type ProviderView,
+  type RunStarted,
+  type RunUpdate,
+} from "../ipc";
+import { StreamingMessage } from "../stream/stream.svelte";
+import { deepestLeaf, indexMessages } from "./tree";
+import { preferences } from "./preferences.svelte";
+import { showToast } from "./toasts.svelte";
+
+export interface ActiveRun {
+  runId: string | null;
+  conversationId: string | null;
+  assistantMessageId: string | null;
+  stream: StreamingMessage;
+}
+
+class ChatState {
+  providers = $state<ProviderView[]>([]);
+  keyring = $state<KeyringStatus | null>(null);
+  /** False until the first provider list arrived (or failed), so setup doesn't flash. */
+  loaded = $state(false);
+  conversations = $state<ConversationSummary[]>([]);
+  current = $state<ConversationView | null>(null);
+  models = $state<string[]>([]);
+  run = $state<ActiveRun | null>(null);
+
+  get needsSetup(): boolean {
+    return this.loaded && !this.providers.some((p) => p.hasKey);
+  }
+
+  get streaming(): boolean {
+    return this.run !== null && this.run.stream.state.status === "streaming";
+  }
+}
+
+export const chat = new ChatState();
+
+function reportError(error: unknown): void {
+  const e = toIpcError(error);
+  showToast(t("error.generic", { message: e.message }), "error");
+}
+
+/** Sidebar order: pinned first, then most recently updated. */
+export function sortConversations(list: readonly ConversationSummary[]): ConversationSummary[] {
+  return [...list].sort((a, b) => Number(b.pinned) - Number(a.pinned) || b.updatedAt - a.updatedAt);
+}
+
+export async function loadApp(): Promise<void> {
+  const [keyring, providers, conversations] = await Promise.allSettled([
+    ipc.keyringStatus(),
+    ipc.listProviders(),
+    ipc.listConversations(),
+  ]);
+  if (keyring.status === "fulfilled") chat.keyring = keyring.value;
+  if (providers.status === "fulfilled") chat.providers = providers.value;
+  if (conversations.status === "fulfilled") {
+    chat.conversations = sortConversations(conversations.value);
+  }
+  chat.loaded = true;
+  const failed = [keyring, providers, conversations].find((r) => r.status === "rejected");
+  // Without the backend the layout still renders; one toast explains why it is empty.
+  if (failed && failed.status === "rejected") reportError(failed.reason);
+  if (!chat.needsSetup) void loadModels(false);
+}
+
+export async function loadModels(refresh: boolean): Promise<void> {
+  try {
+    chat.models = await ipc.listModels(refresh);
+  } catch {
+    // The model field accepts free text; an empty list is not worth a toast.
+    chat.models = [];
+  }
+}
+
+export async function refreshConversations(): Promise<void> {
+  try {
+    chat.conversations = sortConversations(await ipc.listConversations());
+  } catch (error) {
+    reportError(error);
+  }
+}
+
+export function newChat(): void {
+  chat.current = null;
+}
+
+export async function openConversation(id: string): Promise<void> {
+  try {
+    chat.current = await ipc.getConversation(id);
+  } catch (error) {
+    reportError(error);
+  }
+}
+
+function emptyConversation(id: string, title: string): ConversationView {
+  return {
+    id,
+    title,
+    pinned: false,
+    messages: [],
+    currentLeafId: null,
+    usage: { inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0 },
+  };
+}
+
+function placeholder(
+  id: string,
+  parentId: string | null,
+  role: MessageView["role"],
+  text: string,
+): MessageView {
+  return {
+    id,
+    parentId,
+    role,
+    status: role === "assistant" ? "streaming" : "complete",
+    text,
+    reasoning: "",
+    citations: [],
+    attachments: [],
+    model: role === "assistant" ? preferences.model : null,
+    usage: null,
+    error: null,
+    createdAt: Date.now(),
+    children: [],
+  };
+}
+
+/** Adds a message under its parent and makes it the visible leaf, before the backend reloads. */
+function graft(view: ConversationView, message: MessageView): void {
+  if (!view.messages.some((m) => m.id === message.id)) {
+    view.messages.push(message);
+    const parent = view.messages.find((m) => m.id === message.parentId);
+    if (parent && !parent.children.includes(message.id)) parent.children.push(message.id);
+  }
+  view.currentLeafId = message.id;
+}
+
+function startRun(): ActiveRun {
+  const run: ActiveRun = {
+    runId: null,
+    conversationId: chat.current?.id ?? null,
+    assistantMessageId: null,
+    stream: new StreamingMessage((final) => void finishRun(run, final.status)),
+  };
+  chat.run = run;
+  return run;
+}
+
+async function finishRun(run: ActiveRun, _status: string): Promise<void> {
+  // `finished` can beat the send command's answer; onStarted calls back here then.
+  if (run.runId === null) return;
+  // The stored messages are the truth once a run ends: reload them, then drop the overlay.
+  if (run.conversationId && chat.current?.id === run.conversationId) {
+    await openConversation(run.conversationId);
+  }
+  if (chat.run === run) chat.run = null;
+  await refreshConversations();
+}
+
+function onStarted(run: ActiveRun, started: RunStarted, userText: string | null): void {
+  run.runId = started.runId;
+  run.conversationId = started.conversationId;
+  run.assistantMessageId = started.assistantMessageId;
+  if (!chat.current || chat.current.id !== started.conversationId) {
+    chat.current = emptyConversation(started.conversationId, userText?.slice(0, 60) ?? "");
+  }
+  const view = chat.current;
+  let parent: string | null = null;
+  if (started.userMessageId !== null) {
+    const previousLeaf = pendingParent;
+    graft(view, placeholder(started.userMessageId, previousLeaf, "user", userText ?? ""));
+    parent = started.userMessageId;
+  } else {
+    parent = pendingParent;
+  }
+  graft(view, placeholder(started.assistantMessageId, parent, "assistant", ""));
+  if (!chat.conversations.some((c) => c.id === started.conversationId)) void refreshConversations();
+  if (run.stream.state.status !== "streaming") void finishRun(run, run.stream.state.status);
+}
+
+// Parent of the message being sent: read by onStarted, set just before each call.
+let pendingParent: string | null = null;
+
+function effort() {
+  return preferences.reasoningEffort === "default" ? null : preferences.reasoningEffort;
+}
+
+/**
+ * Sends a user message after `parentId` (the current leaf by default; an
+ * edited message's parent to branch). Returns false when the send failed, so
+ * the composer can give the text back.
+ */
+export async function sendMessage(
+  text: string,
+  attachments: AttachmentInput[],
+  parentId: string | null = chat.current?.currentLeafId ?? null,
+): Promise<boolean> {
+  if (chat.streaming) return false;
+  const run = startRun();
+  pendingParent = parentId;
+  const push = (u: RunUpdate) => run.stream.push(u);
+  try {
+    const started = await ipc.send(
+      {
+        conversationId: chat.current?.id ?? null,
+        parentId,
+        text,
+        attachments,
+        model: preferences.model,
+        webSearch: preferences.webSearch,
+        reasoningEffort: effort(),
+      },
+      push,
+    );
+    onStarted(run, started, text);
+    return true;
+  } catch (error) {
+    if (chat.run === run) chat.run = null;
+    reportError(error);
+    return false;
+  }
+}
+
+/** A new answer to the same user message (also the error banner's Retry). */
+export async function regenerate(assistantMessageId: string): Promise<void> {
+  if (chat.streaming) return;
+  const run = startRun();
+  pendingParent =
+    chat.current?.messages.find((m) => m.id === assistantMessageId)?.parentId ?? null;
+  try {
+    const started = await ipc.regenerate(assistantMessageId, preferences.model, (u) =>
+      run.stream.push(u),
+    );
+    onStarted(run, started, null);
+  } catch (error) {
+    if (chat.run === run) chat.run = null;
+    reportError(error);
+  }
+}
+
+export async function stopRun(): Promise<void> {
+  const runId = chat.run?.runId;
+  if (!runId) return;
+  try {
+    await ipc.stop(runId);
+  } catch (error) {
+    reportError(error);
+  }
+}
+
+/** Shows another branch: the chosen sibling and its first-child descendants. */
+export async function switchBranch(siblingId: string): Promise<void> {
+  const view = chat.current;
+  if (!view) return;
+  const leaf = deepestLeaf(indexMessages(view.messages), siblingId);
+  try {
+    await ipc.setCurrentLeaf(view.id, leaf);
+    view.currentLeafId = leaf;
+  } catch (error) {
+    reportError(error);
+  }
+}
+
+export async function renameConversation(id: string, title: string): Promise<void> {
+  try {
+    await ipc.renameConversation(id, title);
+    const item = chat.conversations.find((c) => c.id === id);
+    if (item) item.title = title;
+    if (chat.current?.id === id) chat.current.title = title;
+  } catch (error) {
+    reportError(error);
+  }
+}
+
+export async function pinConversation(id: string, pinned: boolean): Promise<void> {
+  try {
+    await ipc.pinConversation(id, pinned);
+    chat.conversations = sortConversations(
+      chat.conversations.map((c) => (c.id === id ? { ...c, pinned } : c)),
+    );
+  } catch (error) {
+    reportError(error);
+  }
+}
+
+export async function deleteConversation(id: string): Promise<void> {
+  try {
+    await ipc.deleteConversation(id);
+  } catch (error) {
+    reportError(error);
+    return;
+  }
+  chat.conversations = chat.conversations.filter((c) => c.id !== id);
+  if (chat.current?.id === id) chat.current = null;
+  showToast(t("sidebar.deleted"), "info", {
+    label: t("toast.undo"),
+    run: () => {
+      ipc
+        .undoDeleteConversation(id)
+        .then(refreshConversations)
+        .catch(reportError);
+    },
+  });
+}
+
+// Providers: the key goes to the backend in ProviderInput and never comes back.
+export async function refreshProviders(): Promise<void> {
+  try {
+    chat.providers = await ipc.listProviders();
+  } catch (error) {
+    reportError(error);
+  }
+}
+
+export { reportError };
