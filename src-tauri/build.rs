@@ -14,5 +14,32 @@ fn main() {
 /// Every command the app exposes; the capability file grants exactly these.
 /// Kept in sync with `commands::handler` by the `capabilities` test.
 fn halley_commands() -> &'static [&'static str] {
-    &["app_info", "stream_demo"]
+    &[
+        "app_info",
+        "open_url",
+        "get_settings",
+        "save_settings",
+        "keyring_status",
+        "list_providers",
+        "save_provider",
+        "delete_provider",
+        "set_active_provider",
+        "test_provider",
+        "env_key_offers",
+        "import_env_key",
+        "list_models",
+        "list_conversations",
+        "get_conversation",
+        "rename_conversation",
+        "pin_conversation",
+        "delete_conversation",
+        "undo_delete_conversation",
+        "set_current_leaf",
+        "search_messages",
+        "export_conversation",
+        "import_conversation",
+        "send_message",
+        "regenerate",
+        "stop_run",
+    ]
 }

@@ -27,11 +27,11 @@ pub const EXPORTED: &[Render] = &[
     render::<crate::ipc_types::KeyringStatus>,
     render::<crate::ipc_types::EnvKeyOffer>,
     render::<crate::ipc_types::ConversationSummary>,
-    render::<crate::ipc_types::MessageRole>,
+    render::<crate::ipc_types::Role>,
     render::<crate::ipc_types::MessageStatus>,
     render::<crate::ipc_types::Usage>,
     render::<crate::ipc_types::Citation>,
-    render::<crate::ipc_types::AttachmentView>,
+    render::<crate::ipc_types::Attachment>,
     render::<crate::ipc_types::AttachmentKind>,
     render::<crate::ipc_types::TurnError>,
     render::<crate::ipc_types::MessageView>,
@@ -42,6 +42,7 @@ pub const EXPORTED: &[Render] = &[
     render::<crate::ipc_types::SendInput>,
     render::<crate::ipc_types::RunStarted>,
     render::<crate::ipc_types::RunUpdate>,
+    render::<halley_core::providers::Settings>,
 ];
 
 pub fn bindings_dir() -> PathBuf {

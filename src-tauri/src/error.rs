@@ -26,6 +26,8 @@ pub enum ErrorCode {
     Network,
     Api,
     Cancelled,
+    /// No provider with a key is set up yet: the UI shows the setup screen.
+    NoProvider,
 }
 
 impl IpcError {
@@ -43,12 +45,25 @@ impl From<halley_core::Error> for IpcError {
             halley_core::Error::Storage(_) => ErrorCode::Storage,
             halley_core::Error::Io(_) => ErrorCode::Storage,
             halley_core::Error::InvalidInput(_) => ErrorCode::InvalidInput,
+            halley_core::Error::NotFound(_) => ErrorCode::NotFound,
+            halley_core::Error::Keyring(_) => ErrorCode::Keyring,
+        };
+        Self::new(code, error.to_string())
+    }
+}
+
+impl From<halley_responses::Error> for IpcError {
+    fn from(error: halley_responses::Error) -> Self {
+        let code = match &error {
+            halley_responses::Error::Network { .. } => ErrorCode::Network,
+            _ => ErrorCode::Api,
         };
         Self::new(code, error.to_string())
     }
 }
 
 pub type IpcResult<T> = Result<T, IpcError>;
+
 
 #[cfg(test)]
 mod tests {

@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::IpcError;
+pub use halley_core::chat::{Citation, RunUpdate, TurnError};
+pub use halley_core::history::{Attachment, AttachmentKind, MessageStatus, Role, SearchHit, Usage};
+pub use halley_core::providers::ProviderKind;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -18,15 +21,6 @@ pub struct AppInfo {
 }
 
 // ---- Providers and keys -------------------------------------------------
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase")]
-#[ts(export_to = "ProviderKind.ts")]
-pub enum ProviderKind {
-    Cometapi,
-    Openai,
-    Custom,
-}
 
 /// What the UI may know of a provider: never the key, at most its last 4 characters.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -99,88 +93,18 @@ pub struct ConversationSummary {
     pub updated_at: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "lowercase")]
-#[ts(export_to = "MessageRole.ts")]
-pub enum MessageRole {
-    User,
-    Assistant,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "lowercase")]
-#[ts(export_to = "MessageStatus.ts")]
-pub enum MessageStatus {
-    Complete,
-    Streaming,
-    Interrupted,
-    Stopped,
-    Error,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export_to = "Usage.ts")]
-pub struct Usage {
-    pub input_tokens: u32,
-    pub cached_tokens: u32,
-    pub output_tokens: u32,
-    pub reasoning_tokens: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export_to = "Citation.ts")]
-pub struct Citation {
-    pub url: String,
-    pub title: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export_to = "AttachmentView.ts")]
-pub struct AttachmentView {
-    pub id: String,
-    pub kind: AttachmentKind,
-    pub filename: String,
-    pub mime: String,
-    pub size: u32,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase")]
-#[ts(export_to = "AttachmentKind.ts")]
-pub enum AttachmentKind {
-    Image,
-    Pdf,
-}
-
-/// An error shown on the turn it belongs to.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export_to = "TurnError.ts")]
-pub struct TurnError {
-    /// Stable machine code (`http_status`, `network`, `stream_error`, `response_failed`, `incomplete`, ...).
-    pub code: String,
-    pub message: String,
-    /// HTTP status when the API answered with one.
-    pub status: Option<u16>,
-    /// The API's own error code (`invalid_api_key`, `rate_limit_exceeded`, ...), if any.
-    pub api_code: Option<String>,
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export_to = "MessageView.ts")]
 pub struct MessageView {
     pub id: String,
     pub parent_id: Option<String>,
-    pub role: MessageRole,
+    pub role: Role,
     pub status: MessageStatus,
     pub text: String,
     pub reasoning: String,
     pub citations: Vec<Citation>,
-    pub attachments: Vec<AttachmentView>,
+    pub attachments: Vec<Attachment>,
     pub model: Option<String>,
     pub usage: Option<Usage>,
     pub error: Option<TurnError>,
@@ -200,18 +124,6 @@ pub struct ConversationView {
     pub messages: Vec<MessageView>,
     pub current_leaf_id: Option<String>,
     pub usage: Usage,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export_to = "SearchHit.ts")]
-pub struct SearchHit {
-    pub message_id: String,
-    pub conversation_id: String,
-    pub conversation_title: String,
-    /// Plain text with matches wrapped in U+0002 … U+0003 (never HTML).
-    pub snippet: String,
-    pub created_at: f64,
 }
 
 // ---- Sending --------------------------------------------------------------
@@ -252,6 +164,9 @@ pub struct SendInput {
     pub model: String,
     pub web_search: bool,
     pub reasoning_effort: Option<ReasoningEffort>,
+    /// Server-side storage: chain turns with previous_response_id. Off, the
+    /// app replays the branch itself.
+    pub store: bool,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -262,36 +177,4 @@ pub struct RunStarted {
     pub conversation_id: String,
     pub user_message_id: Option<String>,
     pub assistant_message_id: String,
-}
-
-/// One small update of a running request, streamed over the run's Channel.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[serde(tag = "kind", rename_all = "camelCase")]
-#[ts(export_to = "RunUpdate.ts")]
-pub enum RunUpdate {
-    /// A 429/5xx came back before any byte; the request is retried after `delay_ms`.
-    #[serde(rename_all = "camelCase")]
-    Retrying {
-        attempt: u32,
-        max_attempts: u32,
-        delay_ms: u32,
-    },
-    /// Text appended to the answer.
-    TextDelta { text: String },
-    /// Text of the reasoning summary ("Thinking") appended.
-    ReasoningDelta { text: String },
-    /// A source the answer cites.
-    Citation { citation: Citation },
-    /// A tool (e.g. web search) started or finished; `label` is for people.
-    #[serde(rename_all = "camelCase")]
-    Tool { item_type: String, status: String },
-    /// Token usage at the end.
-    Usage { usage: Usage },
-    /// The run ended; `status` says how (complete / stopped / error / interrupted).
-    #[serde(rename_all = "camelCase")]
-    Finished {
-        status: MessageStatus,
-        error: Option<TurnError>,
-        response_id: Option<String>,
-    },
 }

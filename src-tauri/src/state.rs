@@ -1,26 +1,100 @@
 //! What the app holds while it runs.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use halley_core::keys::{self, KeyStore, KeyringProbe, KeyringStore, MemoryStore};
 use halley_core::History;
+use halley_responses::Client;
+use tokio_util::sync::CancellationToken;
+
+use crate::ipc_types::KeyringStatus;
 
 /// Environment variable that overrides the data folder (tests always set it).
 pub const DATA_DIR_ENV: &str = "HALLEY_DATA_DIR";
 
 pub struct AppState {
     data_dir: PathBuf,
-    pub history: History,
+    pub history: Arc<History>,
+    pub keys: Arc<dyn KeyStore>,
+    pub keyring: KeyringStatus,
+    pub client: Client,
+    pub runs: RunRegistry,
+    /// Models of the active provider, fetched once per provider.
+    pub models: Mutex<Option<(String, Vec<String>)>>,
 }
 
 impl AppState {
     pub fn open(data_dir: PathBuf) -> Result<Self, halley_core::Error> {
         std::fs::create_dir_all(&data_dir)?;
         let history = History::open(&data_dir.join("history.sqlite3"))?;
-        Ok(Self { data_dir, history })
+        // A crash or a kill mid-stream leaves answers marked streaming: they
+        // are partial, so say so instead of pretending they are still coming.
+        let interrupted = history.mark_interrupted_on_startup()?;
+        if interrupted > 0 {
+            tracing::info!(interrupted, "marked answers cut off by the last exit as interrupted");
+        }
+        let (keys, keyring): (Arc<dyn KeyStore>, KeyringStatus) = match keys::probe() {
+            KeyringProbe::Usable => (
+                Arc::new(KeyringStore),
+                KeyringStatus { available: true, session_only: false, message: None },
+            ),
+            KeyringProbe::Unusable { message } => {
+                tracing::warn!(%message, "no usable keyring; keys are kept for this session only");
+                (
+                    Arc::new(MemoryStore::new()),
+                    KeyringStatus { available: false, session_only: true, message: Some(message) },
+                )
+            }
+        };
+        Ok(Self {
+            data_dir,
+            history: Arc::new(history),
+            keys,
+            keyring,
+            client: Client::new(),
+            runs: RunRegistry::default(),
+            models: Mutex::new(None),
+        })
     }
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+}
+
+/// Running turns by run id, so Stop can cancel one. Cancelling closes the
+/// connection; the turn keeps what arrived and records itself as stopped.
+#[derive(Default, Clone)]
+pub struct RunRegistry {
+    runs: Arc<Mutex<HashMap<String, CancellationToken>>>,
+}
+
+impl RunRegistry {
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, CancellationToken>> {
+        self.runs.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn start(&self, run_id: &str) -> CancellationToken {
+        let token = CancellationToken::new();
+        self.lock().insert(run_id.to_owned(), token.clone());
+        token
+    }
+
+    pub fn finish(&self, run_id: &str) {
+        self.lock().remove(run_id);
+    }
+
+    /// Whether a run by that id was running.
+    pub fn cancel(&self, run_id: &str) -> bool {
+        match self.lock().remove(run_id) {
+            Some(token) => {
+                token.cancel();
+                true
+            }
+            None => false,
+        }
     }
 }
 

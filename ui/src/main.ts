@@ -1,8 +1,26 @@
 import { mount } from "svelte";
 import App from "./App.svelte";
 import "./styles.css";
+import { ipc } from "./lib/ipc";
+import { setLinkOpener } from "./lib/links";
+
+// Links in answers open in the system browser, never in the webview.
+setLinkOpener((url) => {
+  ipc.openUrl(url).catch(() => {});
+});
 
 const target = document.getElementById("app");
 if (!target) throw new Error("index.html has no #app element");
 
+// Dev-only sample data; the whole branch is removed from production builds.
+if (import.meta.env.DEV && new URLSearchParams(location.search).has("demo")) {
+  const { installDemoBackend } = await import("./demo");
+  installDemoBackend(new URLSearchParams(location.search).has("setup"));
+}
+
 export default mount(App, { target });
+
+if (import.meta.env.DEV && new URLSearchParams(location.search).has("open")) {
+  const { openConversation } = await import("./lib/state/chat.svelte");
+  await openConversation("c1");
+}

@@ -1,10 +1,10 @@
-//! App-level commands: what the app is and a local stream to prove the pipe.
+//! App-level commands: what the app is, and opening links outside it.
 
-use tauri::ipc::Channel;
 use tauri::State;
 
-use crate::error::IpcResult;
-use crate::ipc_types::{AppInfo, MessageStatus, RunUpdate};
+use crate::error::{ErrorCode, IpcError, IpcResult};
+use crate::ipc_types::AppInfo;
+use halley_core::providers::Settings;
 use crate::state::AppState;
 
 #[tauri::command]
@@ -16,24 +16,26 @@ pub fn app_info(state: State<'_, AppState>) -> IpcResult<AppInfo> {
     })
 }
 
-/// Streams `text` back word by word over `on_update`. It needs no network and
-/// no key, so it exercises the Channel path end to end.
+/// Opens a link from model output in the system browser. Only http(s) and
+/// mailto: a `file:` or custom-scheme link in a model's answer must not be
+/// able to launch anything else.
 #[tauri::command]
-pub async fn stream_demo(text: String, on_update: Channel<RunUpdate>) -> IpcResult<()> {
-    let send = |update| {
-        on_update.send(update).map_err(|e| {
-            crate::error::IpcError::new(crate::error::ErrorCode::Internal, e.to_string())
-        })
-    };
-    for word in text.split_inclusive(' ') {
-        send(RunUpdate::TextDelta {
-            text: word.to_string(),
-        })?;
+pub fn open_url(url: String) -> IpcResult<()> {
+    let allowed = ["https://", "http://", "mailto:"];
+    let lower = url.to_ascii_lowercase();
+    if !allowed.iter().any(|p| lower.starts_with(p)) || url.chars().any(char::is_control) {
+        return Err(IpcError::new(ErrorCode::InvalidInput, "only web and mail links can be opened"));
     }
-    send(RunUpdate::Finished {
-        status: MessageStatus::Complete,
-        error: None,
-        response_id: None,
-    })?;
-    Ok(())
+    open::that_detached(&url)
+        .map_err(|e| IpcError::new(ErrorCode::Internal, format!("could not open the link: {e}")))
+}
+
+#[tauri::command]
+pub fn get_settings(state: State<'_, AppState>) -> IpcResult<Settings> {
+    Ok(state.history.settings()?)
+}
+
+#[tauri::command]
+pub fn save_settings(state: State<'_, AppState>, settings: Settings) -> IpcResult<()> {
+    Ok(state.history.save_settings(&settings)?)
 }

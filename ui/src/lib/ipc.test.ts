@@ -1,14 +1,28 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { clearMocks } from "@tauri-apps/api/mocks";
+import { deliver, mockBackend } from "../test/backend";
 import { ipc, toIpcError } from "./ipc";
-import type { RunUpdate } from "./ipc";
+import type { RunUpdate, SendInput } from "./ipc";
 
 afterEach(() => clearMocks());
 
+const input: SendInput = {
+  conversationId: null,
+  parentId: null,
+  text: "hi",
+  attachments: [],
+  model: "gpt-test",
+  webSearch: false,
+  reasoningEffort: null,
+  store: true,
+};
+
 describe("ipc", () => {
   it("passes the backend's {code, message} error through unchanged", async () => {
-    mockIPC(() => {
-      throw { code: "not_found", message: "gone" };
+    mockBackend({
+      app_info: () => {
+        throw { code: "not_found", message: "gone" };
+      },
     });
     // The UI switches on `code`, so it must survive the invoke boundary intact.
     await expect(ipc.appInfo()).rejects.toEqual({ code: "not_found", message: "gone" });
@@ -19,25 +33,26 @@ describe("ipc", () => {
     expect(toIpcError("boom")).toEqual({ code: "internal", message: "boom" });
   });
 
-  it("delivers Channel updates to the callback in order", async () => {
+  it("sends the input under the command's argument names and delivers Channel updates in order", async () => {
     const updates: RunUpdate[] = [];
-    mockIPC((cmd, args) => {
-      if (cmd !== "stream_demo") throw new Error(`unexpected ${cmd}`);
-      const channel = (args as { onUpdate: { id: number } }).onUpdate;
-      const send = (index: number, message: RunUpdate) =>
-        (
-          window as unknown as {
-            __TAURI_INTERNALS__: { runCallback: (id: number, data: unknown) => void };
-          }
-        ).__TAURI_INTERNALS__.runCallback(channel.id, { index, message });
-      send(0, { kind: "started", runId: "demo" });
-      send(1, { kind: "textDelta", text: "hi" });
-      send(2, { kind: "done" });
-      return null;
+    const backend = mockBackend({
+      send_message: () => ({
+        runId: "r1",
+        conversationId: "c1",
+        userMessageId: "u1",
+        assistantMessageId: "a1",
+      }),
     });
-    await ipc.streamDemo("hi", (u) => updates.push(u));
-    // Channel messages can arrive after the promise; wait for the last one.
+    const started = await ipc.send(input, (u) => updates.push(u));
+    expect(started.runId).toBe("r1");
+    // The Rust command reads `input` and `onUpdate`; a renamed key would fail there.
+    expect(backend.calls[0]?.args.input).toEqual(input);
+    deliver(backend.channelId!, [
+      { kind: "textDelta", text: "he" },
+      { kind: "textDelta", text: "llo" },
+      { kind: "finished", status: "complete", error: null, responseId: "resp_1" },
+    ]);
     await new Promise((r) => setTimeout(r, 0));
-    expect(updates.map((u) => u.kind)).toEqual(["started", "textDelta", "done"]);
+    expect(updates.map((u) => u.kind)).toEqual(["textDelta", "textDelta", "finished"]);
   });
 });

@@ -14,6 +14,7 @@ import type { RunStarted } from "./bindings/RunStarted";
 import type { RunUpdate } from "./bindings/RunUpdate";
 import type { SearchHit } from "./bindings/SearchHit";
 import type { SendInput } from "./bindings/SendInput";
+import type { Settings } from "./bindings/Settings";
 
 export type * from "./bindings/index";
 
@@ -51,6 +52,10 @@ export type ExportFormat = "markdown" | "json";
 
 export const ipc = {
   appInfo: () => call<AppInfo>("app_info"),
+  /** Opens an http(s)/mailto link in the system browser (the backend re-checks the scheme). */
+  openUrl: (url: string) => call<null>("open_url", { url }),
+  getSettings: () => call<Settings>("get_settings"),
+  saveSettings: (settings: Settings) => call<null>("save_settings", { settings }),
 
   // Providers and keys. The key goes to the backend once and never comes back.
   keyringStatus: () => call<KeyringStatus>("keyring_status"),
@@ -68,8 +73,7 @@ export const ipc = {
   getConversation: (id: string) => call<ConversationView>("get_conversation", { id }),
   renameConversation: (id: string, title: string) =>
     call<null>("rename_conversation", { id, title }),
-  pinConversation: (id: string, pinned: boolean) =>
-    call<null>("pin_conversation", { id, pinned }),
+  pinConversation: (id: string, pinned: boolean) => call<null>("pin_conversation", { id, pinned }),
   deleteConversation: (id: string) => call<null>("delete_conversation", { id }),
   undoDeleteConversation: (id: string) => call<null>("undo_delete_conversation", { id }),
   setCurrentLeaf: (conversationId: string, leafId: string) =>
@@ -83,7 +87,17 @@ export const ipc = {
   // started; updates keep arriving on the channel until `finished`.
   send: (input: SendInput, onUpdate: (update: RunUpdate) => void) =>
     call<RunStarted>("send_message", { input, onUpdate: channel(onUpdate) }),
-  regenerate: (assistantMessageId: string, model: string, onUpdate: (u: RunUpdate) => void) =>
-    call<RunStarted>("regenerate", { assistantMessageId, model, onUpdate: channel(onUpdate) }),
+  regenerate: (
+    assistantMessageId: string,
+    model: string,
+    store: boolean,
+    onUpdate: (u: RunUpdate) => void,
+  ) =>
+    call<RunStarted>("regenerate", {
+      assistantMessageId,
+      model,
+      store,
+      onUpdate: channel(onUpdate),
+    }),
   stop: (runId: string) => call<null>("stop_run", { runId }),
 };

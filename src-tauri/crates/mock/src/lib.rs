@@ -1,12 +1,33 @@
-//! A loopback server that speaks the Responses API.
+//! A loopback server that speaks the OpenAI Responses API, for tests,
+//! benchmarks and demos. It works on `serde_json::Value` and never on the
+//! app's own types, so it holds the app to what real servers send.
+//!
+//! The request's `model` picks a scenario: `echo` (and any unknown model),
+//! `echo-reasoning`, `case:<name>` (a recorded case under
+//! [`Config::cases_dir`]) or `fault:<kind>`; `GET /v1/models` lists them.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let server = halley_mock::serve(halley_mock::Config::default()).await?;
+//! println!("{}", server.base_url()); // http://127.0.0.1:PORT/v1
+//! server.shutdown().await
+//! # }
+//! ```
 
-pub const DEFAULT_ADDR: &str = "127.0.0.1:0";
+mod api_error;
+mod auth;
+mod config;
+mod create_request;
+mod playback;
+mod request_log;
+mod response_object;
+mod routes;
+mod scenarios;
+mod server;
+mod sse;
+mod store;
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn binds_loopback_only() {
-        // The mock must never listen beyond this machine.
-        assert!(super::DEFAULT_ADDR.starts_with("127.0.0.1:"));
-    }
-}
+pub use auth::BAD_KEY_PREFIX;
+pub use config::Config;
+pub use request_log::RecordedRequest;
+pub use server::{serve, RunningServer};

@@ -1,4 +1,30 @@
 //! The Responses API on the wire. Knows no Tauri, no database, no keyring.
+//!
+//! - [`request`]: the `POST /responses` body; [`response`], [`items`]: what comes back.
+//! - [`events`]: stream events; [`sse`]: bytes to events; [`fold`]: events to a response.
+//! - [`client`]: the HTTP client with retries and cancellation; [`error`]: its errors.
+
+pub mod client;
+pub mod error;
+pub mod events;
+pub mod fold;
+pub mod items;
+pub mod nullable;
+pub mod request;
+pub mod response;
+pub mod secret;
+pub mod sse;
+
+pub use client::{Client, Endpoint, EventStream, RetryNotice, RetryPolicy, StreamOptions};
+pub use error::{Error, NetworkKind};
+pub use events::StreamEvent;
+pub use fold::{Accumulator, FoldUpdate};
+pub use items::{Annotation, ContentPart, OutputItem};
+pub use nullable::Nullable;
+pub use request::{CreateResponse, Input, InputItem, Tool, ToolChoice};
+pub use response::{Model, Response, Usage};
+pub use secret::ApiKey;
+pub use sse::{Decoded, EventDecoder, SseParser};
 
 /// The default base URL (CometAPI).
 pub const COMETAPI_BASE_URL: &str = "https://api.cometapi.com/v1";

@@ -3,4 +3,4 @@
 /**
  * Stable codes. Add new ones at the end; never rename one.
  */
-export type ErrorCode = "internal" | "invalid_input" | "not_found" | "storage" | "keyring" | "network" | "api" | "cancelled";
+export type ErrorCode = "internal" | "invalid_input" | "not_found" | "storage" | "keyring" | "network" | "api" | "cancelled" | "no_provider";

@@ -5,6 +5,6 @@ import type { TurnError } from "./TurnError";
 import type { Usage } from "./Usage";
 
 /**
- * One small update of a running request, streamed over the run's Channel.
+ * One small update of a running turn, streamed over the run's channel.
  */
-export type RunUpdate = { "kind": "retrying", attempt: number, maxAttempts: number, delayMs: number, } | { "kind": "textDelta", text: string, } | { "kind": "reasoningDelta", text: string, } | { "kind": "citation", citation: Citation, } | { "kind": "tool", itemType: string, status: string, } | { "kind": "usage", usage: Usage, } | { "kind": "finished", status: MessageStatus, error: TurnError | null, responseId: string | null, };
+export type RunUpdate = { "kind": "retrying", attempt: number, maxAttempts: number, delayMs: number, } | { "kind": "textDelta", text: string, } | { "kind": "textReplaced", text: string, } | { "kind": "reasoningDelta", text: string, } | { "kind": "citation", citation: Citation, } | { "kind": "tool", itemType: string, status: string, } | { "kind": "usage", usage: Usage, } | { "kind": "finished", status: MessageStatus, error: TurnError | null, responseId: string | null, };

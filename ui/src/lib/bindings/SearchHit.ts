@@ -2,6 +2,10 @@
 
 export type SearchHit = { messageId: string, conversationId: string, conversationTitle: string, 
 /**
- * Plain text with matches wrapped in U+0002 … U+0003 (never HTML).
+ * An excerpt of the message text with each match wrapped in
+ * U+0002 (start of text) … U+0003 (end of text): control characters that
+ * never occur in HTML or Markdown, so the UI can escape the snippet first
+ * and then turn the markers into highlights. Both are removed from the text
+ * itself when it is stored, so they only ever come from the index.
  */
 snippet: string, createdAt: number, };

@@ -14,4 +14,9 @@ conversationId: string | null,
  * The message this one follows (`None`: the root). Editing a message sends
  * with that message's parent, which makes a branch.
  */
-parentId: string | null, text: string, attachments: Array<AttachmentInput>, model: string, webSearch: boolean, reasoningEffort: ReasoningEffort | null, };
+parentId: string | null, text: string, attachments: Array<AttachmentInput>, model: string, webSearch: boolean, reasoningEffort: ReasoningEffort | null, 
+/**
+ * Server-side storage: chain turns with previous_response_id. Off, the
+ * app replays the branch itself.
+ */
+store: boolean, };

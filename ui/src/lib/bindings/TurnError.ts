@@ -5,7 +5,8 @@
  */
 export type TurnError = { 
 /**
- * Stable machine code (`http_status`, `network`, `stream_error`, `response_failed`, `incomplete`, ...).
+ * Stable machine code (`http_status`, `network`, `stream_error`,
+ * `response_failed`, `incomplete`, `connection_dropped`, ...).
  */
 code: string, message: string, 
 /**
@@ -13,6 +14,6 @@ code: string, message: string,
  */
 status: number | null, 
 /**
- * The API's own error code (`invalid_api_key`, `rate_limit_exceeded`, ...), if any.
+ * The API's own error code (`invalid_api_key`, `max_output_tokens`, ...).
  */
 apiCode: string | null, };

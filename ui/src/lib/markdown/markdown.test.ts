@@ -15,7 +15,11 @@ function render(markdown: string, streaming = false): HTMLElement {
 function dangers(root: HTMLElement): string[] {
   const found: string[] = [];
   for (const el of root.querySelectorAll("*")) {
-    if (["script", "style", "iframe", "object", "embed", "form", "use", "image"].includes(el.localName))
+    if (
+      ["script", "style", "iframe", "object", "embed", "form", "use", "image"].includes(
+        el.localName,
+      )
+    )
       found.push(`tag ${el.localName}`);
     for (const attr of el.attributes) {
       if (attr.name.startsWith("on")) found.push(`handler ${attr.name}`);
@@ -43,13 +47,15 @@ describe("markdown sanitizing", () => {
     "svg use": '<svg><use href="https://evil.example/s.svg#x"/></svg>',
     "data html link": '<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>',
     "markdown image beacon": "![x](https://evil.example/track.png)",
-    "html image beacon": '<img src="https://evil.example/t.gif" srcset="https://evil.example/2x.gif 2x">',
+    "html image beacon":
+      '<img src="https://evil.example/t.gif" srcset="https://evil.example/2x.gif 2x">',
     "entity-encoded javascript": '<a href="&#106;avascript:alert(1)">x</a>',
-    "iframe": '<iframe src="https://evil.example"></iframe>',
+    iframe: '<iframe src="https://evil.example"></iframe>',
     "style tag": "<style>body{background:url(https://evil.example/x)}</style>",
     "style attribute beacon": '<span style="background:url(https://evil.example/x)">x</span>',
-    "form": '<form action="https://evil.example"><button>go</button></form>',
-    "object embed": '<object data="https://evil.example/x"></object><embed src="https://evil.example/y">',
+    form: '<form action="https://evil.example"><button>go</button></form>',
+    "object embed":
+      '<object data="https://evil.example/x"></object><embed src="https://evil.example/y">',
     "math with handler": "$x$ <math><mi onclick=alert(1)>x</mi></math>",
     "video poster": '<video poster="https://evil.example/p.png"></video>',
   };
@@ -126,7 +132,9 @@ describe("markdown sanitizing", () => {
   });
 
   it("does not let model HTML fake the app's own buttons", () => {
-    const root = render('<button class="md-remote-image" data-src="https://evil.example/x">ok</button>');
+    const root = render(
+      '<button class="md-remote-image" data-src="https://evil.example/x">ok</button>',
+    );
     // Only the sanitizer creates control buttons; input buttons are removed.
     expect(root.querySelector("button")).toBeNull();
   });
@@ -169,7 +177,8 @@ describe("per-block memoization", () => {
   });
 
   it("produces the same HTML incrementally as from scratch", () => {
-    const text = "Intro\n\n1. one\n2. two\n\n> quote\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nEnd **x**";
+    const text =
+      "Intro\n\n1. one\n2. two\n\n> quote\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nEnd **x**";
     const renderer = new MessageRenderer(labels);
     for (let i = 1; i <= text.length; i += 7) renderer.render(text.slice(0, i), true);
     // The incremental split must never drift from a fresh parse of the final text.

@@ -21,7 +21,8 @@ const blockMath: TokenizerAndRendererExtension = {
     if (!match) return undefined;
     return { type: "blockMath", raw: match[0], tex: (match[1] ?? match[2] ?? "").trim() };
   },
-  renderer: (token) => `<div class="math-display">${renderMath((token as MathToken).tex, true)}</div>`,
+  renderer: (token) =>
+    `<div class="math-display">${renderMath((token as MathToken).tex, true)}</div>`,
 };
 
 const inlineMath: TokenizerAndRendererExtension = {

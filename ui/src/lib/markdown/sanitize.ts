@@ -48,7 +48,8 @@ const FORBID_ATTR = ["id", "name", "for", "form", "target", "formaction", "actio
 // Attributes that make the webview fetch something; only a[href] and img[src] survive, checked below.
 const URL_ATTRS = ["src", "srcset", "href", "xlink:href", "poster", "background", "lowsrc"];
 
-const DANGEROUS_STYLE = /url\s*\(|expression\s*\(|image-set|@import|behavior\s*:|position\s*:\s*fixed/i;
+const DANGEROUS_STYLE =
+  /url\s*\(|expression\s*\(|image-set|@import|behavior\s*:|position\s*:\s*fixed/i;
 // LRE, RLE, PDF, LRO, RLO and the isolates: invisible characters that reorder text
 // ("moc.live" shown as "evil.com") and have no place in a chat answer.
 const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;

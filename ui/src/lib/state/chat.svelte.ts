@@ -18,11 +18,17 @@ import { deepestLeaf, indexMessages } from "./tree";
 import { preferences } from "./preferences.svelte";
 import { showToast } from "./toasts.svelte";
 
-export interface ActiveRun {
-  runId: string | null;
-  conversationId: string | null;
-  assistantMessageId: string | null;
-  stream: StreamingMessage;
+/** The run in flight. A class, so its fields stay reactive without a state proxy. */
+export class ActiveRun {
+  runId = $state<string | null>(null);
+  conversationId = $state<string | null>(null);
+  assistantMessageId = $state<string | null>(null);
+  readonly stream: StreamingMessage;
+
+  constructor(conversationId: string | null, onFinished: (run: ActiveRun) => void) {
+    this.conversationId = conversationId;
+    this.stream = new StreamingMessage(() => onFinished(this));
+  }
 }
 
 class ChatState {
@@ -148,17 +154,12 @@ function graft(view: ConversationView, message: MessageView): void {
 }
 
 function startRun(): ActiveRun {
-  const run: ActiveRun = {
-    runId: null,
-    conversationId: chat.current?.id ?? null,
-    assistantMessageId: null,
-    stream: new StreamingMessage((final) => void finishRun(run, final.status)),
-  };
+  const run = new ActiveRun(chat.current?.id ?? null, (r) => void finishRun(r));
   chat.run = run;
   return run;
 }
 
-async function finishRun(run: ActiveRun, _status: string): Promise<void> {
+async function finishRun(run: ActiveRun): Promise<void> {
   // `finished` can beat the send command's answer; onStarted calls back here then.
   if (run.runId === null) return;
   // The stored messages are the truth once a run ends: reload them, then drop the overlay.
@@ -187,7 +188,7 @@ function onStarted(run: ActiveRun, started: RunStarted, userText: string | null)
   }
   graft(view, placeholder(started.assistantMessageId, parent, "assistant", ""));
   if (!chat.conversations.some((c) => c.id === started.conversationId)) void refreshConversations();
-  if (run.stream.state.status !== "streaming") void finishRun(run, run.stream.state.status);
+  if (run.stream.state.status !== "streaming") void finishRun(run);
 }
 
 // Parent of the message being sent: read by onStarted, set just before each call.
@@ -221,6 +222,7 @@ export async function sendMessage(
         model: preferences.model,
         webSearch: preferences.webSearch,
         reasoningEffort: effort(),
+        store: preferences.serverStorage,
       },
       push,
     );
@@ -237,11 +239,13 @@ export async function sendMessage(
 export async function regenerate(assistantMessageId: string): Promise<void> {
   if (chat.streaming) return;
   const run = startRun();
-  pendingParent =
-    chat.current?.messages.find((m) => m.id === assistantMessageId)?.parentId ?? null;
+  pendingParent = chat.current?.messages.find((m) => m.id === assistantMessageId)?.parentId ?? null;
   try {
-    const started = await ipc.regenerate(assistantMessageId, preferences.model, (u) =>
-      run.stream.push(u),
+    const started = await ipc.regenerate(
+      assistantMessageId,
+      preferences.model,
+      preferences.serverStorage,
+      (u) => run.stream.push(u),
     );
     onStarted(run, started, null);
   } catch (error) {
@@ -307,10 +311,7 @@ export async function deleteConversation(id: string): Promise<void> {
   showToast(t("sidebar.deleted"), "info", {
     label: t("toast.undo"),
     run: () => {
-      ipc
-        .undoDeleteConversation(id)
-        .then(refreshConversations)
-        .catch(reportError);
+      ipc.undoDeleteConversation(id).then(refreshConversations).catch(reportError);
     },
   });
 }

@@ -23,7 +23,7 @@ const defaults: Preferences = {
   theme: "system",
   fontSize: 15,
   language: "system",
-  serverStorage: false,
+  serverStorage: true,
   model: DEFAULT_MODEL,
   webSearch: false,
   reasoningEffort: "default",

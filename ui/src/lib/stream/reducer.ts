@@ -58,6 +58,9 @@ export function reduceStream(state: StreamState, update: RunUpdate): StreamState
       };
     case "textDelta":
       return { ...state, text: state.text + update.text, retrying: null };
+    case "textReplaced":
+      // The whole answer arrived only in a `.done` event; it replaces the deltas.
+      return { ...state, text: update.text, retrying: null };
     case "reasoningDelta":
       return { ...state, reasoning: state.reasoning + update.text, retrying: null };
     case "citation":
@@ -83,6 +86,9 @@ export function reduceStream(state: StreamState, update: RunUpdate): StreamState
         responseId: update.responseId,
         retrying: null,
       };
+    default:
+      // A newer backend may send kinds this UI does not know: ignore them.
+      return state;
   }
 }
 

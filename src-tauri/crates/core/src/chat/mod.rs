@@ -1,0 +1,15 @@
+//! A chat turn: build the Responses request for a branch of the history,
+//! stream the answer, persist it at a bounded rate, and report small updates.
+//! Knows no Tauri: the app forwards [`RunUpdate`]s over its IPC channel.
+
+mod request;
+mod run;
+mod send;
+mod title;
+mod updates;
+
+pub use request::{build_request, ChatOptions, Chaining};
+pub use run::{run_turn, Emit, Turn, TurnOutcome};
+pub use send::{prepare_regenerate, prepare_send, Outgoing, PreparedTurn};
+pub use title::title_from;
+pub use updates::{Citation, RunUpdate, TurnError};

@@ -1,0 +1,332 @@
+//! Export a conversation as Markdown (to read) or JSON (to keep: everything,
+//! every branch), and import that JSON back as a new conversation.
+//!
+//! JSON export → import → export gives the same document except for ids
+//! (conversation, messages, and the references to them: `parentId`,
+//! `currentLeafId`, which are renumbered consistently) and the conversation's
+//! `updatedAt`, which an import sets to the time of import so the copy appears
+//! at the top of the list. Everything else, including message timestamps, is
+//! kept.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use base64::Engine as _;
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::conversations::{load_conversation, load_tree, settings_json};
+use super::messages::{insert_attachment, insert_message, MessageRow};
+use super::{
+    new_id, now_ms, AttachmentKind, Conversation, History, Message, MessageError, MessageStatus,
+    NewAttachment, Role, Usage,
+};
+use crate::Error;
+
+pub const EXPORT_FORMAT: &str = "halley.conversation";
+pub const EXPORT_VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ExportDocument {
+    format: String,
+    version: u32,
+    conversation: ExportConversation,
+    /// Parents before children.
+    messages: Vec<ExportMessage>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ExportConversation {
+    id: String,
+    title: String,
+    pinned: bool,
+    created_at: f64,
+    updated_at: f64,
+    model: Option<String>,
+    provider_id: Option<String>,
+    settings: Value,
+    current_leaf_id: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ExportMessage {
+    id: String,
+    parent_id: Option<String>,
+    role: Role,
+    created_at: f64,
+    updated_at: f64,
+    status: MessageStatus,
+    model: Option<String>,
+    response_id: Option<String>,
+    text: String,
+    reasoning: String,
+    parts: Value,
+    error: Option<MessageError>,
+    usage: Usage,
+    request: Option<Value>,
+    response: Option<Value>,
+    attachments: Vec<ExportAttachment>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ExportAttachment {
+    kind: AttachmentKind,
+    filename: String,
+    mime: String,
+    /// Standard base64 with padding.
+    data: String,
+}
+
+impl History {
+    /// The conversation's current branch as readable Markdown.
+    pub fn export_markdown(&self, conversation_id: &str) -> Result<String, Error> {
+        let tree = self.get_conversation(conversation_id)?;
+        Ok(render_markdown(&tree.conversation, &tree.current_branch()))
+    }
+
+    /// The whole conversation (all branches, parts, usage, raw JSON,
+    /// attachment bytes) as a pretty-printed `halley.conversation` v1 document.
+    pub fn export_json(&self, conversation_id: &str) -> Result<String, Error> {
+        let document = self.read(|conn| {
+            let tree = load_tree(conn, conversation_id)?;
+            let mut raw = conn.prepare_cached("SELECT request, response FROM messages WHERE id = ?1")?;
+            let mut blobs = conn.prepare_cached(
+                "SELECT kind, filename, mime, data FROM attachments WHERE message_id = ?1 ORDER BY position",
+            )?;
+            let mut messages = Vec::with_capacity(tree.messages.len());
+            for message in tree.messages {
+                let (request, response): (Option<String>, Option<String>) =
+                    raw.query_row([&message.id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+                let attachments = blobs
+                    .query_map([&message.id], |row| {
+                        let kind: String = row.get(0)?;
+                        let data: Vec<u8> = row.get(3)?;
+                        Ok(ExportAttachment {
+                            kind: if kind == "pdf" { AttachmentKind::Pdf } else { AttachmentKind::Image },
+                            filename: row.get(1)?,
+                            mime: row.get(2)?,
+                            data: base64::engine::general_purpose::STANDARD.encode(data),
+                        })
+                    })?
+                    .collect::<Result<Vec<_>, _>>()?;
+                messages.push(export_message(message, request, response, attachments));
+            }
+            let c = tree.conversation;
+            Ok(ExportDocument {
+                format: EXPORT_FORMAT.to_owned(),
+                version: EXPORT_VERSION,
+                conversation: ExportConversation {
+                    id: c.id,
+                    title: c.title,
+                    pinned: c.pinned,
+                    created_at: c.created_at,
+                    updated_at: c.updated_at,
+                    model: c.model,
+                    provider_id: c.provider_id,
+                    settings: c.settings,
+                    current_leaf_id: c.current_leaf_id,
+                },
+                messages,
+            })
+        })?;
+        serde_json::to_string_pretty(&document)
+            .map_err(|e| Error::InvalidInput(format!("export failed: {e}")))
+    }
+
+    /// Imports a `halley.conversation` document as a NEW conversation with new
+    /// ids and the same content and tree. Nothing is stored unless all of it is.
+    pub fn import_json(&self, json: &str) -> Result<Conversation, Error> {
+        let document: ExportDocument = serde_json::from_str(json)
+            .map_err(|e| Error::InvalidInput(format!("not a Halley conversation export: {e}")))?;
+        if document.format != EXPORT_FORMAT {
+            return Err(Error::InvalidInput(format!(
+                "not a Halley conversation export (format {:?})",
+                document.format
+            )));
+        }
+        if document.version > EXPORT_VERSION {
+            return Err(Error::InvalidInput(format!(
+                "this export was written by a newer Halley (version {}); update Halley to import it",
+                document.version
+            )));
+        }
+        let attachments = document
+            .messages
+            .iter()
+            .map(|m| {
+                m.attachments
+                    .iter()
+                    .map(decode_attachment)
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+
+        self.write(|tx| {
+            let c = &document.conversation;
+            let conversation_id = new_id();
+            tx.execute(
+                "INSERT INTO conversations (id, title, pinned, created_at, updated_at, model, provider_id, settings)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    conversation_id,
+                    c.title,
+                    c.pinned,
+                    c.created_at,
+                    now_ms(),
+                    c.model,
+                    c.provider_id,
+                    settings_json(&c.settings)
+                ],
+            )?;
+            let mut new_ids: HashMap<&str, String> = HashMap::new();
+            for (message, attachments) in document.messages.iter().zip(&attachments) {
+                let parent_id = match &message.parent_id {
+                    None => None,
+                    Some(old) => Some(new_ids.get(old.as_str()).cloned().ok_or_else(|| {
+                        Error::InvalidInput(format!("message {} comes before its parent {old}", message.id))
+                    })?),
+                };
+                let id = new_id();
+                insert_message(
+                    tx,
+                    &MessageRow {
+                        id: &id,
+                        conversation_id: &conversation_id,
+                        parent_id: parent_id.as_deref(),
+                        role: message.role,
+                        created_at: message.created_at,
+                        updated_at: message.updated_at,
+                        status: message.status,
+                        model: message.model.as_deref(),
+                        response_id: message.response_id.as_deref(),
+                        text: &message.text,
+                        reasoning: &message.reasoning,
+                        parts: &message.parts,
+                        error: message.error.as_ref(),
+                        usage: message.usage,
+                        request: message.request.as_ref(),
+                        response: message.response.as_ref(),
+                    },
+                )?;
+                for (position, attachment) in attachments.iter().enumerate() {
+                    insert_attachment(tx, &id, position, attachment)?;
+                }
+                if new_ids.insert(&message.id, id).is_some() {
+                    return Err(Error::InvalidInput(format!("message id {} appears twice", message.id)));
+                }
+            }
+            let leaf = c.current_leaf_id.as_deref().and_then(|old| new_ids.get(old));
+            tx.execute(
+                "UPDATE conversations SET current_leaf_id = ?2 WHERE id = ?1",
+                params![conversation_id, leaf],
+            )?;
+            load_conversation(tx, &conversation_id)
+        })
+    }
+}
+
+fn export_message(
+    message: Message,
+    request: Option<String>,
+    response: Option<String>,
+    attachments: Vec<ExportAttachment>,
+) -> ExportMessage {
+    let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
+    ExportMessage {
+        id: message.id,
+        parent_id: message.parent_id,
+        role: message.role,
+        created_at: message.created_at,
+        updated_at: message.updated_at,
+        status: message.status,
+        model: message.model,
+        response_id: message.response_id,
+        text: message.text,
+        reasoning: message.reasoning,
+        parts: message.parts,
+        error: message.error,
+        usage: message.usage,
+        request: parse(request),
+        response: parse(response),
+        attachments,
+    }
+}
+
+fn decode_attachment(attachment: &ExportAttachment) -> Result<NewAttachment, Error> {
+    let data = base64::engine::general_purpose::STANDARD
+        .decode(&attachment.data)
+        .map_err(|e| {
+            Error::InvalidInput(format!(
+                "attachment {} is not valid base64: {e}",
+                attachment.filename
+            ))
+        })?;
+    Ok(NewAttachment {
+        kind: attachment.kind,
+        filename: attachment.filename.clone(),
+        mime: attachment.mime.clone(),
+        data,
+    })
+}
+
+fn render_markdown(conversation: &Conversation, branch: &[&Message]) -> String {
+    let mut out = String::new();
+    // `write!` into a String cannot fail; the results are ignored on purpose.
+    let _ = writeln!(out, "# {}\n", one_line(&conversation.title));
+    if let Some(model) = &conversation.model {
+        let _ = writeln!(out, "*Exported from Halley · model {model}*\n");
+    } else {
+        let _ = writeln!(out, "*Exported from Halley*\n");
+    }
+    for message in branch {
+        let heading = match (message.role, &message.model) {
+            (Role::User, _) => "You".to_owned(),
+            (Role::Assistant, Some(model)) => format!("Assistant · {model}"),
+            (Role::Assistant, None) => "Assistant".to_owned(),
+        };
+        let _ = writeln!(out, "---\n\n## {heading}\n");
+        if !message.reasoning.trim().is_empty() {
+            let _ = writeln!(
+                out,
+                "<details><summary>Reasoning</summary>\n\n{}\n\n</details>\n",
+                message.reasoning.trim()
+            );
+        }
+        if !message.text.is_empty() {
+            let _ = writeln!(out, "{}\n", message.text.trim_end());
+        }
+        if !message.attachments.is_empty() {
+            let names: Vec<String> = message
+                .attachments
+                .iter()
+                .map(|a| format!("`{}`", one_line(&a.filename)))
+                .collect();
+            let _ = writeln!(out, "Attachments: {}\n", names.join(", "));
+        }
+        match message.status {
+            MessageStatus::Complete => {}
+            MessageStatus::Streaming => out.push_str("*(still being written when exported)*\n\n"),
+            MessageStatus::Interrupted => out.push_str("*(interrupted)*\n\n"),
+            MessageStatus::Stopped => out.push_str("*(stopped)*\n\n"),
+            MessageStatus::Error => {
+                let detail = message
+                    .error
+                    .as_ref()
+                    .map(|e| e.message.as_str())
+                    .unwrap_or("unknown error");
+                let _ = writeln!(out, "*(error: {})*\n", one_line(detail));
+            }
+        }
+    }
+    out
+}
+
+/// Keeps a title or a file name from breaking the Markdown structure.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,125 @@
+//! The history database: one SQLite file, opened with explicit settings and
+//! migrated append-only. Writes go through one connection, reads through a
+//! second one (WAL lets them run side by side), so a slow search never waits
+//! for a streaming turn's progress write and the other way round.
+
+mod conversations;
+mod export;
+mod messages;
+mod schema;
+mod search;
+mod types;
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::Error;
+
+pub use search::fts_query;
+pub use types::*;
+
+pub struct History {
+    writer: Mutex<Connection>,
+    /// `None` for an in-memory database: a second connection would open a
+    /// different, empty database, so reads use the writer there.
+    reader: Option<Mutex<Connection>>,
+}
+
+impl History {
+    /// Opens (creating if needed) the history file and migrates it.
+    pub fn open(path: &Path) -> Result<Self, Error> {
+        let mut writer = Connection::open(path)?;
+        configure(&writer)?;
+        schema::migrate(&mut writer)?;
+        let reader = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )?;
+        reader.busy_timeout(Duration::from_secs(5))?;
+        Ok(Self {
+            writer: Mutex::new(writer),
+            reader: Some(Mutex::new(reader)),
+        })
+    }
+
+    /// A private database that lives as long as this value (tests, previews).
+    pub fn open_in_memory() -> Result<Self, Error> {
+        let mut writer = Connection::open_in_memory()?;
+        configure(&writer)?;
+        schema::migrate(&mut writer)?;
+        Ok(Self {
+            writer: Mutex::new(writer),
+            reader: None,
+        })
+    }
+
+    pub fn schema_version(&self) -> Result<u32, Error> {
+        self.read(|conn| Ok(conn.pragma_query_value(None, "user_version", |row| row.get(0))?))
+    }
+
+    /// Whether SQLite's own `PRAGMA integrity_check` finds the file sound.
+    pub fn integrity_check(&self) -> Result<bool, Error> {
+        self.read(|conn| {
+            let verdict: String = conn.query_row("PRAGMA integrity_check", [], |row| row.get(0))?;
+            Ok(verdict == "ok")
+        })
+    }
+
+    /// Runs `f` on the write connection inside one transaction: either all of
+    /// its changes land or none do.
+    pub(crate) fn write<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction()?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Runs `f` on the read connection (the writer for in-memory databases).
+    pub(crate) fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        match &self.reader {
+            Some(reader) => f(&lock(reader)),
+            None => f(&lock(&self.writer)),
+        }
+    }
+}
+
+fn configure(conn: &Connection) -> Result<(), Error> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // NORMAL in WAL mode: a power cut may lose the last commits but never
+    // corrupts the file; progress writes stay cheap.
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    Ok(())
+}
+
+fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    // A panic while holding the lock leaves SQLite itself consistent (the
+    // transaction rolls back on drop), so the poisoned guard is still usable.
+    conn.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Milliseconds since the Unix epoch, the one timestamp format of the history.
+pub(crate) fn now_ms() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or(0.0)
+}
+
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

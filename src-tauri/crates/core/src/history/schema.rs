@@ -1,0 +1,124 @@
+//! The schema and its migrations.
+
+use rusqlite::Connection;
+
+use crate::Error;
+
+/// Append-only: never edit a shipped migration, add a new one at the end.
+/// (The first one may still change until the first release ships.)
+pub(super) const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE conversations (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    pinned INTEGER NOT NULL DEFAULT 0,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    -- Soft delete: set on delete, cleared by undo, the row removed by purge.
+    deleted_at REAL,
+    model TEXT,
+    provider_id TEXT,
+    settings TEXT NOT NULL DEFAULT '{}',
+    -- The message the UI showed last, so reopening shows the same branch.
+    -- No foreign key: the leaf is a hint, checked when read.
+    current_leaf_id TEXT
+);
+CREATE INDEX conversations_by_listing ON conversations (pinned DESC, updated_at DESC) WHERE deleted_at IS NULL;
+
+CREATE TABLE messages (
+    -- Integer key so the full-text index can point at rows stably; it also
+    -- orders messages by the time they were stored.
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    parent_id TEXT REFERENCES messages (id) ON DELETE CASCADE,
+    role TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('complete', 'streaming', 'interrupted', 'stopped', 'error')),
+    model TEXT,
+    response_id TEXT,
+    -- The visible text (user input, or the assistant's output text): what search finds.
+    text TEXT NOT NULL DEFAULT '',
+    reasoning TEXT NOT NULL DEFAULT '',
+    -- JSON array: content parts, annotations and the raw output items needed to replay.
+    parts TEXT NOT NULL DEFAULT '[]',
+    error TEXT,
+    input_tokens INTEGER NOT NULL DEFAULT 0,
+    cached_tokens INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0,
+    reasoning_tokens INTEGER NOT NULL DEFAULT 0,
+    request TEXT,
+    response TEXT
+);
+CREATE INDEX messages_by_conversation ON messages (conversation_id, seq);
+CREATE INDEX messages_by_parent ON messages (parent_id, seq);
+CREATE INDEX messages_streaming ON messages (status) WHERE status = 'streaming';
+
+CREATE TABLE attachments (
+    id TEXT PRIMARY KEY,
+    message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('image', 'pdf')),
+    filename TEXT NOT NULL,
+    mime TEXT NOT NULL,
+    data BLOB NOT NULL
+);
+CREATE INDEX attachments_by_message ON attachments (message_id, position);
+
+-- External-content index over messages.text, kept in sync by the triggers
+-- below. remove_diacritics 2 lets "tieng viet" find "Tiếng Việt". The
+-- prefix indexes serve the while-typing prefix on the last word: without
+-- them a short prefix merges the postings of every matching word.
+CREATE VIRTUAL TABLE messages_fts USING fts5 (
+    text,
+    content = 'messages',
+    content_rowid = 'seq',
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3'
+);
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+    INSERT INTO messages_fts (rowid, text) VALUES (new.seq, new.text);
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.seq, old.text);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages WHEN old.text IS NOT new.text BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.seq, old.text);
+    INSERT INTO messages_fts (rowid, text) VALUES (new.seq, new.text);
+END;
+
+CREATE TABLE providers (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('cometapi', 'openai', 'custom')),
+    base_url TEXT NOT NULL,
+    created_at REAL NOT NULL
+    -- Never a key column: keys live in the OS keyring.
+);
+
+-- Small app settings, one JSON value per key.
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"#];
+
+/// Brings the schema up to date in one transaction, refusing a database
+/// written by a newer app (running our older migrations could damage it).
+pub(super) fn migrate(conn: &mut Connection) -> Result<(), Error> {
+    let known = MIGRATIONS.len() as u32;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    // Read inside the write transaction so two processes cannot both migrate.
+    let current: u32 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if current > known {
+        return Err(Error::InvalidInput(format!(
+            "this history was written by a newer Halley (schema {current}, this app knows {known}); update Halley to open it"
+        )));
+    }
+    for sql in &MIGRATIONS[current as usize..] {
+        tx.execute_batch(sql)?;
+    }
+    tx.pragma_update(None, "user_version", known)?;
+    tx.commit()?;
+    Ok(())
+}

@@ -1,0 +1,337 @@
+//! Providers (where requests go) and app settings, stored in the history
+//! database. Never the key: that lives in a [`crate::keys::KeyStore`].
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::history::History;
+use crate::keys::SecretString;
+use crate::Error;
+
+pub const COMETAPI_BASE_URL: &str = "https://api.cometapi.com/v1";
+pub const OPENAI_BASE_URL: &str = "https://api.openai.com/v1";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export_to = "ProviderKind.ts")]
+pub enum ProviderKind {
+    Cometapi,
+    Openai,
+    /// Any other Responses-compatible gateway; needs a base URL.
+    Custom,
+}
+
+impl ProviderKind {
+    pub fn default_base_url(self) -> Option<&'static str> {
+        match self {
+            ProviderKind::Cometapi => Some(COMETAPI_BASE_URL),
+            ProviderKind::Openai => Some(OPENAI_BASE_URL),
+            ProviderKind::Custom => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            ProviderKind::Cometapi => "cometapi",
+            ProviderKind::Openai => "openai",
+            ProviderKind::Custom => "custom",
+        }
+    }
+
+    fn parse(name: &str) -> ProviderKind {
+        match name {
+            "cometapi" => ProviderKind::Cometapi,
+            "openai" => ProviderKind::Openai,
+            _ => ProviderKind::Custom,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "Provider.ts")]
+pub struct Provider {
+    pub id: String,
+    pub name: String,
+    pub kind: ProviderKind,
+    /// Without a trailing slash, e.g. `https://api.cometapi.com/v1`.
+    pub base_url: String,
+    pub created_at: f64,
+}
+
+/// Light, UI-facing app settings. Missing keys take their defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export_to = "Settings.ts")]
+pub struct Settings {
+    pub active_provider_id: Option<String>,
+    /// "system", "light" or "dark".
+    pub theme: String,
+    /// A BCP 47 tag, or "system".
+    pub language: String,
+    /// In CSS pixels.
+    pub font_size: u32,
+    /// Whether requests ask the provider to store responses (`store: true`).
+    pub server_side_storage: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            active_provider_id: None,
+            theme: "system".into(),
+            language: "system".into(),
+            font_size: 15,
+            server_side_storage: false,
+        }
+    }
+}
+
+/// Checks and normalizes a base URL: http(s), no trailing slash.
+fn normalize_base_url(base_url: &str) -> Result<String, Error> {
+    let trimmed = base_url.trim().trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => {
+            Ok(trimmed.to_owned())
+        }
+        _ => Err(Error::InvalidInput(format!(
+            "the base URL must start with https:// or http://, got {base_url:?}"
+        ))),
+    }
+}
+
+fn provider_from_row(row: &Row<'_>) -> rusqlite::Result<Provider> {
+    let kind: String = row.get(2)?;
+    Ok(Provider {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        kind: ProviderKind::parse(&kind),
+        base_url: row.get(3)?,
+        created_at: row.get(4)?,
+    })
+}
+
+fn load_provider(conn: &Connection, id: &str) -> Result<Provider, Error> {
+    conn.query_row(
+        "SELECT id, name, kind, base_url, created_at FROM providers WHERE id = ?1",
+        [id],
+        provider_from_row,
+    )
+    .optional()?
+    .ok_or_else(|| Error::NotFound(format!("no provider {id}")))
+}
+
+fn load_settings(conn: &Connection) -> Result<Settings, Error> {
+    let mut statement = conn.prepare_cached("SELECT key, value FROM settings")?;
+    let mut object = serde_json::Map::new();
+    for row in statement.query_map([], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+    })? {
+        let (key, value) = row?;
+        if let Ok(value) = serde_json::from_str(&value) {
+            object.insert(key, value);
+        }
+    }
+    // A value of the wrong type (say, a hand-edited file) falls back to the defaults.
+    Ok(serde_json::from_value(serde_json::Value::Object(object)).unwrap_or_default())
+}
+
+fn store_settings(conn: &Connection, settings: &Settings) -> Result<(), Error> {
+    let value = serde_json::to_value(settings).map_err(|e| Error::InvalidInput(e.to_string()))?;
+    if let serde_json::Value::Object(map) = value {
+        for (key, value) in map {
+            conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value.to_string()],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+impl History {
+    /// Adds a provider. `base_url` may be omitted for CometAPI and OpenAI.
+    /// The first provider added becomes the active one.
+    pub fn add_provider(
+        &self,
+        name: &str,
+        kind: ProviderKind,
+        base_url: Option<&str>,
+    ) -> Result<Provider, Error> {
+        let base_url = match base_url.or(kind.default_base_url()) {
+            Some(url) => normalize_base_url(url)?,
+            None => {
+                return Err(Error::InvalidInput(
+                    "a custom provider needs a base URL".into(),
+                ))
+            }
+        };
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::InvalidInput("a provider needs a name".into()));
+        }
+        let id = crate::history::new_id();
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO providers (id, name, kind, base_url, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, name, kind.name(), base_url, crate::history::now_ms()],
+            )?;
+            let mut settings = load_settings(tx)?;
+            if settings.active_provider_id.is_none() {
+                settings.active_provider_id = Some(id.clone());
+                store_settings(tx, &settings)?;
+            }
+            load_provider(tx, &id)
+        })
+    }
+
+    /// Oldest first.
+    pub fn list_providers(&self) -> Result<Vec<Provider>, Error> {
+        self.read(|conn| {
+            let mut statement =
+                conn.prepare_cached("SELECT id, name, kind, base_url, created_at FROM providers ORDER BY created_at, rowid")?;
+            let rows = statement.query_map([], provider_from_row)?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    pub fn update_provider(&self, id: &str, name: &str, base_url: &str) -> Result<Provider, Error> {
+        let base_url = normalize_base_url(base_url)?;
+        self.write(|tx| {
+            let changed = tx.execute(
+                "UPDATE providers SET name = ?2, base_url = ?3 WHERE id = ?1",
+                params![id, name.trim(), base_url],
+            )?;
+            if changed == 0 {
+                return Err(Error::NotFound(format!("no provider {id}")));
+            }
+            load_provider(tx, id)
+        })
+    }
+
+    /// Removes a provider (the caller deletes its key from the key store).
+    /// If it was active, the oldest remaining provider becomes active.
+    pub fn delete_provider(&self, id: &str) -> Result<(), Error> {
+        self.write(|tx| {
+            if tx.execute("DELETE FROM providers WHERE id = ?1", [id])? == 0 {
+                return Err(Error::NotFound(format!("no provider {id}")));
+            }
+            let mut settings = load_settings(tx)?;
+            if settings.active_provider_id.as_deref() == Some(id) {
+                settings.active_provider_id = tx
+                    .query_row(
+                        "SELECT id FROM providers ORDER BY created_at, rowid LIMIT 1",
+                        [],
+                        |row| row.get(0),
+                    )
+                    .optional()?;
+                store_settings(tx, &settings)?;
+            }
+            Ok(())
+        })
+    }
+
+    pub fn active_provider(&self) -> Result<Option<Provider>, Error> {
+        self.read(|conn| match load_settings(conn)?.active_provider_id {
+            Some(id) => match load_provider(conn, &id) {
+                Ok(provider) => Ok(Some(provider)),
+                Err(Error::NotFound(_)) => Ok(None),
+                Err(other) => Err(other),
+            },
+            None => Ok(None),
+        })
+    }
+
+    pub fn set_active_provider(&self, id: &str) -> Result<(), Error> {
+        self.write(|tx| {
+            load_provider(tx, id)?;
+            let mut settings = load_settings(tx)?;
+            settings.active_provider_id = Some(id.to_owned());
+            store_settings(tx, &settings)
+        })
+    }
+
+    pub fn settings(&self) -> Result<Settings, Error> {
+        self.read(load_settings)
+    }
+
+    /// Saves all settings. An active provider id that does not exist is refused.
+    pub fn save_settings(&self, settings: &Settings) -> Result<(), Error> {
+        self.write(|tx| {
+            if let Some(id) = &settings.active_provider_id {
+                load_provider(tx, id)?;
+            }
+            store_settings(tx, settings)
+        })
+    }
+}
+
+/// A provider that could be imported from the environment. Holds where the
+/// key is, never the key; [`EnvProposal::key`] reads it when the app imports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "EnvProposal.ts")]
+pub struct EnvProposal {
+    pub name: String,
+    pub kind: ProviderKind,
+    pub base_url: String,
+    /// The environment variable holding the key, e.g. `OPENAI_API_KEY`.
+    pub key_variable: String,
+    pub last4: Option<String>,
+}
+
+impl EnvProposal {
+    /// The key, read from the environment again at import time.
+    pub fn key(&self) -> Option<SecretString> {
+        read_key(&|name| std::env::var(name).ok(), &self.key_variable)
+    }
+}
+
+fn read_key(lookup: &dyn Fn(&str) -> Option<String>, variable: &str) -> Option<SecretString> {
+    lookup(variable)
+        .map(|k| k.trim().to_owned())
+        .filter(|k| !k.is_empty())
+        .map(SecretString::new)
+}
+
+/// Providers the process environment suggests: `COMETAPI_KEY` (CometAPI),
+/// `OPENAI_API_KEY` with `OPENAI_BASE_URL` if set (OpenAI, or a custom
+/// gateway when the base URL points elsewhere).
+pub fn env_proposals() -> Vec<EnvProposal> {
+    env_proposals_from(&|name| std::env::var(name).ok())
+}
+
+/// [`env_proposals`] over any lookup, so tests need not touch the real environment.
+pub fn env_proposals_from(lookup: &dyn Fn(&str) -> Option<String>) -> Vec<EnvProposal> {
+    let mut proposals = Vec::new();
+    if let Some(key) = read_key(lookup, "COMETAPI_KEY") {
+        proposals.push(EnvProposal {
+            name: "CometAPI".into(),
+            kind: ProviderKind::Cometapi,
+            base_url: COMETAPI_BASE_URL.into(),
+            key_variable: "COMETAPI_KEY".into(),
+            last4: key.last4(),
+        });
+    }
+    if let Some(key) = read_key(lookup, "OPENAI_API_KEY") {
+        let base_url = lookup("OPENAI_BASE_URL").and_then(|url| normalize_base_url(&url).ok());
+        let (name, kind, base_url) = match base_url {
+            Some(url) if url == COMETAPI_BASE_URL => ("CometAPI", ProviderKind::Cometapi, url),
+            Some(url) if url != OPENAI_BASE_URL => ("OpenAI-compatible", ProviderKind::Custom, url),
+            _ => ("OpenAI", ProviderKind::Openai, OPENAI_BASE_URL.to_owned()),
+        };
+        proposals.push(EnvProposal {
+            name: name.into(),
+            kind,
+            base_url,
+            key_variable: "OPENAI_API_KEY".into(),
+            last4: key.last4(),
+        });
+    }
+    proposals
+}

@@ -1,0 +1,12 @@
+//! One integration-test binary for halley-core, on real SQLite files in temp
+//! dirs and on in-memory databases.
+
+mod canary;
+mod export;
+mod keys;
+mod migrations;
+mod providers;
+mod search;
+mod streaming;
+mod support;
+mod tree;

@@ -1,0 +1,299 @@
+//! What the mock reads from a `POST /v1/responses` body. The body stays a
+//! `serde_json::Value` (the mock is held to what real clients send, not to the
+//! app's own types); this view pulls out the few things scenarios act on.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::api_error::ApiError;
+use crate::response_object::new_id;
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CreateRequest {
+    /// The whole body, for echoing request fields into the response.
+    pub body: Value,
+    pub model: String,
+    pub stream: bool,
+    pub background: bool,
+    /// Text of the last user message.
+    pub user_text: String,
+    /// Image and file parts in the last user message.
+    pub images: usize,
+    pub files: usize,
+    /// `output` of every `function_call_output` item, in order.
+    pub function_outputs: Vec<String>,
+    /// Names of the request's function tools.
+    pub function_names: Vec<String>,
+    pub web_search: bool,
+    pub reasoning: bool,
+    pub encrypted_reasoning: bool,
+    /// `metadata.mock_delay_ms`, overriding the server's delta delay.
+    pub delay_override: Option<Duration>,
+    /// The input as items (a string input becomes one user message).
+    pub input_items: Vec<Value>,
+    /// Characters of text in the input and instructions, to estimate tokens.
+    pub input_chars: usize,
+}
+
+impl CreateRequest {
+    pub fn parse(body: Value) -> Result<Self, ApiError> {
+        let Some(object) = body.as_object() else {
+            return Err(ApiError::invalid_request(
+                "The request body must be a JSON object.",
+            ));
+        };
+        let model = match object.get("model") {
+            Some(Value::String(model)) => model.clone(),
+            None | Some(Value::Null) => {
+                return Err(
+                    ApiError::invalid_request("Missing required parameter: 'model'.")
+                        .with_param("model")
+                        .with_code("missing_required_parameter"),
+                )
+            }
+            Some(_) => return Err(invalid_type("model", "a string")),
+        };
+        let mut request = Self {
+            model,
+            stream: flag(object.get("stream"), "stream")?,
+            background: flag(object.get("background"), "background")?,
+            ..Self::default()
+        };
+        request.input_chars = object
+            .get("instructions")
+            .and_then(Value::as_str)
+            .map_or(0, |text| text.chars().count());
+        match object.get("input") {
+            None | Some(Value::Null) => {}
+            Some(Value::String(text)) => {
+                request.input_chars += text.chars().count();
+                request.user_text = text.clone();
+                request.input_items.push(json!({
+                    "id": new_id("msg"),
+                    "type": "message",
+                    "role": "user",
+                    "status": "completed",
+                    "content": [{"type": "input_text", "text": text}],
+                }));
+            }
+            Some(Value::Array(items)) => {
+                for (index, item) in items.iter().enumerate() {
+                    request.read_item(index, item)?;
+                }
+            }
+            Some(_) => return Err(invalid_type("input", "a string or an array")),
+        }
+        request.read_tools(object.get("tools"))?;
+        request.reasoning = object.get("reasoning").is_some_and(Value::is_object)
+            || request.model == "echo-reasoning";
+        request.encrypted_reasoning =
+            object
+                .get("include")
+                .and_then(Value::as_array)
+                .is_some_and(|include| {
+                    include
+                        .iter()
+                        .any(|entry| entry.as_str() == Some("reasoning.encrypted_content"))
+                });
+        request.delay_override = object
+            .get("metadata")
+            .and_then(|metadata| metadata.get("mock_delay_ms"))
+            .and_then(|value| match value {
+                Value::String(text) => text.trim().parse::<u64>().ok(),
+                other => other.as_u64(),
+            })
+            .map(Duration::from_millis);
+        request.body = body;
+        Ok(request)
+    }
+
+    fn read_item(&mut self, index: usize, item: &Value) -> Result<(), ApiError> {
+        let Some(object) = item.as_object() else {
+            return Err(invalid_type(&format!("input[{index}]"), "an object"));
+        };
+        let kind = object.get("type").and_then(Value::as_str).unwrap_or(
+            // An item with a role and no type is a message (EasyInputMessage).
+            if object.contains_key("role") {
+                "message"
+            } else {
+                ""
+            },
+        );
+        let mut stored = item.clone();
+        if let Some(stored) = stored.as_object_mut() {
+            stored.entry("id").or_insert_with(|| new_id("msg").into());
+            stored.entry("type").or_insert_with(|| kind.into());
+        }
+        match kind {
+            "message" => {
+                let role = object.get("role").and_then(Value::as_str).unwrap_or("user");
+                let (text, images, files) = read_content(object.get("content"));
+                self.input_chars += text.chars().count();
+                if role == "user" {
+                    self.user_text = text;
+                    self.images = images;
+                    self.files = files;
+                }
+                if let (Some(stored), Some(Value::String(content))) =
+                    (stored.as_object_mut(), object.get("content"))
+                {
+                    // The API lists a string content as one input_text part.
+                    let part = json!([{"type": "input_text", "text": content}]);
+                    stored.insert("content".into(), part);
+                }
+            }
+            "function_call_output" => {
+                let output = match object.get("output") {
+                    Some(Value::String(text)) => text.clone(),
+                    Some(Value::Array(parts)) => parts
+                        .iter()
+                        .filter_map(|part| part.get("text").and_then(Value::as_str))
+                        .collect::<Vec<_>>()
+                        .join(""),
+                    Some(other) => other.to_string(),
+                    None => String::new(),
+                };
+                self.input_chars += output.chars().count();
+                self.function_outputs.push(output);
+            }
+            _ => self.input_chars += item.to_string().chars().count(),
+        }
+        self.input_items.push(stored);
+        Ok(())
+    }
+
+    fn read_tools(&mut self, tools: Option<&Value>) -> Result<(), ApiError> {
+        let tools = match tools {
+            None | Some(Value::Null) => return Ok(()),
+            Some(Value::Array(tools)) => tools,
+            Some(_) => return Err(invalid_type("tools", "an array")),
+        };
+        for tool in tools {
+            let kind = tool.get("type").and_then(Value::as_str).unwrap_or("");
+            if kind == "function" {
+                if let Some(name) = tool.get("name").and_then(Value::as_str) {
+                    self.function_names.push(name.to_owned());
+                }
+            } else if kind.starts_with("web_search") {
+                self.web_search = true;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn field(&self, name: &str) -> Value {
+        self.body.get(name).cloned().unwrap_or(Value::Null)
+    }
+}
+
+/// Text of a message's content and how many images and files it holds.
+fn read_content(content: Option<&Value>) -> (String, usize, usize) {
+    match content {
+        Some(Value::String(text)) => (text.clone(), 0, 0),
+        Some(Value::Array(parts)) => {
+            let mut texts = Vec::new();
+            let (mut images, mut files) = (0, 0);
+            for part in parts {
+                match part.get("type").and_then(Value::as_str) {
+                    Some("input_image") => images += 1,
+                    Some("input_file") => files += 1,
+                    _ => {
+                        if let Some(text) = part.get("text").and_then(Value::as_str) {
+                            texts.push(text);
+                        }
+                    }
+                }
+            }
+            (texts.join("\n"), images, files)
+        }
+        _ => (String::new(), 0, 0),
+    }
+}
+
+fn flag(value: Option<&Value>, name: &str) -> Result<bool, ApiError> {
+    match value {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(flag)) => Ok(*flag),
+        Some(_) => Err(invalid_type(name, "a boolean")),
+    }
+}
+
+fn invalid_type(param: &str, expected: &str) -> ApiError {
+    ApiError::invalid_request(format!("Invalid type for '{param}': expected {expected}."))
+        .with_param(param)
+        .with_code("invalid_type")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_user_message_and_its_attachments_are_read() {
+        let body = json!({
+            "model": "echo",
+            "input": [
+                {"role": "user", "content": "first"},
+                {"role": "assistant", "content": "reply"},
+                {"type": "message", "role": "user", "content": [
+                    {"type": "input_text", "text": "second"},
+                    {"type": "input_image", "image_url": "data:image/png;base64,AA"},
+                    {"type": "input_file", "file_id": "file_1"},
+                ]},
+            ],
+        });
+        let request = CreateRequest::parse(body).expect("a valid request");
+        // The echo answers the latest user turn, not the first one.
+        assert_eq!(request.user_text, "second");
+        assert_eq!((request.images, request.files), (1, 1));
+        // Every input item is kept for input_items, with an id and a type.
+        assert_eq!(request.input_items.len(), 3);
+        assert!(request
+            .input_items
+            .iter()
+            .all(|item| item["id"].is_string()));
+        assert_eq!(request.input_items[0]["content"][0]["type"], "input_text");
+    }
+
+    #[test]
+    fn odd_bodies_are_refused_with_a_parameter_name() {
+        for (body, param) in [
+            (json!({"input": "hi"}), Some("model")),
+            (json!({"model": 3}), Some("model")),
+            (json!({"model": "echo", "input": 7}), Some("input")),
+            (json!({"model": "echo", "input": [1]}), Some("input[0]")),
+            (json!({"model": "echo", "stream": "yes"}), Some("stream")),
+            (json!([1, 2]), None),
+        ] {
+            let error = CreateRequest::parse(body).expect_err("odd bodies must be refused");
+            // Clients show the param to point at the field at fault.
+            assert_eq!(error.param.as_deref(), param);
+            assert_eq!(error.status.as_u16(), 400);
+        }
+    }
+
+    #[test]
+    fn function_outputs_tools_and_delay_are_read() {
+        let body = json!({
+            "model": "echo",
+            "input": [
+                {"type": "function_call", "call_id": "c1", "name": "f", "arguments": "{}"},
+                {"type": "function_call_output", "call_id": "c1", "output": "42"},
+            ],
+            "tools": [{"type": "function", "name": "f"}, {"type": "web_search_preview"}],
+            "metadata": {"mock_delay_ms": "7"},
+            "include": ["reasoning.encrypted_content"],
+        });
+        let request = CreateRequest::parse(body).expect("a valid request");
+        assert_eq!(request.function_outputs, vec!["42"]);
+        assert_eq!(request.function_names, vec!["f"]);
+        assert!(
+            request.web_search,
+            "web_search_preview counts as web search"
+        );
+        assert!(request.encrypted_reasoning);
+        // Metadata values are strings in the API; the delay parses from one.
+        assert_eq!(request.delay_override, Some(Duration::from_millis(7)));
+    }
+}

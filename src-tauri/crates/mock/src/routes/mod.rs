@@ -1,0 +1,86 @@
+//! The HTTP surface: which path goes to which handler, and the layers every
+//! request passes (the request log, then the bearer-key check).
+
+mod inputs;
+mod models;
+mod responses;
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+
+use crate::api_error::ApiError;
+use crate::config::Config;
+use crate::request_log::{self, RequestLog};
+use crate::scenarios::Attempts;
+use crate::store::Store;
+
+pub(crate) struct AppState {
+    pub config: Config,
+    pub store: Store,
+    pub attempts: Attempts,
+    /// Fires when the server stops; streams and background work end on it.
+    pub shutdown: CancellationToken,
+}
+
+pub(crate) fn router(state: Arc<AppState>, log: RequestLog) -> Router {
+    Router::new()
+        .route("/v1/responses", post(responses::create))
+        .route("/v1/responses/input_tokens", post(inputs::input_tokens))
+        .route(
+            "/v1/responses/{id}",
+            get(responses::retrieve).delete(responses::delete),
+        )
+        .route("/v1/responses/{id}/cancel", post(responses::cancel))
+        .route("/v1/responses/{id}/input_items", get(inputs::input_items))
+        .route("/v1/models", get(models::list))
+        .fallback(unknown_url)
+        .method_not_allowed_fallback(unknown_url)
+        .with_state(state)
+        .layer(middleware::from_fn(crate::auth::require_bearer))
+        .layer(middleware::from_fn_with_state(log, request_log::record))
+}
+
+async fn unknown_url(request: Request) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "invalid_request_error",
+        format!(
+            "Invalid URL ({} {})",
+            request.method(),
+            request.uri().path()
+        ),
+    )
+}
+
+/// A JSON body, pretty-printed like api.openai.com's.
+pub(crate) fn json_response(status: StatusCode, value: &Value) -> Response {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    with_content_type((status, text).into_response(), "application/json")
+}
+
+pub(crate) fn sse_response(body: Body) -> Response {
+    let mut response = with_content_type(
+        (StatusCode::OK, body).into_response(),
+        "text/event-stream; charset=utf-8",
+    );
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+fn with_content_type(mut response: Response, content_type: &'static str) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}

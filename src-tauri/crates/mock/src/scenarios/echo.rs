@@ -1,0 +1,207 @@
+//! The `echo` scenario: answers with the user's own text, and shows off the
+//! parts of the API a request asks for (reasoning, web search, function
+//! calls), so a client can be driven through every kind of item.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::lifecycle::{Item, Lifecycle, Terminal};
+use super::Script;
+use crate::create_request::CreateRequest;
+
+const CITATION: &str = " ([example.com](https://example.com/source))";
+
+/// The whole echo answer as a script.
+pub(crate) fn script(request: &CreateRequest, delay: Duration) -> Script {
+    let mut lifecycle = Lifecycle::open(request, delay);
+    for item in items(request) {
+        lifecycle.item(&item, Terminal::Completed);
+    }
+    lifecycle.close(Terminal::Completed)
+}
+
+/// The output items the echo sends for this request, in order.
+pub(crate) fn items(request: &CreateRequest) -> Vec<Item> {
+    let mut items = Vec::new();
+    if request.reasoning {
+        let topic: String = request.user_text.chars().take(60).collect();
+        items.push(Item::Reasoning {
+            summary: format!("**Echoing**\n\nThe user wrote \"{topic}\"; I will say it back."),
+            encrypted: request.encrypted_reasoning,
+        });
+    }
+    if let Some(calls) = function_calls(request) {
+        items.extend(calls);
+        return items;
+    }
+    if request.web_search {
+        items.push(Item::WebSearch {
+            query: request.user_text.chars().take(100).collect(),
+        });
+    }
+    let mut text = answer_text(request);
+    let citation = request.web_search.then(|| {
+        let start = text.chars().count();
+        text.push_str(CITATION);
+        (start, text.chars().count())
+    });
+    items.push(Item::Message { text, citation });
+    items
+}
+
+/// `call:<name> [json args]` or `call:all` when the request has function
+/// tools and is not already answering calls.
+fn function_calls(request: &CreateRequest) -> Option<Vec<Item>> {
+    let command = request.user_text.trim().strip_prefix("call:")?;
+    if request.function_names.is_empty() || !request.function_outputs.is_empty() {
+        return None;
+    }
+    let (target, rest) = command
+        .trim()
+        .split_once(char::is_whitespace)
+        .unwrap_or((command.trim(), ""));
+    let arguments = match serde_json::from_str::<Value>(rest.trim()) {
+        Ok(value) if value.is_object() => value.to_string(),
+        _ => "{}".to_owned(),
+    };
+    let names: Vec<&String> = if target == "all" {
+        request.function_names.iter().collect()
+    } else {
+        let named = request.function_names.iter().find(|name| *name == target);
+        named
+            .or(request.function_names.first())
+            .into_iter()
+            .collect()
+    };
+    Some(
+        names
+            .into_iter()
+            .map(|name| Item::FunctionCall {
+                name: name.clone(),
+                arguments: arguments.clone(),
+            })
+            .collect(),
+    )
+}
+
+pub(crate) fn answer_text(request: &CreateRequest) -> String {
+    if !request.function_outputs.is_empty() {
+        return format!("Got outputs: {}", request.function_outputs.join(", "));
+    }
+    let mut text = if request.user_text.is_empty() {
+        "(no text)".to_owned()
+    } else {
+        request.user_text.clone()
+    };
+    let mut attachments = Vec::new();
+    if request.images > 0 {
+        attachments.push(plural(request.images, "image"));
+    }
+    if request.files > 0 {
+        attachments.push(plural(request.files, "file"));
+    }
+    if !attachments.is_empty() {
+        text = format!("{text} [{}]", attachments.join(", "));
+    }
+    if request.user_text.to_lowercase().contains("markdown") {
+        text = markdown(&text);
+    }
+    text
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+/// A small document with each block kind a renderer must handle.
+fn markdown(echo: &str) -> String {
+    format!(
+        "# Echo\n\nYou said: **{echo}**\n\n## A list\n\n- first point\n- second point with `code`\n\n\
+         ```rust\nfn main() {{\n    println!(\"hello\");\n}}\n```\n\n\
+         | column | value |\n| --- | --- |\n| chars | {} |\n| words | {} |\n",
+        echo.chars().count(),
+        echo.split_whitespace().count()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn request(body: Value) -> CreateRequest {
+        CreateRequest::parse(body).expect("a valid request")
+    }
+
+    #[test]
+    fn attachments_are_mentioned_after_the_text() {
+        let request = request(
+            json!({"model": "echo", "input": [{"role": "user", "content": [
+                {"type": "input_text", "text": "look"},
+                {"type": "input_image", "image_url": "x"},
+                {"type": "input_image", "image_url": "y"},
+                {"type": "input_file", "file_id": "f"},
+            ]}]}),
+        );
+        assert_eq!(answer_text(&request), "look [2 images, 1 file]");
+    }
+
+    #[test]
+    fn markdown_requests_get_every_block_kind() {
+        let text = answer_text(&request(
+            json!({"model": "echo", "input": "some Markdown please"}),
+        ));
+        // A heading, a list, a code block and a table, for renderer tests.
+        for block in ["# Echo", "\n- first", "```rust", "| --- |"] {
+            assert!(text.contains(block), "missing {block:?} in {text}");
+        }
+    }
+
+    #[test]
+    fn call_all_calls_every_function_and_call_name_one() {
+        let tools = json!([{"type": "function", "name": "a"}, {"type": "function", "name": "b"}]);
+        let all = items(&request(
+            json!({"model": "echo", "input": "call:all", "tools": tools}),
+        ));
+        assert_eq!(all.len(), 2, "one call per function for call:all");
+        let one = items(&request(
+            json!({"model": "echo", "input": "call:b {\"x\":1}", "tools": tools}),
+        ));
+        match one.as_slice() {
+            [Item::FunctionCall { name, arguments }] => {
+                assert_eq!(name, "b");
+                assert_eq!(
+                    arguments, "{\"x\":1}",
+                    "JSON after the name is the arguments"
+                );
+            }
+            other => panic!("expected one call, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn web_search_cites_the_example_source() {
+        let request = request(json!({"model": "echo", "input": "find",
+            "tools": [{"type": "web_search"}]}));
+        let items = items(&request);
+        assert!(
+            matches!(items[0], Item::WebSearch { .. }),
+            "the search comes first"
+        );
+        let Item::Message {
+            text,
+            citation: Some((start, end)),
+        } = &items[1]
+        else {
+            panic!("a cited message follows");
+        };
+        let cited: String = text.chars().skip(*start).take(end - start).collect();
+        // The annotation's range must cover the link in the text.
+        assert!(cited.contains("https://example.com/source"));
+    }
+}

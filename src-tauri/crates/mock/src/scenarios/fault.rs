@@ -1,0 +1,222 @@
+//! The `fault:<kind>` models: each makes the server fail in one way clients
+//! must survive (HTTP errors, cut or stalled streams, bad or unknown events,
+//! failed and incomplete responses).
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use super::lifecycle::{Item, Lifecycle, Terminal};
+use super::{echo, Plan, Script};
+use crate::api_error::ApiError;
+use crate::create_request::CreateRequest;
+use crate::sse::Step;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fault {
+    Unauthorized,
+    RateLimited,
+    RateLimitedOnce,
+    ServerError,
+    ServerErrorOnce,
+    DropAfter(usize),
+    Stall,
+    Malformed,
+    UnknownEvent,
+    ErrorEvent,
+    Failed,
+    Incomplete,
+    JsonErrorOnStream,
+    Slow,
+}
+
+/// Fault model names (without `fault:`), as listed by `GET /v1/models`.
+pub(crate) const KINDS: &[&str] = &[
+    "401",
+    "429",
+    "429-once",
+    "500",
+    "500-once",
+    "drop-after-5",
+    "stall",
+    "malformed",
+    "unknown-event",
+    "error-event",
+    "failed",
+    "incomplete",
+    "json-error-on-stream",
+    "slow",
+];
+
+const SLOW_DELAY: Duration = Duration::from_millis(100);
+
+impl Fault {
+    pub fn parse(kind: &str) -> Option<Self> {
+        Some(match kind {
+            "401" => Self::Unauthorized,
+            "429" => Self::RateLimited,
+            "429-once" => Self::RateLimitedOnce,
+            "500" => Self::ServerError,
+            "500-once" => Self::ServerErrorOnce,
+            "stall" => Self::Stall,
+            "malformed" => Self::Malformed,
+            "unknown-event" => Self::UnknownEvent,
+            "error-event" => Self::ErrorEvent,
+            "failed" => Self::Failed,
+            "incomplete" => Self::Incomplete,
+            "json-error-on-stream" => Self::JsonErrorOnStream,
+            "slow" => Self::Slow,
+            other => Self::DropAfter(other.strip_prefix("drop-after-")?.parse().ok()?),
+        })
+    }
+}
+
+/// Remembers which request bodies were already seen, for the `-once` faults
+/// that fail a request the first time and let its retry through.
+#[derive(Debug, Default)]
+pub(crate) struct Attempts {
+    seen: Mutex<HashSet<u64>>,
+}
+
+impl Attempts {
+    /// True the first time this body hash is offered.
+    pub fn first(&self, body_hash: u64) -> bool {
+        self.seen
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .insert(body_hash)
+    }
+}
+
+pub(crate) fn plan(
+    fault: Fault,
+    request: &CreateRequest,
+    delay: Duration,
+    first_attempt: impl Fn() -> bool,
+) -> Plan {
+    match fault {
+        Fault::Unauthorized => Plan::Error(
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_request_error",
+                "Incorrect API key provided: sk-****. (mock fault:401)",
+            )
+            .with_code("invalid_api_key"),
+        ),
+        Fault::RateLimited => Plan::Error(ApiError::rate_limited()),
+        Fault::ServerError => Plan::Error(ApiError::server_error()),
+        Fault::RateLimitedOnce if first_attempt() => Plan::Error(ApiError::rate_limited()),
+        Fault::ServerErrorOnce if first_attempt() => Plan::Error(ApiError::server_error()),
+        Fault::RateLimitedOnce | Fault::ServerErrorOnce => {
+            Plan::Script(echo::script(request, delay))
+        }
+        Fault::JsonErrorOnStream => Plan::Error(
+            ApiError::invalid_request(
+                "Invalid 'temperature': decimal below minimum value. Expected a value >= 0, \
+                 but got -1 instead.",
+            )
+            .with_param("temperature")
+            .with_code("decimal_below_min_value"),
+        ),
+        Fault::Slow => Plan::Script(echo::script(request, SLOW_DELAY)),
+        Fault::DropAfter(count) => {
+            let mut script = echo::script(request, delay);
+            script.steps.truncate(count);
+            script.steps.push(Step::Abort);
+            Plan::Script(script)
+        }
+        Fault::Stall => {
+            let mut script = Lifecycle::open(request, delay).close(Terminal::Completed);
+            script.steps.truncate(1);
+            script.steps.push(Step::Stall);
+            Plan::Script(script)
+        }
+        Fault::Malformed => {
+            let mut lifecycle = Lifecycle::open(request, delay);
+            lifecycle.raw("data: {not json\n\n");
+            Plan::Script(finish(lifecycle, request, Terminal::Completed))
+        }
+        Fault::UnknownEvent => {
+            let mut lifecycle = Lifecycle::open(request, delay);
+            lifecycle.custom(future_event(1));
+            for item in echo::items(request) {
+                lifecycle.item(&item, Terminal::Completed);
+                lifecycle.custom(future_event(2));
+            }
+            Plan::Script(lifecycle.close(Terminal::Completed))
+        }
+        Fault::ErrorEvent => {
+            let mut lifecycle = Lifecycle::open(request, delay);
+            // Nested, as recorded on the wire (the spec says flat).
+            lifecycle.custom(json!({"type": "error", "error": {
+                "type": "server_error", "code": "server_error",
+                "message": "The server had an error", "param": null}}));
+            Plan::Script(lifecycle.close(server_failure()))
+        }
+        Fault::Failed => Plan::Script(Lifecycle::open(request, delay).close(server_failure())),
+        Fault::Incomplete => {
+            let mut lifecycle = Lifecycle::open(request, delay);
+            let full = echo::answer_text(request);
+            let cut: String = full
+                .chars()
+                .take(full.chars().count().div_ceil(2))
+                .collect();
+            let item = Item::Message {
+                text: cut,
+                citation: None,
+            };
+            lifecycle.item(&item, Terminal::Incomplete);
+            Plan::Script(lifecycle.close(Terminal::Incomplete))
+        }
+    }
+}
+
+fn finish(mut lifecycle: Lifecycle, request: &CreateRequest, terminal: Terminal) -> Script {
+    for item in echo::items(request) {
+        lifecycle.item(&item, terminal);
+    }
+    lifecycle.close(terminal)
+}
+
+fn server_failure() -> Terminal {
+    Terminal::Failed {
+        code: "server_error",
+        message: "The server had an error while processing your request.",
+    }
+}
+
+/// An event type no client knows yet, with fields no client expects.
+fn future_event(n: u32) -> serde_json::Value {
+    json!({"type": "response.future_thing", "future_field": {"n": n, "nested": [1, 2]},
+        "note": "clients must skip events they do not know"})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_kind_parses() {
+        for kind in KINDS {
+            // GET /v1/models must list only models that work.
+            assert!(
+                Fault::parse(kind).is_some(),
+                "fault:{kind} is listed but unknown"
+            );
+        }
+        assert_eq!(Fault::parse("drop-after-12"), Some(Fault::DropAfter(12)));
+        assert_eq!(Fault::parse("drop-after-x"), None);
+        assert_eq!(Fault::parse("nonsense"), None);
+    }
+
+    #[test]
+    fn once_faults_fail_only_the_first_attempt_per_body() {
+        let attempts = Attempts::default();
+        assert!(attempts.first(7), "a new body fails once");
+        assert!(!attempts.first(7), "its retry goes through");
+        assert!(attempts.first(8), "another body fails once too");
+    }
+}

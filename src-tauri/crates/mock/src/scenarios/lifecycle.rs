@@ -1,0 +1,352 @@
+//! Writes a response's whole event lifecycle the way api.openai.com streams
+//! it: created (and queued for background), in_progress, then per output item
+//! added → parts and deltas → done, then one terminal event that repeats the
+//! full response.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use super::Script;
+use crate::create_request::CreateRequest;
+use crate::response_object::{estimate_tokens, new_id, now_secs, skeleton, usage};
+use crate::sse::ScriptWriter;
+
+/// Characters per streamed delta: small, so clients see many deltas.
+const DELTA_CHARS: usize = 4;
+
+/// An output item to stream.
+#[derive(Debug, Clone)]
+pub(crate) enum Item {
+    Reasoning {
+        summary: String,
+        encrypted: bool,
+    },
+    WebSearch {
+        query: String,
+    },
+    /// `citation` is the char range of the text that cites the source.
+    Message {
+        text: String,
+        citation: Option<(usize, usize)>,
+    },
+    FunctionCall {
+        name: String,
+        arguments: String,
+    },
+}
+
+/// How the response ends.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Terminal {
+    Completed,
+    /// `max_output_tokens` reached: items end with status incomplete.
+    Incomplete,
+    Failed {
+        code: &'static str,
+        message: &'static str,
+    },
+}
+
+pub(crate) struct Lifecycle {
+    writer: ScriptWriter,
+    response: Value,
+    initial: Value,
+    delay: Duration,
+    output: Vec<Value>,
+    output_chars: usize,
+    reasoning_chars: usize,
+    input_tokens: u64,
+}
+
+impl Lifecycle {
+    /// Writes created (+ queued) and in_progress.
+    pub fn open(request: &CreateRequest, delay: Duration) -> Self {
+        let id = new_id("resp");
+        let first_status = if request.background {
+            "queued"
+        } else {
+            "in_progress"
+        };
+        let mut response = skeleton(request, &id, first_status);
+        let initial = response.clone();
+        let mut writer = ScriptWriter::default();
+        writer.event(
+            json!({"type": "response.created", "response": response}),
+            Duration::ZERO,
+        );
+        if request.background {
+            writer.event(
+                json!({"type": "response.queued", "response": response}),
+                Duration::ZERO,
+            );
+            response["status"] = "in_progress".into();
+        }
+        writer.event(
+            json!({"type": "response.in_progress", "response": response}),
+            // A background response stays queued for a moment, as a poller
+            // would see it.
+            if request.background {
+                delay
+            } else {
+                Duration::ZERO
+            },
+        );
+        Self {
+            writer,
+            response,
+            initial,
+            delay,
+            output: Vec::new(),
+            output_chars: 0,
+            reasoning_chars: 0,
+            input_tokens: estimate_tokens(request.input_chars),
+        }
+    }
+
+    /// Queues an event as it is (given a sequence number).
+    pub fn custom(&mut self, event: Value) {
+        self.writer.event(event, Duration::ZERO);
+    }
+
+    /// Queues bytes that are not a valid event.
+    pub fn raw(&mut self, text: &'static str) {
+        self.writer.raw(text);
+    }
+
+    fn event(&mut self, event: Value) {
+        self.writer.event(event, Duration::ZERO);
+    }
+
+    fn delta(&mut self, event: Value) {
+        self.writer.event(event, self.delay);
+    }
+
+    /// Streams one output item. With `Terminal::Incomplete` a message ends
+    /// with status incomplete.
+    pub fn item(&mut self, item: &Item, terminal: Terminal) {
+        let index = self.output.len();
+        let done = match item {
+            Item::Reasoning { summary, encrypted } => self.reasoning(index, summary, *encrypted),
+            Item::WebSearch { query } => self.web_search(index, query),
+            Item::Message { text, citation } => {
+                let status = match terminal {
+                    Terminal::Incomplete => "incomplete",
+                    _ => "completed",
+                };
+                self.message(index, text, *citation, status)
+            }
+            Item::FunctionCall { name, arguments } => self.function_call(index, name, arguments),
+        };
+        self.output.push(done);
+    }
+
+    fn reasoning(&mut self, index: usize, summary: &str, encrypted: bool) -> Value {
+        let id = new_id("rs");
+        let mut item = json!({"id": id, "type": "reasoning", "summary": []});
+        if encrypted {
+            item["encrypted_content"] = format!("gAAAAAB-mock-{}", id.len() * 97).into();
+        }
+        self.event(
+            json!({"type": "response.output_item.added", "item": item, "output_index": index}),
+        );
+        let part = json!({"type": "summary_text", "text": ""});
+        self.event(
+            json!({"type": "response.reasoning_summary_part.added", "item_id": id,
+            "output_index": index, "summary_index": 0, "part": part}),
+        );
+        for chunk in chunks(summary) {
+            self.delta(
+                json!({"type": "response.reasoning_summary_text.delta", "item_id": id,
+                "output_index": index, "summary_index": 0, "delta": chunk,
+                "obfuscation": obfuscation(&chunk)}),
+            );
+        }
+        self.event(
+            json!({"type": "response.reasoning_summary_text.done", "item_id": id,
+            "output_index": index, "summary_index": 0, "text": summary}),
+        );
+        let part = json!({"type": "summary_text", "text": summary});
+        self.event(
+            json!({"type": "response.reasoning_summary_part.done", "item_id": id,
+            "output_index": index, "summary_index": 0, "part": part}),
+        );
+        item["summary"] = json!([part]);
+        self.event(
+            json!({"type": "response.output_item.done", "item": item, "output_index": index}),
+        );
+        self.reasoning_chars += summary.chars().count();
+        item
+    }
+
+    fn web_search(&mut self, index: usize, query: &str) -> Value {
+        let id = new_id("ws");
+        let added = json!({"id": id, "type": "web_search_call", "status": "in_progress"});
+        self.event(
+            json!({"type": "response.output_item.added", "item": added, "output_index": index}),
+        );
+        for phase in ["in_progress", "searching", "completed"] {
+            self.event(json!({"type": format!("response.web_search_call.{phase}"),
+                "item_id": id, "output_index": index}));
+        }
+        let done = json!({"id": id, "type": "web_search_call", "status": "completed",
+            "action": {"type": "search", "query": query, "queries": [query]}});
+        self.event(
+            json!({"type": "response.output_item.done", "item": done, "output_index": index}),
+        );
+        done
+    }
+
+    fn message(
+        &mut self,
+        index: usize,
+        text: &str,
+        citation: Option<(usize, usize)>,
+        status: &str,
+    ) -> Value {
+        let id = new_id("msg");
+        let added = json!({"id": id, "type": "message", "status": "in_progress",
+            "content": [], "role": "assistant"});
+        self.event(
+            json!({"type": "response.output_item.added", "item": added, "output_index": index}),
+        );
+        let empty = json!({"type": "output_text", "annotations": [], "logprobs": [], "text": ""});
+        self.event(
+            json!({"type": "response.content_part.added", "content_index": 0,
+            "item_id": id, "output_index": index, "part": empty}),
+        );
+        for chunk in chunks(text) {
+            self.delta(
+                json!({"type": "response.output_text.delta", "content_index": 0,
+                "delta": chunk, "item_id": id, "logprobs": [],
+                "obfuscation": obfuscation(&chunk), "output_index": index}),
+            );
+        }
+        let annotations: Vec<Value> = citation
+            .map(|(start, end)| {
+                json!({"type": "url_citation", "end_index": end, "start_index": start,
+                    "title": "Example source", "url": "https://example.com/source"})
+            })
+            .into_iter()
+            .collect();
+        for (annotation_index, annotation) in annotations.iter().enumerate() {
+            self.event(json!({"type": "response.output_text.annotation.added",
+                "annotation": annotation, "annotation_index": annotation_index,
+                "content_index": 0, "item_id": id, "output_index": index}));
+        }
+        self.event(
+            json!({"type": "response.output_text.done", "content_index": 0,
+            "item_id": id, "logprobs": [], "output_index": index, "text": text}),
+        );
+        let part = json!({"type": "output_text", "annotations": annotations, "logprobs": [], "text": text});
+        self.event(
+            json!({"type": "response.content_part.done", "content_index": 0,
+            "item_id": id, "output_index": index, "part": part}),
+        );
+        let done = json!({"id": id, "type": "message", "status": status,
+            "content": [part], "role": "assistant"});
+        self.event(
+            json!({"type": "response.output_item.done", "item": done, "output_index": index}),
+        );
+        self.output_chars += text.chars().count();
+        done
+    }
+
+    fn function_call(&mut self, index: usize, name: &str, arguments: &str) -> Value {
+        let id = new_id("fc");
+        let call_id = new_id("call");
+        let added = json!({"id": id, "type": "function_call", "status": "in_progress",
+            "arguments": "", "call_id": call_id, "name": name});
+        self.event(
+            json!({"type": "response.output_item.added", "item": added, "output_index": index}),
+        );
+        for chunk in chunks(arguments) {
+            self.delta(
+                json!({"type": "response.function_call_arguments.delta", "delta": chunk,
+                "item_id": id, "obfuscation": obfuscation(&chunk), "output_index": index}),
+            );
+        }
+        self.event(json!({"type": "response.function_call_arguments.done",
+            "arguments": arguments, "item_id": id, "output_index": index}));
+        let done = json!({"id": id, "type": "function_call", "status": "completed",
+            "arguments": arguments, "call_id": call_id, "name": name});
+        self.event(
+            json!({"type": "response.output_item.done", "item": done, "output_index": index}),
+        );
+        self.output_chars += arguments.chars().count();
+        done
+    }
+
+    /// Writes the terminal event and hands back the script.
+    pub fn close(mut self, terminal: Terminal) -> Script {
+        let output_tokens = estimate_tokens(self.output_chars + self.reasoning_chars);
+        let reasoning_tokens = if self.reasoning_chars > 0 {
+            estimate_tokens(self.reasoning_chars)
+        } else {
+            0
+        };
+        let response = &mut self.response;
+        response["output"] = Value::Array(std::mem::take(&mut self.output));
+        response["usage"] = usage(self.input_tokens, output_tokens, reasoning_tokens);
+        let kind = match terminal {
+            Terminal::Completed => {
+                response["status"] = "completed".into();
+                response["completed_at"] = now_secs().into();
+                "response.completed"
+            }
+            Terminal::Incomplete => {
+                response["status"] = "incomplete".into();
+                response["incomplete_details"] = json!({"reason": "max_output_tokens"});
+                "response.incomplete"
+            }
+            Terminal::Failed { code, message } => {
+                response["status"] = "failed".into();
+                response["error"] = json!({"code": code, "message": message});
+                "response.failed"
+            }
+        };
+        let event = json!({"type": kind, "response": response});
+        let id = self.response["id"].as_str().unwrap_or_default().to_owned();
+        self.writer.event(event, Duration::ZERO);
+        Script {
+            id,
+            initial: self.initial,
+            steps: self.writer.steps,
+        }
+    }
+}
+
+/// Splits text into deltas of a few characters, on char boundaries.
+fn chunks(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .chunks(DELTA_CHARS)
+        .map(|chunk| chunk.iter().collect())
+        .collect()
+}
+
+/// The API pads deltas with random characters (`obfuscation`) so their size
+/// does not leak the token; clients must ignore it. A fixed filler will do.
+fn obfuscation(delta: &str) -> String {
+    "mOcKpAdDiNg"
+        .chars()
+        .take(11 - delta.len().min(10))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chunks;
+
+    #[test]
+    fn chunks_cover_the_text_on_char_boundaries() {
+        let text = "héllo wörld ✓";
+        let parts = chunks(text);
+        // Deltas concatenated must give back the text, multi-byte chars whole.
+        assert_eq!(parts.concat(), text);
+        assert!(
+            parts.len() > 2,
+            "a short text still streams in several deltas"
+        );
+    }
+}

@@ -1,0 +1,80 @@
+//! Scenarios, chosen by the request's `model`: `echo` (and any model the mock
+//! does not know), `echo-reasoning`, `case:<name>` and `fault:<kind>`.
+
+mod case;
+mod echo;
+mod fault;
+mod lifecycle;
+
+use std::path::Path;
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use bytes::Bytes;
+use serde_json::Value;
+
+pub(crate) use fault::Attempts;
+
+use crate::api_error::ApiError;
+use crate::create_request::CreateRequest;
+use crate::sse::Step;
+
+/// Events to play for one response.
+#[derive(Debug)]
+pub(crate) struct Script {
+    /// The response id, under which it is stored.
+    pub id: String,
+    /// The response as first created (what a background create returns).
+    pub initial: Value,
+    pub steps: Vec<Step>,
+}
+
+/// What the server does with a create request.
+#[derive(Debug)]
+pub(crate) enum Plan {
+    /// Answer with an HTTP error.
+    Error(ApiError),
+    /// Play a script (streamed, or folded into its final response).
+    Script(Script),
+    /// Send a recorded JSON body as it is.
+    Json { status: StatusCode, body: Bytes },
+}
+
+pub(crate) struct Context<'a> {
+    pub cases_dir: Option<&'a Path>,
+    pub delta_delay: Duration,
+    pub attempts: &'a Attempts,
+    /// Hash of the request body, for the `-once` faults.
+    pub body_hash: u64,
+}
+
+pub(crate) fn plan(request: &CreateRequest, context: &Context<'_>) -> Plan {
+    let delay = request.delay_override.unwrap_or(context.delta_delay);
+    let model = request.model.as_str();
+    if let Some(name) = model.strip_prefix("case:") {
+        return case::plan(context.cases_dir, name, delay);
+    }
+    if let Some(kind) = model.strip_prefix("fault:") {
+        return match fault::Fault::parse(kind) {
+            Some(fault) => fault::plan(fault, request, delay, || {
+                context.attempts.first(context.body_hash)
+            }),
+            None => Plan::Error(case::unknown_model(model)),
+        };
+    }
+    Plan::Script(echo::script(request, delay))
+}
+
+/// Every model `GET /v1/models` lists.
+pub(crate) fn model_names(cases_dir: Option<&Path>) -> Vec<String> {
+    let mut names = vec!["echo".to_owned(), "echo-reasoning".to_owned()];
+    if let Some(dir) = cases_dir {
+        names.extend(
+            case::names(dir)
+                .into_iter()
+                .map(|name| format!("case:{name}")),
+        );
+    }
+    names.extend(fault::KINDS.iter().map(|kind| format!("fault:{kind}")));
+    names
+}

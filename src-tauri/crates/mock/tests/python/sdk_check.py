@@ -1,0 +1,317 @@
+"""Runs the official `openai` Python SDK against a halley-mock server, one
+check per scenario, and exits non-zero if any check fails.
+
+usage: python sdk_check.py BASE_URL     (e.g. http://127.0.0.1:PORT/v1)
+
+The server must have been started with the shared recorded cases
+(`--cases`), for the case:<name> checks.
+"""
+
+import sys
+import time
+import traceback
+
+import openai
+
+BASE_URL = sys.argv[1]
+KEY = "sk-sdk-check-0123456789"
+CHECKS = []
+
+
+def check(fn):
+    CHECKS.append(fn)
+    return fn
+
+
+def client(**options):
+    options.setdefault("max_retries", 0)
+    options.setdefault("timeout", 30.0)
+    options.setdefault("api_key", KEY)
+    return openai.OpenAI(base_url=BASE_URL, **options)
+
+
+def expect(condition, why):
+    if not condition:
+        raise AssertionError(why)
+
+
+def stream_events(model, input="hello sdk", sdk=None, **params):
+    sdk = sdk or client()
+    return list(sdk.responses.create(model=model, input=input, stream=True, **params))
+
+
+def types(events):
+    return [event.type for event in events]
+
+
+def text_of(events):
+    return "".join(e.delta for e in events if e.type == "response.output_text.delta")
+
+
+def raises(kinds, action):
+    """Runs action; returns the exception, which must be one of kinds."""
+    try:
+        action()
+    except kinds as error:  # noqa: PERF203 - the point of the check
+        return error
+    raise AssertionError(f"expected {kinds}, nothing was raised")
+
+
+def wait_for(predicate, why):
+    for _ in range(500):
+        if predicate():
+            return
+        time.sleep(0.02)
+    raise AssertionError(why)
+
+
+@check
+def echo_stream():
+    events = stream_events("echo")
+    expect(types(events)[0] == "response.created", "starts with response.created")
+    expect(types(events)[-1] == "response.completed", "ends with response.completed")
+    expect(text_of(events) == "hello sdk", "deltas echo the input")
+    final = events[-1].response
+    expect(final.output_text == "hello sdk", "the SDK folds the final output text")
+    expect(final.usage.input_tokens > 0, "usage is parsed")
+    numbers = [e.sequence_number for e in events]
+    expect(numbers == sorted(numbers), "sequence numbers increase")
+
+
+@check
+def echo_non_stream_retrieve_input_items_delete():
+    sdk = client()
+    response = sdk.responses.create(model="echo", input=[
+        {"role": "user", "content": [
+            {"type": "input_text", "text": "look"},
+            {"type": "input_image", "image_url": "data:image/png;base64,iVBORw0KGgo="},
+        ]},
+    ])
+    expect(response.status == "completed", "non-stream create returns the final response")
+    expect(response.output_text == "look [1 image]", "images are counted")
+    expect(sdk.responses.retrieve(response.id).id == response.id, "retrieve finds it")
+    items = sdk.responses.input_items.list(response.id)
+    expect(len(items.data) == 1 and items.data[0].type == "message", "input items are listed")
+    sdk.responses.delete(response.id)
+    raises(openai.NotFoundError, lambda: sdk.responses.retrieve(response.id))
+
+
+@check
+def echo_reasoning_with_encrypted_content():
+    events = stream_events("echo-reasoning", include=["reasoning.encrypted_content"])
+    expect("response.reasoning_summary_text.delta" in types(events), "a streamed summary")
+    reasoning = events[-1].response.output[0]
+    expect(reasoning.type == "reasoning", "reasoning comes first")
+    expect(bool(reasoning.encrypted_content), "encrypted_content is included")
+    expect(reasoning.summary[0].text.startswith("**Echoing**"), "the summary is parsed")
+
+
+@check
+def web_search_citation():
+    events = stream_events("echo", tools=[{"type": "web_search_preview"}])
+    expect("response.web_search_call.searching" in types(events), "the search is streamed")
+    message = events[-1].response.output[1]
+    annotation = message.content[0].annotations[0]
+    expect(annotation.type == "url_citation", "a url_citation")
+    expect(annotation.url == "https://example.com/source", "pointing at the example source")
+
+
+@check
+def function_calls_and_outputs():
+    sdk = client()
+    tools = [
+        {"type": "function", "name": "get_weather", "parameters": {"type": "object", "properties": {}}},
+        {"type": "function", "name": "get_time", "parameters": {"type": "object", "properties": {}}},
+    ]
+    first = sdk.responses.create(model="echo", input="call:all", tools=tools)
+    calls = [item for item in first.output if item.type == "function_call"]
+    expect([c.name for c in calls] == ["get_weather", "get_time"], "one call per function")
+    outputs = [{"type": "function_call_output", "call_id": c.call_id, "output": c.name.upper()}
+               for c in calls]
+    second = sdk.responses.create(model="echo", input=outputs, tools=tools,
+                                  previous_response_id=first.id)
+    expect(second.output_text == "Got outputs: GET_WEATHER, GET_TIME", "outputs are answered")
+    expect(second.previous_response_id == first.id, "the chain link is echoed")
+
+
+@check
+def background_poll():
+    sdk = client()
+    created = sdk.responses.create(model="echo", input="in the background", background=True)
+    expect(created.status == "queued", "background create answers queued")
+    wait_for(lambda: sdk.responses.retrieve(created.id).status == "completed",
+             "polling sees it complete")
+    expect(sdk.responses.retrieve(created.id).output_text == "in the background", "with output")
+
+
+@check
+def background_cancel():
+    sdk = client()
+    created = sdk.responses.create(model="echo", input="slow enough to cancel",
+                                   background=True, metadata={"mock_delay_ms": "200"})
+    cancelled = sdk.responses.cancel(created.id)
+    expect(cancelled.status == "cancelled", "cancel answers cancelled")
+    expect(sdk.responses.retrieve(created.id).status == "cancelled", "and it sticks")
+
+
+@check
+def resume_stream():
+    sdk = client()
+    events = stream_events("echo", input="resume from here", sdk=sdk, background=True)
+    expect(types(events)[:2] == ["response.created", "response.queued"], "queued is announced")
+    resumed = list(sdk.responses.retrieve(events[0].response.id, stream=True, starting_after=3))
+    expect([e.sequence_number for e in resumed] == [e.sequence_number for e in events[4:]],
+           "resume replays the events after #3")
+
+
+@check
+def input_tokens_and_models():
+    sdk = client()
+    count = sdk.responses.input_tokens.count(model="echo", input="0123456789abcdef")
+    expect(count.input_tokens == 4, "about a token per four characters")
+    ids = [model.id for model in sdk.models.list()]
+    for expected in ["echo", "echo-reasoning", "fault:stall", "case:pydai-text-json"]:
+        expect(expected in ids, f"{expected} is listed")
+
+
+@check
+def bad_key_and_fault_401():
+    raises(openai.AuthenticationError,
+           lambda: client(api_key="sk-bad-key-123456789").responses.create(model="echo", input="x"))
+    raises(openai.AuthenticationError, lambda: stream_events("fault:401"))
+
+
+@check
+def rate_limit_and_retry():
+    error = raises(openai.RateLimitError, lambda: stream_events("fault:429", sdk=client(max_retries=1)))
+    expect(error.response.headers.get("retry-after") == "1", "Retry-After is sent")
+    events = stream_events("fault:429-once", input="retried", sdk=client(max_retries=2))
+    expect(text_of(events) == "retried", "the retry succeeds")
+
+
+@check
+def server_error_and_retry():
+    raises(openai.InternalServerError, lambda: stream_events("fault:500"))
+    response = client(max_retries=2).responses.create(model="fault:500-once", input="again")
+    expect(response.output_text == "again", "the retry succeeds")
+
+
+@check
+def drop_after_n():
+    seen = []
+
+    def iterate():
+        for event in client().responses.create(model="fault:drop-after-5", input="x y z w v u",
+                                               stream=True):
+            seen.append(event)
+
+    raises(Exception, iterate)
+    expect(len(seen) == 5, f"5 events arrive before the cut, got {len(seen)}")
+
+
+@check
+def stall_times_out():
+    seen = []
+
+    def iterate():
+        for event in client(timeout=1.0).responses.create(model="fault:stall", input="x",
+                                                          stream=True):
+            seen.append(event)
+
+    raises(Exception, iterate)
+    expect(types(seen) == ["response.created"], "only created arrives")
+
+
+@check
+def malformed_line():
+    seen = []
+
+    def iterate():
+        for event in client().responses.create(model="fault:malformed", input="x", stream=True):
+            seen.append(event)
+
+    raises(ValueError, iterate)  # json.JSONDecodeError is a ValueError
+    expect(types(seen) == ["response.created", "response.in_progress"], "valid events come first")
+
+
+@check
+def unknown_events_pass_through():
+    events = stream_events("fault:unknown-event")
+    expect(types(events).count("response.future_thing") == 2, "unknown events are yielded")
+    expect(types(events)[-1] == "response.completed", "the stream completes")
+    expect(text_of(events) == "hello sdk", "the answer is whole")
+
+
+@check
+def error_event_then_failed():
+    seen = []
+
+    def iterate():
+        for event in client().responses.create(model="fault:error-event", input="x", stream=True):
+            seen.append(event)
+
+    try:
+        iterate()
+    except openai.APIError as error:
+        # SDK versions that raise on a nested error event stop here.
+        expect("server had an error" in str(error), "the error message is carried")
+        return
+    expect("error" in types(seen), "an error event is yielded")
+    expect(seen[-1].type == "response.failed", "then response.failed")
+    expect(seen[-1].response.error.code == "server_error", "with response.error set")
+
+
+@check
+def failed_only():
+    events = stream_events("fault:failed")
+    expect(events[-1].type == "response.failed", "ends failed")
+    expect(events[-1].response.status == "failed", "status failed")
+
+
+@check
+def incomplete():
+    events = stream_events("fault:incomplete")
+    final = events[-1]
+    expect(final.type == "response.incomplete", "ends with response.incomplete")
+    expect(final.response.incomplete_details.reason == "max_output_tokens", "reason is given")
+    expect(final.response.output[0].status == "incomplete", "the message is incomplete")
+
+
+@check
+def json_error_on_stream():
+    error = raises(openai.BadRequestError, lambda: stream_events("fault:json-error-on-stream"))
+    expect(error.param == "temperature", "the error param is parsed")
+
+
+@check
+def slow():
+    expect(text_of(stream_events("fault:slow", input="slowly")) == "slowly", "a slow echo")
+
+
+@check
+def case_replays():
+    events = stream_events("case:pydai-web-search-annotations-stream")
+    expect(events[-1].type == "response.completed", "the recorded stream parses")
+    response = client().responses.create(model="case:pydai-text-json", input="x")
+    expect(bool(response.output_text), "the recorded JSON parses")
+    raises(openai.BadRequestError, lambda: stream_events("case:pydai-http-400-stream-request"))
+
+
+def main():
+    passed, failed = 0, 0
+    for fn in CHECKS:
+        try:
+            fn()
+        except Exception:  # noqa: BLE001 - report every failing check
+            failed += 1
+            print(f"FAIL {fn.__name__}")
+            traceback.print_exc(file=sys.stdout)
+        else:
+            passed += 1
+            print(f"ok   {fn.__name__}")
+    print(f"openai {openai.__version__}: {passed} checks passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

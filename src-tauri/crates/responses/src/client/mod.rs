@@ -1,0 +1,393 @@
+//! The HTTP client: `/responses` and its siblings against any
+//! OpenAI-compatible base URL, with the key given per call.
+
+mod retry;
+mod stream;
+
+pub use retry::{parse_retry_after, RetryNotice, RetryPolicy};
+pub use stream::EventStream;
+
+use crate::error::{truncate_for_error, Error};
+use crate::events::{ResponseEvent, StreamEvent};
+use crate::nullable::Nullable;
+use crate::request::CreateResponse;
+use crate::response::{ApiErrorBody, Deleted, InputTokens, ItemList, Model, ModelList, Response};
+use crate::secret::ApiKey;
+use futures_util::StreamExt;
+use reqwest::header::{ACCEPT, CONTENT_TYPE};
+use reqwest::{Method, RequestBuilder};
+use serde::de::DeserializeOwned;
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+use tokio_util::sync::CancellationToken;
+
+/// Where to send requests, and with which key.
+#[derive(Clone, Debug)]
+pub struct Endpoint {
+    /// e.g. `https://api.cometapi.com/v1` (with or without a trailing slash).
+    pub base_url: String,
+    pub key: ApiKey,
+}
+
+impl Endpoint {
+    pub fn new(base_url: impl Into<String>, key: ApiKey) -> Self {
+        Endpoint {
+            base_url: base_url.into(),
+            key,
+        }
+    }
+
+    /// `{base}/{path}` with exactly one slash between them.
+    pub fn url(&self, path: &str) -> String {
+        format!(
+            "{}/{}",
+            self.base_url.trim_end_matches('/'),
+            path.trim_start_matches('/')
+        )
+    }
+}
+
+pub type RetryCallback = Arc<dyn Fn(RetryNotice) + Send + Sync>;
+
+/// Per-call options: cancellation, retrying, and who to tell about retries.
+#[derive(Clone, Default)]
+pub struct StreamOptions {
+    pub cancel: CancellationToken,
+    pub retry: RetryPolicy,
+    pub on_retry: Option<RetryCallback>,
+}
+
+impl fmt::Debug for StreamOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StreamOptions")
+            .field("cancelled", &self.cancel.is_cancelled())
+            .field("retry", &self.retry)
+            .field("on_retry", &self.on_retry.is_some())
+            .finish()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Client {
+    http: reqwest::Client,
+}
+
+impl Default for Client {
+    fn default() -> Self {
+        Client::new()
+    }
+}
+
+impl Client {
+    pub fn new() -> Self {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(30))
+            .build()
+            // Building fails only when the TLS backend cannot initialise;
+            // the default client then reports it on first use.
+            .unwrap_or_default();
+        Client::with_http(http)
+    }
+
+    pub fn with_http(http: reqwest::Client) -> Self {
+        Client { http }
+    }
+
+    /// `POST /responses` without streaming.
+    pub async fn create(&self, ep: &Endpoint, req: &CreateResponse) -> Result<Response, Error> {
+        self.create_with(ep, req, &StreamOptions::default()).await
+    }
+
+    pub async fn create_with(
+        &self,
+        ep: &Endpoint,
+        req: &CreateResponse,
+        opts: &StreamOptions,
+    ) -> Result<Response, Error> {
+        let mut req = req.clone();
+        req.stream = Nullable::Absent;
+        let body = serialize(&req)?;
+        self.json(Method::POST, ep, "responses", Some(body), opts)
+            .await
+    }
+
+    /// `POST /responses` with `stream: true`.
+    pub async fn create_stream(
+        &self,
+        ep: &Endpoint,
+        req: &CreateResponse,
+        opts: StreamOptions,
+    ) -> Result<EventStream, Error> {
+        let mut req = req.clone();
+        req.stream = Nullable::Value(true);
+        let body = serialize(&req)?;
+        let build = || {
+            self.http
+                .post(ep.url("responses"))
+                .body(body.clone())
+                .header(CONTENT_TYPE, "application/json")
+        };
+        self.stream(ep, build, opts).await
+    }
+
+    /// `GET /responses/{id}?stream=true[&starting_after=N]`: picks a
+    /// background response's stream up again after event `N`.
+    pub async fn resume_stream(
+        &self,
+        ep: &Endpoint,
+        id: &str,
+        starting_after: Option<u64>,
+        opts: StreamOptions,
+    ) -> Result<EventStream, Error> {
+        let mut url = ep.url(&format!("responses/{}?stream=true", path_segment(id)));
+        if let Some(n) = starting_after {
+            url.push_str(&format!("&starting_after={n}"));
+        }
+        let build = || self.http.get(&url);
+        self.stream(ep, build, opts).await
+    }
+
+    /// `GET /responses/{id}`.
+    pub async fn retrieve(&self, ep: &Endpoint, id: &str) -> Result<Response, Error> {
+        let path = format!("responses/{}", path_segment(id));
+        self.json(Method::GET, ep, &path, None, &StreamOptions::default())
+            .await
+    }
+
+    /// `POST /responses/{id}/cancel` (background responses).
+    pub async fn cancel(&self, ep: &Endpoint, id: &str) -> Result<Response, Error> {
+        let path = format!("responses/{}/cancel", path_segment(id));
+        self.json(Method::POST, ep, &path, None, &StreamOptions::default())
+            .await
+    }
+
+    /// `DELETE /responses/{id}`.
+    pub async fn delete(&self, ep: &Endpoint, id: &str) -> Result<Deleted, Error> {
+        let path = format!("responses/{}", path_segment(id));
+        self.json(Method::DELETE, ep, &path, None, &StreamOptions::default())
+            .await
+    }
+
+    /// `GET /responses/{id}/input_items` (first page).
+    pub async fn input_items(&self, ep: &Endpoint, id: &str) -> Result<ItemList, Error> {
+        let path = format!("responses/{}/input_items", path_segment(id));
+        self.json(Method::GET, ep, &path, None, &StreamOptions::default())
+            .await
+    }
+
+    /// `POST /responses/input_tokens`: counts the tokens `req` would use.
+    pub async fn input_tokens(
+        &self,
+        ep: &Endpoint,
+        req: &CreateResponse,
+    ) -> Result<InputTokens, Error> {
+        let mut req = req.clone();
+        req.stream = Nullable::Absent;
+        let body = serialize(&req)?;
+        self.json(
+            Method::POST,
+            ep,
+            "responses/input_tokens",
+            Some(body),
+            &StreamOptions::default(),
+        )
+        .await
+    }
+
+    /// `GET /models`.
+    pub async fn list_models(&self, ep: &Endpoint) -> Result<Vec<Model>, Error> {
+        let list: ModelList = self
+            .json(Method::GET, ep, "models", None, &StreamOptions::default())
+            .await?;
+        Ok(list.data)
+    }
+
+    async fn json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        ep: &Endpoint,
+        path: &str,
+        body: Option<bytes::Bytes>,
+        opts: &StreamOptions,
+    ) -> Result<T, Error> {
+        let url = ep.url(path);
+        let build = || {
+            let builder = self.http.request(method.clone(), &url);
+            match &body {
+                Some(body) => builder
+                    .body(body.clone())
+                    .header(CONTENT_TYPE, "application/json"),
+                None => builder,
+            }
+        };
+        let response = self.send(ep, build, opts).await?;
+        let bytes = read_body(response, &opts.cancel).await?;
+        serde_json::from_slice(&bytes).map_err(|e| Error::Protocol {
+            message: format!("invalid JSON body: {e}"),
+            line: truncate_for_error(&String::from_utf8_lossy(&bytes)),
+        })
+    }
+
+    async fn stream(
+        &self,
+        ep: &Endpoint,
+        build: impl Fn() -> RequestBuilder,
+        opts: StreamOptions,
+    ) -> Result<EventStream, Error> {
+        let build = || build().header(ACCEPT, "text/event-stream");
+        let response = self.send(ep, build, &opts).await?;
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if content_type.starts_with("application/json") {
+            // A server that ignores `stream: true` answers with the whole response.
+            let bytes = read_body(response, &opts.cancel).await?;
+            return whole_response_as_events(&bytes)
+                .map(|events| EventStream::from_events(events, opts.cancel));
+        }
+        let body = response
+            .bytes_stream()
+            .map(|chunk| chunk.map_err(|e| Error::from_reqwest(&e)));
+        Ok(EventStream::from_body(Box::pin(body), opts.cancel))
+    }
+
+    /// Sends, retrying 429/5xx and failed connections before any body was
+    /// read; returns a success response, or the error status as [`Error`].
+    async fn send(
+        &self,
+        ep: &Endpoint,
+        build: impl Fn() -> RequestBuilder,
+        opts: &StreamOptions,
+    ) -> Result<reqwest::Response, Error> {
+        let mut retry = 0;
+        loop {
+            let request = build().bearer_auth(ep.key.expose()).send();
+            let outcome = tokio::select! {
+                () = opts.cancel.cancelled() => return Err(Error::Cancelled),
+                outcome = request => outcome,
+            };
+            let (status, retry_after, failure) = match outcome {
+                Ok(response) if response.status().is_success() => return Ok(response),
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    let retry_after =
+                        retry::parse_retry_after(response.headers(), SystemTime::now());
+                    if !retry::is_retryable_status(status) || retry >= opts.retry.max_retries {
+                        let body = read_body(response, &opts.cancel).await?;
+                        return Err(Error::from_status(status, &body, retry_after));
+                    }
+                    (Some(status), retry_after, None)
+                }
+                Err(e) => {
+                    let error = Error::from_reqwest(&e);
+                    // Only a failed connect is known not to have reached the server.
+                    if !e.is_connect() || retry >= opts.retry.max_retries {
+                        return Err(error);
+                    }
+                    (None, None, Some(error))
+                }
+            };
+            retry += 1;
+            let delay = opts.retry.delay(retry, retry_after);
+            tracing::debug!(retry, ?status, ?delay, failure = ?failure.as_ref().map(Error::code), "retrying request");
+            if let Some(notify) = &opts.on_retry {
+                notify(RetryNotice {
+                    attempt: retry,
+                    max_retries: opts.retry.max_retries,
+                    delay,
+                    status,
+                });
+            }
+            tokio::select! {
+                () = opts.cancel.cancelled() => return Err(Error::Cancelled),
+                () = tokio::time::sleep(delay) => {}
+            }
+        }
+    }
+}
+
+fn serialize(req: &CreateResponse) -> Result<bytes::Bytes, Error> {
+    serde_json::to_vec(req)
+        .map(Into::into)
+        .map_err(|e| Error::InvalidRequest(e.to_string()))
+}
+
+async fn read_body(
+    response: reqwest::Response,
+    cancel: &CancellationToken,
+) -> Result<bytes::Bytes, Error> {
+    tokio::select! {
+        () = cancel.cancelled() => Err(Error::Cancelled),
+        body = response.bytes() => body.map_err(|e| Error::from_reqwest(&e)),
+    }
+}
+
+/// A JSON body on a stream request: an error body becomes the error; a
+/// whole response becomes its terminal event.
+fn whole_response_as_events(bytes: &[u8]) -> Result<Vec<StreamEvent>, Error> {
+    if let Ok(body) = serde_json::from_slice::<ApiErrorBody>(bytes) {
+        return Err(Error::HttpStatus {
+            status: 200,
+            body: Some(body),
+            raw: truncate_for_error(&String::from_utf8_lossy(bytes)),
+            retry_after: None,
+        });
+    }
+    let response: Response = serde_json::from_slice(bytes).map_err(|e| Error::Protocol {
+        message: format!("expected an event stream, got JSON that is not a response: {e}"),
+        line: truncate_for_error(&String::from_utf8_lossy(bytes)),
+    })?;
+    let event = ResponseEvent {
+        response: Box::new(response),
+        sequence_number: None,
+    };
+    Ok(vec![match event.response.status.as_str() {
+        Some("failed") => StreamEvent::Failed(event),
+        Some("incomplete") => StreamEvent::Incomplete(event),
+        Some("queued") => StreamEvent::Queued(event),
+        Some("in_progress") => StreamEvent::InProgress(event),
+        _ => StreamEvent::Completed(event),
+    }])
+}
+
+/// Percent-encodes an id for use as one path segment.
+fn path_segment(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for byte in id.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_join_with_one_slash() {
+        for base in [
+            "https://api.cometapi.com/v1",
+            "https://api.cometapi.com/v1/",
+        ] {
+            let ep = Endpoint::new(base, ApiKey::new("k"));
+            assert_eq!(
+                ep.url("responses"),
+                "https://api.cometapi.com/v1/responses",
+                "trailing slash must not matter"
+            );
+        }
+        assert_eq!(
+            path_segment("resp_1/../x"),
+            "resp_1%2F..%2Fx",
+            "an id cannot escape its segment"
+        );
+    }
+}

@@ -1,0 +1,140 @@
+//! [`EventStream`]: a response body as a stream of events.
+
+use crate::error::Error;
+use crate::events::StreamEvent;
+use crate::sse::{Decoded, EventDecoder};
+use bytes::Bytes;
+use futures_util::Stream;
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
+
+type Body = Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send>>;
+
+/// Events of one streamed response.
+///
+/// Yields `Ok(event)` for each event, `Err(Error::Protocol)` for a payload
+/// that is not JSON (and goes on), and ends after the terminal event or
+/// `[DONE]`. If the body breaks or ends before either, the last item is
+/// `Err(Error::ConnectionDropped)` with the number of events received.
+/// Cancelling the token (or dropping the stream) closes the connection; the
+/// token also yields a last `Err(Error::Cancelled)`.
+pub struct EventStream {
+    body: Option<Body>,
+    cancelled: Pin<Box<WaitForCancellationFutureOwned>>,
+    decoder: EventDecoder,
+    decoded: Vec<Result<Decoded, Error>>,
+    queue: VecDeque<Result<StreamEvent, Error>>,
+    events: u64,
+    ended: bool,
+}
+
+impl EventStream {
+    pub(crate) fn from_body(body: Body, cancel: CancellationToken) -> Self {
+        EventStream {
+            body: Some(body),
+            cancelled: Box::pin(cancel.cancelled_owned()),
+            decoder: EventDecoder::new(),
+            decoded: Vec::new(),
+            queue: VecDeque::new(),
+            events: 0,
+            ended: false,
+        }
+    }
+
+    /// A stream of already-known events (a server that answered a stream
+    /// request with a whole JSON response).
+    pub(crate) fn from_events(events: Vec<StreamEvent>, cancel: CancellationToken) -> Self {
+        let mut stream = EventStream::from_body(Box::pin(futures_util::stream::empty()), cancel);
+        stream.events = events.len() as u64;
+        stream.queue.extend(events.into_iter().map(Ok));
+        stream.body = None;
+        stream.ended = true;
+        stream
+    }
+
+    /// Events received so far.
+    pub fn events_received(&self) -> u64 {
+        self.events
+    }
+
+    fn take_decoded(&mut self) {
+        for decoded in self.decoded.drain(..) {
+            match decoded {
+                Ok(Decoded::Event(event)) => {
+                    self.events += 1;
+                    if event.is_terminal() {
+                        self.ended = true;
+                    }
+                    self.queue.push_back(Ok(event));
+                }
+                Ok(Decoded::Done) => self.ended = true,
+                Err(e) => self.queue.push_back(Err(e)),
+            }
+            if self.ended {
+                // Nothing after the end counts; stop reading (this also
+                // frees a connection a gateway keeps open after `[DONE]`).
+                self.body = None;
+                break;
+            }
+        }
+        self.decoded.clear();
+    }
+
+    fn dropped(&mut self, message: String) {
+        self.body = None;
+        self.ended = true;
+        self.queue.push_back(Err(Error::ConnectionDropped {
+            events_received: self.events,
+            message,
+        }));
+    }
+}
+
+impl Stream for EventStream {
+    type Item = Result<StreamEvent, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if let Some(item) = this.queue.pop_front() {
+                return Poll::Ready(Some(item));
+            }
+            if this.ended {
+                return Poll::Ready(None);
+            }
+            if this.cancelled.as_mut().poll(cx).is_ready() {
+                this.body = None; // dropping the body closes the connection
+                this.ended = true;
+                return Poll::Ready(Some(Err(Error::Cancelled)));
+            }
+            let Some(body) = this.body.as_mut() else {
+                this.ended = true;
+                continue;
+            };
+            match body.as_mut().poll_next(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(chunk))) => {
+                    this.decoder.feed(&chunk, &mut this.decoded);
+                    this.take_decoded();
+                }
+                Poll::Ready(Some(Err(e))) => {
+                    let message = match e {
+                        Error::Network { message, .. } => message,
+                        other => other.to_string(),
+                    };
+                    this.dropped(message);
+                }
+                Poll::Ready(None) => {
+                    this.decoder.finish(&mut this.decoded);
+                    this.take_decoded();
+                    if !this.ended {
+                        this.dropped("the connection closed before the response finished".into());
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! One error type for everything that can go wrong on the wire.
+//!
+//! Each variant has a stable machine [`Error::code`] for the UI. Messages
+//! never contain the API key: the key only ever reaches the
+//! `Authorization` header, and reqwest errors are stripped of URLs (which
+//! hold no key either, but may hold ids the user did not ask to log).
+
+use crate::response::{ApiErrorBody, Response};
+use std::time::Duration;
+
+/// How a request failed to reach the server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NetworkKind {
+    Dns,
+    Connect,
+    Tls,
+    Timeout,
+    Other,
+}
+
+impl NetworkKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NetworkKind::Dns => "dns",
+            NetworkKind::Connect => "connect",
+            NetworkKind::Tls => "tls",
+            NetworkKind::Timeout => "timeout",
+            NetworkKind::Other => "other",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The request never got an HTTP response.
+    #[error("network error ({}): {message}", kind.as_str())]
+    Network { kind: NetworkKind, message: String },
+
+    /// The body ended or broke before the stream's terminal event.
+    #[error("connection dropped after {events_received} events: {message}")]
+    ConnectionDropped {
+        events_received: u64,
+        message: String,
+    },
+
+    /// A non-success HTTP status. `body` is the API's error when it sent
+    /// JSON; `raw` the (truncated) text otherwise.
+    #[error("HTTP {status}: {}", api_message(.body.as_ref(), .raw))]
+    HttpStatus {
+        status: u16,
+        body: Option<ApiErrorBody>,
+        raw: String,
+        retry_after: Option<Duration>,
+    },
+
+    /// An `error` event in the stream.
+    #[error("stream error{}: {message}", code_suffix(.code.as_deref()))]
+    Stream {
+        code: Option<String>,
+        message: String,
+        param: Option<String>,
+    },
+
+    /// `status: failed` (`response.failed`, or a failed retrieved response).
+    #[error("response failed{}: {message}", code_suffix(.code.as_deref()))]
+    ResponseFailed {
+        code: Option<String>,
+        message: String,
+        response: Box<Response>,
+    },
+
+    /// `status: incomplete`; the partial response is kept.
+    #[error("response incomplete: {}", .reason.as_deref().unwrap_or("unknown reason"))]
+    Incomplete {
+        reason: Option<String>,
+        response: Box<Response>,
+    },
+
+    /// The run was cancelled through its token.
+    #[error("cancelled")]
+    Cancelled,
+
+    /// The server sent something that is not the protocol: bad JSON, an
+    /// unexpected content type.
+    #[error("protocol error: {message} (in: {line})")]
+    Protocol { message: String, line: String },
+
+    /// The request could not be built (a bad base URL, an unserializable body).
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+}
+
+fn api_message<'a>(body: Option<&'a ApiErrorBody>, raw: &'a str) -> &'a str {
+    body.map_or(raw, |b| b.error.message.as_str())
+}
+
+fn code_suffix(code: Option<&str>) -> String {
+    code.map(|c| format!(" ({c})")).unwrap_or_default()
+}
+
+impl Error {
+    /// A stable machine code; the UI matches on this, never on messages.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Network { .. } => "network",
+            Error::ConnectionDropped { .. } => "connection_dropped",
+            Error::HttpStatus { .. } => "http_status",
+            Error::Stream { .. } => "stream_error",
+            Error::ResponseFailed { .. } => "response_failed",
+            Error::Incomplete { .. } => "incomplete",
+            Error::Cancelled => "cancelled",
+            Error::Protocol { .. } => "protocol",
+            Error::InvalidRequest(_) => "invalid_request",
+        }
+    }
+
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            Error::HttpStatus { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The API's own error code (`rate_limit_exceeded`, `insufficient_quota`...), when given.
+    pub fn api_code(&self) -> Option<&str> {
+        match self {
+            Error::HttpStatus { body, .. } => body.as_ref().and_then(|b| b.error.code.as_str()),
+            Error::Stream { code, .. } | Error::ResponseFailed { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Builds the error for a non-success HTTP response body.
+    pub fn from_status(status: u16, body: &[u8], retry_after: Option<Duration>) -> Error {
+        let parsed = serde_json::from_slice::<ApiErrorBody>(body).ok();
+        Error::HttpStatus {
+            status,
+            body: parsed,
+            raw: truncate_for_error(&String::from_utf8_lossy(body)),
+            retry_after,
+        }
+    }
+
+    /// Classifies a reqwest error without keeping its URL.
+    pub fn from_reqwest(err: &reqwest::Error) -> Error {
+        let kind = network_kind(err);
+        let mut message = err.without_url_ref().to_string();
+        let mut source = std::error::Error::source(err);
+        while let Some(s) = source {
+            message.push_str(": ");
+            message.push_str(&s.to_string());
+            source = s.source();
+        }
+        Error::Network {
+            kind,
+            message: truncate_for_error(&message),
+        }
+    }
+}
+
+trait WithoutUrlRef {
+    fn without_url_ref(&self) -> String;
+}
+
+impl WithoutUrlRef for reqwest::Error {
+    fn without_url_ref(&self) -> String {
+        let mut text = self.to_string();
+        if let Some(url) = self.url() {
+            text = text.replace(url.as_str(), "<url>");
+        }
+        text
+    }
+}
+
+/// reqwest exposes only timeout/connect; DNS and TLS failures are told apart
+/// by walking the source chain (hyper-util and rustls do not export typed
+/// errors through reqwest).
+fn network_kind(err: &reqwest::Error) -> NetworkKind {
+    if err.is_timeout() {
+        return NetworkKind::Timeout;
+    }
+    let mut chain = String::new();
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        chain.push_str(&s.to_string().to_ascii_lowercase());
+        chain.push('\n');
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::TimedOut {
+                return NetworkKind::Timeout;
+            }
+        }
+        source = s.source();
+    }
+    if chain.contains("dns error") || chain.contains("failed to lookup address") {
+        NetworkKind::Dns
+    } else if chain.contains("certificate") || chain.contains("tls") || chain.contains("handshake")
+    {
+        NetworkKind::Tls
+    } else if err.is_connect() {
+        NetworkKind::Connect
+    } else {
+        NetworkKind::Other
+    }
+}
+
+/// Error texts quote at most this many characters of a body or line.
+pub const ERROR_EXCERPT_CHARS: usize = 512;
+
+pub(crate) fn truncate_for_error(text: &str) -> String {
+    match text.char_indices().nth(ERROR_EXCERPT_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_error_body_with_null_code_and_non_json_body() {
+        let err = Error::from_status(400, br#"{"error":{"message":"bad","type":"invalid_request_error","param":"input","code":null}}"#, None);
+        assert_eq!(
+            (err.code(), err.http_status(), err.api_code()),
+            ("http_status", Some(400), None)
+        );
+        assert_eq!(
+            err.to_string(),
+            "HTTP 400: bad",
+            "the API's message is shown"
+        );
+        let err = Error::from_status(502, b"<html>Bad gateway</html>", None);
+        // A proxy's HTML page is not JSON; its text is still shown.
+        assert_eq!(err.to_string(), "HTTP 502: <html>Bad gateway</html>");
+    }
+
+    #[test]
+    fn long_lines_are_truncated() {
+        let line = "x".repeat(10_000);
+        let Error::Protocol { line, .. } = (Error::Protocol {
+            message: String::new(),
+            line: truncate_for_error(&line),
+        }) else {
+            unreachable!()
+        };
+        assert!(
+            line.chars().count() <= ERROR_EXCERPT_CHARS + 1,
+            "errors stay small"
+        );
+    }
+}

@@ -1,0 +1,137 @@
+//! The non-streaming calls: paths, methods, bodies, and network errors.
+
+use crate::server::{self, authorized, json, serve, sse};
+use axum::extract::{Path, RawQuery};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use axum::Router;
+use futures_util::StreamExt;
+use halley_responses::{
+    ApiKey, Client, CreateResponse, Endpoint, Error, NetworkKind, RetryPolicy, StreamOptions,
+};
+
+const RESPONSE: &str =
+    r#"{"id":"resp_1","object":"response","status":"completed","output":[],"user":null}"#;
+
+fn router() -> Router {
+    Router::new()
+        .route(
+            "/v1/responses",
+            post(|headers: HeaderMap, body: String| async move {
+                let body: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+                // `create` must not ask for a stream.
+                if !authorized(&headers) || body.get("stream").is_some() {
+                    return json(StatusCode::UNAUTHORIZED, r#"{"error":{"message":"no","type":"auth","param":null,"code":null}}"#);
+                }
+                json(StatusCode::OK, RESPONSE)
+            }),
+        )
+        .route(
+            "/v1/responses/{id}",
+            get(|Path(id): Path<String>, RawQuery(query): RawQuery| async move {
+                if query.as_deref() == Some("stream=true&starting_after=3") {
+                    return sse(server::event(server::COMPLETED));
+                }
+                json(StatusCode::OK, &RESPONSE.replace("resp_1", &id))
+            })
+            .delete(|Path(id): Path<String>| async move {
+                json(StatusCode::OK, &format!(r#"{{"id":"{id}","object":"response.deleted","deleted":true}}"#))
+            }),
+        )
+        .route(
+            "/v1/responses/{id}/cancel",
+            post(|| async { json(StatusCode::OK, &RESPONSE.replace("completed", "cancelled")) }),
+        )
+        .route(
+            "/v1/responses/{id}/input_items",
+            get(|| async { json(StatusCode::OK, r#"{"object":"list","data":[{"type":"message","role":"user","content":[]}],"has_more":false}"#) }),
+        )
+        .route(
+            "/v1/responses/input_tokens",
+            post(|| async { json(StatusCode::OK, r#"{"object":"response.input_tokens","input_tokens":11}"#) }),
+        )
+        .route(
+            "/v1/models",
+            get(|| async { json(StatusCode::OK, r#"{"object":"list","data":[{"id":"gpt-5","object":"model","owned_by":"openai"}]}"#) }),
+        )
+}
+
+#[tokio::test]
+async fn every_call_reaches_its_path() {
+    let ep = serve(router()).await;
+    let client = Client::new();
+    let req = CreateResponse::new("gpt-5", "hi");
+    let created = client.create(&ep, &req).await.expect("create");
+    assert_eq!(created.status.as_str(), Some("completed"));
+    let got = client.retrieve(&ep, "resp_9").await.expect("retrieve");
+    assert_eq!(got.id.as_str(), Some("resp_9"), "the id is in the path");
+    let cancelled = client.cancel(&ep, "resp_9").await.expect("cancel");
+    assert_eq!(cancelled.status.as_str(), Some("cancelled"));
+    assert!(client.delete(&ep, "resp_9").await.expect("delete").deleted);
+    assert_eq!(
+        client
+            .input_items(&ep, "resp_9")
+            .await
+            .expect("items")
+            .data
+            .len(),
+        1
+    );
+    assert_eq!(
+        client
+            .input_tokens(&ep, &req)
+            .await
+            .expect("tokens")
+            .input_tokens,
+        11
+    );
+    let models = client.list_models(&ep).await.expect("models");
+    assert_eq!(
+        models.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+        ["gpt-5"]
+    );
+    let resumed = client
+        .resume_stream(&ep, "resp_9", Some(3), StreamOptions::default())
+        .await
+        .expect("resume");
+    let events: Vec<_> = resumed.collect().await;
+    assert_eq!(events.len(), 1, "the resumed stream is read as a stream");
+}
+
+#[tokio::test]
+async fn a_wrong_key_is_an_http_error_without_the_key() {
+    let mut ep = serve(router()).await;
+    ep.key = ApiKey::new("sk-wrong-key-000");
+    let err = Client::new()
+        .create(&ep, &CreateResponse::new("m", "hi"))
+        .await
+        .err()
+        .expect("401");
+    assert_eq!(err.http_status(), Some(401));
+    assert!(
+        !format!("{err} {err:?}").contains("sk-wrong-key-000"),
+        "no key in errors"
+    );
+}
+
+#[tokio::test]
+async fn refused_connection_is_a_connect_error() {
+    // A port that was just free: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let ep = Endpoint::new(format!("http://127.0.0.1:{port}/v1"), ApiKey::new("k"));
+    let opts = StreamOptions {
+        retry: RetryPolicy::none(),
+        ..StreamOptions::default()
+    };
+    match Client::new()
+        .create_stream(&ep, &CreateResponse::new("m", "hi"), opts)
+        .await
+    {
+        Err(Error::Network { kind, .. }) => assert_eq!(kind, NetworkKind::Connect),
+        other => panic!("expected a connect error, got {:?}", other.err()),
+    }
+}

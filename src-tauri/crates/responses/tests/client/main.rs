@@ -1,0 +1,5 @@
+//! The HTTP client against a real loopback server (axum on 127.0.0.1).
+
+mod calls;
+mod server;
+mod streaming;

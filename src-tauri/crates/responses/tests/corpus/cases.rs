@@ -1,0 +1,133 @@
+//! Finding and loading the recorded cases.
+
+use halley_responses::sse::{Decoded, EventDecoder};
+use halley_responses::{Error, StreamEvent};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+pub struct Case {
+    pub name: String,
+    pub dir: PathBuf,
+    pub meta: Value,
+}
+
+impl Case {
+    pub fn file(&self, name: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.dir.join(name)).ok()
+    }
+
+    pub fn http_status(&self) -> Option<u64> {
+        self.meta.pointer("/http/status").and_then(Value::as_u64)
+    }
+
+    pub fn url(&self) -> &str {
+        self.meta
+            .pointer("/http/url")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    }
+}
+
+fn corpus_dir() -> PathBuf {
+    match std::env::var_os("HALLEY_CORPUS") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../../shared/fixtures/responses/cases"),
+    }
+}
+
+/// All cases, sorted by name. Missing corpus: a failure on CI, a loud
+/// notice (and nothing to check) elsewhere.
+pub fn all() -> Vec<Case> {
+    let dir = corpus_dir();
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the recorded corpus is missing at {} (set HALLEY_CORPUS)",
+            dir.display()
+        );
+        eprintln!(
+            "\n!!! NOTICE: recorded corpus not found at {}; corpus checks SKIPPED !!!\n",
+            dir.display()
+        );
+        return Vec::new();
+    };
+    let mut cases: Vec<Case> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .map(|e| {
+            let dir = e.path();
+            let meta = std::fs::read(dir.join("meta.json"))
+                .ok()
+                .and_then(|b| serde_json::from_slice(&b).ok())
+                .unwrap_or(Value::Null);
+            Case {
+                name: e.file_name().to_string_lossy().into_owned(),
+                dir,
+                meta,
+            }
+        })
+        .collect();
+    cases.sort_by(|a, b| a.name.cmp(&b.name));
+    // Guards against a wrong path that exists but is empty.
+    assert!(
+        !cases.is_empty(),
+        "corpus folder {} has no cases",
+        dir.display()
+    );
+    cases
+}
+
+/// Cases with a recorded stream, with its bytes.
+pub fn streams() -> Vec<(Case, Vec<u8>)> {
+    all()
+        .into_iter()
+        .filter_map(|c| c.file("response.sse").map(|b| (c, b)))
+        .collect()
+}
+
+/// Decodes a whole body fed in the given chunks.
+pub fn decode_chunks<'a>(
+    chunks: impl IntoIterator<Item = &'a [u8]>,
+) -> Vec<Result<Decoded, Error>> {
+    let mut decoder = EventDecoder::new();
+    let mut out = Vec::new();
+    for chunk in chunks {
+        decoder.feed(chunk, &mut out);
+    }
+    decoder.finish(&mut out);
+    out
+}
+
+/// The events of a body, failing on anything that is not an event.
+pub fn events(body: &[u8]) -> Result<Vec<StreamEvent>, String> {
+    decode_chunks([body])
+        .into_iter()
+        .filter_map(|d| match d {
+            Ok(Decoded::Event(e)) => Some(Ok(e)),
+            Ok(Decoded::Done) => None,
+            Err(e) => Some(Err(e.to_string())),
+        })
+        .collect()
+}
+
+/// The `data:` payloads of a body as JSON, split naively on lines: the
+/// reference the parser is checked against.
+pub fn raw_payloads(body: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(body)
+        .lines()
+        .filter_map(|l| l.strip_prefix("data:"))
+        .map(str::trim)
+        .filter(|d| *d != "[DONE]")
+        .map(|d| serde_json::from_str(d).unwrap_or(Value::Null))
+        .collect()
+}
+
+pub fn report(what: &str, failures: &[String]) {
+    assert!(
+        failures.is_empty(),
+        "{what}: {} failure(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

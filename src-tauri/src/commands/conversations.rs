@@ -1,0 +1,203 @@
+//! Conversations: list, open, rename, pin, delete with undo, search, export.
+
+use halley_core::history::{ConversationTree, Message, MessageError};
+use serde_json::Value;
+use tauri::{Manager, Runtime, State};
+
+use crate::error::{ErrorCode, IpcError, IpcResult};
+use crate::ipc_types::{
+    Citation, ConversationSummary, ConversationView, MessageView, SearchHit, TurnError,
+};
+use crate::state::AppState;
+
+/// How many hits a search returns; the palette shows the newest.
+const SEARCH_LIMIT: u32 = 50;
+
+/// Environment variable naming where exports are written (tests set it).
+pub const EXPORT_DIR_ENV: &str = "HALLEY_EXPORT_DIR";
+
+fn citations(parts: &Value) -> Vec<Citation> {
+    parts
+        .get("citations")
+        .and_then(|c| serde_json::from_value::<Vec<CitationWire>>(c.clone()).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| Citation { url: c.url, title: c.title })
+        .collect()
+}
+
+#[derive(serde::Deserialize)]
+struct CitationWire {
+    url: String,
+    title: Option<String>,
+}
+
+fn turn_error(error: MessageError) -> TurnError {
+    TurnError {
+        code: error.code,
+        message: error.message,
+        status: error.status.and_then(|s| u16::try_from(s).ok()),
+        api_code: None,
+    }
+}
+
+fn message_view(message: Message) -> MessageView {
+    let usage = (message.usage != Default::default()).then_some(message.usage);
+    MessageView {
+        citations: citations(&message.parts),
+        id: message.id,
+        parent_id: message.parent_id,
+        role: message.role,
+        status: message.status,
+        text: message.text,
+        reasoning: message.reasoning,
+        attachments: message.attachments,
+        model: message.model,
+        usage,
+        error: message.error.map(turn_error),
+        created_at: message.created_at,
+        children: message.children_ids,
+    }
+}
+
+pub fn conversation_view(state: &AppState, tree: ConversationTree) -> IpcResult<ConversationView> {
+    let usage = state.history.conversation_usage(&tree.conversation.id)?;
+    Ok(ConversationView {
+        id: tree.conversation.id,
+        title: tree.conversation.title,
+        pinned: tree.conversation.pinned,
+        current_leaf_id: tree.conversation.current_leaf_id,
+        messages: tree.messages.into_iter().map(message_view).collect(),
+        usage,
+    })
+}
+
+#[tauri::command]
+pub fn list_conversations(state: State<'_, AppState>) -> IpcResult<Vec<ConversationSummary>> {
+    Ok(state
+        .history
+        .list_conversations()?
+        .into_iter()
+        .map(|c| ConversationSummary {
+            id: c.id,
+            title: c.title,
+            pinned: c.pinned,
+            updated_at: c.updated_at,
+        })
+        .collect())
+}
+
+#[tauri::command]
+pub fn get_conversation(state: State<'_, AppState>, id: String) -> IpcResult<ConversationView> {
+    let tree = state.history.get_conversation(&id)?;
+    conversation_view(&state, tree)
+}
+
+#[tauri::command]
+pub fn rename_conversation(state: State<'_, AppState>, id: String, title: String) -> IpcResult<()> {
+    Ok(state.history.rename_conversation(&id, &title)?)
+}
+
+#[tauri::command]
+pub fn pin_conversation(state: State<'_, AppState>, id: String, pinned: bool) -> IpcResult<()> {
+    Ok(state.history.set_pinned(&id, pinned)?)
+}
+
+#[tauri::command]
+pub fn delete_conversation(state: State<'_, AppState>, id: String) -> IpcResult<()> {
+    Ok(state.history.delete_conversation(&id)?)
+}
+
+#[tauri::command]
+pub fn undo_delete_conversation(state: State<'_, AppState>, id: String) -> IpcResult<()> {
+    Ok(state.history.undo_delete(&id)?)
+}
+
+#[tauri::command]
+pub fn set_current_leaf(
+    state: State<'_, AppState>,
+    conversation_id: String,
+    leaf_id: String,
+) -> IpcResult<()> {
+    Ok(state.history.set_current_leaf(&conversation_id, &leaf_id)?)
+}
+
+#[tauri::command]
+pub fn search_messages(state: State<'_, AppState>, query: String) -> IpcResult<Vec<SearchHit>> {
+    Ok(state.history.search(&query, SEARCH_LIMIT)?)
+}
+
+/// Writes the conversation to a file in the Downloads folder (or
+/// `HALLEY_EXPORT_DIR`) and returns its path. The export never holds a key:
+/// keys are not in the history at all.
+#[tauri::command]
+pub fn export_conversation<R: Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+    format: String,
+) -> IpcResult<String> {
+    let (text, extension) = match format.as_str() {
+        "markdown" => (state.history.export_markdown(&id)?, "md"),
+        "json" => (state.history.export_json(&id)?, "json"),
+        other => return Err(IpcError::new(ErrorCode::InvalidInput, format!("unknown format {other}"))),
+    };
+    let title = state.history.get_conversation(&id)?.conversation.title;
+    let dir = match std::env::var_os(EXPORT_DIR_ENV) {
+        Some(dir) if !dir.is_empty() => std::path::PathBuf::from(dir),
+        _ => app
+            .path()
+            .download_dir()
+            .unwrap_or_else(|_| state.data_dir().join("exports")),
+    };
+    std::fs::create_dir_all(&dir).map_err(halley_core::Error::from)?;
+    let path = unique_path(&dir, &file_stem(&title), extension);
+    std::fs::write(&path, text).map_err(halley_core::Error::from)?;
+    Ok(path.display().to_string())
+}
+
+/// A file name from a title: letters, digits, spaces and dashes only, so a
+/// title like `../../x` cannot write outside the folder.
+fn file_stem(title: &str) -> String {
+    let cleaned: String = title
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == ' ' || c == '-' { c } else { '_' })
+        .take(60)
+        .collect();
+    let cleaned = cleaned.trim();
+    if cleaned.is_empty() { "Halley conversation".to_owned() } else { cleaned.to_owned() }
+}
+
+fn unique_path(dir: &std::path::Path, stem: &str, extension: &str) -> std::path::PathBuf {
+    let mut path = dir.join(format!("{stem}.{extension}"));
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("{stem} ({n}).{extension}"));
+        n += 1;
+    }
+    path
+}
+
+#[tauri::command]
+pub fn import_conversation(state: State<'_, AppState>, json: String) -> IpcResult<ConversationSummary> {
+    let conversation = state.history.import_json(&json)?;
+    Ok(ConversationSummary {
+        id: conversation.id,
+        title: conversation.title,
+        pinned: conversation.pinned,
+        updated_at: conversation.updated_at,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_stem;
+
+    #[test]
+    fn export_file_names_cannot_escape_the_folder() {
+        // Titles are model- or user-made data; path separators must not survive.
+        let stem = file_stem("../../etc/passwd");
+        assert!(!stem.contains('/') && !stem.contains(".."), "{stem}");
+        assert_eq!(file_stem("   "), "Halley conversation");
+    }
+}

@@ -1,0 +1,173 @@
+//! Providers and their keys. A key travels UI → backend once, into the
+//! keyring; only `has_key` and the last 4 characters ever come back.
+
+use halley_core::keys::SecretString;
+use halley_core::providers::{self, Provider};
+use halley_responses::{ApiKey, Endpoint};
+use tauri::State;
+
+use crate::error::{ErrorCode, IpcError, IpcResult};
+use crate::ipc_types::{EnvKeyOffer, KeyringStatus, ProviderInput, ProviderTest, ProviderView};
+use crate::state::AppState;
+
+fn view(state: &AppState, provider: Provider, active: Option<&str>) -> IpcResult<ProviderView> {
+    let status = state.keys.status(&provider.id)?;
+    Ok(ProviderView {
+        active: active == Some(provider.id.as_str()),
+        id: provider.id,
+        name: provider.name,
+        kind: provider.kind,
+        base_url: provider.base_url,
+        has_key: status.has_key,
+        key_last4: status.last4,
+    })
+}
+
+/// The active provider's endpoint (base URL + key), or a `no_provider` error
+/// the UI answers with the setup screen.
+pub fn active_endpoint(state: &AppState) -> IpcResult<(Provider, Endpoint)> {
+    let provider = state.history.active_provider()?.ok_or_else(|| {
+        IpcError::new(ErrorCode::NoProvider, "Add a provider and its API key in Settings first.")
+    })?;
+    let endpoint = endpoint_for(state, &provider)?;
+    Ok((provider, endpoint))
+}
+
+fn endpoint_for(state: &AppState, provider: &Provider) -> IpcResult<Endpoint> {
+    let key = state.keys.get(&provider.id)?.ok_or_else(|| {
+        IpcError::new(ErrorCode::NoProvider, format!("No API key is set for {}.", provider.name))
+    })?;
+    Ok(Endpoint::new(provider.base_url.clone(), ApiKey::new(key.expose())))
+}
+
+#[tauri::command]
+pub fn keyring_status(state: State<'_, AppState>) -> KeyringStatus {
+    state.keyring.clone()
+}
+
+#[tauri::command]
+pub fn list_providers(state: State<'_, AppState>) -> IpcResult<Vec<ProviderView>> {
+    let active = state.history.settings()?.active_provider_id;
+    state
+        .history
+        .list_providers()?
+        .into_iter()
+        .map(|p| view(&state, p, active.as_deref()))
+        .collect()
+}
+
+#[tauri::command]
+pub fn save_provider(state: State<'_, AppState>, input: ProviderInput) -> IpcResult<ProviderView> {
+    let provider = match &input.id {
+        Some(id) => state.history.update_provider(id, &input.name, &input.base_url)?,
+        None => state.history.add_provider(&input.name, input.kind, Some(&input.base_url))?,
+    };
+    if let Some(key) = input.api_key.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+        state.keys.set(&provider.id, &SecretString::new(key))?;
+    }
+    let settings = state.history.settings()?;
+    // The first provider becomes the active one: a new user has nothing to pick.
+    if settings.active_provider_id.is_none() {
+        state.history.set_active_provider(&provider.id)?;
+    }
+    *state.models.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    let active = state.history.settings()?.active_provider_id;
+    view(&state, provider, active.as_deref())
+}
+
+#[tauri::command]
+pub fn delete_provider(state: State<'_, AppState>, id: String) -> IpcResult<()> {
+    state.keys.delete(&id)?;
+    state.history.delete_provider(&id)?;
+    Ok(())
+}
+
+#[tauri::command]
+pub fn set_active_provider(state: State<'_, AppState>, id: String) -> IpcResult<()> {
+    state.history.set_active_provider(&id)?;
+    *state.models.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    Ok(())
+}
+
+/// Checks a provider's URL and key with `GET /models`.
+#[tauri::command]
+pub async fn test_provider(state: State<'_, AppState>, id: String) -> IpcResult<ProviderTest> {
+    let provider = state
+        .history
+        .list_providers()?
+        .into_iter()
+        .find(|p| p.id == id)
+        .ok_or_else(|| IpcError::new(ErrorCode::NotFound, "no such provider"))?;
+    let endpoint = endpoint_for(&state, &provider)?;
+    Ok(match state.client.list_models(&endpoint).await {
+        Ok(models) => ProviderTest {
+            ok: true,
+            model_count: u32::try_from(models.len()).unwrap_or(u32::MAX),
+            error: None,
+        },
+        Err(error) => ProviderTest { ok: false, model_count: 0, error: Some(explain(&error)) },
+    })
+}
+
+/// A test failure in words a non-developer can act on.
+fn explain(error: &halley_responses::Error) -> IpcError {
+    let hint = match (error.code(), error.http_status()) {
+        (_, Some(401 | 403)) => "The key was refused. Check that you pasted the whole key for this provider.",
+        (_, Some(404)) => "Nothing answers at this address. Check the base URL (it usually ends in /v1).",
+        ("network", _) => "Could not reach the provider. Check the base URL and your network.",
+        _ => "The provider answered with an error.",
+    };
+    IpcError::new(ErrorCode::Api, format!("{hint} ({error})"))
+}
+
+#[tauri::command]
+pub fn env_key_offers() -> Vec<EnvKeyOffer> {
+    providers::env_proposals()
+        .into_iter()
+        .map(|p| EnvKeyOffer {
+            variable: p.key_variable,
+            kind: p.kind,
+            base_url: p.base_url,
+            key_last4: p.last4.unwrap_or_default(),
+        })
+        .collect()
+}
+
+#[tauri::command]
+pub fn import_env_key(state: State<'_, AppState>, variable: String) -> IpcResult<ProviderView> {
+    let proposal = providers::env_proposals()
+        .into_iter()
+        .find(|p| p.key_variable == variable)
+        .ok_or_else(|| IpcError::new(ErrorCode::NotFound, format!("{variable} is not set")))?;
+    let key = proposal
+        .key()
+        .ok_or_else(|| IpcError::new(ErrorCode::NotFound, format!("{variable} is empty")))?;
+    let provider =
+        state.history.add_provider(&proposal.name, proposal.kind, Some(&proposal.base_url))?;
+    state.keys.set(&provider.id, &key)?;
+    if state.history.settings()?.active_provider_id.is_none() {
+        state.history.set_active_provider(&provider.id)?;
+    }
+    let active = state.history.settings()?.active_provider_id;
+    view(&state, provider, active.as_deref())
+}
+
+/// Model ids of the active provider, cached until the provider changes.
+#[tauri::command]
+pub async fn list_models(state: State<'_, AppState>, refresh: bool) -> IpcResult<Vec<String>> {
+    let (provider, endpoint) = active_endpoint(&state)?;
+    if !refresh {
+        let cached = state.models.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        if let Some((id, models)) = cached {
+            if id == provider.id {
+                return Ok(models);
+            }
+        }
+    }
+    let mut models: Vec<String> =
+        state.client.list_models(&endpoint).await?.into_iter().map(|m| m.id).collect();
+    models.sort();
+    *state.models.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+        Some((provider.id, models.clone()));
+    Ok(models)
+}

@@ -1,0 +1,154 @@
+//! Sending messages and streaming answers. The command returns as soon as the
+//! user's message is saved and the run started; the answer streams over the
+//! run's own Channel. Stop cancels the run by id.
+
+use std::sync::Arc;
+
+use base64::Engine;
+use halley_core::chat::{self, ChatOptions, Chaining, Outgoing, PreparedTurn, RunUpdate, Turn};
+use halley_core::history::NewAttachment;
+use tauri::ipc::Channel;
+use tauri::State;
+
+use super::providers::active_endpoint;
+use crate::error::{ErrorCode, IpcError, IpcResult};
+use crate::ipc_types::{ReasoningEffort, RunStarted, SendInput};
+use crate::state::AppState;
+
+/// Attachments above this size are refused before anything is stored.
+const MAX_ATTACHMENT_BYTES: usize = 25 * 1024 * 1024;
+
+fn effort_name(effort: ReasoningEffort) -> &'static str {
+    match effort {
+        ReasoningEffort::Minimal => "minimal",
+        ReasoningEffort::Low => "low",
+        ReasoningEffort::Medium => "medium",
+        ReasoningEffort::High => "high",
+    }
+}
+
+fn decode_attachments(input: &SendInput) -> IpcResult<Vec<NewAttachment>> {
+    input
+        .attachments
+        .iter()
+        .map(|a| {
+            let data = base64::engine::general_purpose::STANDARD
+                .decode(a.data_base64.as_bytes())
+                .map_err(|_| IpcError::new(ErrorCode::InvalidInput, format!("{} could not be read", a.filename)))?;
+            if data.len() > MAX_ATTACHMENT_BYTES {
+                return Err(IpcError::new(
+                    ErrorCode::InvalidInput,
+                    format!("{} is larger than 25 MB", a.filename),
+                ));
+            }
+            Ok(NewAttachment { kind: a.kind, filename: a.filename.clone(), mime: a.mime.clone(), data })
+        })
+        .collect()
+}
+
+#[tauri::command]
+pub async fn send_message(
+    state: State<'_, AppState>,
+    input: SendInput,
+    on_update: Channel<RunUpdate>,
+) -> IpcResult<RunStarted> {
+    // Checked first so a missing key loses nothing: the UI keeps the text.
+    let (provider, endpoint) = active_endpoint(&state)?;
+    let attachments = decode_attachments(&input)?;
+    let options = ChatOptions {
+        model: input.model.clone(),
+        web_search: input.web_search,
+        reasoning_effort: input.reasoning_effort.map(|e| effort_name(e).to_owned()),
+        store: input.store,
+    };
+    let prepared = chat::prepare_send(
+        &state.history,
+        Outgoing {
+            conversation_id: input.conversation_id,
+            parent_id: input.parent_id,
+            text: input.text,
+            attachments,
+            model: input.model,
+            provider_id: Some(provider.id),
+        },
+    )?;
+    let user_message_id =
+        prepared.user_message_id.clone().ok_or_else(|| IpcError::new(ErrorCode::Internal, "no user message"))?;
+    start(&state, prepared, &user_message_id, options, endpoint, on_update)
+}
+
+/// Answers the same user message again, as a new branch beside the old answer.
+#[tauri::command]
+pub async fn regenerate(
+    state: State<'_, AppState>,
+    assistant_message_id: String,
+    model: String,
+    store: bool,
+    on_update: Channel<RunUpdate>,
+) -> IpcResult<RunStarted> {
+    let (_, endpoint) = active_endpoint(&state)?;
+    let (prepared, user_message_id) =
+        chat::prepare_regenerate(&state.history, &assistant_message_id, &model)?;
+    let options = ChatOptions {
+        model,
+        web_search: false,
+        reasoning_effort: None,
+        store,
+    };
+    start(&state, prepared, &user_message_id, options, endpoint, on_update)
+}
+
+fn start(
+    state: &AppState,
+    prepared: PreparedTurn,
+    user_message_id: &str,
+    options: ChatOptions,
+    endpoint: halley_responses::Endpoint,
+    on_update: Channel<RunUpdate>,
+) -> IpcResult<RunStarted> {
+    let tree = state.history.get_conversation(&prepared.conversation_id)?;
+    let request =
+        chat::build_request(&state.history, &tree, user_message_id, &options, Chaining::PreviousResponse)?;
+    let run_id = prepared.assistant_message_id.clone();
+    let cancel = state.runs.start(&run_id);
+    let turn = Turn { assistant_message_id: prepared.assistant_message_id.clone(), request };
+
+    let history = state.history.clone();
+    let client = state.client.clone();
+    let emit: chat::Emit = Arc::new(move |update: RunUpdate| {
+        // A closed window drops the channel; the run still finishes and saves.
+        let _ = on_update.send(update);
+    });
+    let runs_id = run_id.clone();
+    let runs = state.runs.clone();
+    tauri::async_runtime::spawn(async move {
+        let outcome = chat::run_turn(&history, &client, &endpoint, &turn, cancel, emit.clone()).await;
+        if let Err(error) = outcome {
+            tracing::error!(%error, "a turn could not be saved");
+            emit(RunUpdate::Finished {
+                status: halley_core::history::MessageStatus::Error,
+                error: Some(chat::TurnError {
+                    code: "storage".into(),
+                    message: error.to_string(),
+                    status: None,
+                    api_code: None,
+                }),
+                response_id: None,
+            });
+        }
+        runs.finish(&runs_id);
+    });
+
+    Ok(RunStarted {
+        run_id,
+        conversation_id: prepared.conversation_id,
+        user_message_id: prepared.user_message_id,
+        assistant_message_id: prepared.assistant_message_id,
+    })
+}
+
+#[tauri::command]
+pub fn stop_run(state: State<'_, AppState>, run_id: String) -> IpcResult<()> {
+    state.runs.cancel(&run_id);
+    Ok(())
+}

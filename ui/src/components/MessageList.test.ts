@@ -1,0 +1,110 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import { clearMocks } from "@tauri-apps/api/mocks";
+import { deliver, message, mockBackend } from "../test/backend";
+import type { ConversationView, MessageView } from "../lib/ipc";
+import { chat, sendMessage } from "../lib/state/chat.svelte";
+import MessageList from "./MessageList.svelte";
+
+const usage = { inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0 };
+
+function conversation(messages: MessageView[], currentLeafId: string): ConversationView {
+  return { id: "c1", title: "T", pinned: false, messages, currentLeafId, usage };
+}
+
+beforeEach(() => {
+  chat.current = null;
+  chat.run = null;
+});
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+describe("MessageList", () => {
+  it("renders only a window of a 10,000-message conversation", () => {
+    const messages: MessageView[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      const id = `m${i}`;
+      messages.push(
+        message(id, i === 0 ? null : `m${i - 1}`, i % 2 ? "assistant" : "user", `message ${i}`, [
+          `m${i + 1}`,
+        ]),
+      );
+    }
+    messages[9_999]!.children = [];
+    render(MessageList, { conversation: conversation(messages, "m9999") });
+    const rendered =
+      screen.queryAllByTestId("message-user").length +
+      screen.queryAllByTestId("message-assistant").length;
+    // A few screens' worth at most; rendering all 10,000 would freeze the window.
+    expect(rendered).toBeGreaterThan(0);
+    expect(rendered).toBeLessThan(40);
+  });
+
+  it("switching branches selects the sibling's deepest first-child leaf", async () => {
+    // u1 has two answers; the second one continues u2 → a2 (first child) and a2b.
+    const messages = [
+      message("u1", null, "user", "q", ["a1", "a1b"]),
+      message("a1", "u1", "assistant", "first answer"),
+      message("a1b", "u1", "assistant", "second answer", ["u2"]),
+      message("u2", "a1b", "user", "follow-up", ["a2", "a2b"]),
+      message("a2", "u2", "assistant", "deep"),
+      message("a2b", "u2", "assistant", "deep b"),
+    ];
+    const backend = mockBackend({ set_current_leaf: () => null });
+    chat.current = conversation(messages, "a1");
+    render(MessageList, { conversation: chat.current });
+    // The answer under u1 shows 1/2 and offers the next version.
+    expect(screen.getByTestId("branch-position").textContent).toBe("1/2");
+    await fireEvent.click(screen.getByTestId("branch-next"));
+    await waitFor(() =>
+      expect(backend.calls.find((c) => c.cmd === "set_current_leaf")?.args).toEqual({
+        conversationId: "c1",
+        leafId: "a2",
+      }),
+    );
+    expect(chat.current.currentLeafId).toBe("a2");
+  });
+
+  it("streams into the assistant message and shows the retry notice and error banner", async () => {
+    const backend = mockBackend({
+      send_message: () => ({
+        runId: "r1",
+        conversationId: "c1",
+        userMessageId: "u9",
+        assistantMessageId: "a9",
+      }),
+      list_conversations: () => [],
+      get_conversation: () => chat.current,
+    });
+    chat.current = conversation([message("u1", null, "user", "q", [])], "u1");
+    render(MessageList, { conversation: chat.current });
+    expect(await sendMessage("hello", [])).toBe(true);
+    // The new user message hangs under the previous leaf.
+    expect(backend.calls.find((c) => c.cmd === "send_message")?.args.input).toMatchObject({
+      parentId: "u1",
+      conversationId: "c1",
+    });
+    deliver(backend.channelId!, [{ kind: "retrying", attempt: 2, maxAttempts: 3, delayMs: 500 }]);
+    expect((await screen.findByTestId("retrying-notice")).textContent).toContain("2/3");
+    deliver(
+      backend.channelId!,
+      [
+        { kind: "textDelta", text: "partial **answer" },
+        {
+          kind: "finished",
+          status: "error",
+          error: { code: "http_status", message: "Too many requests", status: 429, apiCode: null },
+          responseId: null,
+        },
+      ],
+      1,
+    );
+    const banner = await screen.findByTestId("error-banner");
+    // The banner names the API message and the HTTP status, and offers Retry.
+    expect(banner.textContent).toContain("Too many requests");
+    expect(banner.textContent).toContain("429");
+    expect(screen.getByTestId("retry-button")).toBeTruthy();
+  });
+});
