@@ -31,10 +31,13 @@ suite() { # name, command...
 }
 
 # A real Secret Service for keyring tests: gnome-keyring inside a private
-# session bus that ends with the command.
+# session bus that ends with the command, keeping its keyrings in a fresh
+# folder (an existing login keyring with another password would stay locked).
 with_keyring() {
-  dbus-run-session -- sh -c 'echo -n halley-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "$@"' sh "$@"
+  XDG_DATA_HOME="$(mktemp -d)" dbus-run-session -- sh -c 'echo -n halley-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "$@"' sh "$@"
 }
+
+export -f with_keyring
 
 suite "rustfmt" cargo fmt --all --check
 suite "clippy" cargo clippy --workspace --all-targets --features halley/custom-protocol --locked -- -D warnings
@@ -44,8 +47,7 @@ suite "ui: eslint + prettier" bash -c 'cd ui && npm run --silent lint'
 suite "ui: unit tests (vitest)" bash -c 'cd ui && npm test --silent'
 suite "build: ui + app + mock" bash -c 'cd ui && npm run --silent build && cd .. && cargo build --locked --features custom-protocol --bin halley && cargo build --locked -p halley-mock --bin halley-mock'
 suite "end to end (real app, Xvfb, WebDriver, real keyring)" \
-  xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- sh -c \
-  'echo -n halley-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec node --test --test-concurrency=1 tests/e2e/'
+  xvfb-run -a -s "-screen 0 1280x800x24" bash -c 'with_keyring node --test --test-concurrency=1 tests/e2e/'
 
 echo
 echo "Artifacts (screenshots, logs): $ARTIFACTS"

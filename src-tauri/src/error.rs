@@ -64,7 +64,6 @@ impl From<halley_responses::Error> for IpcError {
 
 pub type IpcResult<T> = Result<T, IpcError>;
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

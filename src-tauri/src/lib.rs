@@ -13,9 +13,22 @@ use tauri::{Manager, Runtime};
 
 /// Builds the app on any runtime, so tests can run it on `tauri::test::mock_builder()`.
 pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    run_app_with(builder, None)
+}
+
+/// [`run_app`] with the data folder given directly instead of read from
+/// `HALLEY_DATA_DIR`: tests running in parallel share one process
+/// environment, so each passes its own folder this way.
+pub fn run_app_with<R: Runtime>(
+    builder: tauri::Builder<R>,
+    data_dir: Option<std::path::PathBuf>,
+) -> tauri::Builder<R> {
     builder
-        .setup(|app| {
-            let data_dir = state::resolve_data_dir(app.path().app_data_dir().ok())?;
+        .setup(move |app| {
+            let data_dir = match data_dir {
+                Some(dir) => dir,
+                None => state::resolve_data_dir(app.path().app_data_dir().ok())?,
+            };
             app.manage(state::AppState::open(data_dir)?);
             Ok(())
         })

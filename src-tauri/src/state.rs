@@ -33,18 +33,29 @@ impl AppState {
         // are partial, so say so instead of pretending they are still coming.
         let interrupted = history.mark_interrupted_on_startup()?;
         if interrupted > 0 {
-            tracing::info!(interrupted, "marked answers cut off by the last exit as interrupted");
+            tracing::info!(
+                interrupted,
+                "marked answers cut off by the last exit as interrupted"
+            );
         }
         let (keys, keyring): (Arc<dyn KeyStore>, KeyringStatus) = match keys::probe() {
             KeyringProbe::Usable => (
                 Arc::new(KeyringStore),
-                KeyringStatus { available: true, session_only: false, message: None },
+                KeyringStatus {
+                    available: true,
+                    session_only: false,
+                    message: None,
+                },
             ),
             KeyringProbe::Unusable { message } => {
                 tracing::warn!(%message, "no usable keyring; keys are kept for this session only");
                 (
                     Arc::new(MemoryStore::new()),
-                    KeyringStatus { available: false, session_only: true, message: Some(message) },
+                    KeyringStatus {
+                        available: false,
+                        session_only: true,
+                        message: Some(message),
+                    },
                 )
             }
         };

@@ -4,8 +4,8 @@ use tauri::State;
 
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::ipc_types::AppInfo;
-use halley_core::providers::Settings;
 use crate::state::AppState;
+use halley_core::providers::Settings;
 
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> IpcResult<AppInfo> {
@@ -24,7 +24,10 @@ pub fn open_url(url: String) -> IpcResult<()> {
     let allowed = ["https://", "http://", "mailto:"];
     let lower = url.to_ascii_lowercase();
     if !allowed.iter().any(|p| lower.starts_with(p)) || url.chars().any(char::is_control) {
-        return Err(IpcError::new(ErrorCode::InvalidInput, "only web and mail links can be opened"));
+        return Err(IpcError::new(
+            ErrorCode::InvalidInput,
+            "only web and mail links can be opened",
+        ));
     }
     open::that_detached(&url)
         .map_err(|e| IpcError::new(ErrorCode::Internal, format!("could not open the link: {e}")))

@@ -22,7 +22,10 @@ fn citations(parts: &Value) -> Vec<Citation> {
         .and_then(|c| serde_json::from_value::<Vec<CitationWire>>(c.clone()).ok())
         .unwrap_or_default()
         .into_iter()
-        .map(|c| Citation { url: c.url, title: c.title })
+        .map(|c| Citation {
+            url: c.url,
+            title: c.title,
+        })
         .collect()
 }
 
@@ -140,7 +143,12 @@ pub fn export_conversation<R: Runtime>(
     let (text, extension) = match format.as_str() {
         "markdown" => (state.history.export_markdown(&id)?, "md"),
         "json" => (state.history.export_json(&id)?, "json"),
-        other => return Err(IpcError::new(ErrorCode::InvalidInput, format!("unknown format {other}"))),
+        other => {
+            return Err(IpcError::new(
+                ErrorCode::InvalidInput,
+                format!("unknown format {other}"),
+            ))
+        }
     };
     let title = state.history.get_conversation(&id)?.conversation.title;
     let dir = match std::env::var_os(EXPORT_DIR_ENV) {
@@ -161,11 +169,21 @@ pub fn export_conversation<R: Runtime>(
 fn file_stem(title: &str) -> String {
     let cleaned: String = title
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == ' ' || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == ' ' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(60)
         .collect();
     let cleaned = cleaned.trim();
-    if cleaned.is_empty() { "Halley conversation".to_owned() } else { cleaned.to_owned() }
+    if cleaned.is_empty() {
+        "Halley conversation".to_owned()
+    } else {
+        cleaned.to_owned()
+    }
 }
 
 fn unique_path(dir: &std::path::Path, stem: &str, extension: &str) -> std::path::PathBuf {
@@ -179,7 +197,10 @@ fn unique_path(dir: &std::path::Path, stem: &str, extension: &str) -> std::path:
 }
 
 #[tauri::command]
-pub fn import_conversation(state: State<'_, AppState>, json: String) -> IpcResult<ConversationSummary> {
+pub fn import_conversation(
+    state: State<'_, AppState>,
+    json: String,
+) -> IpcResult<ConversationSummary> {
     let conversation = state.history.import_json(&json)?;
     Ok(ConversationSummary {
         id: conversation.id,

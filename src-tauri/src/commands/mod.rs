@@ -37,7 +37,8 @@ pub const COMMANDS: &[&str] = &[
     "stop_run",
 ];
 
-pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static
+{
     tauri::generate_handler![
         app::app_info,
         app::open_url,
@@ -76,7 +77,10 @@ mod tests {
         // list; a command missing there would be denied by the capability.
         let build_rs = include_str!("../../build.rs");
         for name in super::COMMANDS {
-            assert!(build_rs.contains(&format!("\"{name}\"")), "{name} is missing from build.rs");
+            assert!(
+                build_rs.contains(&format!("\"{name}\"")),
+                "{name} is missing from build.rs"
+            );
         }
     }
 }

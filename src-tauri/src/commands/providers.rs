@@ -27,7 +27,10 @@ fn view(state: &AppState, provider: Provider, active: Option<&str>) -> IpcResult
 /// the UI answers with the setup screen.
 pub fn active_endpoint(state: &AppState) -> IpcResult<(Provider, Endpoint)> {
     let provider = state.history.active_provider()?.ok_or_else(|| {
-        IpcError::new(ErrorCode::NoProvider, "Add a provider and its API key in Settings first.")
+        IpcError::new(
+            ErrorCode::NoProvider,
+            "Add a provider and its API key in Settings first.",
+        )
     })?;
     let endpoint = endpoint_for(state, &provider)?;
     Ok((provider, endpoint))
@@ -35,9 +38,15 @@ pub fn active_endpoint(state: &AppState) -> IpcResult<(Provider, Endpoint)> {
 
 fn endpoint_for(state: &AppState, provider: &Provider) -> IpcResult<Endpoint> {
     let key = state.keys.get(&provider.id)?.ok_or_else(|| {
-        IpcError::new(ErrorCode::NoProvider, format!("No API key is set for {}.", provider.name))
+        IpcError::new(
+            ErrorCode::NoProvider,
+            format!("No API key is set for {}.", provider.name),
+        )
     })?;
-    Ok(Endpoint::new(provider.base_url.clone(), ApiKey::new(key.expose())))
+    Ok(Endpoint::new(
+        provider.base_url.clone(),
+        ApiKey::new(key.expose()),
+    ))
 }
 
 #[tauri::command]
@@ -59,10 +68,19 @@ pub fn list_providers(state: State<'_, AppState>) -> IpcResult<Vec<ProviderView>
 #[tauri::command]
 pub fn save_provider(state: State<'_, AppState>, input: ProviderInput) -> IpcResult<ProviderView> {
     let provider = match &input.id {
-        Some(id) => state.history.update_provider(id, &input.name, &input.base_url)?,
-        None => state.history.add_provider(&input.name, input.kind, Some(&input.base_url))?,
+        Some(id) => state
+            .history
+            .update_provider(id, &input.name, &input.base_url)?,
+        None => state
+            .history
+            .add_provider(&input.name, input.kind, Some(&input.base_url))?,
     };
-    if let Some(key) = input.api_key.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+    if let Some(key) = input
+        .api_key
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+    {
         state.keys.set(&provider.id, &SecretString::new(key))?;
     }
     let settings = state.history.settings()?;
@@ -70,7 +88,10 @@ pub fn save_provider(state: State<'_, AppState>, input: ProviderInput) -> IpcRes
     if settings.active_provider_id.is_none() {
         state.history.set_active_provider(&provider.id)?;
     }
-    *state.models.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    *state
+        .models
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
     let active = state.history.settings()?.active_provider_id;
     view(&state, provider, active.as_deref())
 }
@@ -85,7 +106,10 @@ pub fn delete_provider(state: State<'_, AppState>, id: String) -> IpcResult<()> 
 #[tauri::command]
 pub fn set_active_provider(state: State<'_, AppState>, id: String) -> IpcResult<()> {
     state.history.set_active_provider(&id)?;
-    *state.models.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    *state
+        .models
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
     Ok(())
 }
 
@@ -105,15 +129,23 @@ pub async fn test_provider(state: State<'_, AppState>, id: String) -> IpcResult<
             model_count: u32::try_from(models.len()).unwrap_or(u32::MAX),
             error: None,
         },
-        Err(error) => ProviderTest { ok: false, model_count: 0, error: Some(explain(&error)) },
+        Err(error) => ProviderTest {
+            ok: false,
+            model_count: 0,
+            error: Some(explain(&error)),
+        },
     })
 }
 
 /// A test failure in words a non-developer can act on.
 fn explain(error: &halley_responses::Error) -> IpcError {
     let hint = match (error.code(), error.http_status()) {
-        (_, Some(401 | 403)) => "The key was refused. Check that you pasted the whole key for this provider.",
-        (_, Some(404)) => "Nothing answers at this address. Check the base URL (it usually ends in /v1).",
+        (_, Some(401 | 403)) => {
+            "The key was refused. Check that you pasted the whole key for this provider."
+        }
+        (_, Some(404)) => {
+            "Nothing answers at this address. Check the base URL (it usually ends in /v1)."
+        }
         ("network", _) => "Could not reach the provider. Check the base URL and your network.",
         _ => "The provider answered with an error.",
     };
@@ -143,7 +175,9 @@ pub fn import_env_key(state: State<'_, AppState>, variable: String) -> IpcResult
         .key()
         .ok_or_else(|| IpcError::new(ErrorCode::NotFound, format!("{variable} is empty")))?;
     let provider =
-        state.history.add_provider(&proposal.name, proposal.kind, Some(&proposal.base_url))?;
+        state
+            .history
+            .add_provider(&proposal.name, proposal.kind, Some(&proposal.base_url))?;
     state.keys.set(&provider.id, &key)?;
     if state.history.settings()?.active_provider_id.is_none() {
         state.history.set_active_provider(&provider.id)?;
@@ -157,17 +191,28 @@ pub fn import_env_key(state: State<'_, AppState>, variable: String) -> IpcResult
 pub async fn list_models(state: State<'_, AppState>, refresh: bool) -> IpcResult<Vec<String>> {
     let (provider, endpoint) = active_endpoint(&state)?;
     if !refresh {
-        let cached = state.models.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        let cached = state
+            .models
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
         if let Some((id, models)) = cached {
             if id == provider.id {
                 return Ok(models);
             }
         }
     }
-    let mut models: Vec<String> =
-        state.client.list_models(&endpoint).await?.into_iter().map(|m| m.id).collect();
+    let mut models: Vec<String> = state
+        .client
+        .list_models(&endpoint)
+        .await?
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
     models.sort();
-    *state.models.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
-        Some((provider.id, models.clone()));
+    *state
+        .models
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((provider.id, models.clone()));
     Ok(models)
 }

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use base64::Engine;
-use halley_core::chat::{self, ChatOptions, Chaining, Outgoing, PreparedTurn, RunUpdate, Turn};
+use halley_core::chat::{self, Chaining, ChatOptions, Outgoing, PreparedTurn, RunUpdate, Turn};
 use halley_core::history::NewAttachment;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -34,14 +34,24 @@ fn decode_attachments(input: &SendInput) -> IpcResult<Vec<NewAttachment>> {
         .map(|a| {
             let data = base64::engine::general_purpose::STANDARD
                 .decode(a.data_base64.as_bytes())
-                .map_err(|_| IpcError::new(ErrorCode::InvalidInput, format!("{} could not be read", a.filename)))?;
+                .map_err(|_| {
+                    IpcError::new(
+                        ErrorCode::InvalidInput,
+                        format!("{} could not be read", a.filename),
+                    )
+                })?;
             if data.len() > MAX_ATTACHMENT_BYTES {
                 return Err(IpcError::new(
                     ErrorCode::InvalidInput,
                     format!("{} is larger than 25 MB", a.filename),
                 ));
             }
-            Ok(NewAttachment { kind: a.kind, filename: a.filename.clone(), mime: a.mime.clone(), data })
+            Ok(NewAttachment {
+                kind: a.kind,
+                filename: a.filename.clone(),
+                mime: a.mime.clone(),
+                data,
+            })
         })
         .collect()
 }
@@ -72,9 +82,18 @@ pub async fn send_message(
             provider_id: Some(provider.id),
         },
     )?;
-    let user_message_id =
-        prepared.user_message_id.clone().ok_or_else(|| IpcError::new(ErrorCode::Internal, "no user message"))?;
-    start(&state, prepared, &user_message_id, options, endpoint, on_update)
+    let user_message_id = prepared
+        .user_message_id
+        .clone()
+        .ok_or_else(|| IpcError::new(ErrorCode::Internal, "no user message"))?;
+    start(
+        &state,
+        prepared,
+        &user_message_id,
+        options,
+        endpoint,
+        on_update,
+    )
 }
 
 /// Answers the same user message again, as a new branch beside the old answer.
@@ -95,7 +114,14 @@ pub async fn regenerate(
         reasoning_effort: None,
         store,
     };
-    start(&state, prepared, &user_message_id, options, endpoint, on_update)
+    start(
+        &state,
+        prepared,
+        &user_message_id,
+        options,
+        endpoint,
+        on_update,
+    )
 }
 
 fn start(
@@ -107,11 +133,19 @@ fn start(
     on_update: Channel<RunUpdate>,
 ) -> IpcResult<RunStarted> {
     let tree = state.history.get_conversation(&prepared.conversation_id)?;
-    let request =
-        chat::build_request(&state.history, &tree, user_message_id, &options, Chaining::PreviousResponse)?;
+    let request = chat::build_request(
+        &state.history,
+        &tree,
+        user_message_id,
+        &options,
+        Chaining::PreviousResponse,
+    )?;
     let run_id = prepared.assistant_message_id.clone();
     let cancel = state.runs.start(&run_id);
-    let turn = Turn { assistant_message_id: prepared.assistant_message_id.clone(), request };
+    let turn = Turn {
+        assistant_message_id: prepared.assistant_message_id.clone(),
+        request,
+    };
 
     let history = state.history.clone();
     let client = state.client.clone();
@@ -122,7 +156,8 @@ fn start(
     let runs_id = run_id.clone();
     let runs = state.runs.clone();
     tauri::async_runtime::spawn(async move {
-        let outcome = chat::run_turn(&history, &client, &endpoint, &turn, cancel, emit.clone()).await;
+        let outcome =
+            chat::run_turn(&history, &client, &endpoint, &turn, cancel, emit.clone()).await;
         if let Err(error) = outcome {
             tracing::error!(%error, "a turn could not be saved");
             emit(RunUpdate::Finished {

@@ -1,8 +1,8 @@
 //! What Halley does, without a window: history (SQLite), providers and keys,
 //! conversations and turns. Knows no Tauri.
 
-mod error;
 pub mod chat;
+mod error;
 pub mod history;
 pub mod keys;
 pub mod providers;

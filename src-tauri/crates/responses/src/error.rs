@@ -45,10 +45,10 @@ pub enum Error {
 
     /// A non-success HTTP status. `body` is the API's error when it sent
     /// JSON; `raw` the (truncated) text otherwise.
-    #[error("HTTP {status}: {}", api_message(.body.as_ref(), .raw))]
+    #[error("HTTP {status}: {}", api_message(.body.as_deref(), .raw))]
     HttpStatus {
         status: u16,
-        body: Option<ApiErrorBody>,
+        body: Option<Box<ApiErrorBody>>,
         raw: String,
         retry_after: Option<Duration>,
     },
@@ -132,7 +132,9 @@ impl Error {
 
     /// Builds the error for a non-success HTTP response body.
     pub fn from_status(status: u16, body: &[u8], retry_after: Option<Duration>) -> Error {
-        let parsed = serde_json::from_slice::<ApiErrorBody>(body).ok();
+        let parsed = serde_json::from_slice::<ApiErrorBody>(body)
+            .ok()
+            .map(Box::new);
         Error::HttpStatus {
             status,
             body: parsed,

@@ -24,7 +24,7 @@ pub use nullable::Nullable;
 pub use request::{CreateResponse, Input, InputItem, Tool, ToolChoice};
 pub use response::{Model, Response, Usage};
 pub use secret::ApiKey;
-pub use sse::{Decoded, EventDecoder, SseParser};
+pub use sse::{EventDecoder, SseParser};
 
 /// The default base URL (CometAPI).
 pub const COMETAPI_BASE_URL: &str = "https://api.cometapi.com/v1";

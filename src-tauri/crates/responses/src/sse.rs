@@ -122,18 +122,12 @@ impl SseParser {
     }
 }
 
-/// What a frame decodes to.
-#[derive(Debug)]
-pub enum Decoded {
-    Event(StreamEvent),
-    /// `data: [DONE]`: the end of the stream (OpenRouter and other gateways).
-    Done,
-}
-
-/// Bytes in, events out.
+/// Bytes in, events out. After `data: [DONE]` (OpenRouter and other
+/// gateways end with it) nothing more is decoded; see [`EventDecoder::is_done`].
 #[derive(Debug, Default)]
 pub struct EventDecoder {
     parser: SseParser,
+    done: bool,
 }
 
 impl EventDecoder {
@@ -141,29 +135,42 @@ impl EventDecoder {
         EventDecoder::default()
     }
 
-    /// Feeds a chunk, appending what it completed to `out`. Invalid JSON gives
-    /// an `Err(Error::Protocol)` in place of the event; decoding goes on.
-    pub fn feed(&mut self, chunk: &[u8], out: &mut Vec<Result<Decoded, Error>>) {
+    /// Feeds a chunk, appending the events it completed to `out`. Invalid
+    /// JSON gives an `Err(Error::Protocol)` in place of the event; decoding
+    /// goes on.
+    pub fn feed(&mut self, chunk: &[u8], out: &mut Vec<Result<StreamEvent, Error>>) {
+        let done = &mut self.done;
         self.parser
-            .feed(chunk, &mut |frame| out.push(decode(frame)));
+            .feed(chunk, &mut |frame| decode(frame, done, out));
     }
 
-    pub fn finish(&mut self, out: &mut Vec<Result<Decoded, Error>>) {
-        self.parser.finish(&mut |frame| out.push(decode(frame)));
+    /// The body ended.
+    pub fn finish(&mut self, out: &mut Vec<Result<StreamEvent, Error>>) {
+        let done = &mut self.done;
+        self.parser.finish(&mut |frame| decode(frame, done, out));
+    }
+
+    /// `[DONE]` was seen.
+    pub fn is_done(&self) -> bool {
+        self.done
     }
 }
 
-fn decode(frame: SseFrame<'_>) -> Result<Decoded, Error> {
+fn decode(frame: SseFrame<'_>, done: &mut bool, out: &mut Vec<Result<StreamEvent, Error>>) {
+    if *done {
+        return;
+    }
     let data = frame.data.trim_ascii();
     if data == b"[DONE]" {
-        return Ok(Decoded::Done);
+        *done = true;
+        return;
     }
-    StreamEvent::from_slice_with_name(data, frame.event)
-        .map(Decoded::Event)
-        .map_err(|e| Error::Protocol {
+    out.push(
+        StreamEvent::from_slice_with_name(data, frame.event).map_err(|e| Error::Protocol {
             message: format!("invalid JSON in stream: {e}"),
             line: truncate_for_error(&String::from_utf8_lossy(data)),
-        })
+        }),
+    );
 }
 
 #[cfg(test)]
@@ -213,8 +220,9 @@ mod tests {
     fn done_and_bad_json() {
         let mut decoder = EventDecoder::new();
         let mut out = Vec::new();
-        decoder.feed(b"data: {oops\n\ndata: [DONE]\n\n", &mut out);
+        decoder.feed(b"data: {oops\n\ndata: [DONE]\n\ndata: {}\n\n", &mut out);
         assert!(matches!(&out[0], Err(Error::Protocol { line, .. }) if line == "{oops"));
-        assert!(matches!(out[1], Ok(Decoded::Done)), "[DONE] is recognised");
+        assert!(decoder.is_done(), "[DONE] is recognised");
+        assert_eq!(out.len(), 1, "nothing after [DONE] counts");
     }
 }

@@ -8,7 +8,7 @@ mod send;
 mod title;
 mod updates;
 
-pub use request::{build_request, ChatOptions, Chaining};
+pub use request::{build_request, Chaining, ChatOptions};
 pub use run::{run_turn, Emit, Turn, TurnOutcome};
 pub use send::{prepare_regenerate, prepare_send, Outgoing, PreparedTurn};
 pub use title::title_from;

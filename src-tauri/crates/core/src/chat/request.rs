@@ -43,12 +43,16 @@ pub fn build_request(
 ) -> Result<Value, Error> {
     let path = tree.path_to(user_message_id);
     if path.last().map(|m| m.role) != Some(Role::User) {
-        return Err(Error::InvalidInput(format!("{user_message_id} is not a user message")));
+        return Err(Error::InvalidInput(format!(
+            "{user_message_id} is not a user message"
+        )));
     }
 
     let chain_from = match (options.store, chaining) {
         (true, Chaining::PreviousResponse) => path.iter().rposition(|m| {
-            m.role == Role::Assistant && m.status == MessageStatus::Complete && m.response_id.is_some()
+            m.role == Role::Assistant
+                && m.status == MessageStatus::Complete
+                && m.response_id.is_some()
         }),
         _ => None,
     };
@@ -97,7 +101,9 @@ fn user_input(history: &History, message: &Message) -> Result<Value, Error> {
             base64::engine::general_purpose::STANDARD.encode(bytes)
         );
         content.push(match meta.kind {
-            AttachmentKind::Image => json!({ "type": "input_image", "image_url": data_url, "detail": "auto" }),
+            AttachmentKind::Image => {
+                json!({ "type": "input_image", "image_url": data_url, "detail": "auto" })
+            }
             AttachmentKind::Pdf => {
                 json!({ "type": "input_file", "filename": meta.filename, "file_data": data_url })
             }

@@ -54,27 +54,63 @@ impl Draft {
     }
 
     fn reasoning(&self) -> String {
-        self.reasoning.values().map(String::as_str).collect::<Vec<_>>().join("\n\n")
+        self.reasoning
+            .values()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join("\n\n")
     }
 
     /// Folds one update into the draft and says what the UI should hear.
     fn apply(&mut self, update: FoldUpdate) -> Option<RunUpdate> {
         match update {
-            FoldUpdate::TextDelta { output_index, content_index, delta }
-            | FoldUpdate::RefusalDelta { output_index, content_index, delta } => {
-                self.text.entry((output_index, content_index)).or_default().push_str(&delta);
+            FoldUpdate::TextDelta {
+                output_index,
+                content_index,
+                delta,
+            }
+            | FoldUpdate::RefusalDelta {
+                output_index,
+                content_index,
+                delta,
+            } => {
+                self.text
+                    .entry((output_index, content_index))
+                    .or_default()
+                    .push_str(&delta);
                 Some(RunUpdate::TextDelta { text: delta })
             }
-            FoldUpdate::TextReplaced { output_index, content_index, text } => {
+            FoldUpdate::TextReplaced {
+                output_index,
+                content_index,
+                text,
+            } => {
                 self.text.insert((output_index, content_index), text);
                 Some(RunUpdate::TextReplaced { text: self.text() })
             }
-            FoldUpdate::ReasoningSummaryDelta { output_index, summary_index: index, delta }
-            | FoldUpdate::ReasoningTextDelta { output_index, content_index: index, delta } => {
+            FoldUpdate::ReasoningSummaryDelta {
+                output_index,
+                summary_index: index,
+                delta,
+            }
+            | FoldUpdate::ReasoningTextDelta {
+                output_index,
+                content_index: index,
+                delta,
+            } => {
                 let starts_part = !self.reasoning.contains_key(&(output_index, index));
-                let prefix = if starts_part && !self.reasoning.is_empty() { "\n\n" } else { "" };
-                self.reasoning.entry((output_index, index)).or_default().push_str(&delta);
-                Some(RunUpdate::ReasoningDelta { text: format!("{prefix}{delta}") })
+                let prefix = if starts_part && !self.reasoning.is_empty() {
+                    "\n\n"
+                } else {
+                    ""
+                };
+                self.reasoning
+                    .entry((output_index, index))
+                    .or_default()
+                    .push_str(&delta);
+                Some(RunUpdate::ReasoningDelta {
+                    text: format!("{prefix}{delta}"),
+                })
             }
             FoldUpdate::Annotation { annotation, .. } => {
                 let citation = citation_of(&annotation)?;
@@ -84,20 +120,33 @@ impl Draft {
                 self.citations.push(citation.clone());
                 Some(RunUpdate::Citation { citation })
             }
-            FoldUpdate::ItemAdded { output_index, item_type, .. } => {
+            FoldUpdate::ItemAdded {
+                output_index,
+                item_type,
+                ..
+            } => {
                 if item_type == "message" || item_type == "reasoning" {
                     return None;
                 }
                 self.tool_types.insert(output_index, item_type.clone());
-                Some(RunUpdate::Tool { item_type, status: "in_progress".into() })
+                Some(RunUpdate::Tool {
+                    item_type,
+                    status: "in_progress".into(),
+                })
             }
-            FoldUpdate::ItemStatus { output_index, status } => {
+            FoldUpdate::ItemStatus {
+                output_index,
+                status,
+            } => {
                 let item_type = self.tool_types.get(&output_index)?.clone();
                 Some(RunUpdate::Tool { item_type, status })
             }
             FoldUpdate::ItemDone { output_index, .. } => {
                 let item_type = self.tool_types.get(&output_index)?.clone();
-                Some(RunUpdate::Tool { item_type, status: "completed".into() })
+                Some(RunUpdate::Tool {
+                    item_type,
+                    status: "completed".into(),
+                })
             }
             FoldUpdate::Usage { usage } => {
                 self.usage = usage_of(&serde_json::to_value(&usage).unwrap_or(Value::Null));
@@ -113,7 +162,10 @@ fn citation_of(annotation: &Value) -> Option<Citation> {
         return None;
     }
     let url = annotation.get("url").and_then(Value::as_str)?.to_owned();
-    let title = annotation.get("title").and_then(Value::as_str).map(str::to_owned);
+    let title = annotation
+        .get("title")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     Some(Citation { url, title })
 }
 
@@ -125,7 +177,8 @@ fn count(value: &Value, path: &[&str]) -> u32 {
             None => return 0,
         }
     }
-    at.as_u64().map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX))
+    at.as_u64()
+        .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 /// Token counts from a wire `usage` object (any field may be missing).
@@ -141,11 +194,21 @@ pub(crate) fn usage_of(usage: &Value) -> Usage {
 /// The answer text of a finished response: its message items' text parts.
 fn response_text(response: &Value) -> String {
     let mut text = String::new();
-    for item in response.get("output").and_then(Value::as_array).into_iter().flatten() {
+    for item in response
+        .get("output")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         if item.get("type").and_then(Value::as_str) != Some("message") {
             continue;
         }
-        for part in item.get("content").and_then(Value::as_array).into_iter().flatten() {
+        for part in item
+            .get("content")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let field = match part.get("type").and_then(Value::as_str) {
                 Some("output_text") => "text",
                 Some("refusal") => "refusal",
@@ -159,11 +222,21 @@ fn response_text(response: &Value) -> String {
 
 fn response_reasoning(response: &Value) -> String {
     let mut parts = Vec::new();
-    for item in response.get("output").and_then(Value::as_array).into_iter().flatten() {
+    for item in response
+        .get("output")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         if item.get("type").and_then(Value::as_str) != Some("reasoning") {
             continue;
         }
-        for part in item.get("summary").and_then(Value::as_array).into_iter().flatten() {
+        for part in item
+            .get("summary")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if let Some(text) = part.get("text").and_then(Value::as_str) {
                 parts.push(text.to_owned());
             }
@@ -240,7 +313,8 @@ pub async fn run_turn(
                 }
                 if last_persist.elapsed() >= PERSIST_EVERY {
                     last_persist = Instant::now();
-                    let output = serde_json::to_value(&accumulator.snapshot().output).unwrap_or(Value::Null);
+                    let output =
+                        serde_json::to_value(&accumulator.snapshot().output).unwrap_or(Value::Null);
                     history.update_assistant_progress(
                         &turn.assistant_message_id,
                         &draft.text(),
@@ -256,14 +330,22 @@ pub async fn run_turn(
     let (status, response, error) = if stopped {
         (MessageStatus::Stopped, snapshot, None)
     } else if let Some(error) = failure {
-        (MessageStatus::Error, snapshot, Some(TurnError::from_api(&error)))
+        (
+            MessageStatus::Error,
+            snapshot,
+            Some(TurnError::from_api(&error)),
+        )
     } else {
         match accumulator.finish() {
             Ok(response) => {
                 let json = serde_json::to_value(&response).unwrap_or(Value::Null);
                 (MessageStatus::Complete, json, None)
             }
-            Err(error) => (MessageStatus::Error, snapshot, Some(TurnError::from_api(&error))),
+            Err(error) => (
+                MessageStatus::Error,
+                snapshot,
+                Some(TurnError::from_api(&error)),
+            ),
         }
     };
 
@@ -281,7 +363,10 @@ pub async fn run_turn(
         Some(u) if !u.is_null() => usage_of(u),
         _ => draft.usage,
     };
-    let response_id = response.get("id").and_then(Value::as_str).map(str::to_owned);
+    let response_id = response
+        .get("id")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     let output = response.get("output").cloned().unwrap_or(Value::Null);
 
     history.finish_assistant_message(
@@ -303,6 +388,14 @@ pub async fn run_turn(
         },
     )?;
 
-    emit(RunUpdate::Finished { status, error: error.clone(), response_id: response_id.clone() });
-    Ok(TurnOutcome { status, error, response_id })
+    emit(RunUpdate::Finished {
+        status,
+        error: error.clone(),
+        response_id: response_id.clone(),
+    });
+    Ok(TurnOutcome {
+        status,
+        error,
+        response_id,
+    })
 }

@@ -69,7 +69,11 @@ pub fn prepare_regenerate(
     let old = history.get_message(assistant_message_id)?;
     let parent = match (old.role, old.parent_id) {
         (Role::Assistant, Some(parent)) => parent,
-        _ => return Err(Error::InvalidInput(format!("{assistant_message_id} is not an answer"))),
+        _ => {
+            return Err(Error::InvalidInput(format!(
+                "{assistant_message_id} is not an answer"
+            )))
+        }
     };
     let assistant = history.begin_assistant_message(&parent, model)?;
     Ok((

@@ -4,10 +4,18 @@
 const MAX_CHARS: usize = 48;
 
 pub fn title_from(text: &str) -> String {
-    let line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
     let collapsed: String = line.split_whitespace().collect::<Vec<_>>().join(" ");
     if collapsed.chars().count() <= MAX_CHARS {
-        return if collapsed.is_empty() { "New chat".to_owned() } else { collapsed };
+        return if collapsed.is_empty() {
+            "New chat".to_owned()
+        } else {
+            collapsed
+        };
     }
     let cut: String = collapsed.chars().take(MAX_CHARS).collect();
     // Cut at the last word boundary so a title never ends mid-word.
@@ -25,7 +33,10 @@ mod tests {
     #[test]
     fn short_first_line_is_the_title() {
         // The first non-empty line names the conversation, whitespace collapsed.
-        assert_eq!(title_from("\n  Plan a   trip to Hà Nội\nmore"), "Plan a trip to Hà Nội");
+        assert_eq!(
+            title_from("\n  Plan a   trip to Hà Nội\nmore"),
+            "Plan a trip to Hà Nội"
+        );
     }
 
     #[test]

@@ -51,7 +51,11 @@ impl TurnError {
 pub enum RunUpdate {
     /// A 429/5xx came back before any byte; the request is retried after `delay_ms`.
     #[serde(rename_all = "camelCase")]
-    Retrying { attempt: u32, max_attempts: u32, delay_ms: u32 },
+    Retrying {
+        attempt: u32,
+        max_attempts: u32,
+        delay_ms: u32,
+    },
     /// Text appended to the answer.
     TextDelta { text: String },
     /// The whole answer text, when it arrived only in a `.done` event.
@@ -67,5 +71,9 @@ pub enum RunUpdate {
     Usage { usage: Usage },
     /// The run ended; `status` says how (complete / stopped / error).
     #[serde(rename_all = "camelCase")]
-    Finished { status: MessageStatus, error: Option<TurnError>, response_id: Option<String> },
+    Finished {
+        status: MessageStatus,
+        error: Option<TurnError>,
+        response_id: Option<String>,
+    },
 }

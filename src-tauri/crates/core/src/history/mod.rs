@@ -18,6 +18,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::Error;
 
+pub use export::{EXPORT_FORMAT, EXPORT_VERSION};
 pub use search::fts_query;
 pub use types::*;
 

@@ -332,7 +332,7 @@ fn whole_response_as_events(bytes: &[u8]) -> Result<Vec<StreamEvent>, Error> {
     if let Ok(body) = serde_json::from_slice::<ApiErrorBody>(bytes) {
         return Err(Error::HttpStatus {
             status: 200,
-            body: Some(body),
+            body: Some(Box::new(body)),
             raw: truncate_for_error(&String::from_utf8_lossy(bytes)),
             retry_after: None,
         });

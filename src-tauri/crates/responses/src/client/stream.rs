@@ -2,7 +2,7 @@
 
 use crate::error::Error;
 use crate::events::StreamEvent;
-use crate::sse::{Decoded, EventDecoder};
+use crate::sse::EventDecoder;
 use bytes::Bytes;
 use futures_util::Stream;
 use std::collections::VecDeque;
@@ -25,7 +25,7 @@ pub struct EventStream {
     body: Option<Body>,
     cancelled: Pin<Box<WaitForCancellationFutureOwned>>,
     decoder: EventDecoder,
-    decoded: Vec<Result<Decoded, Error>>,
+    decoded: Vec<Result<StreamEvent, Error>>,
     queue: VecDeque<Result<StreamEvent, Error>>,
     events: u64,
     ended: bool,
@@ -62,17 +62,11 @@ impl EventStream {
 
     fn take_decoded(&mut self) {
         for decoded in self.decoded.drain(..) {
-            match decoded {
-                Ok(Decoded::Event(event)) => {
-                    self.events += 1;
-                    if event.is_terminal() {
-                        self.ended = true;
-                    }
-                    self.queue.push_back(Ok(event));
-                }
-                Ok(Decoded::Done) => self.ended = true,
-                Err(e) => self.queue.push_back(Err(e)),
+            if let Ok(event) = &decoded {
+                self.events += 1;
+                self.ended |= event.is_terminal();
             }
+            self.queue.push_back(decoded);
             if self.ended {
                 // Nothing after the end counts; stop reading (this also
                 // frees a connection a gateway keeps open after `[DONE]`).
@@ -81,6 +75,10 @@ impl EventStream {
             }
         }
         self.decoded.clear();
+        if self.decoder.is_done() {
+            self.ended = true;
+            self.body = None;
+        }
     }
 
     fn dropped(&mut self, message: String) {

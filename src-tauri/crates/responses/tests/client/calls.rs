@@ -105,8 +105,7 @@ async fn a_wrong_key_is_an_http_error_without_the_key() {
     let err = Client::new()
         .create(&ep, &CreateResponse::new("m", "hi"))
         .await
-        .err()
-        .expect("401");
+        .expect_err("401");
     assert_eq!(err.http_status(), Some(401));
     assert!(
         !format!("{err} {err:?}").contains("sk-wrong-key-000"),

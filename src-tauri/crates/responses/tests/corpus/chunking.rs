@@ -1,7 +1,7 @@
 //! The same bytes in any chunking give the same result.
 
 use crate::cases::{self, report};
-use halley_responses::sse::{Decoded, SseParser};
+use halley_responses::sse::SseParser;
 use halley_responses::{Accumulator, StreamEvent};
 
 fn frames(chunks: &[&[u8]]) -> Vec<(Option<String>, Vec<u8>)> {
@@ -21,11 +21,9 @@ fn frames(chunks: &[&[u8]]) -> Vec<(Option<String>, Vec<u8>)> {
 fn outcome<'a>(chunks: impl IntoIterator<Item = &'a [u8]>) -> (Vec<StreamEvent>, String) {
     let mut acc = Accumulator::new();
     let mut events = Vec::new();
-    for decoded in cases::decode_chunks(chunks) {
-        if let Ok(Decoded::Event(event)) = decoded {
-            acc.apply(&event);
-            events.push(event);
-        }
+    for event in cases::decode_chunks(chunks).into_iter().flatten() {
+        acc.apply(&event);
+        events.push(event);
     }
     (
         events,

@@ -2,16 +2,16 @@
 //! recorded corpus has none that fail mid-stream).
 
 use crate::cases;
-use halley_responses::sse::Decoded;
 use halley_responses::{Accumulator, Error, FoldUpdate, StreamEvent};
 
 fn fold(body: &str) -> (Vec<FoldUpdate>, Result<halley_responses::Response, Error>) {
     let mut acc = Accumulator::new();
     let mut updates = Vec::new();
-    for decoded in cases::decode_chunks([body.as_bytes()]) {
-        if let Ok(Decoded::Event(event)) = decoded {
-            updates.extend(acc.apply(&event));
-        }
+    for event in cases::decode_chunks([body.as_bytes()])
+        .into_iter()
+        .flatten()
+    {
+        updates.extend(acc.apply(&event));
     }
     (updates, acc.finish())
 }
@@ -101,8 +101,5 @@ fn bad_json_is_a_protocol_error_with_the_line() {
     let decoded = cases::decode_chunks([
         b"data: {\"type\":\"response.audio.delta\",\"delta\":\"AA\"}\n\n".as_slice(),
     ]);
-    assert!(matches!(
-        decoded.as_slice(),
-        [Ok(Decoded::Event(StreamEvent::Unknown(_)))]
-    ));
+    assert!(matches!(decoded.as_slice(), [Ok(StreamEvent::Unknown(_))]));
 }
