@@ -28,6 +28,18 @@ pub type Emit = Arc<dyn Fn(RunUpdate) + Send + Sync>;
 pub struct Turn {
     pub assistant_message_id: String,
     pub request: Value,
+    /// The same turn with the branch replayed, tried once when the provider
+    /// rejects `previous_response_id` (gateways that store nothing do).
+    pub replay: Option<Value>,
+}
+
+/// Whether an error says the provider cannot chain on a stored response.
+fn rejects_chaining(error: &halley_responses::Error) -> bool {
+    matches!(error.http_status(), Some(400 | 404 | 422))
+        && error
+            .to_string()
+            .to_ascii_lowercase()
+            .contains("previous_response")
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -258,8 +270,13 @@ pub async fn run_turn(
     cancel: CancellationToken,
     emit: Emit,
 ) -> Result<TurnOutcome, Error> {
-    let request: CreateResponse = serde_json::from_value(turn.request.clone())
-        .map_err(|e| Error::InvalidInput(format!("request does not fit the Responses API: {e}")))?;
+    let parse = |body: &Value| -> Result<CreateResponse, Error> {
+        serde_json::from_value(body.clone()).map_err(|e| {
+            Error::InvalidInput(format!("request does not fit the Responses API: {e}"))
+        })
+    };
+    let mut sent = turn.request.clone();
+    let request = parse(&sent)?;
     let on_retry = {
         let emit = emit.clone();
         Arc::new(move |notice: halley_responses::RetryNotice| {
@@ -281,11 +298,23 @@ pub async fn run_turn(
     let mut failure: Option<halley_responses::Error> = None;
     let mut stopped = false;
 
-    let opened = tokio::select! {
+    let mut opened = tokio::select! {
         biased;
         () = cancel.cancelled() => None,
-        opened = client.create_stream(endpoint, &request, options) => Some(opened),
+        opened = client.create_stream(endpoint, &request, options.clone()) => Some(opened),
     };
+    if let (Some(Err(error)), Some(replay)) = (&opened, &turn.replay) {
+        if rejects_chaining(error) {
+            tracing::info!("provider rejected previous_response_id; replaying the branch");
+            sent = replay.clone();
+            let request = parse(&sent)?;
+            opened = tokio::select! {
+                biased;
+                () = cancel.cancelled() => None,
+                opened = client.create_stream(endpoint, &request, options) => Some(opened),
+            };
+        }
+    }
     match opened {
         None => stopped = true,
         Some(Err(error)) => failure = Some(error),
@@ -377,7 +406,7 @@ pub async fn run_turn(
             reasoning: final_reasoning,
             parts: parts_json(&output, &draft.citations),
             response_id: response_id.clone(),
-            request: Some(turn.request.clone()),
+            request: Some(sent),
             response: Some(response),
             usage,
             error: error.as_ref().map(|e| MessageError {

@@ -2,6 +2,7 @@
 //! dirs and on in-memory databases.
 
 mod canary;
+mod chat;
 mod export;
 mod keys;
 mod migrations;
