@@ -140,11 +140,24 @@ fn start(
         &options,
         Chaining::PreviousResponse,
     )?;
+    // Built up front so a provider that rejects previous_response_id costs
+    // one extra request, not a failed turn.
+    let replay = match request.get("previous_response_id") {
+        Some(_) => Some(chat::build_request(
+            &state.history,
+            &tree,
+            user_message_id,
+            &options,
+            Chaining::Replay,
+        )?),
+        None => None,
+    };
     let run_id = prepared.assistant_message_id.clone();
     let cancel = state.runs.start(&run_id);
     let turn = Turn {
         assistant_message_id: prepared.assistant_message_id.clone(),
         request,
+        replay,
     };
 
     let history = state.history.clone();
