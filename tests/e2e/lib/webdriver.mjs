@@ -1,7 +1,8 @@
 // A small W3C WebDriver client over fetch: enough to drive the real app
 // through tauri-driver + WebKitWebDriver without pulling in a framework.
 
-const ELEMENT = "element-6066-11e4-a6c6-4a4b-1d6a";
+// The W3C web element identifier key.
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
 export class WebDriverError extends Error {}
 
@@ -50,7 +51,13 @@ export class Session {
     const end = Date.now() + timeout;
     let last = "not found";
     while (Date.now() < end) {
-      const el = await this.find(selector);
+      let el = null;
+      try {
+        el = await this.find(selector);
+      } catch (error) {
+        // The page can be mid-navigation while the app starts: try again.
+        if (!/no such frame|unload|stale element/.test(String(error))) throw error;
+      }
       if (el) {
         if (!predicate || (await predicate(el))) return el;
         last = "predicate not met";
