@@ -41,7 +41,7 @@ export -f with_keyring
 
 suite "rustfmt" cargo fmt --all --check
 suite "clippy" cargo clippy --workspace --all-targets --features halley/custom-protocol --locked -- -D warnings
-suite "rust tests (workspace, real keyring)" with_keyring cargo nextest run --workspace --locked --no-fail-fast
+suite "rust tests (workspace, real keyring)" with_keyring cargo nextest run --workspace --features halley/custom-protocol --locked --no-fail-fast
 suite "ui: svelte-check" bash -c 'cd ui && npm run --silent check'
 suite "ui: eslint + prettier" bash -c 'cd ui && npm run --silent lint'
 suite "ui: unit tests (vitest)" bash -c 'cd ui && npm test --silent'

@@ -40,7 +40,7 @@ fn turn_error(error: MessageError) -> TurnError {
         code: error.code,
         message: error.message,
         status: error.status.and_then(|s| u16::try_from(s).ok()),
-        api_code: None,
+        api_code: error.api_code,
     }
 }
 

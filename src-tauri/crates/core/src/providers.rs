@@ -98,9 +98,11 @@ fn normalize_base_url(base_url: &str) -> Result<String, Error> {
         Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => {
             Ok(trimmed.to_owned())
         }
-        _ => Err(Error::InvalidInput(format!(
-            "the base URL must start with https:// or http://, got {base_url:?}"
-        ))),
+        // The input is not echoed: a key pasted into the wrong field must not
+        // come back in an error message.
+        _ => Err(Error::InvalidInput(
+            "the base URL must start with https:// or http:// (for example https://api.cometapi.com/v1)".into(),
+        )),
     }
 }
 

@@ -53,7 +53,11 @@ fn main() {
         floor_events = black_box(value_baseline(black_box(&streams)));
         floor_time += start.elapsed();
     }
-    let report = |name: &str, events: usize, lost: usize, responses: Option<usize>, total: Duration| {
+    let report = |name: &str,
+                  events: usize,
+                  lost: usize,
+                  responses: Option<usize>,
+                  total: Duration| {
         let secs = total.as_secs_f64() / f64::from(rounds);
         let responses = responses.map_or("-".to_owned(), |n| n.to_string());
         println!(

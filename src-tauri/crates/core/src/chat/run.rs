@@ -413,6 +413,7 @@ pub async fn run_turn(
                 code: e.code.clone(),
                 message: e.message.clone(),
                 status: e.status.map(u32::from),
+                api_code: e.api_code.clone(),
             }),
         },
     )?;

@@ -78,6 +78,10 @@ pub struct MessageError {
     pub message: String,
     /// HTTP status when the error came from one.
     pub status: Option<u32>,
+    /// The API's own error code (`invalid_api_key`, `max_output_tokens`…).
+    /// Optional in storage: rows written before it existed read as `None`.
+    #[serde(default)]
+    pub api_code: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -70,6 +70,7 @@ fn error_outcome_is_kept() {
         code: "rate_limit".into(),
         message: "Slow down".into(),
         status: Some(429),
+        api_code: None,
     });
     let done = history
         .finish_assistant_message(&a.id, &outcome)

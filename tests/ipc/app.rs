@@ -1,0 +1,301 @@
+//! One Halley app per test, on Tauri's mock runtime, with its own data folder
+//! and its own mock Responses server; invoked the way the webview invokes it.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+
+use halley_mock::{RecordedRequest, RunningServer};
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
+use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+use tempfile::TempDir;
+
+use crate::channels::ChannelLog;
+use crate::logs;
+
+/// Where every test's exports go. The app reads `HALLEY_EXPORT_DIR` when it
+/// exports; the process environment is shared by all tests, so it is set
+/// once, before the first app starts, and never changed.
+fn export_dir() -> &'static Path {
+    static DIR: OnceLock<TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("a temporary export folder");
+        std::env::set_var("HALLEY_EXPORT_DIR", dir.path());
+        dir
+    })
+    .path()
+}
+
+/// A started run: what `send_message`/`regenerate` returned, and the id of the
+/// channel its updates arrive on.
+pub struct Run {
+    pub run_id: String,
+    pub conversation_id: String,
+    pub user_message_id: Option<String>,
+    pub assistant_message_id: String,
+    pub channel: u32,
+}
+
+pub struct TestApp {
+    webview: WebviewWindow<MockRuntime>,
+    pub channels: Arc<ChannelLog>,
+    /// The raw body of every IPC response, success or error, in order.
+    responses: Mutex<Vec<String>>,
+    next_channel: AtomicU32,
+    pub mock: RunningServer,
+    // Before the data folder: the app holds the database open.
+    _app: App<MockRuntime>,
+    data_dir: TempDir,
+    /// Whether dropping deletes the providers (and so their keys).
+    delete_providers_on_drop: bool,
+}
+
+impl TestApp {
+    pub fn start() -> Self {
+        Self::start_in(tempfile::tempdir().expect("a temporary data folder"))
+    }
+
+    /// Starts on an existing data folder, as the app does on its next launch.
+    fn start_in(data_dir: TempDir) -> Self {
+        logs::capture();
+        export_dir();
+        let mock =
+            tauri::async_runtime::block_on(halley_mock::serve(halley_mock::Config::default()))
+                .expect("the mock server binds a loopback port");
+        let channels = ChannelLog::new();
+        let recorder = channels.clone();
+        let mut app = halley_app::run_app_with(mock_builder(), Some(data_dir.path().to_owned()))
+            .channel_interceptor(move |_webview, callback, _index, body| {
+                recorder.record(callback.0, body);
+                true
+            })
+            .build(mock_context(noop_assets()))
+            .expect("the app builds on the mock runtime");
+        // The setup hook (which opens the history and picks the key store)
+        // runs on the first event-loop turn. One turn is all these tests
+        // need: the mock runtime has no event loop to keep going, and
+        // commands are invoked directly. (Deprecated because calling it in
+        // a loop busy-waits; it is called once.)
+        #[allow(deprecated)]
+        app.run_iteration(|_, _| {});
+        let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .expect("a webview window on the mock runtime");
+        Self {
+            webview,
+            channels,
+            responses: Mutex::new(Vec::new()),
+            next_channel: AtomicU32::new(1000),
+            mock,
+            _app: app,
+            data_dir,
+            delete_providers_on_drop: true,
+        }
+    }
+
+    /// Quits and starts again on the same data folder (with a new mock
+    /// server), keeping the providers and their keys.
+    pub fn restart(mut self) -> Self {
+        self.delete_providers_on_drop = false;
+        let placeholder = tempfile::tempdir().expect("a temporary folder");
+        let data_dir = std::mem::replace(&mut self.data_dir, placeholder);
+        drop(self);
+        Self::start_in(data_dir)
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.data_dir.path()
+    }
+
+    pub fn export_dir(&self) -> PathBuf {
+        export_dir().to_owned()
+    }
+
+    /// Invokes a command with a JSON body, as `invoke(cmd, args)` in the UI does.
+    pub fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().expect("a valid URL"),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_owned(),
+        };
+        let response = tauri::test::get_ipc_response(&self.webview, request);
+        let raw = match &response {
+            Ok(InvokeResponseBody::Json(json)) => json.clone(),
+            Ok(InvokeResponseBody::Raw(bytes)) => String::from_utf8_lossy(bytes).into_owned(),
+            Err(error) => error.to_string(),
+        };
+        self.responses
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(raw);
+        response.map(|body| {
+            body.deserialize::<Value>()
+                .expect("command responses are JSON")
+        })
+    }
+
+    /// Invokes a command that must succeed.
+    pub fn call(&self, cmd: &str, args: Value) -> Value {
+        self.invoke(cmd, args)
+            .unwrap_or_else(|error| panic!("{cmd} failed: {error}"))
+    }
+
+    /// Every IPC response body so far.
+    pub fn responses(&self) -> Vec<String> {
+        self.responses
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Asserts that no IPC response and no channel payload so far held `key`.
+    pub fn assert_key_never_sent_to_ui(&self, key: &str) {
+        for (index, body) in self.responses().iter().enumerate() {
+            assert!(
+                !body.contains(key),
+                "IPC response #{index} must never carry the key: {body}"
+            );
+        }
+        for payload in self.channels.all_payloads() {
+            assert!(
+                !payload.contains(key),
+                "a Channel payload must never carry the key: {payload}"
+            );
+        }
+    }
+
+    /// A channel argument, as the JS `Channel` serializes itself.
+    pub fn new_channel(&self) -> (u32, String) {
+        let id = self.next_channel.fetch_add(1, Ordering::Relaxed);
+        (id, format!("__CHANNEL__:{id}"))
+    }
+
+    /// Adds a custom provider pointing at this test's mock server.
+    pub fn add_mock_provider(&self, key: &str) -> Value {
+        self.call(
+            "save_provider",
+            json!({"input": {
+                "id": null, "name": "Mock", "kind": "custom",
+                "baseUrl": self.mock.base_url(), "apiKey": key,
+            }}),
+        )
+    }
+
+    /// Sends `text` with `model` under `parent` (in `conversation`), as the chat UI does.
+    pub fn send(
+        &self,
+        conversation: Option<&str>,
+        parent: Option<&str>,
+        text: &str,
+        model: &str,
+        store: bool,
+    ) -> Run {
+        let (channel, channel_arg) = self.new_channel();
+        let started = self.call(
+            "send_message",
+            json!({
+                "input": {
+                    "conversationId": conversation, "parentId": parent, "text": text,
+                    "attachments": [], "model": model, "webSearch": false,
+                    "reasoningEffort": null, "store": store,
+                },
+                "onUpdate": channel_arg,
+            }),
+        );
+        run_of(&started, channel)
+    }
+
+    pub fn regenerate(&self, assistant_message_id: &str, model: &str) -> Run {
+        let (channel, channel_arg) = self.new_channel();
+        let started = self.call(
+            "regenerate",
+            json!({
+                "assistantMessageId": assistant_message_id, "model": model,
+                "store": true, "onUpdate": channel_arg,
+            }),
+        );
+        run_of(&started, channel)
+    }
+
+    pub fn conversation(&self, id: &str) -> Value {
+        self.call("get_conversation", json!({ "id": id }))
+    }
+
+    /// The `POST /responses` requests the mock received, oldest first.
+    pub fn create_requests(&self) -> Vec<RecordedRequest> {
+        self.mock
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == "POST" && r.path == "/v1/responses")
+            .collect()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Keys may have gone to the real keyring: take them out again.
+        if !self.delete_providers_on_drop {
+            return;
+        }
+        if let Ok(Value::Array(providers)) = self.invoke("list_providers", json!({})) {
+            for provider in providers {
+                let _ = self.invoke("delete_provider", json!({ "id": provider["id"] }));
+            }
+        }
+    }
+}
+
+fn run_of(started: &Value, channel: u32) -> Run {
+    let text = |field: &str| {
+        started[field]
+            .as_str()
+            .unwrap_or_else(|| panic!("RunStarted has a string {field}: {started}"))
+            .to_owned()
+    };
+    Run {
+        run_id: text("runId"),
+        conversation_id: text("conversationId"),
+        user_message_id: started["userMessageId"].as_str().map(str::to_owned),
+        assistant_message_id: text("assistantMessageId"),
+        channel,
+    }
+}
+
+/// The message of that id in a `ConversationView`.
+pub fn message<'a>(conversation: &'a Value, id: &str) -> &'a Value {
+    conversation["messages"]
+        .as_array()
+        .and_then(|messages| messages.iter().find(|m| m["id"] == id))
+        .unwrap_or_else(|| panic!("message {id} is in the conversation: {conversation}"))
+}
+
+/// The text of all `textDelta` updates, joined.
+pub fn streamed_text(updates: &[Value]) -> String {
+    updates
+        .iter()
+        .filter(|u| u["kind"] == "textDelta")
+        .filter_map(|u| u["text"].as_str())
+        .collect()
+}
+
+/// The one `finished` update, which must come last.
+pub fn finished(updates: &[Value]) -> &Value {
+    let last = updates.last().expect("a run sends updates");
+    assert_eq!(
+        last["kind"], "finished",
+        "finished is the last update of a run: {updates:?}"
+    );
+    assert_eq!(
+        updates.iter().filter(|u| u["kind"] == "finished").count(),
+        1,
+        "a run finishes exactly once: {updates:?}"
+    );
+    last
+}
