@@ -5,6 +5,7 @@ mod error;
 pub mod chat;
 pub mod history;
 pub mod keys;
+pub mod playground;
 pub mod providers;
 
 pub use error::Error;

@@ -5,6 +5,7 @@ mod canary;
 mod export;
 mod keys;
 mod migrations;
+mod playground;
 mod providers;
 mod search;
 mod streaming;
