@@ -41,5 +41,8 @@ fn halley_commands() -> &'static [&'static str] {
         "send_message",
         "regenerate",
         "stop_run",
+        // Playground
+        "playground_run",
+        "validate_json",
     ]
 }

@@ -43,6 +43,9 @@ pub const EXPORTED: &[Render] = &[
     render::<crate::ipc_types::RunStarted>,
     render::<crate::ipc_types::RunUpdate>,
     render::<halley_core::providers::Settings>,
+    // Playground
+    render::<crate::ipc_types::PlaygroundEvent>,
+    render::<crate::ipc_types::Violation>,
 ];
 
 pub fn bindings_dir() -> PathBuf {

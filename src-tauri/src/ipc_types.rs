@@ -178,3 +178,7 @@ pub struct RunStarted {
     pub user_message_id: Option<String>,
     pub assistant_message_id: String,
 }
+
+// ---- Playground -------------------------------------------------------------
+
+pub use halley_core::playground::{PlaygroundEvent, Violation};

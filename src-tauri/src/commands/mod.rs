@@ -4,6 +4,7 @@
 
 mod app;
 mod conversations;
+mod playground;
 mod providers;
 mod runs;
 
@@ -35,6 +36,9 @@ pub const COMMANDS: &[&str] = &[
     "send_message",
     "regenerate",
     "stop_run",
+    // Playground
+    "playground_run",
+    "validate_json",
 ];
 
 pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static
@@ -66,6 +70,8 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         runs::send_message,
         runs::regenerate,
         runs::stop_run,
+        playground::playground_run,
+        playground::validate_json,
     ]
 }
 

@@ -101,3 +101,19 @@ export const ipc = {
     }),
   stop: (runId: string) => call<null>("stop_run", { runId }),
 };
+
+// ---- Playground ------------------------------------------------------------
+import type { PlaygroundEvent } from "./bindings/PlaygroundEvent";
+import type { Violation } from "./bindings/Violation";
+
+export const playgroundIpc = {
+  /** Sends `requestJson` as it is (plus `stream: true`); resolves with the run id for `ipc.stop`. */
+  run: (requestJson: string, onEvent: (event: PlaygroundEvent) => void) => {
+    const ch = new Channel<PlaygroundEvent>();
+    ch.onmessage = onEvent;
+    return call<string>("playground_run", { requestJson, onEvent: ch });
+  },
+  /** Every violation of `schema` by `instance` (both JSON text). */
+  validateJson: (schema: string, instance: string) =>
+    call<Violation[]>("validate_json", { schema, instance }),
+};

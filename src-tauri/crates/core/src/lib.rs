@@ -5,6 +5,7 @@ pub mod chat;
 mod error;
 pub mod history;
 pub mod keys;
+pub mod playground;
 pub mod providers;
 
 pub use error::Error;

@@ -1,5 +1,7 @@
 // The English catalog is the source of truth: every key the UI uses is here,
 // and other languages must provide the same keys (checked by the type below).
+import { playgroundEn } from "./playground.en";
+
 export const en = {
   "app.name": "Halley",
   "sidebar.label": "Sidebar",
@@ -115,6 +117,7 @@ export const en = {
   "settings.importJson": "Import JSON…",
   "settings.exportedTo": "Saved to {path}",
   "settings.imported": "Imported “{title}”",
+  ...playgroundEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

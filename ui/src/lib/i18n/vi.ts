@@ -1,4 +1,5 @@
 import type { Catalog } from "./en";
+import { playgroundVi } from "./playground.vi";
 
 export const vi: Catalog = {
   "app.name": "Halley",
@@ -115,4 +116,5 @@ export const vi: Catalog = {
   "settings.importJson": "Nhập JSON…",
   "settings.exportedTo": "Đã lưu vào {path}",
   "settings.imported": "Đã nhập “{title}”",
+  ...playgroundVi,
 };

@@ -6,6 +6,7 @@ mod chat;
 mod export;
 mod keys;
 mod migrations;
+mod playground;
 mod providers;
 mod search;
 mod streaming;

@@ -1,0 +1,175 @@
+//! Runs one playground request: the body goes out as the UI built it (only
+//! `stream: true` is set), and every event comes back raw, timed and folded.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use futures_util::StreamExt;
+use halley_responses::{Accumulator, Client, CreateResponse, Endpoint, RetryPolicy, StreamOptions};
+use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+
+use super::events::PlaygroundEvent;
+use crate::chat::TurnError;
+use crate::Error;
+
+pub type PlaygroundEmit = Arc<dyn Fn(PlaygroundEvent) + Send + Sync>;
+
+/// How a run ended; the same as its `Finished` event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaygroundOutcome {
+    pub status: String,
+    pub response: Option<Value>,
+    pub error: Option<TurnError>,
+}
+
+/// Parses the body the UI built. Unknown parameters are kept as they are
+/// (`CreateResponse` flattens them), so the playground can send fields this
+/// app has never heard of.
+pub fn parse_request(request_json: &str) -> Result<CreateResponse, Error> {
+    let value: Value = serde_json::from_str(request_json)
+        .map_err(|e| Error::InvalidInput(format!("the request is not JSON: {e}")))?;
+    if !value.is_object() {
+        return Err(Error::InvalidInput(
+            "the request must be a JSON object".into(),
+        ));
+    }
+    serde_json::from_value(value).map_err(|e| {
+        Error::InvalidInput(format!("the request does not fit the Responses API: {e}"))
+    })
+}
+
+fn millis(start: Instant) -> f64 {
+    start.elapsed().as_secs_f64() * 1000.0
+}
+
+/// Streams `request` to its end (or until `cancel`), emitting every event.
+/// Always ends with exactly one `Finished`.
+pub async fn run_playground(
+    client: &Client,
+    endpoint: &Endpoint,
+    request: &CreateResponse,
+    cancel: CancellationToken,
+    emit: PlaygroundEmit,
+) -> PlaygroundOutcome {
+    let start = Instant::now();
+    let on_retry = {
+        let emit = emit.clone();
+        Arc::new(move |notice: halley_responses::RetryNotice| {
+            emit(PlaygroundEvent::Retrying {
+                attempt: notice.attempt,
+                max_attempts: notice.max_retries,
+                delay_ms: u32::try_from(notice.delay.as_millis()).unwrap_or(u32::MAX),
+            })
+        })
+    };
+    let options = StreamOptions {
+        cancel: cancel.clone(),
+        retry: RetryPolicy::default(),
+        on_retry: Some(on_retry),
+    };
+
+    let mut accumulator = Accumulator::new();
+    let mut failure: Option<halley_responses::Error> = None;
+    let mut stopped = false;
+    let opened = tokio::select! {
+        biased;
+        () = cancel.cancelled() => None,
+        opened = client.create_stream(endpoint, request, options) => Some(opened),
+    };
+    match opened {
+        None => stopped = true,
+        Some(Err(error)) => failure = Some(error),
+        Some(Ok(mut stream)) => {
+            emit(PlaygroundEvent::Opened { ms: millis(start) });
+            loop {
+                let next = tokio::select! {
+                    biased;
+                    () = cancel.cancelled() => { stopped = true; break; }
+                    next = stream.next() => next,
+                };
+                match next {
+                    None => break,
+                    Some(Err(halley_responses::Error::Cancelled)) => {
+                        stopped = true;
+                        break;
+                    }
+                    // A payload that is not JSON is reported and skipped;
+                    // the stream goes on (see EventStream).
+                    Some(Err(error @ halley_responses::Error::Protocol { .. })) => {
+                        tracing::warn!(%error, "skipped a stream event that is not JSON");
+                    }
+                    Some(Err(error)) => {
+                        failure = Some(error);
+                        break;
+                    }
+                    Some(Ok(event)) => {
+                        let ms = millis(start);
+                        let raw = serde_json::to_value(&event).unwrap_or(Value::Null);
+                        emit(PlaygroundEvent::Event { ms, event: raw });
+                        for update in accumulator.apply(&event) {
+                            let update = serde_json::to_value(&update).unwrap_or(Value::Null);
+                            emit(PlaygroundEvent::Update { ms, update });
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    let snapshot = serde_json::to_value(accumulator.snapshot()).ok();
+    let outcome = if stopped {
+        PlaygroundOutcome {
+            status: "stopped".into(),
+            response: snapshot,
+            error: None,
+        }
+    } else if let Some(error) = failure {
+        PlaygroundOutcome {
+            status: "error".into(),
+            response: snapshot,
+            error: Some(TurnError::from_api(&error)),
+        }
+    } else {
+        match accumulator.finish() {
+            Ok(response) => PlaygroundOutcome {
+                status: response
+                    .status
+                    .get()
+                    .cloned()
+                    .unwrap_or_else(|| "completed".into()),
+                response: serde_json::to_value(&response).ok(),
+                error: None,
+            },
+            // A failed or incomplete response is still a response: show it whole.
+            Err(error) => {
+                let (status, response) = match &error {
+                    halley_responses::Error::ResponseFailed { response, .. } => {
+                        ("failed".to_owned(), serde_json::to_value(response).ok())
+                    }
+                    halley_responses::Error::Incomplete { response, .. } => {
+                        ("incomplete".to_owned(), serde_json::to_value(response).ok())
+                    }
+                    _ => ("error".to_owned(), snapshot),
+                };
+                PlaygroundOutcome {
+                    status,
+                    response,
+                    error: Some(TurnError::from_api(&error)),
+                }
+            }
+        }
+    };
+    emit(PlaygroundEvent::Finished {
+        ms: millis(start),
+        status: outcome.status.clone(),
+        response: outcome.response.clone(),
+        error: outcome.error.clone(),
+    });
+    outcome
+}
+
+/// A fresh id for a run, for the run registry (Stop).
+pub fn new_run_id() -> String {
+    format!("pg_{}", uuid::Uuid::new_v4().simple())
+}

@@ -1,0 +1,46 @@
+//! The Playground: run a request body the UI built, streaming every event
+//! over the run's own Channel; validate structured replies. Logic lives in
+//! `halley_core::playground`; Stop goes through the shared run registry
+//! (`stop_run`).
+
+use std::sync::Arc;
+
+use halley_core::playground::{self, PlaygroundEvent, Violation};
+use tauri::ipc::Channel;
+use tauri::State;
+
+use super::providers::active_endpoint;
+use crate::error::IpcResult;
+use crate::state::AppState;
+
+/// Starts a run and returns its id at once; events arrive on `on_event`
+/// until `finished`. The body goes out as given, with `stream: true`.
+#[tauri::command]
+pub async fn playground_run(
+    state: State<'_, AppState>,
+    request_json: String,
+    on_event: Channel<PlaygroundEvent>,
+) -> IpcResult<String> {
+    let request = playground::parse_request(&request_json)?;
+    let (_, endpoint) = active_endpoint(&state)?;
+    let run_id = playground::new_run_id();
+    let cancel = state.runs.start(&run_id);
+    let client = state.client.clone();
+    let runs = state.runs.clone();
+    let finished_id = run_id.clone();
+    let emit: playground::PlaygroundEmit = Arc::new(move |event| {
+        // A closed window drops the channel; nothing else to do then.
+        let _ = on_event.send(event);
+    });
+    tauri::async_runtime::spawn(async move {
+        playground::run_playground(&client, &endpoint, &request, cancel, emit).await;
+        runs.finish(&finished_id);
+    });
+    Ok(run_id)
+}
+
+/// Every violation of `schema` by `instance` (both JSON text).
+#[tauri::command]
+pub fn validate_json(schema: String, instance: String) -> IpcResult<Vec<Violation>> {
+    Ok(playground::validate_json(&schema, &instance)?)
+}

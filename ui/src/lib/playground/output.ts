@@ -1,0 +1,166 @@
+// Output items of a run as cards. While streaming, cards are folded from the
+// backend's FoldUpdates; when the run ends, the final response's `output`
+// replaces them (it is the source of truth).
+
+import { isObject } from "./schema";
+
+export interface OutputCard {
+  index: number;
+  type: string;
+  status: string;
+  role: string;
+  name: string;
+  callId: string;
+  serverLabel: string;
+  /** Message text (output_text parts joined). */
+  text: string;
+  refusal: string;
+  /** Reasoning summary (or reasoning text) parts joined. */
+  reasoning: string;
+  /** Function / MCP arguments, custom tool input. */
+  arguments: string;
+  code: string;
+  /** Tool results shown as text: MCP output, code interpreter logs, search queries. */
+  output: string;
+  annotations: Record<string, unknown>[];
+  /** base64 images (image generation, partial images). */
+  images: string[];
+  /** The whole item as it came, when known. */
+  raw: Record<string, unknown> | null;
+}
+
+function blank(index: number, type: string): OutputCard {
+  return {
+    index,
+    type,
+    status: "",
+    role: "",
+    name: "",
+    callId: "",
+    serverLabel: "",
+    text: "",
+    refusal: "",
+    reasoning: "",
+    arguments: "",
+    code: "",
+    output: "",
+    annotations: [],
+    images: [],
+    raw: null,
+  };
+}
+
+const str = (v: unknown): string => (typeof v === "string" ? v : "");
+
+function list(v: unknown): Record<string, unknown>[] {
+  return Array.isArray(v) ? v.filter(isObject) : [];
+}
+
+/** A card for one finished output item. */
+export function cardFromItem(item: Record<string, unknown>, index: number): OutputCard {
+  const card = blank(index, str(item.type));
+  card.raw = item;
+  card.status = str(item.status);
+  card.role = str(item.role);
+  card.name = str(item.name);
+  card.callId = str(item.call_id);
+  card.serverLabel = str(item.server_label);
+  card.arguments = str(item.arguments) || str(item.input);
+  card.code = str(item.code);
+  for (const part of list(item.content)) {
+    if (part.type === "output_text") {
+      card.text += str(part.text);
+      card.annotations.push(...list(part.annotations));
+    } else if (part.type === "refusal") card.refusal += str(part.refusal);
+    else if (part.type === "reasoning_text") card.reasoning += str(part.text);
+  }
+  const summary = list(item.summary).map((p) => str(p.text));
+  if (summary.length > 0) card.reasoning = summary.join("\n\n");
+  if (card.type === "image_generation_call" && typeof item.result === "string")
+    card.images.push(item.result);
+  if (typeof item.output === "string") card.output = item.output;
+  else if (Array.isArray(item.outputs)) {
+    card.output = list(item.outputs)
+      .map((o) =>
+        o.type === "logs"
+          ? str(o.logs)
+          : o.type === "image"
+            ? `[image] ${str(o.url)}`
+            : JSON.stringify(o),
+      )
+      .join("\n");
+  } else if (isObject(item.action)) {
+    card.output = JSON.stringify(item.action);
+  } else if (Array.isArray(item.queries)) {
+    card.output = (item.queries as unknown[]).map(str).join("\n");
+  }
+  if (typeof item.error === "string" && item.error !== "") card.output = item.error;
+  return card;
+}
+
+export function cardsFromResponse(response: unknown): OutputCard[] {
+  if (!isObject(response)) return [];
+  return list(response.output).map((item, i) => cardFromItem(item, i));
+}
+
+function at(cards: OutputCard[], index: number, type = ""): OutputCard {
+  let card = cards.find((c) => c.index === index);
+  if (!card) {
+    card = blank(index, type);
+    cards.push(card);
+    cards.sort((a, b) => a.index - b.index);
+  }
+  return card;
+}
+
+/** Folds one update (`{kind, ...}`, camelCase) into `cards`, in place. */
+export function applyUpdate(cards: OutputCard[], update: Record<string, unknown>): void {
+  const index = typeof update.outputIndex === "number" ? update.outputIndex : -1;
+  switch (update.kind) {
+    case "itemAdded": {
+      const card = at(cards, index, str(update.itemType));
+      card.type = str(update.itemType);
+      card.name = str(update.name);
+      card.role = str(update.role);
+      card.callId = str(update.callId);
+      card.status = "in_progress";
+      break;
+    }
+    case "textDelta":
+      at(cards, index).text += str(update.delta);
+      break;
+    case "textReplaced":
+      at(cards, index).text = str(update.text);
+      break;
+    case "refusalDelta":
+      at(cards, index).refusal += str(update.delta);
+      break;
+    case "reasoningSummaryDelta":
+    case "reasoningTextDelta":
+      at(cards, index).reasoning += str(update.delta);
+      break;
+    case "argumentsDelta":
+      at(cards, index).arguments += str(update.delta);
+      break;
+    case "codeDelta":
+      at(cards, index).code += str(update.delta);
+      break;
+    case "annotation":
+      if (isObject(update.annotation)) at(cards, index).annotations.push(update.annotation);
+      break;
+    case "itemStatus":
+      at(cards, index).status = str(update.status);
+      break;
+    case "partialImage":
+      at(cards, index).images = [str(update.imageB64)];
+      break;
+    case "itemDone":
+      if (isObject(update.item)) {
+        const done = cardFromItem(update.item, index);
+        const i = cards.findIndex((c) => c.index === index);
+        if (i >= 0) cards[i] = done;
+        else cards.push(done);
+      }
+      break;
+  }
+}
