@@ -2,10 +2,10 @@
 //! reproducible text and reports query-time percentiles for newest-first
 //! searches through `History::search`, exactly as the app calls it.
 //!
-//!     CARGO_TARGET_DIR=/work/main/target/core cargo bench -p halley-core --bench search
+//!     cargo bench -p halley-core --bench search
 //!
 //! `HALLEY_BENCH_MESSAGES` overrides the count (e.g. 100000 for a quick look).
-//! The figures go in PERFORMANCE.md.
+//! The figures go in docs/performance.md.
 
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! Parse + fold throughput over every recorded stream, against a baseline
 //! that only splits lines and parses each payload into `serde_json::Value`.
 //!
-//! Run: `CARGO_TARGET_DIR=target/resp cargo bench -p halley-responses --bench fold`
+//! Run: `cargo bench -p halley-responses --bench fold`
 //! (reads `HALLEY_CORPUS`, default the repository's `../shared/fixtures/responses/cases`).
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};

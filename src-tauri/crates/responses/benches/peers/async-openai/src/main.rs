@@ -14,7 +14,7 @@
 use async_openai::{
     config::OpenAIConfig,
     error::OpenAIError,
-    executor::HttpRequestFactory,
+    middleware::HttpRequestFactory,
     types::responses::{CreateResponseArgs, ResponseStreamEvent},
     Client,
 };
@@ -35,14 +35,19 @@ struct Tally {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let corpus = args.get(1).expect("usage: peer-async-openai <corpus> <rounds>");
+    let corpus = args
+        .get(1)
+        .expect("usage: peer-async-openai <corpus> <rounds>");
     let rounds: usize = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(20);
     let mut bodies: Vec<(String, Bytes)> = std::fs::read_dir(corpus)
         .expect("corpus dir")
         .filter_map(Result::ok)
         .filter_map(|e| {
             let body = std::fs::read(e.path().join("response.sse")).ok()?;
-            Some((e.file_name().to_string_lossy().into_owned(), Bytes::from(body)))
+            Some((
+                e.file_name().to_string_lossy().into_owned(),
+                Bytes::from(body),
+            ))
         })
         .collect();
     bodies.sort();
@@ -145,7 +150,74 @@ fn main() {
         if let Some(e) = tally.first_error {
             println!("  first failure: {e}");
         }
+
+        // The same decoder and JSON step without the transport plumbing
+        // (reqwest body, spawned task, channel), for a like-for-like look at
+        // the decode cost alone.
+        let decode = || async {
+            let mut tally = Tally::default();
+            for (_, body) in &bodies {
+                tally.responses += usize::from(decode_only(body, &mut tally).await);
+            }
+            tally
+        };
+        decode().await;
+        let start = Instant::now();
+        let mut tally = Tally::default();
+        for _ in 0..rounds {
+            tally = decode().await;
+        }
+        let secs = start.elapsed().as_secs_f64() / rounds as f64;
+        println!(
+            "RESULT peer=async-openai-decode-only version=0.43.0 events={} expected={} lost_events={} responses={} streams={} events_per_s={:.0} mb_per_s={:.2} us_per_pass={:.0}",
+            tally.events,
+            expected,
+            tally.lost_events,
+            tally.responses,
+            bodies.len(),
+            tally.events as f64 / secs,
+            bytes as f64 / 1e6 / secs,
+            secs * 1e6,
+        );
     });
+}
+
+/// What `async_openai::client::stream_mapped_raw_events` does per event
+/// (it is crate-private): `eventsource_stream` over the body's chunks, skip
+/// `[DONE]` and `keepalive`, `serde_json::from_str` into the event type.
+/// Returns whether a terminal event parsed.
+async fn decode_only(body: &Bytes, tally: &mut Tally) -> bool {
+    let chunks: Vec<Result<Bytes, std::io::Error>> = (0..body.len())
+        .step_by(CHUNK)
+        .map(|at| Ok(body.slice(at..(at + CHUNK).min(body.len()))))
+        .collect();
+    let mut events = eventsource_stream::EventStream::new(futures::stream::iter(chunks));
+    let mut terminal = false;
+    while let Some(event) = events.next().await {
+        let Ok(event) = event else {
+            tally.lost_events += 1;
+            continue;
+        };
+        if event.data == "[DONE]" {
+            break;
+        }
+        if event.event == "keepalive" {
+            continue;
+        }
+        match serde_json::from_str::<ResponseStreamEvent>(&event.data) {
+            Ok(event) => {
+                tally.events += 1;
+                terminal |= matches!(
+                    event,
+                    ResponseStreamEvent::ResponseCompleted(_)
+                        | ResponseStreamEvent::ResponseFailed(_)
+                        | ResponseStreamEvent::ResponseIncomplete(_)
+                );
+            }
+            Err(_) => tally.lost_events += 1,
+        }
+    }
+    terminal
 }
 
 /// Events on the wire: `data:` lines other than the `[DONE]` sentinel.
