@@ -209,9 +209,7 @@ fn attachments_and_web_search_map_to_the_wire() {
 #[test]
 fn empty_message_is_refused_before_anything_is_stored() {
     let history = memory_history();
-    let error = prepare_send(&history, outgoing(None, None, "   "))
-        .err()
-        .expect("refused");
+    let error = prepare_send(&history, outgoing(None, None, "   ")).expect_err("refused");
     assert!(error.to_string().contains("empty"), "{error}");
     // Nothing half-made is left behind.
     assert!(history.list_conversations().expect("list").is_empty());
