@@ -33,7 +33,10 @@ export class Session {
   /** Finds one element by CSS selector, or null. */
   async find(selector) {
     try {
-      const value = await this.cmd("POST", "/element", { using: "css selector", value: selector });
+      const value = await this.cmd("POST", "/element", {
+        using: "css selector",
+        value: selector,
+      });
       return new Element(this, value[ELEMENT]);
     } catch (error) {
       if (String(error).includes("no such element")) return null;
@@ -42,7 +45,10 @@ export class Session {
   }
 
   async findAll(selector) {
-    const value = await this.cmd("POST", "/elements", { using: "css selector", value: selector });
+    const value = await this.cmd("POST", "/elements", {
+      using: "css selector",
+      value: selector,
+    });
     return value.map((v) => new Element(this, v[ELEMENT]));
   }
 
@@ -56,7 +62,8 @@ export class Session {
         el = await this.find(selector);
       } catch (error) {
         // The page can be mid-navigation while the app starts: try again.
-        if (!/no such frame|unload|stale element/.test(String(error))) throw error;
+        if (!/no such frame|unload|stale element/.test(String(error)))
+          throw error;
       }
       if (el) {
         if (!predicate || (await predicate(el))) return el;
@@ -99,7 +106,21 @@ export class Session {
       { type: "keyDown", value: ch },
       { type: "keyUp", value: ch },
     ]);
-    await this.cmd("POST", "/actions", { actions: [{ type: "key", id: "kb", actions }] });
+    await this.cmd("POST", "/actions", {
+      actions: [{ type: "key", id: "kb", actions }],
+    });
+    await this.cmd("DELETE", "/actions");
+  }
+
+  /** Presses keys together, e.g. chord("\uE009", "k") for Ctrl+K. */
+  async chord(...keys) {
+    const actions = [
+      ...keys.map((value) => ({ type: "keyDown", value })),
+      ...keys.reverse().map((value) => ({ type: "keyUp", value })),
+    ];
+    await this.cmd("POST", "/actions", {
+      actions: [{ type: "key", id: "kb", actions }],
+    });
     await this.cmd("DELETE", "/actions");
   }
 }
@@ -111,6 +132,19 @@ export class Element {
   }
   cmd(method, path, body) {
     return this.session.cmd(method, `/element/${this.id}${path}`, body);
+  }
+  /** Finds one element inside this one by CSS selector, or null. */
+  async find(selector) {
+    try {
+      const value = await this.cmd("POST", "/element", {
+        using: "css selector",
+        value: selector,
+      });
+      return new Element(this.session, value[ELEMENT]);
+    } catch (error) {
+      if (String(error).includes("no such element")) return null;
+      throw error;
+    }
   }
   click() {
     return this.cmd("POST", "/click", {});
@@ -138,13 +172,17 @@ export class Element {
 async function request(method, url, body) {
   const response = await fetch(url, {
     method,
+    // A wedged driver must fail the test, not hang the runner forever.
+    signal: AbortSignal.timeout(60000),
     headers: { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json = await response.json().catch(() => ({}));
   if (!response.ok || (json.value && json.value.error)) {
     const v = json.value || {};
-    throw new WebDriverError(`${method} ${url}: ${v.error || response.status}: ${v.message || ""}`);
+    throw new WebDriverError(
+      `${method} ${url}: ${v.error || response.status}: ${v.message || ""}`,
+    );
   }
   return json.value;
 }
