@@ -39,13 +39,15 @@ with_keyring() {
 
 export -f with_keyring
 
+# The app embeds ui/dist at compile time, so the UI is built before any cargo step.
+suite "build: ui" bash -c 'cd ui && npm run --silent build'
 suite "rustfmt" cargo fmt --all --check
 suite "clippy" cargo clippy --workspace --all-targets --features halley/custom-protocol --locked -- -D warnings
 suite "rust tests (workspace, real keyring)" with_keyring cargo nextest run --workspace --features halley/custom-protocol --locked --no-fail-fast
 suite "ui: svelte-check" bash -c 'cd ui && npm run --silent check'
 suite "ui: eslint + prettier" bash -c 'cd ui && npm run --silent lint'
 suite "ui: unit tests (vitest)" bash -c 'cd ui && npm test --silent'
-suite "build: ui + app + mock" bash -c 'cd ui && npm run --silent build && cd .. && cargo build --locked --features custom-protocol --bin halley && cargo build --locked -p halley-mock --bin halley-mock'
+suite "build: app + mock" bash -c 'cargo build --locked --features custom-protocol --bin halley && cargo build --locked -p halley-mock --bin halley-mock'
 suite "end to end (real app, Xvfb, WebDriver, real keyring)" \
   xvfb-run -a -s "-screen 0 1280x800x24" bash -c 'with_keyring node --test --test-concurrency=1 tests/e2e/'
 

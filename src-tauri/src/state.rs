@@ -14,6 +14,10 @@ use crate::ipc_types::KeyringStatus;
 /// Environment variable that overrides the data folder (tests always set it).
 pub const DATA_DIR_ENV: &str = "HALLEY_DATA_DIR";
 
+/// How long start-up waits for the OS keyring before falling back to
+/// session-only keys.
+const KEYRING_PROBE_LIMIT: std::time::Duration = std::time::Duration::from_secs(4);
+
 pub struct AppState {
     data_dir: PathBuf,
     pub history: Arc<History>,
@@ -38,7 +42,9 @@ impl AppState {
                 "marked answers cut off by the last exit as interrupted"
             );
         }
-        let (keys, keyring): (Arc<dyn KeyStore>, KeyringStatus) = match keys::probe() {
+        let (keys, keyring): (Arc<dyn KeyStore>, KeyringStatus) = match keys::probe_within(
+            KEYRING_PROBE_LIMIT,
+        ) {
             KeyringProbe::Usable => (
                 Arc::new(KeyringStore),
                 KeyringStatus {

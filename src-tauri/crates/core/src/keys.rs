@@ -171,6 +171,24 @@ pub enum KeyringProbe {
 
 /// Writes, reads back and deletes a throwaway entry. Reading alone is not
 /// enough: a locked collection answers searches but refuses new items.
+/// [`probe`], but giving up after `limit`: a locked keyring can answer with an
+/// unlock prompt nobody sees (no desktop, a headless session) and block
+/// forever, and the app must still start. A probe that times out is left to
+/// finish on its own thread.
+pub fn probe_within(limit: std::time::Duration) -> KeyringProbe {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(probe());
+    });
+    rx.recv_timeout(limit).unwrap_or_else(|_| KeyringProbe::Unusable {
+        message: format!(
+            "The system keyring did not answer within {} s (it may be locked and waiting for a password). \
+             Unlock it and restart Halley; until then keys are kept for this session only.",
+            limit.as_secs()
+        ),
+    })
+}
+
 pub fn probe() -> KeyringProbe {
     // A unique entry, so two probes at once (two app instances, parallel
     // tests) cannot delete each other's.
