@@ -44,5 +44,19 @@ fn halley_commands() -> &'static [&'static str] {
         // Playground
         "playground_run",
         "validate_json",
+        "playground_resume",
+        "playground_background_runs",
+        "playground_forget_run",
+        "playground_cancel",
+        "playground_retrieve",
+        "playground_input_items",
+        "playground_delete",
+        "playground_input_tokens",
+        "preset_save",
+        "preset_list",
+        "preset_versions",
+        "preset_delete",
+        "preset_export",
+        "preset_import",
     ]
 }

@@ -46,6 +46,9 @@ pub const EXPORTED: &[Render] = &[
     // Playground
     render::<crate::ipc_types::PlaygroundEvent>,
     render::<crate::ipc_types::Violation>,
+    render::<crate::ipc_types::BackgroundRun>,
+    render::<crate::ipc_types::PresetSummary>,
+    render::<crate::ipc_types::PresetVersion>,
 ];
 
 pub fn bindings_dir() -> PathBuf {

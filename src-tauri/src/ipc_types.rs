@@ -181,4 +181,6 @@ pub struct RunStarted {
 
 // ---- Playground -------------------------------------------------------------
 
-pub use halley_core::playground::{PlaygroundEvent, Violation};
+pub use halley_core::playground::{
+    BackgroundRun, PlaygroundEvent, PresetSummary, PresetVersion, Violation,
+};

@@ -5,6 +5,8 @@
 mod app;
 mod conversations;
 mod playground;
+mod playground_server;
+mod presets;
 mod providers;
 mod runs;
 
@@ -39,6 +41,20 @@ pub const COMMANDS: &[&str] = &[
     // Playground
     "playground_run",
     "validate_json",
+    "playground_resume",
+    "playground_background_runs",
+    "playground_forget_run",
+    "playground_cancel",
+    "playground_retrieve",
+    "playground_input_items",
+    "playground_delete",
+    "playground_input_tokens",
+    "preset_save",
+    "preset_list",
+    "preset_versions",
+    "preset_delete",
+    "preset_export",
+    "preset_import",
 ];
 
 pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static
@@ -72,6 +88,20 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         runs::stop_run,
         playground::playground_run,
         playground::validate_json,
+        playground_server::playground_resume,
+        playground_server::playground_background_runs,
+        playground_server::playground_forget_run,
+        playground_server::playground_cancel,
+        playground_server::playground_retrieve,
+        playground_server::playground_input_items,
+        playground_server::playground_delete,
+        playground_server::playground_input_tokens,
+        presets::preset_save,
+        presets::preset_list,
+        presets::preset_versions,
+        presets::preset_delete,
+        presets::preset_export,
+        presets::preset_import,
     ]
 }
 

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use halley_core::playground::{self, PlaygroundEvent, Violation};
+use halley_core::playground::{self, PlaygroundEvent, ResumeBookmark, Violation};
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -28,7 +28,11 @@ pub async fn playground_run(
     let client = state.client.clone();
     let runs = state.runs.clone();
     let finished_id = run_id.clone();
+    // A background response is written down as it streams, so it can be
+    // resumed after the app closes; other runs are not stored.
+    let bookmark = ResumeBookmark::new(state.history.clone(), &model_of(&request), &request_json);
     let emit: playground::PlaygroundEmit = Arc::new(move |event| {
+        bookmark.observe(&event);
         // A closed window drops the channel; nothing else to do then.
         let _ = on_event.send(event);
     });
@@ -43,4 +47,8 @@ pub async fn playground_run(
 #[tauri::command]
 pub fn validate_json(schema: String, instance: String) -> IpcResult<Vec<Violation>> {
     Ok(playground::validate_json(&schema, &instance)?)
+}
+
+fn model_of(request: &halley_responses::CreateResponse) -> String {
+    request.model.get().cloned().unwrap_or_default()
 }

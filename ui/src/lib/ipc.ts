@@ -105,6 +105,9 @@ export const ipc = {
 // ---- Playground ------------------------------------------------------------
 import type { PlaygroundEvent } from "./bindings/PlaygroundEvent";
 import type { Violation } from "./bindings/Violation";
+import type { BackgroundRun } from "./bindings/BackgroundRun";
+import type { PresetSummary } from "./bindings/PresetSummary";
+import type { PresetVersion } from "./bindings/PresetVersion";
 
 export const playgroundIpc = {
   /** Sends `requestJson` as it is (plus `stream: true`); resolves with the run id for `ipc.stop`. */
@@ -116,4 +119,36 @@ export const playgroundIpc = {
   /** Every violation of `schema` by `instance` (both JSON text). */
   validateJson: (schema: string, instance: string) =>
     call<Violation[]>("validate_json", { schema, instance }),
+  /** Streams a background response again after `startingAfter` (the stored bookmark when null). */
+  resume: (
+    responseId: string,
+    startingAfter: number | null,
+    onEvent: (event: PlaygroundEvent) => void,
+  ) => {
+    const ch = new Channel<PlaygroundEvent>();
+    ch.onmessage = onEvent;
+    return call<string>("playground_resume", { responseId, startingAfter, onEvent: ch });
+  },
+  backgroundRuns: () => call<BackgroundRun[]>("playground_background_runs"),
+  forgetRun: (responseId: string) => call<null>("playground_forget_run", { responseId }),
+  cancel: (responseId: string) =>
+    call<Record<string, unknown>>("playground_cancel", { responseId }),
+  retrieve: (responseId: string) =>
+    call<Record<string, unknown>>("playground_retrieve", { responseId }),
+  inputItems: (responseId: string) =>
+    call<Record<string, unknown>>("playground_input_items", { responseId }),
+  deleteResponse: (responseId: string) =>
+    call<Record<string, unknown>>("playground_delete", { responseId }),
+  /** Input tokens of the request; null when the provider has no counting endpoint. */
+  inputTokens: (requestJson: string) =>
+    call<number | null>("playground_input_tokens", { requestJson }),
+};
+
+export const presetIpc = {
+  save: (name: string, formJson: string) => call<PresetSummary>("preset_save", { name, formJson }),
+  list: () => call<PresetSummary[]>("preset_list"),
+  versions: (presetId: string) => call<PresetVersion[]>("preset_versions", { presetId }),
+  remove: (presetId: string) => call<null>("preset_delete", { presetId }),
+  exportJson: (presetId: string) => call<string>("preset_export", { presetId }),
+  importJson: (document: string) => call<PresetSummary>("preset_import", { document }),
 };

@@ -34,6 +34,11 @@ pub(crate) struct CreateRequest {
     pub input_items: Vec<Value>,
     /// Characters of text in the input and instructions, to estimate tokens.
     pub input_chars: usize,
+    /// The first `mcp` tool whose calls need approval (`require_approval`
+    /// absent or not `"never"`): its server label and first allowed tool.
+    pub mcp_needing_approval: Option<(String, String)>,
+    /// `approve` of every `mcp_approval_response` item in the input.
+    pub mcp_approvals: Vec<bool>,
 }
 
 impl CreateRequest {
@@ -143,6 +148,10 @@ impl CreateRequest {
                     stored.insert("content".into(), part);
                 }
             }
+            "mcp_approval_response" => {
+                let approve = object.get("approve").and_then(Value::as_bool) == Some(true);
+                self.mcp_approvals.push(approve);
+            }
             "function_call_output" => {
                 let output = match object.get("output") {
                     Some(Value::String(text)) => text.clone(),
@@ -177,6 +186,21 @@ impl CreateRequest {
                 }
             } else if kind.starts_with("web_search") {
                 self.web_search = true;
+            } else if kind == "mcp" && self.mcp_needing_approval.is_none() {
+                let never = tool.get("require_approval").and_then(Value::as_str) == Some("never");
+                if !never {
+                    let label = tool
+                        .get("server_label")
+                        .and_then(Value::as_str)
+                        .unwrap_or("mcp");
+                    let name = tool
+                        .get("allowed_tools")
+                        .and_then(Value::as_array)
+                        .and_then(|names| names.first())
+                        .and_then(Value::as_str)
+                        .unwrap_or("echo_tool");
+                    self.mcp_needing_approval = Some((label.to_owned(), name.to_owned()));
+                }
             }
         }
         Ok(())
@@ -295,5 +319,24 @@ mod tests {
         assert!(request.encrypted_reasoning);
         // Metadata values are strings in the API; the delay parses from one.
         assert_eq!(request.delay_override, Some(Duration::from_millis(7)));
+    }
+
+    #[test]
+    fn mcp_tools_needing_approval_and_approval_responses_are_read() {
+        let body = json!({
+            "model": "echo",
+            "input": [{"type": "mcp_approval_response", "approval_request_id": "mcpr_1", "approve": false}],
+            "tools": [
+                {"type": "mcp", "server_label": "quiet", "require_approval": "never"},
+                {"type": "mcp", "server_label": "docs", "allowed_tools": ["search"]},
+            ],
+        });
+        let request = CreateRequest::parse(body).expect("a valid request");
+        // The server with require_approval "never" is skipped: no approval is needed there.
+        assert_eq!(
+            request.mcp_needing_approval,
+            Some(("docs".to_owned(), "search".to_owned()))
+        );
+        assert_eq!(request.mcp_approvals, vec![false]);
     }
 }

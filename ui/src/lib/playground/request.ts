@@ -376,6 +376,15 @@ export function followUpRequest(
     call_id: o.callId,
     output: o.output,
   }));
+  return followUpWith(previous, response, outputItems);
+}
+
+/** The request that continues `response` with `outputItems` (function outputs, approvals). */
+export function followUpWith(
+  previous: JsonObject,
+  response: unknown,
+  outputItems: Json[],
+): JsonObject {
   const next: JsonObject = { ...previous };
   delete next.input;
   if (previous.store === false) {

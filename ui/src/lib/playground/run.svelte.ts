@@ -3,11 +3,20 @@
 // buffered and applied once per animation frame so a fast stream does not
 // re-render on every delta.
 
-import { ipc, playgroundIpc, toIpcError, type PlaygroundEvent, type TurnError } from "../ipc";
+import {
+  ipc,
+  playgroundIpc,
+  toIpcError,
+  type BackgroundRun,
+  type PlaygroundEvent,
+  type TurnError,
+} from "../ipc";
+import { approvalResponse, pendingApprovals, type PendingApproval } from "./approvals";
 import { applyUpdate, cardsFromResponse, type OutputCard } from "./output";
 import {
   buildRequest,
   followUpRequest,
+  followUpWith,
   hasErrors,
   pendingCalls,
   type JsonObject,
@@ -17,6 +26,17 @@ import { defaultForm, type PlaygroundForm } from "./state";
 import type { TimedEvent } from "./timeline";
 
 export type RunStatus = "idle" | "running" | string;
+
+/** A finished step of a function-call or approval chain, kept on screen. */
+export interface EarlierRound {
+  round: number;
+  status: string;
+  cards: OutputCard[];
+}
+
+/** Input tokens counted for the form: a number, "unavailable" (404/405), or an error. */
+export type TokenCount =
+  { kind: "count"; tokens: number } | { kind: "unavailable" } | { kind: "error"; message: string };
 
 class Playground {
   form = $state<PlaygroundForm>(defaultForm());
@@ -36,6 +56,17 @@ class Playground {
   round = $state(0);
   /** Outputs typed for the pending calls, by call id. */
   callOutputs = $state<Record<string, string>>({});
+  /** Earlier rounds of this chain, oldest first. */
+  earlier = $state.raw<EarlierRound[]>([]);
+  /** The response id and its own status (queued, in_progress...) as the stream reports them. */
+  responseId = $state<string | null>(null);
+  serverStatus = $state<string | null>(null);
+  /** Background runs left unfinished (e.g. by closing the app), offered for resume. */
+  backgroundRuns = $state.raw<BackgroundRun[]>([]);
+  tokenCount = $state.raw<TokenCount | null>(null);
+  /** Stored-response lookup: the id typed, and what the last call returned (pretty JSON). */
+  lookupId = $state("");
+  lookupResult = $state("");
 
   #buffer: PlaygroundEvent[] = [];
   #liveCards: OutputCard[] = [];
@@ -49,15 +80,109 @@ class Playground {
     return this.running ? [] : pendingCalls(this.response);
   }
 
+  get approvals(): PendingApproval[] {
+    return this.running ? [] : pendingApprovals(this.response);
+  }
+
   reset(): void {
     this.form = defaultForm(this.form.model);
+  }
+
+  /** Replaces the form (a preset loaded). */
+  loadForm(form: PlaygroundForm): void {
+    this.form = { ...defaultForm(form.model), ...form };
   }
 
   async run(): Promise<void> {
     const { body, problems } = this.built;
     if (hasErrors(problems) || this.running) return;
     this.round = 0;
+    this.earlier = [];
     await this.#send(body);
+  }
+
+  /** Answers the pending MCP approval request `requestId` and streams what follows. */
+  async answerApproval(requestId: string, approve: boolean): Promise<void> {
+    if (!this.sentBody || !this.response) return;
+    const base: JsonObject = { ...this.sentBody };
+    delete base.stream;
+    const next = followUpWith(base, this.response, [approvalResponse(requestId, approve)]);
+    this.#keepRound();
+    await this.#send(next);
+  }
+
+  async loadBackgroundRuns(): Promise<void> {
+    try {
+      this.backgroundRuns = await playgroundIpc.backgroundRuns();
+    } catch {
+      this.backgroundRuns = [];
+    }
+  }
+
+  /** Picks a background run's stream up again, after the last event seen. */
+  async resume(run: BackgroundRun): Promise<void> {
+    if (this.running) return;
+    this.round = 0;
+    this.earlier = [];
+    this.backgroundRuns = this.backgroundRuns.filter((r) => r.responseId !== run.responseId);
+    let sent: JsonObject | null = null;
+    try {
+      sent = JSON.parse(run.request) as JsonObject;
+    } catch {
+      sent = null;
+    }
+    this.#clear(sent ? { ...sent, stream: true } : null);
+    this.responseId = run.responseId;
+    this.serverStatus = run.status;
+    try {
+      this.runId = await playgroundIpc.resume(run.responseId, null, (e) => this.#receive(e));
+    } catch (error) {
+      this.#failed(error);
+    }
+  }
+
+  async forget(run: BackgroundRun): Promise<void> {
+    await playgroundIpc.forgetRun(run.responseId);
+    this.backgroundRuns = this.backgroundRuns.filter((r) => r.responseId !== run.responseId);
+  }
+
+  /** `POST /responses/{id}/cancel` for the background response in view. */
+  async cancel(): Promise<void> {
+    if (!this.responseId) return;
+    try {
+      const response = await playgroundIpc.cancel(this.responseId);
+      if (typeof response.status === "string") this.serverStatus = response.status;
+    } catch (error) {
+      this.#failed(error);
+    }
+  }
+
+  async countTokens(): Promise<void> {
+    const { body, problems } = this.built;
+    if (hasErrors(problems)) return;
+    try {
+      const tokens = await playgroundIpc.inputTokens(JSON.stringify(body));
+      this.tokenCount = tokens === null ? { kind: "unavailable" } : { kind: "count", tokens };
+    } catch (error) {
+      this.tokenCount = { kind: "error", message: toIpcError(error).message };
+    }
+  }
+
+  /** Retrieve, list input items of, or delete the stored response `lookupId`. */
+  async lookup(action: "retrieve" | "inputItems" | "delete"): Promise<void> {
+    const id = this.lookupId.trim();
+    if (id === "") return;
+    try {
+      const result =
+        action === "retrieve"
+          ? await playgroundIpc.retrieve(id)
+          : action === "inputItems"
+            ? await playgroundIpc.inputItems(id)
+            : await playgroundIpc.deleteResponse(id);
+      this.lookupResult = JSON.stringify(result, null, 2);
+    } catch (error) {
+      this.lookupResult = `${toIpcError(error).code}: ${toIpcError(error).message}`;
+    }
   }
 
   /** Sends the typed function outputs back and streams the model's next step. */
@@ -70,7 +195,7 @@ class Playground {
     const base: JsonObject = { ...this.sentBody };
     delete base.stream;
     const next = followUpRequest(base, this.response, outputs);
-    this.round += 1;
+    this.#keepRound();
     await this.#send(next);
   }
 
@@ -78,8 +203,22 @@ class Playground {
     if (this.runId) await ipc.stop(this.runId);
   }
 
-  async #send(body: JsonObject): Promise<void> {
-    this.sentBody = { ...body, stream: true };
+  /** The finished round stays on screen above the next one. */
+  #keepRound(): void {
+    this.earlier = [...this.earlier, { round: this.round, status: this.status, cards: this.cards }];
+    this.round += 1;
+  }
+
+  #failed(error: unknown): void {
+    const e = toIpcError(error);
+    this.error = { code: e.code, message: e.message, status: null, apiCode: null };
+    if (this.running) this.status = "error";
+  }
+
+  #clear(sentBody: JsonObject | null): void {
+    this.sentBody = sentBody;
+    this.responseId = null;
+    this.serverStatus = null;
     this.response = null;
     this.error = null;
     this.events = [];
@@ -90,6 +229,10 @@ class Playground {
     this.finishedMs = null;
     this.callOutputs = {};
     this.status = "running";
+  }
+
+  async #send(body: JsonObject): Promise<void> {
+    this.#clear({ ...body, stream: true });
     try {
       this.runId = await playgroundIpc.run(JSON.stringify(body), (event) => this.#receive(event));
     } catch (error) {
@@ -121,9 +264,16 @@ class Playground {
         case "opened":
           this.openedMs = event.ms;
           break;
-        case "event":
+        case "event": {
           added.push({ ms: event.ms, event: event.event });
+          const r = event.event.response;
+          if (typeof r === "object" && r !== null) {
+            const { id, status } = r as Record<string, unknown>;
+            if (typeof id === "string") this.responseId = id;
+            if (typeof status === "string") this.serverStatus = status;
+          }
           break;
+        }
         case "update":
           applyUpdate(this.#liveCards, event.update);
           break;
@@ -133,6 +283,9 @@ class Playground {
           this.error = event.error;
           this.status = event.status;
           this.runId = null;
+          if (event.response && typeof event.response.status === "string") {
+            this.serverStatus = event.response.status;
+          }
           break;
         case "retrying":
           break;

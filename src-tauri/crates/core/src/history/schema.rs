@@ -6,7 +6,8 @@ use crate::Error;
 
 /// Append-only: never edit a shipped migration, add a new one at the end.
 /// (The first one may still change until the first release ships.)
-pub(super) const MIGRATIONS: &[&str] = &[r#"
+pub(super) const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE conversations (
     id TEXT PRIMARY KEY,
     title TEXT NOT NULL,
@@ -101,7 +102,41 @@ CREATE TABLE settings (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
-"#];
+"#,
+    r#"
+-- Playground background runs: where each stream got to, so a run started
+-- before the app closed can be picked up again with `starting_after`.
+CREATE TABLE playground_runs (
+    response_id TEXT PRIMARY KEY,
+    model TEXT NOT NULL DEFAULT '',
+    -- The body as sent (JSON), to show what the run was.
+    request TEXT NOT NULL,
+    -- The response's own status: queued, in_progress, completed, failed, ...
+    status TEXT NOT NULL,
+    -- The last stream event's sequence_number seen; NULL before any.
+    last_sequence INTEGER,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE INDEX playground_runs_unfinished ON playground_runs (created_at) WHERE status IN ('queued', 'in_progress');
+
+-- Playground presets: a name, and every saved state of the form under it.
+CREATE TABLE playground_presets (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE TABLE playground_preset_versions (
+    preset_id TEXT NOT NULL REFERENCES playground_presets (id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    -- The whole form as JSON, as the UI saved it.
+    state TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    PRIMARY KEY (preset_id, version)
+);
+"#,
+];
 
 /// Brings the schema up to date in one transaction, refusing a database
 /// written by a newer app (running our older migrations could damage it).

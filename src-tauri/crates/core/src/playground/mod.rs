@@ -4,10 +4,17 @@
 //! UI can show output cards, an event timeline and the exact JSON.
 //! Also validates a structured reply against the user's JSON schema.
 
+mod background;
 mod events;
+mod presets;
 mod run;
 mod validate;
 
+pub use background::{is_unfinished, BackgroundRun, ResumeBookmark};
 pub use events::PlaygroundEvent;
-pub use run::{new_run_id, parse_request, run_playground, PlaygroundEmit, PlaygroundOutcome};
+pub use presets::{PresetSummary, PresetVersion, PRESET_FORMAT};
+pub use run::{
+    count_input_tokens, new_run_id, parse_request, resume_playground, run_playground,
+    PlaygroundEmit, PlaygroundOutcome,
+};
 pub use validate::{validate_json, Violation};

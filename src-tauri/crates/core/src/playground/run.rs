@@ -52,6 +52,54 @@ pub async fn run_playground(
     cancel: CancellationToken,
     emit: PlaygroundEmit,
 ) -> PlaygroundOutcome {
+    drive(cancel, emit, |options| {
+        client.create_stream(endpoint, request, options)
+    })
+    .await
+}
+
+/// Picks a background response's stream up again after event
+/// `starting_after` (from the start when `None`), reporting as a run does.
+pub async fn resume_playground(
+    client: &Client,
+    endpoint: &Endpoint,
+    response_id: &str,
+    starting_after: Option<u64>,
+    cancel: CancellationToken,
+    emit: PlaygroundEmit,
+) -> PlaygroundOutcome {
+    drive(cancel, emit, |options| {
+        client.resume_stream(endpoint, response_id, starting_after, options)
+    })
+    .await
+}
+
+/// `POST /responses/input_tokens` for `request`: `None` when the provider
+/// does not offer the endpoint (404 or 405).
+pub async fn count_input_tokens(
+    client: &Client,
+    endpoint: &Endpoint,
+    request: &CreateResponse,
+) -> Result<Option<u64>, halley_responses::Error> {
+    match client.input_tokens(endpoint, request).await {
+        Ok(count) => Ok(Some(count.input_tokens)),
+        Err(halley_responses::Error::HttpStatus {
+            status: 404 | 405, ..
+        }) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+async fn drive<'a, F, Fut>(
+    cancel: CancellationToken,
+    emit: PlaygroundEmit,
+    open: F,
+) -> PlaygroundOutcome
+where
+    F: FnOnce(StreamOptions) -> Fut,
+    Fut: std::future::Future<Output = Result<halley_responses::EventStream, halley_responses::Error>>
+        + 'a,
+{
     let start = Instant::now();
     let on_retry = {
         let emit = emit.clone();
@@ -75,7 +123,7 @@ pub async fn run_playground(
     let opened = tokio::select! {
         biased;
         () = cancel.cancelled() => None,
-        opened = client.create_stream(endpoint, request, options) => Some(opened),
+        opened = open(options) => Some(opened),
     };
     match opened {
         None => stopped = true,

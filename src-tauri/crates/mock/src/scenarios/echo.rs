@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::lifecycle::{Item, Lifecycle, Terminal};
 use super::Script;
@@ -33,6 +33,10 @@ pub(crate) fn items(request: &CreateRequest) -> Vec<Item> {
     }
     if let Some(calls) = function_calls(request) {
         items.extend(calls);
+        return items;
+    }
+    if let Some(mcp) = mcp_items(request) {
+        items.extend(mcp);
         return items;
     }
     if request.web_search {
@@ -85,6 +89,42 @@ fn function_calls(request: &CreateRequest) -> Option<Vec<Item>> {
     )
 }
 
+/// An MCP tool that needs approval: first an `mcp_approval_request` (and
+/// the response ends there); once the input answers it, the call (when
+/// approved) and a message saying which way it went.
+fn mcp_items(request: &CreateRequest) -> Option<Vec<Item>> {
+    let (label, name) = request.mcp_needing_approval.clone()?;
+    let arguments = json!({"text": request.user_text}).to_string();
+    let Some(&approved) = request.mcp_approvals.last() else {
+        return Some(vec![Item::Whole(json!({
+            "type": "mcp_approval_request",
+            "arguments": arguments,
+            "name": name,
+            "server_label": label,
+        }))]);
+    };
+    let mut items = Vec::new();
+    let text = if approved {
+        items.push(Item::Whole(json!({
+            "type": "mcp_call",
+            "approval_request_id": null,
+            "arguments": arguments,
+            "error": null,
+            "name": name,
+            "output": format!("{name} ran on {label}"),
+            "server_label": label,
+        })));
+        format!("The MCP call was approved: {name} ran on {label}.")
+    } else {
+        format!("The MCP call was denied: {name} did not run.")
+    };
+    items.push(Item::Message {
+        text,
+        citation: None,
+    });
+    Some(items)
+}
+
 pub(crate) fn answer_text(request: &CreateRequest) -> String {
     if !request.function_outputs.is_empty() {
         return format!("Got outputs: {}", request.function_outputs.join(", "));
@@ -132,7 +172,6 @@ fn markdown(echo: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     fn request(body: Value) -> CreateRequest {
         CreateRequest::parse(body).expect("a valid request")
@@ -181,6 +220,34 @@ mod tests {
                 );
             }
             other => panic!("expected one call, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_mcp_tool_asks_for_approval_then_says_how_it_was_answered() {
+        let tools = json!([{"type": "mcp", "server_label": "docs", "server_url": "https://x",
+            "allowed_tools": ["search"]}]);
+        let asked = items(&request(
+            json!({"model": "echo", "input": "find it", "tools": tools}),
+        ));
+        match asked.as_slice() {
+            [Item::Whole(item)] => {
+                assert_eq!(item["type"], "mcp_approval_request");
+                assert_eq!(item["server_label"], "docs");
+                assert_eq!(item["name"], "search");
+            }
+            other => panic!("expected one approval request, got {other:?}"),
+        }
+        for (approve, word, items_expected) in [(true, "approved", 2), (false, "denied", 1)] {
+            let answered = items(&request(json!({"model": "echo", "tools": tools, "input": [
+                {"type": "mcp_approval_response", "approval_request_id": "mcpr_1", "approve": approve}
+            ]})));
+            // An approved call runs (an mcp_call item) before the message; a denied one does not.
+            assert_eq!(answered.len(), items_expected, "{word}: {answered:?}");
+            let Some(Item::Message { text, .. }) = answered.last() else {
+                panic!("a message ends the answer");
+            };
+            assert!(text.contains(word), "{text} should say {word}");
         }
     }
 

@@ -34,6 +34,9 @@ pub(crate) enum Item {
         name: String,
         arguments: String,
     },
+    /// Any other item, sent whole in `output_item.added` and `.done` (the
+    /// `id` is filled in).
+    Whole(Value),
 }
 
 /// How the response ends.
@@ -137,6 +140,7 @@ impl Lifecycle {
                 self.message(index, text, *citation, status)
             }
             Item::FunctionCall { name, arguments } => self.function_call(index, name, arguments),
+            Item::Whole(item) => self.whole(index, item),
         };
         self.output.push(done);
     }
@@ -275,6 +279,24 @@ impl Lifecycle {
         );
         self.output_chars += arguments.chars().count();
         done
+    }
+
+    fn whole(&mut self, index: usize, item: &Value) -> Value {
+        let mut item = item.clone();
+        let prefix = match item["type"].as_str() {
+            Some("mcp_approval_request") => "mcpr",
+            Some("mcp_call") => "mcp",
+            _ => "item",
+        };
+        item["id"] = new_id(prefix).into();
+        self.event(
+            json!({"type": "response.output_item.added", "item": item, "output_index": index}),
+        );
+        self.event(
+            json!({"type": "response.output_item.done", "item": item, "output_index": index}),
+        );
+        self.output_chars += item.to_string().chars().count();
+        item
     }
 
     /// Writes the terminal event and hands back the script.

@@ -1,0 +1,311 @@
+// The Playground end to end: the real app against halley-mock (through a
+// recording proxy, so the wire can be checked), driven over WebDriver.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, rmSync, writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROOT, freshDataDir, shot, startApp, startMock } from "./lib/harness.mjs";
+import { startRecorder } from "./lib/recorder.mjs";
+
+const KEY = "sk-e2e-playground";
+const dataDir = freshDataDir();
+let mock;
+let recorder;
+let app;
+
+// ---- small helpers on the page ---------------------------------------------
+
+/** Sets an input/textarea/select value the way typing would (Svelte binds on input/change). */
+function setValue(session, selector, value, index = 0) {
+  return session.execute(
+    `const el = document.querySelectorAll(arguments[0])[arguments[2]];
+     if (!el) throw new Error("no element " + arguments[0] + " #" + arguments[2]);
+     const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype
+       : el instanceof HTMLSelectElement ? HTMLSelectElement.prototype : HTMLInputElement.prototype;
+     Object.getOwnPropertyDescriptor(proto, "value").set.call(el, arguments[1]);
+     el.dispatchEvent(new Event("input", { bubbles: true }));
+     el.dispatchEvent(new Event("change", { bubbles: true }));
+     return true;`,
+    [selector, value, index],
+  );
+}
+
+/** Clicks the `index`th match, even inside a closed <details>. */
+function click(session, selector, index = 0) {
+  return session.execute(
+    `const el = document.querySelectorAll(arguments[0])[arguments[1]];
+     if (!el) throw new Error("no element " + arguments[0] + " #" + arguments[1]);
+     el.click(); return true;`,
+    [selector, index],
+  );
+}
+
+function texts(session, selector) {
+  return session.execute(
+    `return [...document.querySelectorAll(arguments[0])].map((e) => e.innerText);`,
+    [selector],
+  );
+}
+
+function value(session, selector) {
+  return session.execute(`return document.querySelector(arguments[0])?.value ?? null;`, [selector]);
+}
+
+/** Waits until some match of `selector` has text passing `ok`; returns all texts. */
+async function waitForText(session, selector, ok, { timeout = 20000 } = {}) {
+  return session.until(
+    async () => {
+      const all = await texts(session, selector);
+      return all.some(ok) ? all : null;
+    },
+    { timeout, what: `${selector} text` },
+  );
+}
+
+const tid = (id) => `[data-testid="${id}"]`;
+
+/** Runs a program to its end without blocking: the recorder lives in this process. */
+function run(program, args, env) {
+  return new Promise((ok, fail) => {
+    const child = spawn(program, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", fail);
+    child.on("exit", (status) => ok({ status, stderr }));
+  });
+}
+
+async function openPlayground(session) {
+  await session.waitFor(tid("composer-input"), { timeout: 20000 });
+  await click(session, tid("mode-playground"));
+  await session.waitFor(tid("playground"));
+}
+
+/** First run: a Custom provider aimed at the recorder, then the Playground. */
+async function completeSetup(session, baseUrl) {
+  await session.waitFor(tid("api-key-input"), { timeout: 20000 });
+  await setValue(session, tid("provider-select"), "custom");
+  await setValue(session, tid("base-url-input"), baseUrl);
+  await setValue(session, tid("api-key-input"), KEY);
+  await click(session, tid("save-key"));
+  await openPlayground(session);
+}
+
+/** A clean form with model `echo` and one user message. */
+async function freshForm(session, text) {
+  await click(session, tid("pg-reset"));
+  await setValue(session, tid("pg-model"), "echo");
+  await setValue(session, tid("pg-message-text"), text);
+}
+
+async function runAndWait(session, status = "completed", timeout = 20000) {
+  await click(session, tid("pg-run"));
+  await waitForText(session, tid("pg-status"), (t) => t.includes(status), { timeout });
+}
+
+// ---- the suite ---------------------------------------------------------------
+
+before(async () => {
+  mock = await startMock();
+  recorder = await startRecorder(mock.baseUrl);
+  app = await startApp({ dataDir, name: "playground" });
+  await completeSetup(app.session, recorder.baseUrl);
+});
+
+after(async () => {
+  await app?.stop();
+  await recorder?.stop();
+  mock?.stop();
+});
+
+test("a function-call round trip with two parallel calls keeps both rounds visible", async () => {
+  const { session } = app;
+  await freshForm(session, "call:all");
+  await click(session, tid("pg-add-function"));
+  await click(session, tid("pg-add-function"));
+  await setValue(session, tid("pg-function-name"), "get_weather", 0);
+  await setValue(session, tid("pg-function-name"), "get_time", 1);
+  await click(session, tid("pg-run"));
+  // call:all makes the mock call every function at once.
+  await session.until(async () => (await texts(session, tid("pg-function-call"))).length === 2, {
+    what: "two pending function calls",
+  });
+  await setValue(session, tid("pg-function-output"), "sunny", 0);
+  await setValue(session, tid("pg-function-output"), "noon", 1);
+  await click(session, tid("pg-submit-outputs"));
+  await waitForText(session, `${tid("pg-output-item")}[data-type="message"]`, (t) =>
+    t.includes("Got outputs: sunny, noon"),
+  );
+  // The first round (the two calls) stays on screen above the answer.
+  const rounds = await texts(session, tid("pg-round"));
+  assert.equal(rounds.length, 1, "one earlier round is kept");
+  assert.match(rounds[0], /get_weather[\s\S]*get_time/, "the earlier round shows both calls");
+  await session.screenshot(shot("playground-function-calls"));
+});
+
+test("a structured reply that breaks the schema is marked", async () => {
+  const { session } = app;
+  await freshForm(session, '{"answer": 5}');
+  await click(session, tid("pg-format-json_schema"));
+  await runAndWait(session);
+  // The default schema wants `answer` to be a string; the echo sends a number.
+  const violations = await waitForText(session, tid("pg-violations"), (t) => t.includes("/answer"));
+  assert.ok(violations[0].includes("/answer"), "the violation points at /answer");
+  await session.screenshot(shot("playground-structured"));
+  await click(session, tid("pg-format-text"));
+});
+
+test("an MCP approval request is shown and approving it runs the tool", async () => {
+  const { session } = app;
+  await freshForm(session, "look it up");
+  await click(session, tid("pg-add-mcp"));
+  await setValue(session, `${tid("pg-mcp-server")} input`, "docs", 0);
+  await setValue(session, `${tid("pg-mcp-server")} input`, "https://example.com/mcp", 1);
+  await setValue(session, `${tid("pg-mcp-server")} input`, "search", 2);
+  await runAndWait(session);
+  const server = await waitForText(session, tid("pg-mcp-approval-server"), (t) => t === "docs");
+  assert.deepEqual(server, ["docs"], "the card names the MCP server");
+  assert.deepEqual(await texts(session, tid("pg-mcp-approval-tool")), ["search"]);
+  await session.screenshot(shot("playground-mcp-approval"));
+  await click(session, tid("pg-mcp-approve"));
+  await waitForText(session, `${tid("pg-output-item")}[data-type="message"]`, (t) =>
+    t.includes("approved"),
+  );
+  // What went out: the approval answers the request by its id.
+  const last = recorder.creates().at(-1);
+  assert.equal(last.input[0].type, "mcp_approval_response");
+  assert.equal(last.input[0].approve, true);
+});
+
+test("compare runs two variants side by side with timings and usage", async () => {
+  const { session } = app;
+  await freshForm(session, "compare me");
+  await click(session, tid("pg-compare-toggle"));
+  await setValue(session, tid("pg-variant-model"), "echo-reasoning", 1);
+  await click(session, tid("pg-compare-run"));
+  const rows = await session.until(
+    async () => {
+      const all = await texts(session, tid("pg-compare-row"));
+      return all.length === 2 && all.every((r) => r.includes("completed")) ? all : null;
+    },
+    { what: "both variants completed" },
+  );
+  assert.match(rows[1], /echo-reasoning/, "the second row is the second variant");
+  const columns = await texts(session, tid("pg-compare-text"));
+  assert.deepEqual(columns, ["compare me", "compare me"], "each variant streamed its answer");
+  await session.screenshot(shot("playground-compare"));
+  await click(session, tid("pg-compare-toggle"));
+});
+
+test("presets save versions, diff them, load and export", async () => {
+  const { session } = app;
+  await freshForm(session, "preset");
+  await click(session, "[data-testid=pg-presets] > summary");
+  await setValue(session, tid("pg-preset-name"), "demo");
+  await setValue(session, tid("pg-instructions"), "first");
+  await click(session, tid("pg-preset-save"));
+  await waitForText(session, tid("pg-preset-message"), (t) => t.includes("v1"));
+  await setValue(session, tid("pg-instructions"), "second");
+  await click(session, tid("pg-preset-save"));
+  await session.until(async () => (await texts(session, tid("pg-preset-version"))).length === 2, {
+    what: "two versions",
+  });
+  const diff = await texts(session, tid("pg-preset-diff"));
+  assert.match(diff[0], /- {3}"instructions": "first"/, "the diff shows the old line");
+  assert.match(diff[0], /\+ {3}"instructions": "second"/, "and the new one");
+  await setValue(session, tid("pg-instructions"), "changed after saving");
+  await click(session, tid("pg-preset-load"));
+  assert.equal(await value(session, tid("pg-instructions")), "second", "loading restores v2");
+  await click(session, tid("pg-preset-export"));
+  const exported = await session.until(async () => {
+    const v = await value(session, tid("pg-preset-json"));
+    return v && v.includes("halley-playground-preset") ? v : null;
+  });
+  assert.equal(JSON.parse(exported).versions.length, 2, "the export holds every version");
+  await session.screenshot(shot("playground-presets"));
+  await click(session, "[data-testid=pg-presets] > summary");
+});
+
+test("exported Python and JavaScript send the same JSON the app sends", async () => {
+  const { session } = app;
+  await freshForm(session, "codegen check");
+  await setValue(session, tid("pg-instructions"), "Be brief.");
+  await setValue(session, tid("pg-temperature"), "0.5");
+  await runAndWait(session);
+  const sent = structuredClone(recorder.creates().at(-1));
+  assert.equal(sent.stream, true, "the app streams");
+  delete sent.stream;
+  await click(session, tid("pg-tab-code"));
+
+  const work = mkdtempSync(join(tmpdir(), "halley-codegen-"));
+  const env = { ...process.env, OPENAI_API_KEY: KEY };
+  const python = process.env.HALLEY_PYTHON || join(ROOT, "target/py-venv/bin/python");
+  assert.ok(existsSync(python), `no Python with openai at ${python} (./x setup makes it)`);
+  await click(session, tid("pg-code-python"));
+  const py = (await texts(session, tid("pg-code")))[0];
+  writeFileSync(join(work, "export.py"), py);
+  const pyRun = await run(python, [join(work, "export.py")], env);
+  assert.equal(pyRun.status, 0, `the exported Python runs: ${pyRun.stderr}`);
+  assert.deepEqual(recorder.creates().at(-1), sent, "Python sends the app's JSON");
+
+  const jsDir = join(ROOT, "tests/codegen");
+  assert.ok(
+    existsSync(join(jsDir, "node_modules/openai")),
+    "run `npm ci` in tests/codegen first (./x setup does)",
+  );
+  await click(session, tid("pg-code-javascript"));
+  const js = (await texts(session, tid("pg-code")))[0];
+  // Inside tests/codegen so that `import "openai"` resolves there.
+  const jsFile = join(jsDir, `export-check-${process.pid}.mjs`);
+  writeFileSync(jsFile, js);
+  try {
+    const jsRun = await run(process.execPath, [jsFile], env);
+    assert.equal(jsRun.status, 0, `the exported JavaScript runs: ${jsRun.stderr}`);
+  } finally {
+    rmSync(jsFile, { force: true });
+  }
+  assert.deepEqual(recorder.creates().at(-1), sent, "JavaScript sends the app's JSON");
+  await session.screenshot(shot("playground-code-export"));
+});
+
+test("a background run resumes after the app restarts", async () => {
+  let { session } = app;
+  const text = "resumed after a restart, ".repeat(6).trim();
+  await freshForm(session, text);
+  await click(session, tid("pg-background"));
+  await click(session, tid("pg-add-metadata"));
+  // A slow stream (the mock honours metadata.mock_delay_ms per delta).
+  await setValue(session, `${tid("pg-metadata")} .kv input`, "mock_delay_ms", 0);
+  await setValue(session, `${tid("pg-metadata")} .kv input`, "150", 1);
+  await click(session, tid("pg-run"));
+  await waitForText(session, tid("pg-server-status"), (t) => t === "in_progress");
+  await waitForText(session, `${tid("pg-output-item")}[data-type="message"]`, (t) => t.length > 0);
+  const responseId = (await texts(session, `${tid("pg-response-id")} code`))[0];
+  assert.match(responseId, /^resp_/);
+
+  await app.stop();
+  app = await startApp({ dataDir, name: "playground-restarted" });
+  session = app.session;
+  await openPlayground(session);
+  const offered = await waitForText(session, tid("pg-background-run"), (t) =>
+    t.includes(responseId),
+  );
+  assert.equal(offered.length, 1, "the unfinished run is offered for resume");
+  await session.screenshot(shot("playground-background-resume"));
+  await click(session, tid("pg-resume"));
+  await waitForText(session, tid("pg-status"), (t) => t.includes("completed"), { timeout: 30000 });
+  const message = await texts(session, `${tid("pg-output-item")}[data-type="message"]`);
+  assert.ok(message[0].includes(text), "the whole answer arrived after the resume");
+  const resumes = recorder.requests.filter(
+    (r) => r.method === "GET" && r.path.startsWith(`/v1/responses/${responseId}?stream=true`),
+  );
+  assert.equal(resumes.length, 1, "one resume request");
+  assert.match(resumes[0].path, /starting_after=\d+/, "it resumes after the saved event");
+  assert.equal(
+    (await texts(session, tid("pg-background-run"))).length,
+    0,
+    "a completed run is no longer offered",
+  );
+});
