@@ -385,6 +385,21 @@ impl StreamEvent {
         json: &[u8],
         event_name: Option<&str>,
     ) -> serde_json::Result<StreamEvent> {
+        // Fast path: api.openai.com names every event on its `event:` line, and
+        // the name always equals the payload's `type`. When the payload holds
+        // that name as a JSON string, parse once, straight into the typed
+        // event, instead of first scanning the whole payload for its tag.
+        // (Item and part types — "message", "output_text" — never look like an
+        // event type, and a quote inside a JSON string is escaped, so the
+        // quoted name can only be the `type` value.)
+        if let Some(name) = event_name.filter(|n| !n.is_empty() && !n.contains('"')) {
+            let quoted = format!("\"{name}\"");
+            if memchr::memmem::find(json, quoted.as_bytes()).is_some() {
+                if let Some(Ok(event)) = StreamEvent::parse_known(name, json) {
+                    return Ok(event);
+                }
+            }
+        }
         let tag: Tag<'_> = match serde_json::from_slice(json) {
             Ok(tag) => tag,
             // Not an object with a string `type` (an array, `"type": 1`...):
