@@ -30,26 +30,19 @@ suite() { # name, command...
   fi
 }
 
-# A real Secret Service for keyring tests: gnome-keyring inside a private
-# session bus that ends with the command, keeping its keyrings in a fresh
-# folder (an existing login keyring with another password would stay locked).
-with_keyring() {
-  XDG_DATA_HOME="$(mktemp -d)" dbus-run-session -- sh -c 'echo -n halley-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "$@"' sh "$@"
-}
-
-export -f with_keyring
-
 # The app embeds ui/dist at compile time, so the UI is built before any cargo step.
 suite "build: ui" bash -c 'cd ui && npm run --silent build'
 suite "rustfmt" cargo fmt --all --check
 suite "clippy" cargo clippy --workspace --all-targets --features halley/custom-protocol --locked -- -D warnings
-suite "rust tests (workspace, real keyring)" with_keyring cargo nextest run --workspace --features halley/custom-protocol --locked --no-fail-fast
+suite "rust tests (workspace, real keyring)" tests/with-keyring.sh cargo nextest run --workspace --features halley/custom-protocol --locked --no-fail-fast
 suite "ui: svelte-check" bash -c 'cd ui && npm run --silent check'
 suite "ui: eslint + prettier" bash -c 'cd ui && npm run --silent lint'
 suite "ui: unit tests (vitest)" bash -c 'cd ui && npm test --silent'
 suite "build: app + mock" bash -c 'cargo build --locked --features custom-protocol --bin halley && cargo build --locked -p halley-mock --bin halley-mock'
+# Each test may take 3 minutes and the suite 25: a hung webview fails the run
+# with the name of its test instead of eating CI's time.
 suite "end to end (real app, Xvfb, WebDriver, real keyring)" \
-  xvfb-run -a -s "-screen 0 1280x800x24" bash -c 'with_keyring node --test --test-concurrency=1 tests/e2e/'
+  timeout 1500 tests/e2e/run.sh
 
 echo
 echo "Artifacts (screenshots, logs): $ARTIFACTS"
