@@ -38,6 +38,7 @@ fn halley_commands() -> &'static [&'static str] {
         "search_messages",
         "export_conversation",
         "import_conversation",
+        "attachment_data",
         "send_message",
         "regenerate",
         "stop_run",

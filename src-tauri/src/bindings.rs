@@ -38,6 +38,7 @@ pub const EXPORTED: &[Render] = &[
     render::<crate::ipc_types::ConversationView>,
     render::<crate::ipc_types::SearchHit>,
     render::<crate::ipc_types::AttachmentInput>,
+    render::<crate::ipc_types::AttachmentData>,
     render::<crate::ipc_types::ReasoningEffort>,
     render::<crate::ipc_types::SendInput>,
     render::<crate::ipc_types::RunStarted>,

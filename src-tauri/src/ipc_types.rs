@@ -139,6 +139,18 @@ pub struct AttachmentInput {
     pub data_base64: String,
 }
 
+/// A stored attachment's bytes, for thumbnails and for re-sending an edited
+/// message with its files. Same shape as [`AttachmentInput`].
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "AttachmentData.ts")]
+pub struct AttachmentData {
+    pub kind: AttachmentKind,
+    pub filename: String,
+    pub mime: String,
+    pub data_base64: String,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 #[ts(export_to = "ReasoningEffort.ts")]

@@ -320,10 +320,19 @@ test("an image attachment is sent and the echo mentions [1 image]", async () => 
     answer.text.includes("[1 image]"),
     `the mock saw one input_image: ${answer.text}`,
   );
-  const user = await lastUserText();
+  // The stored message shows the file's name and the image itself, read back
+  // from the history as a data: URL (never a network load). (textContent:
+  // WebKitWebDriver's visible-text drops text clipped with an ellipsis.)
+  const chip = await session.waitFor(
+    `${tid("message-user")} ${tid("attachment-chip")} img[src^="data:image/png;base64,"]`,
+  );
+  assert.equal(await chip.attribute("alt"), "dot.png", "the thumbnail is the attached file");
+  const names = await session.execute(
+    "return [...document.querySelectorAll('[data-testid=\"message-user\"] [data-testid=\"attachment-chip\"]')].map((e) => e.textContent)",
+  );
   assert.ok(
-    user.includes("dot.png"),
-    "the user message lists the attached file",
+    names.some((n) => n.includes("dot.png")),
+    `the user message lists the attached file: ${names}`,
   );
   await session.screenshot(shot("chat-image"));
 });

@@ -6,7 +6,8 @@ use tauri::{Manager, Runtime, State};
 
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::ipc_types::{
-    Citation, ConversationSummary, ConversationView, MessageView, SearchHit, TurnError,
+    AttachmentData, Citation, ConversationSummary, ConversationView, MessageView, SearchHit,
+    TurnError,
 };
 use crate::state::AppState;
 
@@ -221,4 +222,17 @@ mod tests {
         assert!(!stem.contains('/') && !stem.contains(".."), "{stem}");
         assert_eq!(file_stem("   "), "Halley conversation");
     }
+}
+
+/// An attachment's bytes (the user's own file) as base64.
+#[tauri::command]
+pub fn attachment_data(state: State<'_, AppState>, id: String) -> IpcResult<AttachmentData> {
+    use base64::Engine;
+    let (attachment, bytes) = state.history.attachment_data(&id)?;
+    Ok(AttachmentData {
+        kind: attachment.kind,
+        filename: attachment.filename,
+        mime: attachment.mime,
+        data_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+    })
 }

@@ -78,7 +78,14 @@ export class Session {
   async until(fn, { timeout = 15000, what = "condition" } = {}) {
     const end = Date.now() + timeout;
     while (Date.now() < end) {
-      const value = await fn();
+      let value;
+      try {
+        value = await fn();
+      } catch (error) {
+        // The UI re-rendered between finding an element and reading it (or the
+        // page is mid-navigation): that is "not yet", not a failure.
+        if (!/stale element|no such frame|unload/.test(String(error))) throw error;
+      }
       if (value) return value;
       await sleep(100);
     }

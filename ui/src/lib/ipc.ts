@@ -2,6 +2,7 @@
 // wrapped here with the generated types, so a drift shows up at compile time.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { AttachmentData } from "./bindings/AttachmentData";
 import type { ConversationSummary } from "./bindings/ConversationSummary";
 import type { ConversationView } from "./bindings/ConversationView";
 import type { EnvKeyOffer } from "./bindings/EnvKeyOffer";
@@ -82,6 +83,7 @@ export const ipc = {
   exportConversation: (id: string, format: ExportFormat) =>
     call<string>("export_conversation", { id, format }),
   importConversation: (json: string) => call<ConversationSummary>("import_conversation", { json }),
+  attachmentData: (id: string) => call<AttachmentData>("attachment_data", { id }),
 
   // Runs: the command resolves once the user's message is saved and the run
   // started; updates keep arriving on the channel until `finished`.
