@@ -145,6 +145,39 @@ test("a function-call round trip with two parallel calls keeps both rounds visib
   await session.screenshot(shot("playground-function-calls"));
 });
 
+test("top_logprobs shows the answer as a heat map with alternatives per token", async () => {
+  const { session } = app;
+  const text = "Heat map of this sentence";
+  await freshForm(session, text);
+  await setValue(session, tid("pg-top-logprobs"), "3");
+  await click(session, `${tid("pg-include")}[data-value="message.output_text.logprobs"]`);
+  await runAndWait(session);
+  const sent = recorder.creates().at(-1);
+  assert.equal(sent.top_logprobs, 3, "the request asks for three alternatives");
+  assert.deepEqual(sent.include, ["message.output_text.logprobs"]);
+  const tokens = await session.until(async () => {
+    const all = await texts(session, tid("pg-token"));
+    return all.length > 0 ? all : null;
+  });
+  // The tokens, joined, are the whole answer: nothing lost to the colouring.
+  assert.equal(tokens.join(""), text);
+  const levels = await session.execute(
+    `return [...document.querySelectorAll('[data-testid="pg-token"]')].map((e) => e.className);`,
+  );
+  assert.ok(new Set(levels.map((c) => c.match(/\bh\d\b/)?.[0])).size > 1, "tokens differ in colour");
+  // Keyboard focus (not just hover) shows the alternatives.
+  await session.execute(`document.querySelector('[data-testid="pg-token"]').focus();`);
+  const alternatives = await session.until(async () => {
+    const all = await texts(session, tid("pg-token-alternative"));
+    return all.length === 3 ? all : null;
+  });
+  assert.ok(
+    alternatives[0].startsWith(JSON.stringify(tokens[0])),
+    `the chosen token is listed first: ${alternatives[0]}`,
+  );
+  await session.screenshot(shot("playground-logprobs"));
+});
+
 test("a structured reply that breaks the schema is marked", async () => {
   const { session } = app;
   await freshForm(session, '{"answer": 5}');

@@ -96,6 +96,8 @@ export const playgroundEn = {
   "pg.problem.previousWithConversation":
     "previous_response_id and conversation cannot be used together.",
   "pg.refusal": "Refusal",
+  "pg.logprobsHint":
+    "Token probabilities: red = unlikely, green = likely. Hover or focus a token for its alternatives.",
   "pg.generatedImage": "Generated image",
   "pg.functionCalls": "Function calls",
   "pg.functionCallsTitle": "The model called {count} function(s). Give each an output:",

@@ -99,6 +99,8 @@ export const playgroundVi: Record<keyof typeof playgroundEn, string> = {
   "pg.problem.previousWithConversation":
     "Không thể dùng previous_response_id cùng với conversation.",
   "pg.refusal": "Từ chối",
+  "pg.logprobsHint":
+    "Xác suất token: đỏ = khó xảy ra, xanh = có khả năng. Rê chuột hoặc chọn một token để xem các phương án khác.",
   "pg.generatedImage": "Ảnh được tạo",
   "pg.functionCalls": "Lời gọi hàm",
   "pg.functionCallsTitle": "Mô hình đã gọi {count} hàm. Hãy nhập kết quả cho từng hàm:",
