@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, rmSync, writeFileSync, mkdtempSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, freshDataDir, shot, startApp, startMock } from "./lib/harness.mjs";
@@ -11,6 +11,8 @@ import { startRecorder } from "./lib/recorder.mjs";
 
 const KEY = "sk-e2e-playground";
 const dataDir = freshDataDir();
+// Saved recordings land here (the app's Downloads folder otherwise).
+const exportDir = mkdtempSync(join(tmpdir(), "halley-pg-export-"));
 let mock;
 let recorder;
 let app;
@@ -110,7 +112,11 @@ async function runAndWait(session, status = "completed", timeout = 20000) {
 before(async () => {
   mock = await startMock();
   recorder = await startRecorder(mock.baseUrl);
-  app = await startApp({ dataDir, name: "playground" });
+  app = await startApp({
+    dataDir,
+    name: "playground",
+    env: { HALLEY_EXPORT_DIR: exportDir },
+  });
   await completeSetup(app.session, recorder.baseUrl);
 });
 
@@ -164,7 +170,10 @@ test("top_logprobs shows the answer as a heat map with alternatives per token", 
   const levels = await session.execute(
     `return [...document.querySelectorAll('[data-testid="pg-token"]')].map((e) => e.className);`,
   );
-  assert.ok(new Set(levels.map((c) => c.match(/\bh\d\b/)?.[0])).size > 1, "tokens differ in colour");
+  assert.ok(
+    new Set(levels.map((c) => c.match(/\bh\d\b/)?.[0])).size > 1,
+    "tokens differ in colour",
+  );
   // Keyboard focus (not just hover) shows the alternatives.
   await session.execute(`document.querySelector('[data-testid="pg-token"]').focus();`);
   const alternatives = await session.until(async () => {
@@ -176,6 +185,57 @@ test("top_logprobs shows the answer as a heat map with alternatives per token", 
     `the chosen token is listed first: ${alternatives[0]}`,
   );
   await session.screenshot(shot("playground-logprobs"));
+});
+
+test("events saved as a .sse recording open again into the inspector", async () => {
+  const { session } = app;
+  await freshForm(session, "record this run");
+  await runAndWait(session);
+  await click(session, tid("pg-tab-timeline"));
+  await click(session, tid("pg-save-recording"));
+  const note = await waitForText(session, tid("pg-recording-note"), (t) => t.length > 0);
+  const path = note[0].slice(note[0].indexOf(exportDir));
+  assert.ok(path.startsWith(exportDir), `saved under HALLEY_EXPORT_DIR: ${note[0]}`);
+  const recording = readFileSync(path, "utf8");
+  // SSE framing, one frame per raw event, the type as the event name.
+  const frames = recording.split("\n\n").filter((f) => f !== "");
+  assert.match(frames[0], /^event: response\.created\ndata: \{/);
+  assert.match(frames.at(-1), /^event: response\.completed\n/);
+  const eventCount = await session.execute(
+    `return document.querySelectorAll('[data-testid="pg-timeline"] li').length;`,
+  );
+  assert.equal(frames.length, eventCount, "exactly the inspector's events are saved");
+
+  // Start over, then open the recording through the file input.
+  await freshForm(session, "something else");
+  await runAndWait(session);
+  await session.execute(
+    `const input = document.querySelector('[data-testid="pg-open-recording"]');
+     const data = new DataTransfer();
+     data.items.add(new File([arguments[0]], "run.sse", { type: "text/plain" }));
+     input.files = data.files;
+     input.dispatchEvent(new Event("change", { bubbles: true }));`,
+    [recording],
+  );
+  await waitForText(session, tid("pg-recording-note"), (t) => t.includes("run.sse"));
+  const message = await waitForText(session, `${tid("pg-output-item")}[data-type="message"]`, (t) =>
+    t.includes("record this run"),
+  );
+  assert.equal(message.length, 1, "the recorded answer replaces the last run's");
+  const status = await texts(session, tid("pg-status"));
+  assert.ok(
+    status.some((t) => t.includes("completed")),
+    `the recording's own status shows: ${status}`,
+  );
+  const reopened = await session.execute(
+    `return document.querySelectorAll('[data-testid="pg-timeline"] li').length;`,
+  );
+  assert.equal(reopened, eventCount, "the timeline holds every recorded event");
+  await click(session, tid("pg-tab-response"));
+  const response = JSON.parse((await texts(session, tid("pg-response-json")))[0]);
+  assert.equal(response.status, "completed", "the final response is folded from the recording");
+  await session.screenshot(shot("playground-recording"));
+  await click(session, tid("pg-tab-request"));
 });
 
 test("a structured reply that breaks the schema is marked", async () => {
@@ -319,7 +379,11 @@ test("a background run resumes after the app restarts", async () => {
   assert.match(responseId, /^resp_/);
 
   await app.stop();
-  app = await startApp({ dataDir, name: "playground-restarted" });
+  app = await startApp({
+    dataDir,
+    name: "playground-restarted",
+    env: { HALLEY_EXPORT_DIR: exportDir },
+  });
   session = app.session;
   await openPlayground(session);
   const offered = await waitForText(session, tid("pg-background-run"), (t) =>

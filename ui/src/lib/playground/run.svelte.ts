@@ -141,6 +141,25 @@ class Playground {
     }
   }
 
+  /** Saves the inspector's raw events as a `.sse` recording; resolves with the file's path. */
+  async saveRecording(): Promise<string> {
+    const name = `${this.responseId ?? "Halley"} recording`;
+    return playgroundIpc.saveRecording(
+      name,
+      this.events.map((e) => e.event),
+    );
+  }
+
+  /** Shows a saved recording as if it had just run: timeline, cards and final response. */
+  async openRecording(text: string): Promise<void> {
+    if (this.running) return;
+    const events = await playgroundIpc.foldRecording(text);
+    this.round = 0;
+    this.earlier = [];
+    this.#clear(null);
+    for (const event of events) this.#receive(event);
+  }
+
   async forget(run: BackgroundRun): Promise<void> {
     await playgroundIpc.forgetRun(run.responseId);
     this.backgroundRuns = this.backgroundRuns.filter((r) => r.responseId !== run.responseId);
