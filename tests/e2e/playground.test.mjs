@@ -238,6 +238,56 @@ test("events saved as a .sse recording open again into the inspector", async () 
   await click(session, tid("pg-tab-request"));
 });
 
+test("canned outputs answer calls by hand or by auto-reply; bad arguments are marked", async () => {
+  const { session } = app;
+  await freshForm(session, 'call:all {"location": 5}');
+  await click(session, tid("pg-add-function"));
+  await click(session, tid("pg-add-function"));
+  await setValue(session, tid("pg-function-name"), "get_weather", 0);
+  await setValue(session, tid("pg-function-name"), "get_time", 1);
+  // One canned output per function (the first add belongs to get_weather).
+  await click(session, tid("pg-add-canned"), 0);
+  await click(session, tid("pg-add-canned"), 1);
+  await setValue(session, tid("pg-canned-output"), "sunny", 0);
+  await setValue(session, tid("pg-canned-output"), "noon", 1);
+  await click(session, tid("pg-run"));
+  // The default schema wants `location` to be a string; the mock sends 5.
+  const violations = await session.until(async () => {
+    const all = await texts(session, tid("pg-call-violations"));
+    return all.length === 2 ? all : null;
+  });
+  assert.ok(
+    violations.every((v) => v.includes("/location")),
+    `each call is marked at /location: ${violations}`,
+  );
+  await setValue(session, tid("pg-canned-pick"), "sunny", 0);
+  await setValue(session, tid("pg-canned-pick"), "noon", 1);
+  assert.equal(await value(session, tid("pg-function-output")), "sunny", "picking fills the box");
+  await click(session, tid("pg-submit-outputs"));
+  await waitForText(session, `${tid("pg-output-item")}[data-type="message"]`, (t) =>
+    t.includes("Got outputs: sunny, noon"),
+  );
+
+  // Auto-reply: the calls are answered with the canned outputs without a click.
+  await click(session, tid("pg-auto-reply"));
+  await setValue(session, tid("pg-message-text"), 'call:all {"location": "Paris"}');
+  const before = recorder.creates().length;
+  await click(session, tid("pg-run"));
+  await waitForText(session, `${tid("pg-output-item")}[data-type="message"]`, (t) =>
+    t.includes("Got outputs: sunny, noon"),
+  );
+  const sent = recorder.creates().slice(before);
+  assert.equal(sent.length, 2, "the run, then one automatic reply");
+  const outputs = sent[1].input.filter((i) => i.type === "function_call_output");
+  assert.deepEqual(
+    outputs.map((o) => o.output),
+    ["sunny", "noon"],
+    "each call got its function's canned output",
+  );
+  assert.equal(sent[0].autoReply, undefined, "form-only settings are not sent");
+  await session.screenshot(shot("playground-auto-reply"));
+});
+
 test("a structured reply that breaks the schema is marked", async () => {
   const { session } = app;
   await freshForm(session, '{"answer": 5}');
