@@ -288,6 +288,46 @@ test("canned outputs answer calls by hand or by auto-reply; bad arguments are ma
   await session.screenshot(shot("playground-auto-reply"));
 });
 
+test("the parameters editor is CodeMirror and typing in it is validated live", async () => {
+  const { session } = app;
+  await freshForm(session, "editor");
+  await click(session, tid("pg-add-function"));
+  await setValue(session, tid("pg-function-name"), "lookup");
+  const content = `${tid("pg-function-parameters")} .cm-content`;
+  await session.waitFor(content);
+  await session.execute(`document.querySelector(arguments[0]).focus();`, [content]);
+  await session.chord("\uE009", "a");
+  // A schema strict mode accepts (no properties, none extra), without its last brace.
+  await session.keys('{"type": "object", "properties": {}, "additionalProperties": false');
+  // Unclosed JSON: the field says so and Run is blocked.
+  const errors = await waitForText(
+    session,
+    `${tid("pg-function")} [role="alert"]`,
+    (t) => t !== "",
+  );
+  assert.ok(errors.length > 0, "a live validation message");
+  assert.equal(
+    await session.execute(`return document.querySelector(arguments[0]).disabled;`, [tid("pg-run")]),
+    true,
+    "Run waits for valid JSON",
+  );
+  await session.keys("}");
+  await session.until(
+    async () => (await texts(session, `${tid("pg-function")} [role="alert"]`)).length === 0,
+    { what: "the message gone once the JSON is whole" },
+  );
+  const sentParameters = await session.execute(
+    `return document.querySelector(arguments[0]).innerText;`,
+    [content],
+  );
+  assert.equal(
+    sentParameters.trim(),
+    '{"type": "object", "properties": {}, "additionalProperties": false}',
+    "the editor holds what was typed",
+  );
+  await session.screenshot(shot("playground-codemirror"));
+});
+
 test("a structured reply that breaks the schema is marked", async () => {
   const { session } = app;
   await freshForm(session, '{"answer": 5}');
