@@ -45,6 +45,8 @@ fn halley_commands() -> &'static [&'static str] {
         // Playground
         "playground_run",
         "validate_json",
+        "playground_save_recording",
+        "playground_fold_recording",
         "playground_resume",
         "playground_background_runs",
         "playground_forget_run",

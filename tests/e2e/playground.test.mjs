@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, rmSync, writeFileSync, mkdtempSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, freshDataDir, shot, startApp, startMock } from "./lib/harness.mjs";
@@ -11,6 +11,8 @@ import { startRecorder } from "./lib/recorder.mjs";
 
 const KEY = "sk-e2e-playground";
 const dataDir = freshDataDir();
+// Saved recordings land here (the app's Downloads folder otherwise).
+const exportDir = mkdtempSync(join(tmpdir(), "halley-pg-export-"));
 let mock;
 let recorder;
 let app;
@@ -110,7 +112,11 @@ async function runAndWait(session, status = "completed", timeout = 20000) {
 before(async () => {
   mock = await startMock();
   recorder = await startRecorder(mock.baseUrl);
-  app = await startApp({ dataDir, name: "playground" });
+  app = await startApp({
+    dataDir,
+    name: "playground",
+    env: { HALLEY_EXPORT_DIR: exportDir },
+  });
   await completeSetup(app.session, recorder.baseUrl);
 });
 
@@ -143,6 +149,183 @@ test("a function-call round trip with two parallel calls keeps both rounds visib
   assert.equal(rounds.length, 1, "one earlier round is kept");
   assert.match(rounds[0], /get_weather[\s\S]*get_time/, "the earlier round shows both calls");
   await session.screenshot(shot("playground-function-calls"));
+});
+
+test("top_logprobs shows the answer as a heat map with alternatives per token", async () => {
+  const { session } = app;
+  const text = "Heat map of this sentence";
+  await freshForm(session, text);
+  await setValue(session, tid("pg-top-logprobs"), "3");
+  await click(session, `${tid("pg-include")}[data-value="message.output_text.logprobs"]`);
+  await runAndWait(session);
+  const sent = recorder.creates().at(-1);
+  assert.equal(sent.top_logprobs, 3, "the request asks for three alternatives");
+  assert.deepEqual(sent.include, ["message.output_text.logprobs"]);
+  const tokens = await session.until(async () => {
+    const all = await texts(session, tid("pg-token"));
+    return all.length > 0 ? all : null;
+  });
+  // The tokens, joined, are the whole answer: nothing lost to the colouring.
+  assert.equal(tokens.join(""), text);
+  const levels = await session.execute(
+    `return [...document.querySelectorAll('[data-testid="pg-token"]')].map((e) => e.className);`,
+  );
+  assert.ok(
+    new Set(levels.map((c) => c.match(/\bh\d\b/)?.[0])).size > 1,
+    "tokens differ in colour",
+  );
+  // Keyboard focus (not just hover) shows the alternatives.
+  await session.execute(`document.querySelector('[data-testid="pg-token"]').focus();`);
+  const alternatives = await session.until(async () => {
+    const all = await texts(session, tid("pg-token-alternative"));
+    return all.length === 3 ? all : null;
+  });
+  assert.ok(
+    alternatives[0].startsWith(JSON.stringify(tokens[0])),
+    `the chosen token is listed first: ${alternatives[0]}`,
+  );
+  await session.screenshot(shot("playground-logprobs"));
+});
+
+test("events saved as a .sse recording open again into the inspector", async () => {
+  const { session } = app;
+  await freshForm(session, "record this run");
+  await runAndWait(session);
+  await click(session, tid("pg-tab-timeline"));
+  await click(session, tid("pg-save-recording"));
+  const note = await waitForText(session, tid("pg-recording-note"), (t) => t.length > 0);
+  const path = note[0].slice(note[0].indexOf(exportDir));
+  assert.ok(path.startsWith(exportDir), `saved under HALLEY_EXPORT_DIR: ${note[0]}`);
+  const recording = readFileSync(path, "utf8");
+  // SSE framing, one frame per raw event, the type as the event name.
+  const frames = recording.split("\n\n").filter((f) => f !== "");
+  assert.match(frames[0], /^event: response\.created\ndata: \{/);
+  assert.match(frames.at(-1), /^event: response\.completed\n/);
+  const eventCount = await session.execute(
+    `return document.querySelectorAll('[data-testid="pg-timeline"] li').length;`,
+  );
+  assert.equal(frames.length, eventCount, "exactly the inspector's events are saved");
+
+  // Start over, then open the recording through the file input.
+  await freshForm(session, "something else");
+  await runAndWait(session);
+  await session.execute(
+    `const input = document.querySelector('[data-testid="pg-open-recording"]');
+     const data = new DataTransfer();
+     data.items.add(new File([arguments[0]], "run.sse", { type: "text/plain" }));
+     input.files = data.files;
+     input.dispatchEvent(new Event("change", { bubbles: true }));`,
+    [recording],
+  );
+  await waitForText(session, tid("pg-recording-note"), (t) => t.includes("run.sse"));
+  const message = await waitForText(session, `${tid("pg-output-item")}[data-type="message"]`, (t) =>
+    t.includes("record this run"),
+  );
+  assert.equal(message.length, 1, "the recorded answer replaces the last run's");
+  const status = await texts(session, tid("pg-status"));
+  assert.ok(
+    status.some((t) => t.includes("completed")),
+    `the recording's own status shows: ${status}`,
+  );
+  const reopened = await session.execute(
+    `return document.querySelectorAll('[data-testid="pg-timeline"] li').length;`,
+  );
+  assert.equal(reopened, eventCount, "the timeline holds every recorded event");
+  await click(session, tid("pg-tab-response"));
+  const response = JSON.parse((await texts(session, tid("pg-response-json")))[0]);
+  assert.equal(response.status, "completed", "the final response is folded from the recording");
+  await session.screenshot(shot("playground-recording"));
+  await click(session, tid("pg-tab-request"));
+});
+
+test("canned outputs answer calls by hand or by auto-reply; bad arguments are marked", async () => {
+  const { session } = app;
+  await freshForm(session, 'call:all {"location": 5}');
+  await click(session, tid("pg-add-function"));
+  await click(session, tid("pg-add-function"));
+  await setValue(session, tid("pg-function-name"), "get_weather", 0);
+  await setValue(session, tid("pg-function-name"), "get_time", 1);
+  // One canned output per function (the first add belongs to get_weather).
+  await click(session, tid("pg-add-canned"), 0);
+  await click(session, tid("pg-add-canned"), 1);
+  await setValue(session, tid("pg-canned-output"), "sunny", 0);
+  await setValue(session, tid("pg-canned-output"), "noon", 1);
+  await click(session, tid("pg-run"));
+  // The default schema wants `location` to be a string; the mock sends 5.
+  const violations = await session.until(async () => {
+    const all = await texts(session, tid("pg-call-violations"));
+    return all.length === 2 ? all : null;
+  });
+  assert.ok(
+    violations.every((v) => v.includes("/location")),
+    `each call is marked at /location: ${violations}`,
+  );
+  await setValue(session, tid("pg-canned-pick"), "sunny", 0);
+  await setValue(session, tid("pg-canned-pick"), "noon", 1);
+  assert.equal(await value(session, tid("pg-function-output")), "sunny", "picking fills the box");
+  await click(session, tid("pg-submit-outputs"));
+  await waitForText(session, `${tid("pg-output-item")}[data-type="message"]`, (t) =>
+    t.includes("Got outputs: sunny, noon"),
+  );
+
+  // Auto-reply: the calls are answered with the canned outputs without a click.
+  await click(session, tid("pg-auto-reply"));
+  await setValue(session, tid("pg-message-text"), 'call:all {"location": "Paris"}');
+  const before = recorder.creates().length;
+  await click(session, tid("pg-run"));
+  await waitForText(session, `${tid("pg-output-item")}[data-type="message"]`, (t) =>
+    t.includes("Got outputs: sunny, noon"),
+  );
+  const sent = recorder.creates().slice(before);
+  assert.equal(sent.length, 2, "the run, then one automatic reply");
+  const outputs = sent[1].input.filter((i) => i.type === "function_call_output");
+  assert.deepEqual(
+    outputs.map((o) => o.output),
+    ["sunny", "noon"],
+    "each call got its function's canned output",
+  );
+  assert.equal(sent[0].autoReply, undefined, "form-only settings are not sent");
+  await session.screenshot(shot("playground-auto-reply"));
+});
+
+test("the parameters editor is CodeMirror and typing in it is validated live", async () => {
+  const { session } = app;
+  await freshForm(session, "editor");
+  await click(session, tid("pg-add-function"));
+  await setValue(session, tid("pg-function-name"), "lookup");
+  const content = `${tid("pg-function-parameters")} .cm-content`;
+  await session.waitFor(content);
+  await session.execute(`document.querySelector(arguments[0]).focus();`, [content]);
+  await session.chord("\uE009", "a");
+  // A schema strict mode accepts (no properties, none extra), without its last brace.
+  await session.keys('{"type": "object", "properties": {}, "additionalProperties": false');
+  // Unclosed JSON: the field says so and Run is blocked.
+  const errors = await waitForText(
+    session,
+    `${tid("pg-function")} [role="alert"]`,
+    (t) => t !== "",
+  );
+  assert.ok(errors.length > 0, "a live validation message");
+  assert.equal(
+    await session.execute(`return document.querySelector(arguments[0]).disabled;`, [tid("pg-run")]),
+    true,
+    "Run waits for valid JSON",
+  );
+  await session.keys("}");
+  await session.until(
+    async () => (await texts(session, `${tid("pg-function")} [role="alert"]`)).length === 0,
+    { what: "the message gone once the JSON is whole" },
+  );
+  const sentParameters = await session.execute(
+    `return document.querySelector(arguments[0]).innerText;`,
+    [content],
+  );
+  assert.equal(
+    sentParameters.trim(),
+    '{"type": "object", "properties": {}, "additionalProperties": false}',
+    "the editor holds what was typed",
+  );
+  await session.screenshot(shot("playground-codemirror"));
 });
 
 test("a structured reply that breaks the schema is marked", async () => {
@@ -286,7 +469,11 @@ test("a background run resumes after the app restarts", async () => {
   assert.match(responseId, /^resp_/);
 
   await app.stop();
-  app = await startApp({ dataDir, name: "playground-restarted" });
+  app = await startApp({
+    dataDir,
+    name: "playground-restarted",
+    env: { HALLEY_EXPORT_DIR: exportDir },
+  });
   session = app.session;
   await openPlayground(session);
   const offered = await waitForText(session, tid("pg-background-run"), (t) =>

@@ -2,7 +2,9 @@
 
 use halley_core::history::{ConversationTree, Message, MessageError};
 use serde_json::Value;
-use tauri::{Manager, Runtime, State};
+use tauri::{Runtime, State};
+
+use super::export_file::write_export;
 
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::ipc_types::{
@@ -13,9 +15,6 @@ use crate::state::AppState;
 
 /// How many hits a search returns; the palette shows the newest.
 const SEARCH_LIMIT: u32 = 50;
-
-/// Environment variable naming where exports are written (tests set it).
-pub const EXPORT_DIR_ENV: &str = "HALLEY_EXPORT_DIR";
 
 fn citations(parts: &Value) -> Vec<Citation> {
     parts
@@ -152,49 +151,14 @@ pub fn export_conversation<R: Runtime>(
         }
     };
     let title = state.history.get_conversation(&id)?.conversation.title;
-    let dir = match std::env::var_os(EXPORT_DIR_ENV) {
-        Some(dir) if !dir.is_empty() => std::path::PathBuf::from(dir),
-        _ => app
-            .path()
-            .download_dir()
-            .unwrap_or_else(|_| state.data_dir().join("exports")),
-    };
-    std::fs::create_dir_all(&dir).map_err(halley_core::Error::from)?;
-    let path = unique_path(&dir, &file_stem(&title), extension);
-    std::fs::write(&path, text).map_err(halley_core::Error::from)?;
-    Ok(path.display().to_string())
-}
-
-/// A file name from a title: letters, digits, spaces and dashes only, so a
-/// title like `../../x` cannot write outside the folder.
-fn file_stem(title: &str) -> String {
-    let cleaned: String = title
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == ' ' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(60)
-        .collect();
-    let cleaned = cleaned.trim();
-    if cleaned.is_empty() {
-        "Halley conversation".to_owned()
-    } else {
-        cleaned.to_owned()
-    }
-}
-
-fn unique_path(dir: &std::path::Path, stem: &str, extension: &str) -> std::path::PathBuf {
-    let mut path = dir.join(format!("{stem}.{extension}"));
-    let mut n = 2;
-    while path.exists() {
-        path = dir.join(format!("{stem} ({n}).{extension}"));
-        n += 1;
-    }
-    path
+    write_export(
+        &app,
+        &state,
+        &title,
+        "Halley conversation",
+        extension,
+        &text,
+    )
 }
 
 #[tauri::command]
@@ -210,20 +174,6 @@ pub fn import_conversation(
         updated_at: conversation.updated_at,
     })
 }
-
-#[cfg(test)]
-mod tests {
-    use super::file_stem;
-
-    #[test]
-    fn export_file_names_cannot_escape_the_folder() {
-        // Titles are model- or user-made data; path separators must not survive.
-        let stem = file_stem("../../etc/passwd");
-        assert!(!stem.contains('/') && !stem.contains(".."), "{stem}");
-        assert_eq!(file_stem("   "), "Halley conversation");
-    }
-}
-
 /// An attachment's bytes (the user's own file) as base64.
 #[tauri::command]
 pub fn attachment_data(state: State<'_, AppState>, id: String) -> IpcResult<AttachmentData> {

@@ -4,6 +4,7 @@
 
 mod app;
 mod conversations;
+mod export_file;
 mod playground;
 mod playground_server;
 mod presets;
@@ -42,6 +43,8 @@ pub const COMMANDS: &[&str] = &[
     // Playground
     "playground_run",
     "validate_json",
+    "playground_save_recording",
+    "playground_fold_recording",
     "playground_resume",
     "playground_background_runs",
     "playground_forget_run",
@@ -90,6 +93,8 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         runs::stop_run,
         playground::playground_run,
         playground::validate_json,
+        playground::playground_save_recording,
+        playground::playground_fold_recording,
         playground_server::playground_resume,
         playground_server::playground_background_runs,
         playground_server::playground_forget_run,

@@ -6,9 +6,11 @@
 use std::sync::Arc;
 
 use halley_core::playground::{self, PlaygroundEvent, ResumeBookmark, Violation};
+use serde_json::Value;
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{Runtime, State};
 
+use super::export_file::write_export;
 use super::providers::active_endpoint;
 use crate::error::IpcResult;
 use crate::state::AppState;
@@ -41,6 +43,26 @@ pub async fn playground_run(
         runs.finish(&finished_id);
     });
     Ok(run_id)
+}
+
+/// Saves the inspector's raw events as a `.sse` recording in the Downloads
+/// folder (or `HALLEY_EXPORT_DIR`); returns the path written.
+#[tauri::command]
+pub fn playground_save_recording<R: Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    name: String,
+    events: Vec<Value>,
+) -> IpcResult<String> {
+    let text = playground::recording_text(&events);
+    write_export(&app, &state, &name, "Halley recording", "sse", &text)
+}
+
+/// Folds a recording's text (read by the webview from a file the user
+/// picked) into the events a run reports, ending with `finished`.
+#[tauri::command]
+pub fn playground_fold_recording(text: String) -> IpcResult<Vec<PlaygroundEvent>> {
+    Ok(playground::fold_recording(&text)?)
 }
 
 /// Every violation of `schema` by `instance` (both JSON text).

@@ -121,6 +121,11 @@ export const playgroundIpc = {
   /** Every violation of `schema` by `instance` (both JSON text). */
   validateJson: (schema: string, instance: string) =>
     call<Violation[]>("validate_json", { schema, instance }),
+  /** Saves raw stream events as a `.sse` recording (Downloads / HALLEY_EXPORT_DIR); resolves with the path. */
+  saveRecording: (name: string, events: Record<string, unknown>[]) =>
+    call<string>("playground_save_recording", { name, events }),
+  /** Folds a recording's text into a run's events, ending with `finished`. */
+  foldRecording: (text: string) => call<PlaygroundEvent[]>("playground_fold_recording", { text }),
   /** Streams a background response again after `startingAfter` (the stored bookmark when null). */
   resume: (
     responseId: string,

@@ -39,6 +39,9 @@ pub(crate) struct CreateRequest {
     pub mcp_needing_approval: Option<(String, String)>,
     /// `approve` of every `mcp_approval_response` item in the input.
     pub mcp_approvals: Vec<bool>,
+    /// Alternatives per token when the request asks for logprobs
+    /// (`top_logprobs`, or `include` naming `message.output_text.logprobs`).
+    pub logprobs: Option<usize>,
 }
 
 impl CreateRequest {
@@ -101,6 +104,21 @@ impl CreateRequest {
                         .iter()
                         .any(|entry| entry.as_str() == Some("reasoning.encrypted_content"))
                 });
+        let include_logprobs =
+            object
+                .get("include")
+                .and_then(Value::as_array)
+                .is_some_and(|include| {
+                    include
+                        .iter()
+                        .any(|entry| entry.as_str() == Some("message.output_text.logprobs"))
+                });
+        let top_logprobs = object.get("top_logprobs").and_then(Value::as_u64);
+        request.logprobs = match top_logprobs {
+            Some(top) => Some(usize::try_from(top.min(20)).unwrap_or(20)),
+            None if include_logprobs => Some(0),
+            None => None,
+        };
         request.delay_override = object
             .get("metadata")
             .and_then(|metadata| metadata.get("mock_delay_ms"))

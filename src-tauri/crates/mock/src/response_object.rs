@@ -70,7 +70,7 @@ pub(crate) fn skeleton(request: &CreateRequest, id: &str, status: &str) -> Value
         "text": or("text", json!({"format": {"type": "text"}, "verbosity": "medium"})),
         "tool_choice": or("tool_choice", "auto".into()),
         "tools": or("tools", json!([])),
-        "top_logprobs": 0,
+        "top_logprobs": or("top_logprobs", 0.into()),
         "top_p": or("top_p", 1.0.into()),
         "truncation": or("truncation", "disabled".into()),
         "usage": null,

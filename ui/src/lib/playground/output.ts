@@ -2,6 +2,7 @@
 // backend's FoldUpdates; when the run ends, the final response's `output`
 // replaces them (it is the source of truth).
 
+import { tokenProbabilities, type TokenProbability } from "./logprobs";
 import { isObject } from "./schema";
 
 export interface OutputCard {
@@ -23,6 +24,8 @@ export interface OutputCard {
   /** Tool results shown as text: MCP output, code interpreter logs, search queries. */
   output: string;
   annotations: Record<string, unknown>[];
+  /** Token probabilities of the message text, when the request asked for them. */
+  logprobs: TokenProbability[];
   /** base64 images (image generation, partial images). */
   images: string[];
   /** The whole item as it came, when known. */
@@ -45,6 +48,7 @@ function blank(index: number, type: string): OutputCard {
     code: "",
     output: "",
     annotations: [],
+    logprobs: [],
     images: [],
     raw: null,
   };
@@ -71,6 +75,7 @@ export function cardFromItem(item: Record<string, unknown>, index: number): Outp
     if (part.type === "output_text") {
       card.text += str(part.text);
       card.annotations.push(...list(part.annotations));
+      card.logprobs.push(...tokenProbabilities(part.logprobs));
     } else if (part.type === "refusal") card.refusal += str(part.refusal);
     else if (part.type === "reasoning_text") card.reasoning += str(part.text);
   }

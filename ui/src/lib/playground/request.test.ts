@@ -184,6 +184,7 @@ describe("buildRequest", () => {
           strict: true,
           parameters:
             '{"type":"object","properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false}',
+          cannedOutputs: ["not sent"],
         },
       ],
       toolChoice: "function",
@@ -209,7 +210,16 @@ describe("buildRequest", () => {
 
     const broken = buildRequest(
       form({
-        functions: [{ id: "f2", name: "x", description: "", strict: false, parameters: "{oops" }],
+        functions: [
+          {
+            id: "f2",
+            name: "x",
+            description: "",
+            strict: false,
+            parameters: "{oops",
+            cannedOutputs: [],
+          },
+        ],
       }),
     );
     const problem = broken.problems.find((p) => p.code === "functionParamsJson");
@@ -220,7 +230,14 @@ describe("buildRequest", () => {
       codes(
         form({
           functions: [
-            { id: "f3", name: "bad name", description: "", strict: false, parameters: "{}" },
+            {
+              id: "f3",
+              name: "bad name",
+              description: "",
+              strict: false,
+              parameters: "{}",
+              cannedOutputs: [],
+            },
           ],
         }),
       ),

@@ -11,6 +11,7 @@ import {
   type PlaygroundEvent,
   type TurnError,
 } from "../ipc";
+import { autoReplyOutputs } from "./canned";
 import { approvalResponse, pendingApprovals, type PendingApproval } from "./approvals";
 import { applyUpdate, cardsFromResponse, type OutputCard } from "./output";
 import {
@@ -69,6 +70,8 @@ class Playground {
   lookupResult = $state("");
 
   #buffer: PlaygroundEvent[] = [];
+  /** An opened recording is shown, not answered. */
+  #replaying = false;
   #liveCards: OutputCard[] = [];
   #frame: number | null = null;
 
@@ -90,7 +93,9 @@ class Playground {
 
   /** Replaces the form (a preset loaded). */
   loadForm(form: PlaygroundForm): void {
-    this.form = { ...defaultForm(form.model), ...form };
+    // Presets saved before canned outputs existed have none.
+    const functions = form.functions.map((f) => ({ ...f, cannedOutputs: f.cannedOutputs ?? [] }));
+    this.form = { ...defaultForm(form.model), ...form, functions };
   }
 
   async run(): Promise<void> {
@@ -141,6 +146,30 @@ class Playground {
     }
   }
 
+  /** Saves the inspector's raw events as a `.sse` recording; resolves with the file's path. */
+  async saveRecording(): Promise<string> {
+    const name = `${this.responseId ?? "Halley"} recording`;
+    return playgroundIpc.saveRecording(
+      name,
+      this.events.map((e) => e.event),
+    );
+  }
+
+  /** Shows a saved recording as if it had just run: timeline, cards and final response. */
+  async openRecording(text: string): Promise<void> {
+    if (this.running) return;
+    const events = await playgroundIpc.foldRecording(text);
+    this.round = 0;
+    this.earlier = [];
+    this.#clear(null);
+    this.#replaying = true;
+    try {
+      for (const event of events) this.#receive(event);
+    } finally {
+      this.#replaying = false;
+    }
+  }
+
   async forget(run: BackgroundRun): Promise<void> {
     await playgroundIpc.forgetRun(run.responseId);
     this.backgroundRuns = this.backgroundRuns.filter((r) => r.responseId !== run.responseId);
@@ -187,11 +216,13 @@ class Playground {
 
   /** Sends the typed function outputs back and streams the model's next step. */
   async submitOutputs(): Promise<void> {
+    await this.#reply(
+      this.pending.map((c) => ({ callId: c.callId, output: this.callOutputs[c.callId] ?? "" })),
+    );
+  }
+
+  async #reply(outputs: { callId: string; output: string }[]): Promise<void> {
     if (!this.sentBody || !this.response) return;
-    const outputs = this.pending.map((c) => ({
-      callId: c.callId,
-      output: this.callOutputs[c.callId] ?? "",
-    }));
     const base: JsonObject = { ...this.sentBody };
     delete base.stream;
     const next = followUpRequest(base, this.response, outputs);
@@ -294,6 +325,10 @@ class Playground {
     if (added.length > 0) this.events = [...this.events, ...added];
     const finalCards = this.response ? cardsFromResponse(this.response) : [];
     this.cards = finalCards.length > 0 ? finalCards : this.#liveCards.map((c) => ({ ...c }));
+    if (batch.some((e) => e.kind === "finished") && this.#replaying === false) {
+      const auto = autoReplyOutputs(this.form, this.pending, this.round);
+      if (auto) queueMicrotask(() => void this.#reply(auto));
+    }
   }
 }
 

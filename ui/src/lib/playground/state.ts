@@ -25,6 +25,8 @@ export interface FunctionDef {
   strict: boolean;
   /** JSON Schema of the arguments, as the user typed it. */
   parameters: string;
+  /** Saved outputs to answer calls with (not sent: the form keeps them for presets). */
+  cannedOutputs: string[];
 }
 
 export interface McpServer {
@@ -76,6 +78,10 @@ export interface PlaygroundForm {
   codeInterpreter: { enabled: boolean };
   mcp: McpServer[];
   functions: FunctionDef[];
+  /** Answer every function call with its canned output and go on (not sent). */
+  autoReply: boolean;
+  /** At most this many automatic rounds (null = 5). */
+  autoReplyMaxRounds: number | null;
   format: {
     type: "text" | "json_object" | "json_schema";
     name: string;
@@ -123,6 +129,7 @@ export function newFunction(): FunctionDef {
       null,
       2,
     ),
+    cannedOutputs: [],
   };
 }
 
@@ -161,6 +168,8 @@ export function defaultForm(model = ""): PlaygroundForm {
     codeInterpreter: { enabled: false },
     mcp: [],
     functions: [],
+    autoReply: false,
+    autoReplyMaxRounds: null,
     format: {
       type: "text",
       name: "reply",

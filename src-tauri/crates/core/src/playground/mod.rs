@@ -7,12 +7,14 @@
 mod background;
 mod events;
 mod presets;
+mod recording;
 mod run;
 mod validate;
 
 pub use background::{is_unfinished, BackgroundRun, ResumeBookmark};
 pub use events::PlaygroundEvent;
 pub use presets::{PresetSummary, PresetVersion, PRESET_FORMAT};
+pub use recording::{fold_recording, recording_text};
 pub use run::{
     count_input_tokens, new_run_id, parse_request, resume_playground, run_playground,
     PlaygroundEmit, PlaygroundOutcome,

@@ -165,14 +165,33 @@ where
         }
     }
 
-    let snapshot = serde_json::to_value(accumulator.snapshot()).ok();
     let outcome = if stopped {
         PlaygroundOutcome {
             status: "stopped".into(),
-            response: snapshot,
+            response: serde_json::to_value(accumulator.snapshot()).ok(),
             error: None,
         }
-    } else if let Some(error) = failure {
+    } else {
+        settle(accumulator, failure)
+    };
+    emit(PlaygroundEvent::Finished {
+        ms: millis(start),
+        status: outcome.status.clone(),
+        response: outcome.response.clone(),
+        error: outcome.error.clone(),
+    });
+    outcome
+}
+
+/// How a stream that ran to its end (or broke) came out: the final response
+/// and its status, or the folded snapshot and the error. Also used to fold a
+/// saved recording.
+pub(crate) fn settle(
+    accumulator: Accumulator,
+    failure: Option<halley_responses::Error>,
+) -> PlaygroundOutcome {
+    let snapshot = serde_json::to_value(accumulator.snapshot()).ok();
+    if let Some(error) = failure {
         PlaygroundOutcome {
             status: "error".into(),
             response: snapshot,
@@ -207,14 +226,7 @@ where
                 }
             }
         }
-    };
-    emit(PlaygroundEvent::Finished {
-        ms: millis(start),
-        status: outcome.status.clone(),
-        response: outcome.response.clone(),
-        error: outcome.error.clone(),
-    });
-    outcome
+    }
 }
 
 /// A fresh id for a run, for the run registry (Stop).

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
+use super::logprobs::token_logprob;
 use super::Script;
 use crate::create_request::CreateRequest;
 use crate::response_object::{estimate_tokens, new_id, now_secs, skeleton, usage};
@@ -60,6 +61,8 @@ pub(crate) struct Lifecycle {
     output_chars: usize,
     reasoning_chars: usize,
     input_tokens: u64,
+    /// Alternatives per token when the request asked for logprobs.
+    logprobs: Option<usize>,
 }
 
 impl Lifecycle {
@@ -104,6 +107,7 @@ impl Lifecycle {
             output_chars: 0,
             reasoning_chars: 0,
             input_tokens: estimate_tokens(request.input_chars),
+            logprobs: request.logprobs,
         }
     }
 
@@ -219,10 +223,16 @@ impl Lifecycle {
             json!({"type": "response.content_part.added", "content_index": 0,
             "item_id": id, "output_index": index, "part": empty}),
         );
+        let mut logprobs = Vec::new();
         for chunk in chunks(text) {
+            // Each delta is one "token"; its logprobs ride on the delta and
+            // are repeated whole on the done events and the part.
+            let token = self.logprobs.map(|top| token_logprob(&chunk, top));
+            let delta_logprobs: Vec<Value> = token.iter().cloned().collect();
+            logprobs.extend(token);
             self.delta(
                 json!({"type": "response.output_text.delta", "content_index": 0,
-                "delta": chunk, "item_id": id, "logprobs": [],
+                "delta": chunk, "item_id": id, "logprobs": delta_logprobs,
                 "obfuscation": obfuscation(&chunk), "output_index": index}),
             );
         }
@@ -240,9 +250,9 @@ impl Lifecycle {
         }
         self.event(
             json!({"type": "response.output_text.done", "content_index": 0,
-            "item_id": id, "logprobs": [], "output_index": index, "text": text}),
+            "item_id": id, "logprobs": logprobs, "output_index": index, "text": text}),
         );
-        let part = json!({"type": "output_text", "annotations": annotations, "logprobs": [], "text": text});
+        let part = json!({"type": "output_text", "annotations": annotations, "logprobs": logprobs, "text": text});
         self.event(
             json!({"type": "response.content_part.done", "content_index": 0,
             "item_id": id, "output_index": index, "part": part}),

@@ -5,6 +5,7 @@ mod case;
 mod echo;
 mod fault;
 mod lifecycle;
+mod logprobs;
 
 use std::path::Path;
 use std::time::Duration;
