@@ -5,13 +5,13 @@
 # empty HALLEY_DATA_DIR (first-run state: the welcome screen) and a fresh,
 # unlocked keyring in a private D-Bus session.
 #
-#   bench/startup.sh [path/to/halley] [runs]     # default runs: 5
+#   tests/bench/startup.sh [path/to/halley] [runs]     # default runs: 5
 #
 # Build first (see docs/performance.md):
 #   (cd ui && npm run build) && cargo build --release --features custom-protocol --bin halley
 # Needs xvfb-run, dbus-run-session, xdotool, ImageMagick (`import`).
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bin="${1:-${CARGO_TARGET_DIR:-$root/target}/release/halley}"
 runs="${2:-5}"
 [ -x "$bin" ] || { echo "no app binary at $bin; build it first" >&2; exit 1; }
