@@ -1,6 +1,5 @@
-//! The app's commands, by area. `handler()` is the one list of them; build.rs
-//! lists the same names (the capability grants exactly those), and the
-//! `command_lists_agree` test keeps the two in step.
+//! The app's commands, by area. Their names are listed once, in `names.in`,
+//! which build.rs also reads; the test below checks `handler()` serves each.
 
 mod app;
 mod conversations;
@@ -12,54 +11,7 @@ mod providers;
 mod runs;
 
 /// Every command name, as the UI invokes it.
-pub const COMMANDS: &[&str] = &[
-    "app_info",
-    "open_url",
-    "get_settings",
-    "save_settings",
-    "keyring_status",
-    "list_providers",
-    "save_provider",
-    "delete_provider",
-    "set_active_provider",
-    "test_provider",
-    "env_key_offers",
-    "import_env_key",
-    "list_models",
-    "list_conversations",
-    "get_conversation",
-    "rename_conversation",
-    "pin_conversation",
-    "delete_conversation",
-    "undo_delete_conversation",
-    "set_current_leaf",
-    "search_messages",
-    "export_conversation",
-    "import_conversation",
-    "attachment_data",
-    "send_message",
-    "regenerate",
-    "stop_run",
-    // Playground
-    "playground_run",
-    "validate_json",
-    "playground_save_recording",
-    "playground_fold_recording",
-    "playground_resume",
-    "playground_background_runs",
-    "playground_forget_run",
-    "playground_cancel",
-    "playground_retrieve",
-    "playground_input_items",
-    "playground_delete",
-    "playground_input_tokens",
-    "preset_save",
-    "preset_list",
-    "preset_versions",
-    "preset_delete",
-    "preset_export",
-    "preset_import",
-];
+pub const COMMANDS: &[&str] = include!("names.in");
 
 pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static
 {
@@ -114,15 +66,35 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     #[test]
-    fn command_lists_agree() {
-        // build.rs cannot import this crate, so it keeps its own copy of the
-        // list; a command missing there would be denied by the capability.
-        let build_rs = include_str!("../../build.rs");
+    fn capability_grants_exactly_the_commands_and_handler_serves_them() {
+        let expected: BTreeSet<String> = super::COMMANDS
+            .iter()
+            .map(|c| format!("allow-{}", c.replace('_', "-")))
+            .collect();
+        let capability: serde_json::Value =
+            serde_json::from_str(include_str!("../../capabilities/default.json"))
+                .expect("the capability file is JSON");
+        let granted: BTreeSet<String> = capability["permissions"]
+            .as_array()
+            .expect("a permissions list")
+            .iter()
+            .filter_map(|p| p.as_str().map(str::to_owned))
+            .collect();
+        // Anything more is attack surface for the webview; anything less is a
+        // command the UI calls and the app denies.
+        assert_eq!(
+            granted, expected,
+            "capabilities/default.json must grant exactly names.in"
+        );
+        let source = include_str!("mod.rs");
+        let handler = &source[source.find("generate_handler![").expect("the handler list")..];
         for name in super::COMMANDS {
             assert!(
-                build_rs.contains(&format!("\"{name}\"")),
-                "{name} is missing from build.rs"
+                handler.contains(&format!("::{name},")),
+                "{name} is listed but not served"
             );
         }
     }
