@@ -45,6 +45,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         runs::stop_run,
         playground::playground_run,
         playground::validate_json,
+        playground::playground_set_mcp_secret,
         playground::playground_save_recording,
         playground::playground_fold_recording,
         playground_server::playground_resume,

@@ -23,8 +23,12 @@ pub async fn playground_run(
     request_json: String,
     on_event: Channel<PlaygroundEvent>,
 ) -> IpcResult<String> {
-    let request = playground::parse_request(&request_json)?;
     let (_, endpoint) = active_endpoint(&state)?;
+    // Secret MCP headers come from the keyring here, never from the UI.
+    let mut body: Value = serde_json::from_str(&request_json)
+        .map_err(|e| halley_core::Error::InvalidInput(format!("the request is not JSON: {e}")))?;
+    let secrets = playground::fill_mcp_secrets(&mut body, state.keys.as_ref())?;
+    let request = playground::parse_request(&body.to_string())?;
     let run_id = playground::new_run_id();
     let cancel = state.runs.start(&run_id);
     let client = state.client.clone();
@@ -33,7 +37,8 @@ pub async fn playground_run(
     // A background response is written down as it streams, so it can be
     // resumed after the app closes; other runs are not stored.
     let bookmark = ResumeBookmark::new(state.history.clone(), &model_of(&request), &request_json);
-    let emit: playground::PlaygroundEmit = Arc::new(move |event| {
+    let emit: playground::PlaygroundEmit = Arc::new(move |mut event| {
+        playground::scrub_event(&mut event, &secrets);
         bookmark.observe(&event);
         // A closed window drops the channel; nothing else to do then.
         let _ = on_event.send(event);
@@ -73,4 +78,20 @@ pub fn validate_json(schema: String, instance: String) -> IpcResult<Vec<Violatio
 
 fn model_of(request: &halley_responses::CreateResponse) -> String {
     request.model.get().cloned().unwrap_or_default()
+}
+
+/// Stores a secret MCP header value in the keyring; the UI keeps only
+/// `SECRET_PLACEHOLDER` in its place.
+#[tauri::command]
+pub fn playground_set_mcp_secret(
+    state: State<'_, AppState>,
+    server_label: String,
+    header: String,
+    value: String,
+) -> IpcResult<String> {
+    let id = playground::mcp_secret_id(&server_label, &header);
+    state
+        .keys
+        .set(&id, &halley_core::keys::SecretString::new(value))?;
+    Ok(playground::SECRET_PLACEHOLDER.to_owned())
 }

@@ -119,6 +119,9 @@ export const playgroundIpc = {
     return call<string>("playground_run", { requestJson, onEvent: ch });
   },
   /** Every violation of `schema` by `instance` (both JSON text). */
+  /** Stores a secret MCP header in the keyring; returns the placeholder to keep instead. */
+  setMcpSecret: (serverLabel: string, header: string, value: string) =>
+    call<string>("playground_set_mcp_secret", { serverLabel, header, value }),
   validateJson: (schema: string, instance: string) =>
     call<Violation[]>("validate_json", { schema, instance }),
   /** Saves raw stream events as a `.sse` recording (Downloads / HALLEY_EXPORT_DIR); resolves with the path. */

@@ -26,6 +26,11 @@ export const playgroundEn = {
   "pg.role": "Role",
   "pg.key": "key",
   "pg.value": "value",
+  "pg.secret": "secret",
+  "pg.secretHint":
+    "Keep this header's value in the system keyring; it is never shown or saved in presets",
+  "pg.secretValue": "Secret header value",
+  "pg.secretStored": "stored in the keyring",
   "pg.remove": "Remove",
   "pg.addMetadata": "Key/value (up to {max})",
   "pg.addHeader": "Header",

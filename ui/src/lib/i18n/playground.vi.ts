@@ -28,6 +28,11 @@ export const playgroundVi: Record<keyof typeof playgroundEn, string> = {
   "pg.role": "Vai trò",
   "pg.key": "khoá",
   "pg.value": "giá trị",
+  "pg.secret": "bí mật",
+  "pg.secretHint":
+    "Giữ giá trị của header này trong keyring của hệ thống; không bao giờ hiển thị hay lưu vào preset",
+  "pg.secretValue": "Giá trị header bí mật",
+  "pg.secretStored": "đã lưu trong keyring",
   "pg.remove": "Xoá",
   "pg.addMetadata": "Khoá/giá trị (tối đa {max})",
   "pg.addHeader": "Header",

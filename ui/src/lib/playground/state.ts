@@ -16,6 +16,8 @@ export interface KeyValueRow {
   id: string;
   key: string;
   value: string;
+  /** An MCP header kept in the OS keyring: `value` holds only the backend's placeholder. */
+  secret?: boolean;
 }
 
 export interface FunctionDef {

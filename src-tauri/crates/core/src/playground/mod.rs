@@ -9,6 +9,7 @@ mod events;
 mod presets;
 mod recording;
 mod run;
+mod secrets;
 mod validate;
 
 pub use background::{is_unfinished, BackgroundRun, ResumeBookmark};
@@ -19,4 +20,5 @@ pub use run::{
     count_input_tokens, new_run_id, parse_request, resume_playground, run_playground,
     PlaygroundEmit, PlaygroundOutcome,
 };
+pub use secrets::{fill_mcp_secrets, mcp_secret_id, scrub_event, SECRET_PLACEHOLDER};
 pub use validate::{validate_json, Violation};
