@@ -45,6 +45,12 @@ suite "end to end (real app, Xvfb, WebDriver, real keyring)" \
   timeout 1500 tests/e2e/run.sh
 
 echo
+if [[ " ${failed_names[*]:-} " == *"end to end"* ]]; then
+  # What the harness noted about starting and stopping each app, with times:
+  # a slow start or teardown is found here without the artifacts folder.
+  echo "End-to-end harness notes:"
+  grep -h "^\[e2e " "$ARTIFACTS"/e2e/*.log 2>/dev/null | sort | tail -60 || true
+fi
 echo "Artifacts (screenshots, logs): $ARTIFACTS"
 if [ "$failed" -gt 0 ]; then
   echo "Failed suites: ${failed_names[*]}"

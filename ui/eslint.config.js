@@ -19,6 +19,12 @@ export default ts.config(
     },
   },
   {
+    // The end-to-end tests (../tests/e2e) run in Node; `npm run lint:e2e`
+    // lints them from the repository root, where this pattern matches.
+    files: ["tests/**/*.mjs"],
+    languageOptions: { globals: { ...globals.node } },
+  },
+  {
     rules: {
       // Model output is data: rendering raw HTML is allowed only through the sanitizer.
       "svelte/no-at-html-tags": "error",

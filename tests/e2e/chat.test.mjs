@@ -1,18 +1,12 @@
 // The chat, end to end: the real app (WebKitGTK webview, Rust backend,
 // SQLite, keyring) streaming from halley-mock over loopback. One app session
 // serves the subtests in order; it is restarted only where that is the point.
-import { test, before, after } from "node:test";
+import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import {
-  ROOT,
-  freshDataDir,
-  shot,
-  startApp,
-  startMock,
-} from "./lib/harness.mjs";
+import { ROOT, freshDataDir, shot, startApp, startMock, test } from "./lib/harness.mjs";
 import {
   CONTROL,
   newChat,
@@ -30,8 +24,7 @@ const dataDir = freshDataDir();
 const env = { HALLEY_EXPORT_DIR: exportDir };
 const apiKey = randomKey();
 // Words no other text contains, so search hits and answers are unambiguous.
-const word = (stem) =>
-  `${stem}${Math.random().toString(36).slice(2, 8).replace(/\d/g, "q")}`;
+const word = (stem) => `${stem}${Math.random().toString(36).slice(2, 8).replace(/\d/g, "q")}`;
 const searchable = word("quokka");
 
 let mock;
@@ -75,14 +68,8 @@ test("a streamed echo answer shows the sent text", async () => {
   await session.waitFor(tid("message-assistant"));
   const answer = await settledAnswer(session);
   assert.equal(answer.status, "complete", "echo ends with response.completed");
-  assert.ok(
-    answer.text.includes(text),
-    `echo streams the user's text back, got ${answer.text}`,
-  );
-  assert.ok(
-    (await lastUserText()).includes(text),
-    "the user's message is shown above the answer",
-  );
+  assert.ok(answer.text.includes(text), `echo streams the user's text back, got ${answer.text}`);
+  assert.ok((await lastUserText()).includes(text), "the user's message is shown above the answer");
   await session.screenshot(shot("chat-echo"));
 });
 
@@ -100,14 +87,8 @@ test("a markdown answer renders a table and a code block", async () => {
     `the table is rendered as <table> cells (${JSON.stringify(counts)})`,
   );
   assert.ok(counts.code >= 1, "the fenced block is rendered as <pre><code>");
-  assert.ok(
-    counts.heading >= 1 && counts.items >= 2,
-    "headings and list items are rendered",
-  );
-  assert.ok(
-    !answer.text.includes("| --- |"),
-    "no raw table syntax is left as text",
-  );
+  assert.ok(counts.heading >= 1 && counts.items >= 2, "headings and list items are rendered");
+  assert.ok(!answer.text.includes("| --- |"), "no raw table syntax is left as text");
   await session.screenshot(shot("chat-markdown"));
 });
 
@@ -122,9 +103,7 @@ test("Stop during a slow stream keeps the partial text and marks it stopped", as
   await session.until(
     async () => {
       const all = await session.findAll(tid("message-assistant"));
-      return (
-        all.length && (await all[all.length - 1].text()).trim().length > 10
-      );
+      return all.length && (await all[all.length - 1].text()).trim().length > 10;
     },
     { what: "some streamed text" },
   );
@@ -133,18 +112,11 @@ test("Stop during a slow stream keeps the partial text and marks it stopped", as
   assert.equal(answer.status, "stopped", "a user Stop is recorded as stopped");
   const badge = await answer.el.find(tid("status-badge"));
   assert.ok(badge, "a stopped badge shows on the answer");
-  assert.match(
-    await badge.text(),
-    /stop/i,
-    "the badge says stopped, not interrupted",
-  );
+  assert.match(await badge.text(), /stop/i, "the badge says stopped, not interrupted");
   const shown = answer.text.trim();
   assert.ok(shown.length > 0, "the partial text is kept");
   // 100 ms per delta: stopping after ~1 s leaves well short of the full echo.
-  assert.ok(
-    !answer.text.includes(text),
-    "the answer was cut short, not completed",
-  );
+  assert.ok(!answer.text.includes(text), "the answer was cut short, not completed");
   assert.ok(
     text.startsWith(shown.slice(0, 10)),
     `the partial text is the echo's beginning: ${shown}`,
@@ -155,17 +127,9 @@ test("Stop during a slow stream keeps the partial text and marks it stopped", as
 test("an HTTP 500 shows the error banner, and Retry with echo answers", async () => {
   const text = `server error please ${word("w")}`;
   const failed = await ask("fault:500", text, { timeout: 60000 });
-  assert.equal(
-    failed.status,
-    "error",
-    "an always-500 request ends in error after the retries",
-  );
+  assert.equal(failed.status, "error", "an always-500 request ends in error after the retries");
   const banner = await session.waitFor(tid("error-banner"));
-  assert.match(
-    await banner.text(),
-    /HTTP 500/,
-    "the banner names the HTTP status",
-  );
+  assert.match(await banner.text(), /HTTP 500/, "the banner names the HTTP status");
   await session.screenshot(shot("chat-error-500"));
 
   await setModel(session, "echo");
@@ -178,30 +142,15 @@ test("an HTTP 500 shows the error banner, and Retry with echo answers", async ()
     },
     { timeout: 30000, what: "the retried answer" },
   );
-  assert.ok(
-    retried.text.includes(text),
-    "the retry with echo answers the same message",
-  );
-  assert.equal(
-    await session.find(tid("error-banner")),
-    null,
-    "the new answer has no error",
-  );
+  assert.ok(retried.text.includes(text), "the retry with echo answers the same message");
+  assert.equal(await session.find(tid("error-banner")), null, "the new answer has no error");
 });
 
 test("an HTTP 401 shows the error banner with the status", async () => {
   const answer = await ask("fault:401", `unauthorized please ${word("w")}`);
-  assert.equal(
-    answer.status,
-    "error",
-    "401 is not retried and ends the turn in error",
-  );
+  assert.equal(answer.status, "error", "401 is not retried and ends the turn in error");
   const banner = await session.waitFor(tid("error-banner"));
-  assert.match(
-    await banner.text(),
-    /HTTP 401/,
-    "the banner names the HTTP status",
-  );
+  assert.match(await banner.text(), /HTTP 401/, "the banner names the HTTP status");
   await session.screenshot(shot("chat-error-401"));
 });
 
@@ -214,31 +163,17 @@ test("a 500 on the first attempt is retried automatically and answers", async ()
     "the client retries a 5xx and the second attempt succeeds",
   );
   assert.ok(answer.text.includes(text), "the retried attempt streams the echo");
-  assert.equal(
-    await session.find(tid("error-banner")),
-    null,
-    "no error is left once it succeeded",
-  );
+  assert.equal(await session.find(tid("error-banner")), null, "no error is left once it succeeded");
 });
 
 test("a dropped connection keeps the partial text and shows the error", async () => {
   const text = "dropped connection test with enough words to need many deltas";
   const answer = await ask("fault:drop-after-5", text, { timeout: 30000 });
-  assert.notEqual(
-    answer.status,
-    "complete",
-    "a cut stream is not a complete answer",
-  );
-  assert.ok(
-    await session.find(tid("error-banner")),
-    "the cut is explained in the error banner",
-  );
+  assert.notEqual(answer.status, "complete", "a cut stream is not a complete answer");
+  assert.ok(await session.find(tid("error-banner")), "the cut is explained in the error banner");
   const partial = answer.text.trim();
   assert.ok(partial.length > 0, "the text received before the drop is kept");
-  assert.ok(
-    text.startsWith(partial.slice(0, 8)),
-    `the kept text is the echo's start: ${partial}`,
-  );
+  assert.ok(text.startsWith(partial.slice(0, 8)), `the kept text is the echo's start: ${partial}`);
   await session.screenshot(shot("chat-dropped"));
 });
 
@@ -262,34 +197,23 @@ test("editing a user message makes a branch with ‹ 2/2 › that switches the a
   );
   assert.ok(a2.text.includes(second), "the edit is sent and answered");
   const position = await session.waitFor(tid("branch-position"));
-  assert.equal(
-    await position.text(),
-    "2/2",
-    "the edit is the second of two branches",
-  );
+  assert.equal(await position.text(), "2/2", "the edit is the second of two branches");
   await session.screenshot(shot("chat-branch-2"));
 
   await (await session.find(tid("branch-prev"))).click();
   await session.until(
-    async () =>
-      (await (await session.find(tid("branch-position"))).text()) === "1/2",
+    async () => (await (await session.find(tid("branch-position"))).text()) === "1/2",
     {
       what: "branch 1/2",
     },
   );
   const shown = await settledAnswer(session);
-  assert.ok(
-    shown.text.includes(first),
-    "branch 1 shows the first version's answer again",
-  );
+  assert.ok(shown.text.includes(first), "branch 1 shows the first version's answer again");
   assert.ok(!shown.text.includes(second), "and not the edited one");
   await (await session.find(tid("branch-next"))).click();
-  await session.until(
-    async () => (await settledAnswer(session)).text.includes(second),
-    {
-      what: "branch 2's answer after ›",
-    },
-  );
+  await session.until(async () => (await settledAnswer(session)).text.includes(second), {
+    what: "branch 2's answer after ›",
+  });
 });
 
 /** A 1x1 PNG, written to a temp file for the file input. */
@@ -316,10 +240,7 @@ test("an image attachment is sent and the echo mentions [1 image]", async () => 
   await send(session, text);
   conversationsMade += 1;
   const answer = await settledAnswer(session);
-  assert.ok(
-    answer.text.includes("[1 image]"),
-    `the mock saw one input_image: ${answer.text}`,
-  );
+  assert.ok(answer.text.includes("[1 image]"), `the mock saw one input_image: ${answer.text}`);
   // The stored message shows the file's name and the image itself, read back
   // from the history as a data: URL (never a network load). (textContent:
   // WebKitWebDriver's visible-text drops text clipped with an ellipsis.)
@@ -328,7 +249,7 @@ test("an image attachment is sent and the echo mentions [1 image]", async () => 
   );
   assert.equal(await chip.attribute("alt"), "dot.png", "the thumbnail is the attached file");
   const names = await session.execute(
-    "return [...document.querySelectorAll('[data-testid=\"message-user\"] [data-testid=\"attachment-chip\"]')].map((e) => e.textContent)",
+    'return [...document.querySelectorAll(\'[data-testid="message-user"] [data-testid="attachment-chip"]\')].map((e) => e.textContent)',
   );
   assert.ok(
     names.some((n) => n.includes("dot.png")),
@@ -390,21 +311,14 @@ test("after a restart the conversations and messages are still there", async () 
     },
     { what: `${conversationsMade} conversations in the sidebar` },
   );
-  assert.equal(
-    items.length,
-    conversationsMade,
-    "every conversation made is listed once",
-  );
+  assert.equal(items.length, conversationsMade, "every conversation made is listed once");
   // The oldest conversation is at the bottom: the first echo.
   await (await items[items.length - 1].find("button.open")).click();
   await session.until(async () => (await lastUserText()).includes(searchable), {
     what: "the first conversation's message after restart",
   });
   const answer = await settledAnswer(session);
-  assert.ok(
-    answer.text.includes(searchable),
-    "the stored answer is shown after restart",
-  );
+  assert.ok(answer.text.includes(searchable), "the stored answer is shown after restart");
   await session.screenshot(shot("chat-restarted"));
 });
 
@@ -415,11 +329,7 @@ test("Ctrl+K search finds an earlier message and opens its conversation", async 
   const input = await session.waitFor(tid("search-input"));
   await input.type(searchable);
   const hit = await session.waitFor(tid("search-result"));
-  assert.match(
-    await hit.text(),
-    new RegExp(searchable),
-    "the hit's snippet shows the word",
-  );
+  assert.match(await hit.text(), new RegExp(searchable), "the hit's snippet shows the word");
   await hit.click();
   await session.until(async () => (await lastUserText()).includes(searchable), {
     what: "the found conversation to open",
@@ -437,10 +347,7 @@ test("Settings exports the open conversation to Markdown", async () => {
   await (await session.find(tid("settings-button"))).click();
   await (await session.waitFor(tid("export-markdown"))).click();
   const status = await session.waitFor(tid("export-path"));
-  assert.ok(
-    (await status.text()).includes(exportDir),
-    "the export went to HALLEY_EXPORT_DIR",
-  );
+  assert.ok((await status.text()).includes(exportDir), "the export went to HALLEY_EXPORT_DIR");
   const files = readdirSync(exportDir).filter((f) => f.endsWith(".md"));
   assert.equal(files.length, 1, "exactly one Markdown file was written");
   const markdown = readFileSync(join(exportDir, files[0]), "utf8");
@@ -449,10 +356,7 @@ test("Settings exports the open conversation to Markdown", async () => {
     "the user message is exported",
   );
   // The answer echoes the message, so the text appears at least twice.
-  assert.ok(
-    markdown.split(searchable).length - 1 >= 2,
-    "the assistant answer is exported too",
-  );
+  assert.ok(markdown.split(searchable).length - 1 >= 2, "the assistant answer is exported too");
   assert.ok(!markdown.includes(apiKey), "an export never contains the API key");
   await session.screenshot(shot("chat-export"));
   await session.keys("\uE00C");

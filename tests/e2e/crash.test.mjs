@@ -1,42 +1,16 @@
 // Killing the app mid-stream loses nothing: after a restart the partial
 // answer is there, marked interrupted, and the database is sound.
-import { test, after } from "node:test";
+import { after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
-import {
-  APP,
-  freshDataDir,
-  shot,
-  startApp,
-  startMock,
-} from "./lib/harness.mjs";
+import { appPids, freshDataDir, shot, startApp, startMock, test } from "./lib/harness.mjs";
 import { completeSetup, randomKey, send, setModel, tid } from "./lib/chat.mjs";
 
 const cleanups = [];
 after(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
 });
-
-/** Pids of the app binary running on `dataDir` (read from /proc, so only ours). */
-function appPids(dataDir) {
-  const pids = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readlinkSync(`/proc/${entry}/exe`) !== APP) continue;
-      const environ = readFileSync(`/proc/${entry}/environ`, "latin1").split(
-        "\0",
-      );
-      if (environ.includes(`HALLEY_DATA_DIR=${dataDir}`))
-        pids.push(Number(entry));
-    } catch {
-      // The process ended while we looked, or is not ours to read.
-    }
-  }
-  return pids;
-}
 
 function integrityCheck(file) {
   const script =
@@ -56,8 +30,7 @@ test("a kill mid-stream keeps the partial answer, marked interrupted", async () 
   await completeSetup(session, { baseUrl: mock.baseUrl, apiKey: randomKey() });
   // 100 ms per delta: long enough to kill it halfway.
   await setModel(session, "fault:slow");
-  const text =
-    "The quick brown fox jumps over the lazy dog while the app is killed mid answer";
+  const text = "The quick brown fox jumps over the lazy dog while the app is killed mid answer";
   await send(session, text);
   // Wait until the answer has been streaming for more than one persist
   // interval (500 ms), so some of it must be on disk.
@@ -76,37 +49,21 @@ test("a kill mid-stream keeps the partial answer, marked interrupted", async () 
 
   const db = join(dataDir, "history.sqlite3");
   // WAL + transactions: a SIGKILL between writes must not corrupt the file.
-  assert.equal(
-    integrityCheck(db),
-    "ok",
-    "PRAGMA integrity_check after the kill",
-  );
+  assert.equal(integrityCheck(db), "ok", "PRAGMA integrity_check after the kill");
 
   const second = await startApp({ dataDir, name: "crash-after" });
   cleanups.push(() => second.stop());
   const s2 = second.session;
   await (await s2.waitFor(tid("conversation-item"))).click();
   const answer = await s2.waitFor(tid("message-assistant"), {
-    predicate: async (el) =>
-      (await el.attribute("data-status")) === "interrupted",
+    predicate: async (el) => (await el.attribute("data-status")) === "interrupted",
   });
   const shown = await answer.text();
   // The answer echoes the question; what was persisted is a prefix of it.
-  assert.ok(
-    shown.includes("The quick brown"),
-    `the partial answer survived the kill: ${shown}`,
-  );
-  assert.ok(
-    !shown.includes("mid answer"),
-    "it is partial, not a made-up complete answer",
-  );
-  const badge = await s2.find(
-    `${tid("message-assistant")} ${tid("status-badge")}`,
-  );
-  assert.ok(
-    badge,
-    "an interrupted badge tells the user the answer was cut off",
-  );
+  assert.ok(shown.includes("The quick brown"), `the partial answer survived the kill: ${shown}`);
+  assert.ok(!shown.includes("mid answer"), "it is partial, not a made-up complete answer");
+  const badge = await s2.find(`${tid("message-assistant")} ${tid("status-badge")}`);
+  assert.ok(badge, "an interrupted badge tells the user the answer was cut off");
   const user = await s2.find(tid("message-user"));
   assert.ok((await user.text()).includes(text), "the question is there too");
   await s2.screenshot(shot("crash-restart"));

@@ -1,11 +1,11 @@
 // Hostile model output: halley-mock echoes the user's text, so whatever we
 // send comes back as the model's Markdown. Nothing in it may run, navigate,
 // frame, or fetch from the network on its own.
-import { test, before, after } from "node:test";
+import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { shot, startApp, startMock } from "./lib/harness.mjs";
-import { send, setModel, settledAnswer, setupFresh, tid } from "./lib/chat.mjs";
+import { shot, startApp, startMock, test } from "./lib/harness.mjs";
+import { send, setModel, settledAnswer, setupFresh } from "./lib/chat.mjs";
 
 let mock;
 let app;
@@ -58,10 +58,7 @@ test("hostile Markdown is rendered inert", async () => {
   const answer = await settledAnswer(session);
   assert.equal(answer.status, "complete", "the echo of the payload completes");
   // The answer really carries the payload (otherwise every check below is vacuous).
-  assert.ok(
-    answer.text.includes("Hostile markdown check:"),
-    "the echoed text is rendered",
-  );
+  assert.ok(answer.text.includes("Hostile markdown check:"), "the echoed text is rendered");
   await session.screenshot(shot("hostile"));
 
   const report = await session.execute(`
@@ -89,53 +86,26 @@ test("hostile Markdown is rendered inert", async () => {
     "object",
     "the IPC bridge exists in the page, so no-run is what protects it",
   );
-  assert.equal(
-    report.pwned,
-    "undefined",
-    "no payload's JavaScript ran (window.__pwned unset)",
-  );
-  assert.equal(
-    report.scripts,
-    0,
-    "no <script> element made it into message content",
-  );
+  assert.equal(report.pwned, "undefined", "no payload's JavaScript ran (window.__pwned unset)");
+  assert.equal(report.scripts, 0, "no <script> element made it into message content");
   assert.equal(report.svgScripts, 0, "no <script> inside <svg> either");
   assert.equal(report.iframes, 0, "no iframe/object/embed in message content");
-  assert.deepEqual(
-    report.onAttrs,
-    [],
-    "no element carries an on* event handler attribute",
-  );
+  assert.deepEqual(report.onAttrs, [], "no element carries an on* event handler attribute");
   assert.equal(report.jsLinks, 0, "no link has a javascript: href");
-  assert.equal(
-    report.remoteImgs,
-    0,
-    "no <img> points at the network before the user asks",
-  );
-  assert.equal(
-    report.placeholders,
-    1,
-    "the remote image became one click-to-load placeholder",
-  );
+  assert.equal(report.remoteImgs, 0, "no <img> points at the network before the user asks");
+  assert.equal(report.placeholders, 1, "the remote image became one click-to-load placeholder");
   assert.equal(report.fixed, 0, "inline styles cannot overlay the app");
   // Escaped entities stay text; the bidi override is shown as text, not acted on.
   assert.ok(
     report.mdText.includes("<script>entity</script>"),
     "&lt;script&gt; renders as literal text",
   );
-  assert.ok(
-    report.mdText.includes("gnp.exe"),
-    "text around U+202E is still shown",
-  );
+  assert.ok(report.mdText.includes("gnp.exe"), "text around U+202E is still shown");
 
   // The beacon is asked only for something that loaded: nothing may have.
   // The assertions above took several WebDriver round trips after rendering,
   // time in which an eager image or frame request would have arrived.
-  assert.deepEqual(
-    hits,
-    [],
-    "neither the image nor the iframe reached the network",
-  );
+  assert.deepEqual(hits, [], "neither the image nor the iframe reached the network");
   assert.equal(
     await session.execute("return typeof window.__pwned"),
     "undefined",

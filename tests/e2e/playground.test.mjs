@@ -1,12 +1,12 @@
 // The Playground end to end: the real app against halley-mock (through a
 // recording proxy, so the wire can be checked), driven over WebDriver.
-import { test, before, after } from "node:test";
+import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT, freshDataDir, shot, startApp, startMock } from "./lib/harness.mjs";
+import { ROOT, freshDataDir, shot, startApp, startMock, test } from "./lib/harness.mjs";
 import { startRecorder } from "./lib/recorder.mjs";
 
 const KEY = "sk-e2e-playground";
@@ -71,7 +71,10 @@ const tid = (id) => `[data-testid="${id}"]`;
 /** Runs a program to its end without blocking: the recorder lives in this process. */
 function run(program, args, env) {
   return new Promise((ok, fail) => {
-    const child = spawn(program, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(program, args, {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (chunk) => (stderr += chunk));
     child.on("error", fail);
@@ -104,7 +107,9 @@ async function freshForm(session, text) {
 
 async function runAndWait(session, status = "completed", timeout = 20000) {
   await click(session, tid("pg-run"));
-  await waitForText(session, tid("pg-status"), (t) => t.includes(status), { timeout });
+  await waitForText(session, tid("pg-status"), (t) => t.includes(status), {
+    timeout,
+  });
 }
 
 // ---- the suite ---------------------------------------------------------------
@@ -482,7 +487,9 @@ test("a background run resumes after the app restarts", async () => {
   assert.equal(offered.length, 1, "the unfinished run is offered for resume");
   await session.screenshot(shot("playground-background-resume"));
   await click(session, tid("pg-resume"));
-  await waitForText(session, tid("pg-status"), (t) => t.includes("completed"), { timeout: 30000 });
+  await waitForText(session, tid("pg-status"), (t) => t.includes("completed"), {
+    timeout: 30000,
+  });
   const message = await texts(session, `${tid("pg-output-item")}[data-type="message"]`);
   assert.ok(message[0].includes(text), "the whole answer arrived after the resume");
   const resumes = recorder.requests.filter(

@@ -1,12 +1,12 @@
 // First run against the real Secret Service (gnome-keyring in the test's
 // D-Bus session): the key goes to the keyring and never into SQLite.
-import { test, after } from "node:test";
+import { after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { startApp, startMock, shot } from "./lib/harness.mjs";
+import { startApp, startMock, shot, test } from "./lib/harness.mjs";
 import { completeSetup, randomKey, tid } from "./lib/chat.mjs";
 
 const run = promisify(execFile);
@@ -25,15 +25,8 @@ test("setup with a Custom provider stores the key in the keyring, not in SQLite"
 
   await session.waitFor(tid("setup-screen"));
   await completeSetup(session, { baseUrl: mock.baseUrl, apiKey: key });
-  assert.ok(
-    await session.find(tid("composer-input")),
-    "after Save the chat layout replaces setup",
-  );
-  assert.equal(
-    await session.find(tid("setup-screen")),
-    null,
-    "the setup screen is gone",
-  );
+  assert.ok(await session.find(tid("composer-input")), "after Save the chat layout replaces setup");
+  assert.equal(await session.find(tid("setup-screen")), null, "the setup screen is gone");
   await session.screenshot(shot("setup-done"));
 
   // The app stores the key with service app.halley.desktop (user = provider id).
@@ -54,23 +47,12 @@ test("setup with a Custom provider stores the key in the keyring, not in SQLite"
   await app.stop();
   app = null;
   const db = join(dataDir, "history.sqlite3");
-  assert.ok(
-    existsSync(db),
-    "the history database exists (otherwise the check below is empty)",
-  );
+  assert.ok(existsSync(db), "the history database exists (otherwise the check below is empty)");
   for (const file of [db, `${db}-wal`, `${db}-journal`]) {
     if (!existsSync(file)) continue;
     const bytes = readFileSync(file);
-    assert.equal(
-      bytes.indexOf(key),
-      -1,
-      `${file} must not contain the API key`,
-    );
+    assert.equal(bytes.indexOf(key), -1, `${file} must not contain the API key`);
     // A partial key (e.g. the last 4 for display) is fine, but not the secret part.
-    assert.equal(
-      bytes.indexOf(key.slice(0, 20)),
-      -1,
-      `${file} must not contain the key's prefix`,
-    );
+    assert.equal(bytes.indexOf(key.slice(0, 20)), -1, `${file} must not contain the key's prefix`);
   }
 });

@@ -1,7 +1,7 @@
 // The real app binary, in its real webview under Xvfb, driven over WebDriver.
-import { test, after } from "node:test";
+import { after } from "node:test";
 import assert from "node:assert/strict";
-import { startApp, startMock, shot } from "./lib/harness.mjs";
+import { startApp, startMock, shot, test } from "./lib/harness.mjs";
 import { completeSetup, randomKey, tid } from "./lib/chat.mjs";
 
 let app;
@@ -21,10 +21,7 @@ test("the window is titled Halley, starts at setup, then shows the chat layout",
   await session.waitFor(tid("setup-screen"));
   await completeSetup(session, { baseUrl: mock.baseUrl, apiKey: randomKey() });
   // The built UI (custom protocol, not a dev server) mounted the sidebar and composer.
-  assert.ok(
-    await session.find(tid("new-chat")),
-    "sidebar has a New chat button",
-  );
+  assert.ok(await session.find(tid("new-chat")), "sidebar has a New chat button");
   assert.ok(await session.find(tid("settings-button")), "sidebar has Settings");
   assert.ok(await session.find(tid("composer-input")), "the composer is shown");
   await session.screenshot(shot("skeleton"));

@@ -18,9 +18,7 @@ export function randomKey() {
 /** Fills the first-run screen with a Custom provider and saves; waits for the chat. */
 export async function completeSetup(session, { baseUrl, apiKey }) {
   await session.waitFor(tid("api-key-input"));
-  await (
-    await session.find(`${tid("provider-select")} option[value="custom"]`)
-  ).click();
+  await (await session.find(`${tid("provider-select")} option[value="custom"]`)).click();
   const url = await session.find(tid("base-url-input"));
   // Custom makes the field editable; a preset would keep it read-only.
   await session.until(async () => (await url.attribute("readonly")) === null, {
@@ -94,10 +92,7 @@ export async function send(session, text, { typed = true } = {}) {
 }
 
 /** The last assistant message once it is no longer streaming: {el, status, text of its Markdown}. */
-export async function settledAnswer(
-  session,
-  { after = 0, timeout = 20000 } = {},
-) {
+export async function settledAnswer(session, { after = 0, timeout = 20000 } = {}) {
   return session.until(
     async () => {
       const all = await session.findAll(tid("message-assistant"));

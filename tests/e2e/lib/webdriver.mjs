@@ -22,12 +22,14 @@ export class Session {
     return new Session(driverUrl, value.sessionId);
   }
 
-  cmd(method, path, body) {
-    return request(method, `${this.base}/session/${this.id}${path}`, body);
+  cmd(method, path, body, timeoutMs) {
+    const url = `${this.base}/session/${this.id}${path}`;
+    return request(method, url, body, timeoutMs);
   }
 
+  /** Ends the session (closing the app); a driver that does not answer in 15 s is given up on. */
   async quit() {
-    await this.cmd("DELETE", "").catch(() => {});
+    await this.cmd("DELETE", "", undefined, 15000).catch(() => {});
   }
 
   /** Finds one element by CSS selector, or null. */
@@ -62,8 +64,7 @@ export class Session {
         el = await this.find(selector);
       } catch (error) {
         // The page can be mid-navigation while the app starts: try again.
-        if (!/no such frame|unload|stale element/.test(String(error)))
-          throw error;
+        if (!/no such frame|unload|stale element/.test(String(error))) throw error;
       }
       if (el) {
         if (!predicate || (await predicate(el))) return el;
@@ -176,20 +177,18 @@ export class Element {
   }
 }
 
-async function request(method, url, body) {
+async function request(method, url, body, timeoutMs = 60000) {
   const response = await fetch(url, {
     method,
     // A wedged driver must fail the test, not hang the runner forever.
-    signal: AbortSignal.timeout(60000),
+    signal: AbortSignal.timeout(timeoutMs),
     headers: { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json = await response.json().catch(() => ({}));
   if (!response.ok || (json.value && json.value.error)) {
     const v = json.value || {};
-    throw new WebDriverError(
-      `${method} ${url}: ${v.error || response.status}: ${v.message || ""}`,
-    );
+    throw new WebDriverError(`${method} ${url}: ${v.error || response.status}: ${v.message || ""}`);
   }
   return json.value;
 }
