@@ -41,6 +41,7 @@ pub const EXPORTED: &[Render] = &[
     render::<crate::ipc_types::AttachmentData>,
     render::<crate::ipc_types::ReasoningEffort>,
     render::<crate::ipc_types::SendInput>,
+    render::<crate::ipc_types::RegenerateInput>,
     render::<crate::ipc_types::RunStarted>,
     render::<crate::ipc_types::RunUpdate>,
     render::<halley_core::providers::Settings>,

@@ -181,6 +181,19 @@ pub struct SendInput {
     pub store: bool,
 }
 
+/// Another answer to the user message before `assistant_message_id`, with
+/// the composer's current choices (as a send would use them).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "RegenerateInput.ts")]
+pub struct RegenerateInput {
+    pub assistant_message_id: String,
+    pub model: String,
+    pub web_search: bool,
+    pub reasoning_effort: Option<ReasoningEffort>,
+    pub store: bool,
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export_to = "RunStarted.ts")]

@@ -217,8 +217,11 @@ impl TestApp {
         let started = self.call(
             "regenerate",
             json!({
-                "assistantMessageId": assistant_message_id, "model": model,
-                "store": true, "onUpdate": channel_arg,
+                "input": {
+                    "assistantMessageId": assistant_message_id, "model": model,
+                    "webSearch": false, "reasoningEffort": null, "store": true,
+                },
+                "onUpdate": channel_arg,
             }),
         );
         run_of(&started, channel)

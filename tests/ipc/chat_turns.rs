@@ -164,3 +164,95 @@ fn a_turn_streams_saves_and_chains() {
     );
     app.assert_key_never_sent_to_ui(&key);
 }
+
+#[test]
+fn a_provider_that_refuses_chain_links_gets_the_branch_replayed() {
+    let app = TestApp::start();
+    let key = format!("sk-nochain-{}", uuid::Uuid::new_v4().simple());
+    app.add_mock_provider(&key);
+    // fault:no-chain answers like echo but refuses any previous_response_id,
+    // as a gateway that stores nothing does (400 previous_response_not_found).
+    let model = "fault:no-chain";
+
+    let first = app.send(None, None, "First question", model, true);
+    let updates = app.channels.wait_finished(first.channel);
+    assert_eq!(finished(&updates)["status"], "complete", "{updates:?}");
+
+    let second = app.send(
+        Some(&first.conversation_id),
+        Some(&first.assistant_message_id),
+        "Second question",
+        model,
+        true,
+    );
+    let updates = app.channels.wait_finished(second.channel);
+    let done = finished(&updates);
+    assert_eq!(
+        done["status"], "complete",
+        "a refused chain link is not the user's problem: the turn still answers: {updates:?}"
+    );
+    assert!(done["error"].is_null(), "and carries no error: {done}");
+    assert_eq!(
+        streamed_text(&updates),
+        "Second question",
+        "the replayed request is answered"
+    );
+
+    let requests = app.create_requests();
+    assert_eq!(
+        requests.len(),
+        3,
+        "first turn, the refused chained request, and its replay"
+    );
+    let refused = requests[1].body.as_ref().expect("a JSON request body");
+    assert!(
+        refused["previous_response_id"].is_string(),
+        "storage is on, so the app first tries to chain: {refused}"
+    );
+    let replayed = requests[2].body.as_ref().expect("a JSON request body");
+    assert!(
+        replayed.get("previous_response_id").is_none(),
+        "the retry does not repeat the refused link: {replayed}"
+    );
+    let pairs = |role: &str, text: &str| (role.to_owned(), text.to_owned());
+    assert_eq!(
+        input_roles(replayed),
+        vec![
+            pairs("user", "First question"),
+            pairs("assistant", "First question"),
+            pairs("user", "Second question"),
+        ],
+        "the retry replays the whole branch itself"
+    );
+    let conversation = app.conversation(&first.conversation_id);
+    let answer = message(&conversation, &second.assistant_message_id);
+    assert_eq!(answer["status"], "complete", "the stored answer is final");
+    assert_eq!(answer["text"], "Second question");
+
+    // The provider is remembered: the next turn replays straight away.
+    let third = app.send(
+        Some(&first.conversation_id),
+        Some(&second.assistant_message_id),
+        "Third question",
+        model,
+        true,
+    );
+    let updates = app.channels.wait_finished(third.channel);
+    assert_eq!(finished(&updates)["status"], "complete", "{updates:?}");
+    let requests = app.create_requests();
+    assert_eq!(
+        requests.len(),
+        4,
+        "one request for the third turn: no refused attempt first"
+    );
+    let body = requests[3].body.as_ref().expect("a JSON request body");
+    assert!(
+        body.get("previous_response_id").is_none(),
+        "a provider known to refuse chain links is not asked again: {body}"
+    );
+    assert_eq!(
+        input_roles(body).len(),
+        5,
+        "the whole branch is replayed: {body}"
+    );
+}

@@ -12,7 +12,7 @@ use tauri::State;
 
 use super::providers::active_endpoint;
 use crate::error::{ErrorCode, IpcError, IpcResult};
-use crate::ipc_types::{ReasoningEffort, RunStarted, SendInput};
+use crate::ipc_types::{ReasoningEffort, RegenerateInput, RunStarted, SendInput};
 use crate::state::AppState;
 
 /// Attachments above this size are refused before anything is stored.
@@ -79,7 +79,7 @@ pub async fn send_message(
             text: input.text,
             attachments,
             model: input.model,
-            provider_id: Some(provider.id),
+            provider_id: Some(provider.id.clone()),
         },
     )?;
     let user_message_id = prepared
@@ -91,7 +91,7 @@ pub async fn send_message(
         prepared,
         &user_message_id,
         options,
-        endpoint,
+        (provider.id, endpoint),
         on_update,
     )
 }
@@ -100,26 +100,24 @@ pub async fn send_message(
 #[tauri::command]
 pub async fn regenerate(
     state: State<'_, AppState>,
-    assistant_message_id: String,
-    model: String,
-    store: bool,
+    input: RegenerateInput,
     on_update: Channel<RunUpdate>,
 ) -> IpcResult<RunStarted> {
-    let (_, endpoint) = active_endpoint(&state)?;
+    let (provider, endpoint) = active_endpoint(&state)?;
     let (prepared, user_message_id) =
-        chat::prepare_regenerate(&state.history, &assistant_message_id, &model)?;
+        chat::prepare_regenerate(&state.history, &input.assistant_message_id, &input.model)?;
     let options = ChatOptions {
-        model,
-        web_search: false,
-        reasoning_effort: None,
-        store,
+        model: input.model,
+        web_search: input.web_search,
+        reasoning_effort: input.reasoning_effort.map(|e| effort_name(e).to_owned()),
+        store: input.store,
     };
     start(
         &state,
         prepared,
         &user_message_id,
         options,
-        endpoint,
+        (provider.id, endpoint),
         on_update,
     )
 }
@@ -129,17 +127,16 @@ fn start(
     prepared: PreparedTurn,
     user_message_id: &str,
     options: ChatOptions,
-    endpoint: halley_responses::Endpoint,
+    (provider_id, endpoint): (String, halley_responses::Endpoint),
     on_update: Channel<RunUpdate>,
 ) -> IpcResult<RunStarted> {
     let tree = state.history.get_conversation(&prepared.conversation_id)?;
-    let request = chat::build_request(
-        &state.history,
-        &tree,
-        user_message_id,
-        &options,
-        Chaining::PreviousResponse,
-    )?;
+    let chaining = if state.unchained.contains(&provider_id) {
+        Chaining::Replay
+    } else {
+        Chaining::PreviousResponse
+    };
+    let request = chat::build_request(&state.history, &tree, user_message_id, &options, chaining)?;
     // Built up front so a provider that rejects previous_response_id costs
     // one extra request, not a failed turn.
     let replay = match request.get("previous_response_id") {
@@ -168,9 +165,13 @@ fn start(
     });
     let runs_id = run_id.clone();
     let runs = state.runs.clone();
+    let unchained = state.unchained.clone();
     tauri::async_runtime::spawn(async move {
         let outcome =
             chat::run_turn(&history, &client, &endpoint, &turn, cancel, emit.clone()).await;
+        if matches!(&outcome, Ok(o) if o.chain_refused) {
+            unchained.insert(provider_id);
+        }
         if let Err(error) = outcome {
             tracing::error!(%error, "a turn could not be saved");
             emit(RunUpdate::Finished {

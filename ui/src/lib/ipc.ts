@@ -15,6 +15,7 @@ import type { RunStarted } from "./bindings/RunStarted";
 import type { RunUpdate } from "./bindings/RunUpdate";
 import type { SearchHit } from "./bindings/SearchHit";
 import type { SendInput } from "./bindings/SendInput";
+import type { RegenerateInput } from "./bindings/RegenerateInput";
 import type { Settings } from "./bindings/Settings";
 
 export type * from "./bindings/index";
@@ -89,18 +90,8 @@ export const ipc = {
   // started; updates keep arriving on the channel until `finished`.
   send: (input: SendInput, onUpdate: (update: RunUpdate) => void) =>
     call<RunStarted>("send_message", { input, onUpdate: channel(onUpdate) }),
-  regenerate: (
-    assistantMessageId: string,
-    model: string,
-    store: boolean,
-    onUpdate: (u: RunUpdate) => void,
-  ) =>
-    call<RunStarted>("regenerate", {
-      assistantMessageId,
-      model,
-      store,
-      onUpdate: channel(onUpdate),
-    }),
+  regenerate: (input: RegenerateInput, onUpdate: (u: RunUpdate) => void) =>
+    call<RunStarted>("regenerate", { input, onUpdate: channel(onUpdate) }),
   stop: (runId: string) => call<null>("stop_run", { runId }),
 };
 

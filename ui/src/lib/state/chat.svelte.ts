@@ -241,10 +241,15 @@ export async function regenerate(assistantMessageId: string): Promise<void> {
   const run = startRun();
   pendingParent = chat.current?.messages.find((m) => m.id === assistantMessageId)?.parentId ?? null;
   try {
+    // The composer's current choices, as a send would use them.
     const started = await ipc.regenerate(
-      assistantMessageId,
-      preferences.model,
-      preferences.serverStorage,
+      {
+        assistantMessageId,
+        model: preferences.model,
+        webSearch: preferences.webSearch,
+        reasoningEffort: effort(),
+        store: preferences.serverStorage,
+      },
       (u) => run.stream.push(u),
     );
     onStarted(run, started, null);

@@ -34,12 +34,18 @@ pub struct Turn {
 }
 
 /// Whether an error says the provider cannot chain on a stored response.
+/// api.openai.com answers 400 with code `previous_response_not_found`;
+/// gateways vary, so a 4xx whose message names the field (either spelling)
+/// counts too.
 fn rejects_chaining(error: &halley_responses::Error) -> bool {
-    matches!(error.http_status(), Some(400 | 404 | 422))
-        && error
-            .to_string()
-            .to_ascii_lowercase()
-            .contains("previous_response")
+    if !matches!(error.http_status(), Some(400 | 404 | 422)) {
+        return false;
+    }
+    if error.api_code() == Some("previous_response_not_found") {
+        return true;
+    }
+    let message = error.to_string().to_ascii_lowercase();
+    message.contains("previous_response") || message.contains("previous response")
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +53,9 @@ pub struct TurnOutcome {
     pub status: MessageStatus,
     pub error: Option<TurnError>,
     pub response_id: Option<String>,
+    /// The provider refused `previous_response_id` and the branch was
+    /// replayed: later turns to it should replay from the start.
+    pub chain_refused: bool,
 }
 
 /// The answer as it builds up, kept per output item and part so that text
@@ -276,6 +285,7 @@ pub async fn run_turn(
         })
     };
     let mut sent = turn.request.clone();
+    let mut chain_refused = false;
     let request = parse(&sent)?;
     let on_retry = {
         let emit = emit.clone();
@@ -307,6 +317,7 @@ pub async fn run_turn(
         if rejects_chaining(error) {
             tracing::info!("provider rejected previous_response_id; replaying the branch");
             sent = replay.clone();
+            chain_refused = true;
             let request = parse(&sent)?;
             opened = tokio::select! {
                 biased;
@@ -427,5 +438,39 @@ pub async fn run_turn(
         status,
         error,
         response_id,
+        chain_refused,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rejects_chaining;
+    use halley_responses::Error;
+
+    fn http(status: u16, body: &str) -> Error {
+        Error::from_status(status, body.as_bytes(), None)
+    }
+
+    #[test]
+    fn a_refused_chain_link_is_recognised_and_nothing_else() {
+        let openai = r#"{"error":{"message":"Previous response with id 'resp_1' not found.","type":"invalid_request_error","param":"previous_response_id","code":"previous_response_not_found"}}"#;
+        assert!(
+            rejects_chaining(&http(400, openai)),
+            "the exact answer of api.openai.com, by its code"
+        );
+        let gateway = r#"{"error":{"message":"Unsupported parameter: previous_response_id","type":"invalid_request_error","param":null,"code":null}}"#;
+        assert!(
+            rejects_chaining(&http(422, gateway)),
+            "a gateway that names the field, without a code"
+        );
+        assert!(
+            !rejects_chaining(&http(500, openai)),
+            "a server error is retried as such, not answered with a replay"
+        );
+        let other = r#"{"error":{"message":"Invalid 'temperature'","type":"invalid_request_error","param":"temperature","code":null}}"#;
+        assert!(
+            !rejects_chaining(&http(400, other)),
+            "another bad request is the user's to see, not a reason to replay"
+        );
+    }
 }

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::lifecycle::{Item, Lifecycle, Terminal};
 use super::{echo, Plan, Script};
@@ -31,6 +31,8 @@ pub(crate) enum Fault {
     Incomplete,
     JsonErrorOnStream,
     Slow,
+    /// A gateway that stores nothing: `previous_response_id` is refused.
+    NoChain,
 }
 
 /// Fault model names (without `fault:`), as listed by `GET /v1/models`.
@@ -49,6 +51,7 @@ pub(crate) const KINDS: &[&str] = &[
     "incomplete",
     "json-error-on-stream",
     "slow",
+    "no-chain",
 ];
 
 const SLOW_DELAY: Duration = Duration::from_millis(100);
@@ -69,6 +72,7 @@ impl Fault {
             "incomplete" => Self::Incomplete,
             "json-error-on-stream" => Self::JsonErrorOnStream,
             "slow" => Self::Slow,
+            "no-chain" => Self::NoChain,
             other => Self::DropAfter(other.strip_prefix("drop-after-")?.parse().ok()?),
         })
     }
@@ -122,6 +126,16 @@ pub(crate) fn plan(
             .with_code("decimal_below_min_value"),
         ),
         Fault::Slow => Plan::Script(echo::script(request, SLOW_DELAY)),
+        // What api.openai.com answers for a chain link it does not have; a
+        // gateway that keeps no responses answers every link this way.
+        Fault::NoChain => match request.field("previous_response_id") {
+            Value::String(id) => Plan::Error(
+                ApiError::invalid_request(format!("Previous response with id '{id}' not found."))
+                    .with_param("previous_response_id")
+                    .with_code("previous_response_not_found"),
+            ),
+            _ => Plan::Script(echo::script(request, delay)),
+        },
         Fault::DropAfter(count) => {
             let mut script = echo::script(request, delay);
             script.steps.truncate(count);

@@ -289,6 +289,18 @@ def slow():
 
 
 @check
+def no_chain_refuses_previous_response_id():
+    sdk = client()
+    first = sdk.responses.create(model="fault:no-chain", input="first")
+    expect(first.output_text == "first", "without a chain link it answers like echo")
+    error = raises(openai.BadRequestError, lambda: sdk.responses.create(
+        model="fault:no-chain", input="second", previous_response_id=first.id))
+    expect(error.code == "previous_response_not_found", "the code clients switch on")
+    expect(error.param == "previous_response_id", "param names the field")
+    expect(first.id in str(error.message), "the message names the missing response")
+
+
+@check
 def case_replays():
     events = stream_events("case:pydai-web-search-annotations-stream")
     expect(events[-1].type == "response.completed", "the recorded stream parses")
