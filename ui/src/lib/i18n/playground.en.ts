@@ -104,6 +104,9 @@ export const playgroundEn = {
   "pg.problem.previousWithConversation":
     "previous_response_id and conversation cannot be used together.",
   "pg.refusal": "Refusal",
+  "pg.view.label": "View",
+  "pg.view.probabilities": "Probabilities",
+  "pg.view.text": "Text",
   "pg.logprobsHint":
     "Token probabilities: red = unlikely, green = likely. Hover or focus a token for its alternatives.",
   "pg.generatedImage": "Generated image",

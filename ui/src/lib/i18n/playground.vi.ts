@@ -107,6 +107,9 @@ export const playgroundVi: Record<keyof typeof playgroundEn, string> = {
   "pg.problem.previousWithConversation":
     "Không thể dùng previous_response_id cùng với conversation.",
   "pg.refusal": "Từ chối",
+  "pg.view.label": "Chế độ xem",
+  "pg.view.probabilities": "Xác suất",
+  "pg.view.text": "Văn bản",
   "pg.logprobsHint":
     "Xác suất token: đỏ = khó xảy ra, xanh = có khả năng. Rê chuột hoặc chọn một token để xem các phương án khác.",
   "pg.generatedImage": "Ảnh được tạo",
