@@ -367,6 +367,66 @@ test("an MCP approval request is shown and approving it runs the tool", async ()
   assert.equal(last.input[0].approve, true);
 });
 
+test("a secret MCP header reaches the server and nothing the app keeps or shows", async () => {
+  const { session } = app;
+  const secret = `Bearer mcp-canary-${Math.random().toString(36).slice(2)}`;
+  await freshForm(session, "use the vault");
+  await click(session, tid("pg-add-mcp"));
+  const server = tid("pg-mcp-server");
+  await setValue(session, `${server} input`, "vault", 0);
+  await setValue(session, `${server} input`, "https://example.com/vault/mcp", 1);
+  await setValue(session, `${server} select`, "never");
+  await click(session, tid("pg-mcp-add-header"));
+  await setValue(session, `${server} .kv input`, "Authorization", 0);
+  await click(session, tid("pg-mcp-secret-toggle"));
+  // The typed value goes to the keyring on change; the form keeps a placeholder.
+  await setValue(session, tid("pg-mcp-secret"), secret);
+  await session.until(
+    async () =>
+      (await session.execute(`return document.querySelector(arguments[0]).placeholder`, [
+        tid("pg-mcp-secret"),
+      ])) !== "" && (await value(session, tid("pg-mcp-secret"))) === "",
+    { what: "the secret field to clear once stored" },
+  );
+  await runAndWait(session);
+
+  const sent = recorder.creates().at(-1);
+  assert.equal(
+    sent.tools[0].headers.Authorization,
+    secret,
+    "the backend fills the real value in just before sending",
+  );
+  const requestView = await texts(session, tid("pg-request-json"));
+  assert.ok(
+    requestView.join("").includes("halley-keyring"),
+    "the request view shows where the value comes from instead",
+  );
+  // halley-mock echoes the request's tools, headers included, into the
+  // response: the backend must scrub the value from what it reports back.
+  await click(session, tid("pg-tab-response"));
+  const responseView = (
+    await waitForText(session, tid("pg-response-json"), (t) => t.includes("vault"))
+  ).join("");
+  assert.ok(responseView.includes("<redacted>"), `the echoed header is redacted: ${responseView}`);
+  const page = await session.execute(
+    `return document.documentElement.outerHTML + JSON.stringify({ ...localStorage })`,
+  );
+  assert.ok(
+    !page.includes(secret),
+    "the webview never holds the secret: not in the form, the request or response view, or storage",
+  );
+  await click(session, tid("pg-tab-request"));
+  for (const file of ["history.sqlite3", "history.sqlite3-wal"]) {
+    const path = join(dataDir, file);
+    if (!existsSync(path)) continue;
+    assert.ok(
+      !readFileSync(path).includes(secret),
+      `${file} does not contain the secret (the keyring does)`,
+    );
+  }
+  await session.screenshot(shot("playground-mcp-secret"));
+});
+
 test("compare runs two variants side by side with timings and usage", async () => {
   const { session } = app;
   await freshForm(session, "compare me");
