@@ -134,3 +134,49 @@ fn a_restart_keeps_history_and_keys_follow_the_key_store() {
         "a finished answer is not marked interrupted"
     );
 }
+
+#[test]
+fn test_says_in_plain_words_why_a_provider_does_not_answer() {
+    let app = TestApp::start();
+    let test = |base_url: &str, key: &str| {
+        let saved = app.call(
+            "save_provider",
+            json!({"input": {"id": null, "name": "Tested", "kind": "custom",
+                "baseUrl": base_url, "apiKey": key}}),
+        );
+        app.call("test_provider", json!({ "id": saved["id"] }))
+    };
+
+    let good = test(&app.mock.base_url(), "sk-test-good-0000");
+    assert_eq!(good["ok"], true, "the mock accepts this key: {good}");
+    assert!(
+        good["modelCount"].as_u64().unwrap_or(0) > 0,
+        "a working provider reports how many models it lists: {good}"
+    );
+
+    // halley-mock refuses keys starting with sk-bad, as a provider refuses a wrong key.
+    let refused = test(&app.mock.base_url(), "sk-bad-0000");
+    assert_eq!(refused["ok"], false, "{refused}");
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("key was refused"),
+        "a refused key is named as the problem: {refused}"
+    );
+
+    // A port nothing listens on: bound, then released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let dead = test(&format!("http://127.0.0.1:{port}/v1"), "sk-test-dead-0000");
+    assert_eq!(dead["ok"], false, "{dead}");
+    assert!(
+        dead["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Could not reach"),
+        "an address that does not answer is named as the problem: {dead}"
+    );
+}

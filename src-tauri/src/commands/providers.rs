@@ -3,7 +3,7 @@
 
 use halley_core::keys::SecretString;
 use halley_core::providers::{self, Provider};
-use halley_responses::{ApiKey, Endpoint};
+use halley_responses::{ApiKey, Endpoint, RetryPolicy, StreamOptions};
 use tauri::State;
 
 use crate::error::{ErrorCode, IpcError, IpcResult};
@@ -123,18 +123,26 @@ pub async fn test_provider(state: State<'_, AppState>, id: String) -> IpcResult<
         .find(|p| p.id == id)
         .ok_or_else(|| IpcError::new(ErrorCode::NotFound, "no such provider"))?;
     let endpoint = endpoint_for(&state, &provider)?;
-    Ok(match state.client.list_models(&endpoint).await {
-        Ok(models) => ProviderTest {
-            ok: true,
-            model_count: u32::try_from(models.len()).unwrap_or(u32::MAX),
-            error: None,
+    // One attempt: "Test" reports how things are now, and a dead address
+    // should say so at once rather than after seconds of backoff.
+    let once = StreamOptions {
+        retry: RetryPolicy::none(),
+        ..StreamOptions::default()
+    };
+    Ok(
+        match state.client.list_models_with(&endpoint, &once).await {
+            Ok(models) => ProviderTest {
+                ok: true,
+                model_count: u32::try_from(models.len()).unwrap_or(u32::MAX),
+                error: None,
+            },
+            Err(error) => ProviderTest {
+                ok: false,
+                model_count: 0,
+                error: Some(explain(&error)),
+            },
         },
-        Err(error) => ProviderTest {
-            ok: false,
-            model_count: 0,
-            error: Some(explain(&error)),
-        },
-    })
+    )
 }
 
 /// A test failure in words a non-developer can act on.

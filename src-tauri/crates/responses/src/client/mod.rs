@@ -197,9 +197,17 @@ impl Client {
 
     /// `GET /models`.
     pub async fn list_models(&self, ep: &Endpoint) -> Result<Vec<Model>, Error> {
-        let list: ModelList = self
-            .json(Method::GET, ep, "models", None, &StreamOptions::default())
-            .await?;
+        self.list_models_with(ep, &StreamOptions::default()).await
+    }
+
+    /// As [`Client::list_models`], with its own retry policy and cancellation
+    /// (a connection test wants one quick attempt, not backoff).
+    pub async fn list_models_with(
+        &self,
+        ep: &Endpoint,
+        opts: &StreamOptions,
+    ) -> Result<Vec<Model>, Error> {
+        let list: ModelList = self.json(Method::GET, ep, "models", None, opts).await?;
         Ok(list.data)
     }
 
