@@ -94,7 +94,7 @@ pub async fn playground_retrieve(
     to_value(&state.client.retrieve(&endpoint, &response_id).await?)
 }
 
-/// `GET /responses/{id}/input_items` (first page).
+/// `GET /responses/{id}/input_items`: every page, oldest first.
 #[tauri::command]
 pub async fn playground_input_items(
     state: State<'_, AppState>,

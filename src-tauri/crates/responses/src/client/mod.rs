@@ -22,6 +22,10 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use tokio_util::sync::CancellationToken;
 
+/// Pages [`Client::input_items`] follows at most (100 items each): enough for
+/// any real conversation, a bound against a server that never says "done".
+pub const MAX_INPUT_ITEM_PAGES: usize = 50;
+
 /// Where to send requests, and with which key.
 #[derive(Clone, Debug)]
 pub struct Endpoint {
@@ -169,9 +173,44 @@ impl Client {
             .await
     }
 
-    /// `GET /responses/{id}/input_items` (first page).
+    /// `GET /responses/{id}/input_items`: every input item, oldest first,
+    /// following `has_more` page by page (100 items each) up to
+    /// [`MAX_INPUT_ITEM_PAGES`]; `has_more` is true only if that cap cut it.
     pub async fn input_items(&self, ep: &Endpoint, id: &str) -> Result<ItemList, Error> {
-        let path = format!("responses/{}/input_items", path_segment(id));
+        let mut all = self.input_items_page(ep, id, None).await?;
+        for _ in 1..MAX_INPUT_ITEM_PAGES {
+            let (Some(true), Some(after)) = (all.has_more.get(), all.last_id.as_str()) else {
+                break;
+            };
+            let page = self.input_items_page(ep, id, Some(after)).await?;
+            if page.data.is_empty() {
+                // A server that says "more" but sends nothing would loop forever.
+                all.has_more = Nullable::Value(false);
+                break;
+            }
+            all.data.extend(page.data);
+            all.last_id = page.last_id;
+            all.has_more = page.has_more;
+        }
+        Ok(all)
+    }
+
+    /// One page of `GET /responses/{id}/input_items`, oldest first, after
+    /// the item id `after` when given.
+    pub async fn input_items_page(
+        &self,
+        ep: &Endpoint,
+        id: &str,
+        after: Option<&str>,
+    ) -> Result<ItemList, Error> {
+        let mut path = format!(
+            "responses/{}/input_items?order=asc&limit=100",
+            path_segment(id)
+        );
+        if let Some(after) = after {
+            path.push_str("&after=");
+            path.push_str(&path_segment(after));
+        }
         self.json(Method::GET, ep, &path, None, &StreamOptions::default())
             .await
     }

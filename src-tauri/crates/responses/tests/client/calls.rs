@@ -99,6 +99,54 @@ async fn every_call_reaches_its_path() {
 }
 
 #[tokio::test]
+async fn input_items_follow_every_page_oldest_first() {
+    // Five items served two per page, as the API pages them with `after`.
+    let router = Router::new().route(
+        "/v1/responses/{id}/input_items",
+        get(|RawQuery(query): RawQuery| async move {
+            let query = query.unwrap_or_default();
+            assert!(
+                query.contains("order=asc"),
+                "asks for conversation order: {query}"
+            );
+            let start = match query.split("after=item_").nth(1) {
+                Some(n) => n.parse::<usize>().expect("an item number") + 1,
+                None => 0,
+            };
+            let end = (start + 2).min(5);
+            let data: Vec<String> = (start..end)
+                .map(|n| format!(r#"{{"id":"item_{n}","type":"message","role":"user","content":[]}}"#))
+                .collect();
+            json(
+                StatusCode::OK,
+                &format!(
+                    r#"{{"object":"list","data":[{}],"first_id":"item_{start}","last_id":"item_{}","has_more":{}}}"#,
+                    data.join(","),
+                    end - 1,
+                    end < 5
+                ),
+            )
+        }),
+    );
+    let ep = serve(router).await;
+    let items = Client::new()
+        .input_items(&ep, "resp_9")
+        .await
+        .expect("items");
+    let ids: Vec<&str> = items
+        .data
+        .iter()
+        .filter_map(|item| item["id"].as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        ["item_0", "item_1", "item_2", "item_3", "item_4"],
+        "all three pages, in order, none twice"
+    );
+    assert_eq!(items.has_more.get(), Some(&false), "nothing is left out");
+}
+
+#[tokio::test]
 async fn a_wrong_key_is_an_http_error_without_the_key() {
     let mut ep = serve(router()).await;
     ep.key = ApiKey::new("sk-wrong-key-000");
