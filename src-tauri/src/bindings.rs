@@ -47,6 +47,7 @@ pub const EXPORTED: &[Render] = &[
     render::<halley_core::providers::Settings>,
     // Playground
     render::<crate::ipc_types::PlaygroundEvent>,
+    render::<crate::ipc_types::RecordedEvent>,
     render::<crate::ipc_types::Violation>,
     render::<crate::ipc_types::BackgroundRun>,
     render::<crate::ipc_types::PresetSummary>,

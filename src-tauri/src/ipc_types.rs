@@ -207,5 +207,5 @@ pub struct RunStarted {
 // ---- Playground -------------------------------------------------------------
 
 pub use halley_core::playground::{
-    BackgroundRun, PlaygroundEvent, PresetSummary, PresetVersion, Violation,
+    BackgroundRun, PlaygroundEvent, PresetSummary, PresetVersion, RecordedEvent, Violation,
 };

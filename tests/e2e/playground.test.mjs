@@ -202,10 +202,14 @@ test("events saved as a .sse recording open again into the inspector", async () 
   const path = note[0].slice(note[0].indexOf(exportDir));
   assert.ok(path.startsWith(exportDir), `saved under HALLEY_EXPORT_DIR: ${note[0]}`);
   const recording = readFileSync(path, "utf8");
-  // SSE framing, one frame per raw event, the type as the event name.
-  const frames = recording.split("\n\n").filter((f) => f !== "");
-  assert.match(frames[0], /^event: response\.created\ndata: \{/);
-  assert.match(frames.at(-1), /^event: response\.completed\n/);
+  // SSE framing, one frame per raw event, the type as the event name, each
+  // after a comment with its time (comments are skipped by any SSE reader).
+  assert.match(recording, /^: opened_ms=[\d.]+\n\n/, "the time to first byte comes first");
+  const frames = recording.split("\n\n").filter((f) => f.includes("\ndata: "));
+  assert.match(frames[0], /^: ms=[\d.]+\nevent: response\.created\ndata: \{/);
+  assert.match(frames.at(-1), /^: ms=[\d.]+\nevent: response\.completed\n/);
+  const figures = async () => (await texts(session, `${tid("pg-figures")} dd`)).slice(0, 2);
+  const live = await figures();
   const eventCount = await session.execute(
     `return document.querySelectorAll('[data-testid="pg-timeline"] li').length;`,
   );
@@ -236,6 +240,11 @@ test("events saved as a .sse recording open again into the inspector", async () 
     `return document.querySelectorAll('[data-testid="pg-timeline"] li').length;`,
   );
   assert.equal(reopened, eventCount, "the timeline holds every recorded event");
+  assert.deepEqual(
+    await figures(),
+    live,
+    "time to first byte and to first token come back from the recording",
+  );
   await click(session, tid("pg-tab-response"));
   const response = JSON.parse((await texts(session, tid("pg-response-json")))[0]);
   assert.equal(response.status, "completed", "the final response is folded from the recording");

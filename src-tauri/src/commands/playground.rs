@@ -57,9 +57,10 @@ pub fn playground_save_recording<R: Runtime>(
     app: tauri::AppHandle<R>,
     state: State<'_, AppState>,
     name: String,
-    events: Vec<Value>,
+    opened_ms: Option<f64>,
+    events: Vec<playground::RecordedEvent>,
 ) -> IpcResult<String> {
-    let text = playground::recording_text(&events);
+    let text = playground::recording_text(opened_ms, &events);
     write_export(&app, &state, &name, "Halley recording", "sse", &text)
 }
 

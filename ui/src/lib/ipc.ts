@@ -97,6 +97,7 @@ export const ipc = {
 
 // ---- Playground ------------------------------------------------------------
 import type { PlaygroundEvent } from "./bindings/PlaygroundEvent";
+import type { RecordedEvent } from "./bindings/RecordedEvent";
 import type { Violation } from "./bindings/Violation";
 import type { BackgroundRun } from "./bindings/BackgroundRun";
 import type { PresetSummary } from "./bindings/PresetSummary";
@@ -116,8 +117,8 @@ export const playgroundIpc = {
   validateJson: (schema: string, instance: string) =>
     call<Violation[]>("validate_json", { schema, instance }),
   /** Saves raw stream events as a `.sse` recording (Downloads / HALLEY_EXPORT_DIR); resolves with the path. */
-  saveRecording: (name: string, events: Record<string, unknown>[]) =>
-    call<string>("playground_save_recording", { name, events }),
+  saveRecording: (name: string, openedMs: number | null, events: RecordedEvent[]) =>
+    call<string>("playground_save_recording", { name, openedMs, events }),
   /** Folds a recording's text into a run's events, ending with `finished`. */
   foldRecording: (text: string) => call<PlaygroundEvent[]>("playground_fold_recording", { text }),
   /** Streams a background response again after `startingAfter` (the stored bookmark when null). */

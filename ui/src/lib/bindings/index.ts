@@ -22,6 +22,7 @@ export type { ProviderKind } from "./ProviderKind";
 export type { ProviderTest } from "./ProviderTest";
 export type { ProviderView } from "./ProviderView";
 export type { ReasoningEffort } from "./ReasoningEffort";
+export type { RecordedEvent } from "./RecordedEvent";
 export type { RegenerateInput } from "./RegenerateInput";
 export type { Role } from "./Role";
 export type { RunStarted } from "./RunStarted";

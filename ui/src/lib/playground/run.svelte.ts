@@ -149,10 +149,8 @@ class Playground {
   /** Saves the inspector's raw events as a `.sse` recording; resolves with the file's path. */
   async saveRecording(): Promise<string> {
     const name = `${this.responseId ?? "Halley"} recording`;
-    return playgroundIpc.saveRecording(
-      name,
-      this.events.map((e) => e.event),
-    );
+    // Times go along, so the reopened timeline keeps TTFB, first token and tokens/s.
+    return playgroundIpc.saveRecording(name, this.openedMs, this.events);
   }
 
   /** Shows a saved recording as if it had just run: timeline, cards and final response. */

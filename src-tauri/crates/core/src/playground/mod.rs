@@ -15,7 +15,7 @@ mod validate;
 pub use background::{is_unfinished, BackgroundRun, ResumeBookmark};
 pub use events::PlaygroundEvent;
 pub use presets::{PresetSummary, PresetVersion, PRESET_FORMAT};
-pub use recording::{fold_recording, recording_text};
+pub use recording::{fold_recording, recording_text, RecordedEvent};
 pub use run::{
     count_input_tokens, new_run_id, parse_request, resume_playground, run_playground,
     PlaygroundEmit, PlaygroundOutcome,
