@@ -197,6 +197,7 @@ test("events saved as a .sse recording open again into the inspector", async () 
   await freshForm(session, "record this run");
   await runAndWait(session);
   await click(session, tid("pg-tab-timeline"));
+  await session.screenshot(shot("playground-timeline"));
   await click(session, tid("pg-save-recording"));
   const note = await waitForText(session, tid("pg-recording-note"), (t) => t.length > 0);
   const path = note[0].slice(note[0].indexOf(exportDir));

@@ -24,6 +24,7 @@ test("setup with a Custom provider stores the key in the keyring, not in SQLite"
   const key = randomKey();
 
   await session.waitFor(tid("setup-screen"));
+  await session.screenshot(shot("setup"));
   await completeSetup(session, { baseUrl: mock.baseUrl, apiKey: key });
   assert.ok(await session.find(tid("composer-input")), "after Save the chat layout replaces setup");
   assert.equal(await session.find(tid("setup-screen")), null, "the setup screen is gone");

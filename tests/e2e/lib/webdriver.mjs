@@ -99,6 +99,13 @@ export class Session {
 
   async screenshot(path) {
     const { writeFile } = await import("node:fs/promises");
+    // A shot is for people to look at: let the page's own images (the logo)
+    // finish decoding first, as they would before anyone could see the page.
+    // Images still loading after 2 s are shot as they are.
+    await this.until(
+      () => this.execute("return [...document.images].every((i) => i.complete || !i.src)"),
+      { timeout: 2000, what: "images to load" },
+    ).catch(() => {});
     const b64 = await this.cmd("GET", "/screenshot");
     await writeFile(path, Buffer.from(b64, "base64"));
     return path;

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Copies the screenshots the last end-to-end run saved (artifacts/e2e) into
+# docs/screenshots, for the README. Run the e2e suite first (./x test, or
+# tests/e2e/run.sh); a missing shot is an error, so the docs never mix runs
+# with gaps.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+from="${ARTIFACTS:-artifacts}/e2e"
+to=docs/screenshots
+# What the README shows, each named after the e2e shot it comes from.
+shots=(
+  setup chat-markdown chat-error-500 chat-branch-2 chat-stopped chat-image chat-search
+  crash-restart hostile
+  playground-function-calls playground-timeline playground-logprobs playground-mcp-approval
+  playground-structured playground-compare playground-code-export playground-presets
+  playground-background-resume
+)
+for shot in "${shots[@]}"; do
+  [ -f "$from/$shot.png" ] || { echo "missing $from/$shot.png: run the e2e tests first" >&2; exit 1; }
+done
+rm -f "$to"/*.png
+for shot in "${shots[@]}"; do cp "$from/$shot.png" "$to/"; done
+echo "copied ${#shots[@]} screenshots to $to"
