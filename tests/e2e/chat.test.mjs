@@ -330,6 +330,7 @@ test("Ctrl+K search finds an earlier message and opens its conversation", async 
   await input.type(searchable);
   const hit = await session.waitFor(tid("search-result"));
   assert.match(await hit.text(), new RegExp(searchable), "the hit's snippet shows the word");
+  await session.screenshot(shot("chat-search-results"));
   await hit.click();
   await session.until(async () => (await lastUserText()).includes(searchable), {
     what: "the found conversation to open",
