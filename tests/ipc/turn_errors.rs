@@ -100,6 +100,20 @@ fn one_server_error_is_retried_then_completes() {
 }
 
 #[test]
+fn a_payload_that_is_not_json_is_skipped_and_the_answer_completes() {
+    // fault:malformed puts `data: {not json` between the lifecycle events and
+    // the answer; the playground skips it, and so must a chat turn.
+    let (_app, updates, answer) = one_turn("fault:malformed", "still answered");
+    let done = finished(&updates);
+    assert_eq!(
+        done["status"], "complete",
+        "one bad line does not cost the answer: {done}"
+    );
+    assert_eq!(streamed_text(&updates), "still answered");
+    assert_eq!(answer["text"], "still answered", "and it is stored");
+}
+
+#[test]
 fn dropped_connection_keeps_the_partial_text() {
     let (_app, updates, answer) = one_turn("fault:drop-after-5", "a longer answer to cut");
     let done = finished(&updates);

@@ -7,6 +7,7 @@ pub mod history;
 pub mod keys;
 pub mod playground;
 pub mod providers;
+mod stream;
 
 pub use error::Error;
 pub use history::History;

@@ -6,15 +6,13 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use futures_util::StreamExt;
-use halley_responses::{
-    Accumulator, Client, CreateResponse, Endpoint, FoldUpdate, RetryPolicy, StreamOptions,
-};
+use halley_responses::{Accumulator, Client, CreateResponse, Endpoint, FoldUpdate};
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
 use super::updates::{Citation, RunUpdate, TurnError};
 use crate::history::{AssistantOutcome, MessageError, MessageStatus, Usage};
+use crate::stream::{self, Ended};
 use crate::{Error, History};
 
 /// How often a streaming answer is written to the database: often enough that
@@ -287,9 +285,9 @@ pub async fn run_turn(
     let mut sent = turn.request.clone();
     let mut chain_refused = false;
     let request = parse(&sent)?;
-    let on_retry = {
+    let options = {
         let emit = emit.clone();
-        Arc::new(move |notice: halley_responses::RetryNotice| {
+        stream::options(&cancel, move |notice| {
             emit(RunUpdate::Retrying {
                 attempt: notice.attempt,
                 max_attempts: notice.max_retries,
@@ -297,58 +295,31 @@ pub async fn run_turn(
             })
         })
     };
-    let options = StreamOptions {
-        cancel: cancel.clone(),
-        retry: RetryPolicy::default(),
-        on_retry: Some(on_retry),
-    };
 
     let mut draft = Draft::default();
     let mut accumulator = Accumulator::new();
-    let mut failure: Option<halley_responses::Error> = None;
-    let mut stopped = false;
-
-    let mut opened = tokio::select! {
-        biased;
-        () = cancel.cancelled() => None,
-        opened = client.create_stream(endpoint, &request, options.clone()) => Some(opened),
-    };
-    if let (Some(Err(error)), Some(replay)) = (&opened, &turn.replay) {
+    let mut opened = stream::open(
+        &cancel,
+        client.create_stream(endpoint, &request, options.clone()),
+    )
+    .await;
+    if let (Err(Ended::Failed(error)), Some(replay)) = (&opened, &turn.replay) {
         if rejects_chaining(error) {
             tracing::info!("provider rejected previous_response_id; replaying the branch");
             sent = replay.clone();
             chain_refused = true;
             let request = parse(&sent)?;
-            opened = tokio::select! {
-                biased;
-                () = cancel.cancelled() => None,
-                opened = client.create_stream(endpoint, &request, options) => Some(opened),
-            };
+            opened = stream::open(&cancel, client.create_stream(endpoint, &request, options)).await;
         }
     }
-    match opened {
-        None => stopped = true,
-        Some(Err(error)) => failure = Some(error),
-        Some(Ok(mut stream)) => {
+    let ended = match opened {
+        Err(ended) => ended,
+        Ok(mut events) => {
             let mut last_persist = Instant::now();
-            loop {
-                let next = tokio::select! {
-                    biased;
-                    () = cancel.cancelled() => { stopped = true; break; }
-                    next = stream.next() => next,
-                };
-                match next {
-                    None => break,
-                    Some(Err(error)) => {
-                        failure = Some(error);
-                        break;
-                    }
-                    Some(Ok(event)) => {
-                        for update in accumulator.apply(&event) {
-                            if let Some(update) = draft.apply(update) {
-                                emit(update);
-                            }
-                        }
+            stream::read(&mut events, &cancel, |event| {
+                for update in accumulator.apply(&event) {
+                    if let Some(update) = draft.apply(update) {
+                        emit(update);
                     }
                 }
                 if last_persist.elapsed() >= PERSIST_EVERY {
@@ -362,21 +333,21 @@ pub async fn run_turn(
                         &parts_json(&output, &draft.citations),
                     )?;
                 }
-            }
+                Ok::<(), Error>(())
+            })
+            .await?
         }
-    }
+    };
 
     let snapshot = serde_json::to_value(accumulator.snapshot()).unwrap_or(Value::Null);
-    let (status, response, error) = if stopped {
-        (MessageStatus::Stopped, snapshot, None)
-    } else if let Some(error) = failure {
-        (
+    let (status, response, error) = match ended {
+        Ended::Stopped => (MessageStatus::Stopped, snapshot, None),
+        Ended::Failed(error) => (
             MessageStatus::Error,
             snapshot,
             Some(TurnError::from_api(&error)),
-        )
-    } else {
-        match accumulator.finish() {
+        ),
+        Ended::Done => match accumulator.finish() {
             Ok(response) => {
                 let json = serde_json::to_value(&response).unwrap_or(Value::Null);
                 (MessageStatus::Complete, json, None)
@@ -386,7 +357,7 @@ pub async fn run_turn(
                 snapshot,
                 Some(TurnError::from_api(&error)),
             ),
-        }
+        },
     };
 
     // The terminal response is the source of truth; the folded deltas stand in

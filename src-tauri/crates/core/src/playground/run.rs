@@ -1,16 +1,17 @@
 //! Runs one playground request: the body goes out as the UI built it (only
 //! `stream: true` is set), and every event comes back raw, timed and folded.
 
+use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Instant;
 
-use futures_util::StreamExt;
-use halley_responses::{Accumulator, Client, CreateResponse, Endpoint, RetryPolicy, StreamOptions};
+use halley_responses::{Accumulator, Client, CreateResponse, Endpoint, StreamOptions};
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use super::events::PlaygroundEvent;
 use crate::chat::TurnError;
+use crate::stream::{self, Ended};
 use crate::Error;
 
 pub type PlaygroundEmit = Arc<dyn Fn(PlaygroundEvent) + Send + Sync>;
@@ -101,9 +102,9 @@ where
         + 'a,
 {
     let start = Instant::now();
-    let on_retry = {
+    let options = {
         let emit = emit.clone();
-        Arc::new(move |notice: halley_responses::RetryNotice| {
+        stream::options(&cancel, move |notice| {
             emit(PlaygroundEvent::Retrying {
                 attempt: notice.attempt,
                 max_attempts: notice.max_retries,
@@ -111,68 +112,35 @@ where
             })
         })
     };
-    let options = StreamOptions {
-        cancel: cancel.clone(),
-        retry: RetryPolicy::default(),
-        on_retry: Some(on_retry),
-    };
 
     let mut accumulator = Accumulator::new();
-    let mut failure: Option<halley_responses::Error> = None;
-    let mut stopped = false;
-    let opened = tokio::select! {
-        biased;
-        () = cancel.cancelled() => None,
-        opened = open(options) => Some(opened),
-    };
-    match opened {
-        None => stopped = true,
-        Some(Err(error)) => failure = Some(error),
-        Some(Ok(mut stream)) => {
+    let ended = match stream::open(&cancel, open(options)).await {
+        Err(ended) => ended,
+        Ok(mut events) => {
             emit(PlaygroundEvent::Opened { ms: millis(start) });
-            loop {
-                let next = tokio::select! {
-                    biased;
-                    () = cancel.cancelled() => { stopped = true; break; }
-                    next = stream.next() => next,
-                };
-                match next {
-                    None => break,
-                    Some(Err(halley_responses::Error::Cancelled)) => {
-                        stopped = true;
-                        break;
-                    }
-                    // A payload that is not JSON is reported and skipped;
-                    // the stream goes on (see EventStream).
-                    Some(Err(error @ halley_responses::Error::Protocol { .. })) => {
-                        tracing::warn!(%error, "skipped a stream event that is not JSON");
-                    }
-                    Some(Err(error)) => {
-                        failure = Some(error);
-                        break;
-                    }
-                    Some(Ok(event)) => {
-                        let ms = millis(start);
-                        let raw = serde_json::to_value(&event).unwrap_or(Value::Null);
-                        emit(PlaygroundEvent::Event { ms, event: raw });
-                        for update in accumulator.apply(&event) {
-                            let update = serde_json::to_value(&update).unwrap_or(Value::Null);
-                            emit(PlaygroundEvent::Update { ms, update });
-                        }
-                    }
+            let Ok(ended) = stream::read(&mut events, &cancel, |event| {
+                let ms = millis(start);
+                let raw = serde_json::to_value(&event).unwrap_or(Value::Null);
+                emit(PlaygroundEvent::Event { ms, event: raw });
+                for update in accumulator.apply(&event) {
+                    let update = serde_json::to_value(&update).unwrap_or(Value::Null);
+                    emit(PlaygroundEvent::Update { ms, update });
                 }
-            }
+                Ok::<(), Infallible>(())
+            })
+            .await;
+            ended
         }
-    }
+    };
 
-    let outcome = if stopped {
-        PlaygroundOutcome {
+    let outcome = match ended {
+        Ended::Stopped => PlaygroundOutcome {
             status: "stopped".into(),
             response: serde_json::to_value(accumulator.snapshot()).ok(),
             error: None,
-        }
-    } else {
-        settle(accumulator, failure)
+        },
+        Ended::Failed(error) => settle(accumulator, Some(error)),
+        Ended::Done => settle(accumulator, None),
     };
     emit(PlaygroundEvent::Finished {
         ms: millis(start),
