@@ -97,6 +97,11 @@ export class Session {
     return this.cmd("POST", "/execute/sync", { script, args });
   }
 
+  /** Runs `script` with a callback as its last argument; resolves with what it passes. */
+  executeAsync(script, args = []) {
+    return this.cmd("POST", "/execute/async", { script, args });
+  }
+
   async screenshot(path) {
     const { writeFile } = await import("node:fs/promises");
     // A shot is for people to look at: let the page's own images (the logo)
