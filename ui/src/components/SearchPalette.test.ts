@@ -17,6 +17,7 @@ describe("SearchPalette", () => {
           messageId: "m1",
           conversationId: "c1",
           conversationTitle: "Chat",
+          role: "assistant",
           snippet: "<img src=x onerror=alert(1)> about \u0002tauri\u0003 apps",
           createdAt: 0,
         },
@@ -29,5 +30,7 @@ describe("SearchPalette", () => {
     // The angle brackets are text: no element was created from the snippet.
     expect(result.querySelector("img")).toBeNull();
     expect(result.textContent).toContain("<img src=x onerror=alert(1)>");
+    // The hit says whose words these are.
+    expect(screen.getByTestId("search-result-role").textContent).toBe("Answer");
   });
 });

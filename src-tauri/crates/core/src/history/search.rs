@@ -2,7 +2,7 @@
 
 use rusqlite::params;
 
-use super::{History, SearchHit};
+use super::{History, Role, SearchHit};
 use crate::Error;
 
 /// Turns whatever the user typed into a safe FTS5 query: each word becomes a
@@ -45,7 +45,7 @@ impl History {
         self.read(|conn| {
             let mut statement = conn.prepare_cached(
                 "SELECT m.id, m.conversation_id, c.title,
-                        snippet(messages_fts, 0, char(2), char(3), '…', 16), m.created_at
+                        snippet(messages_fts, 0, char(2), char(3), '…', 16), m.created_at, m.role
                  FROM messages_fts
                  JOIN messages m ON m.seq = messages_fts.rowid
                  JOIN conversations c ON c.id = m.conversation_id
@@ -60,6 +60,11 @@ impl History {
                     conversation_title: row.get(2)?,
                     snippet: row.get(3)?,
                     created_at: row.get(4)?,
+                    role: if row.get::<_, String>(5)? == "assistant" {
+                        Role::Assistant
+                    } else {
+                        Role::User
+                    },
                 })
             })?;
             Ok(hits.collect::<Result<_, _>>()?)

@@ -262,6 +262,8 @@ pub struct SearchHit {
     /// itself when it is stored, so they only ever come from the index.
     pub snippet: String,
     pub created_at: f64,
+    /// Who wrote it, so a hit reads as a question or an answer.
+    pub role: Role,
 }
 
 /// Highlight markers of `SearchHit::snippet`.

@@ -1,4 +1,4 @@
-use halley_core::history::{fts_query, HIGHLIGHT_END, HIGHLIGHT_START};
+use halley_core::history::{fts_query, Role, HIGHLIGHT_END, HIGHLIGHT_START};
 
 use crate::support::{memory_history, new_conversation, turn};
 
@@ -30,6 +30,13 @@ fn finds_words_newest_first_with_markers() {
     assert_eq!(
         hits[0].conversation_title, "Rust chat",
         "hits carry the conversation title"
+    );
+    assert_eq!(hits[0].role, Role::Assistant, "an answer is marked as one");
+    let question = history.search("lifetimes", 10).expect("search");
+    assert_eq!(
+        question.last().map(|h| h.role),
+        Some(Role::User),
+        "the oldest hit for lifetimes is the user's question"
     );
     let marked = format!("{HIGHLIGHT_START}references{HIGHLIGHT_END}");
     assert!(
