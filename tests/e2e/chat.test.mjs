@@ -17,6 +17,7 @@ import {
   settledAnswer,
   tid,
 } from "./lib/chat.mjs";
+import { expectAccessible } from "./lib/a11y.mjs";
 
 const CASES = resolve(ROOT, "../shared/fixtures/responses/cases");
 const exportDir = mkdtempSync(join(tmpdir(), "halley-e2e-export-"));
@@ -121,6 +122,7 @@ test("Stop during a slow stream keeps the partial text and marks it stopped", as
     text.startsWith(shown.slice(0, 10)),
     `the partial text is the echo's beginning: ${shown}`,
   );
+  await expectAccessible(session, "chat-stopped");
   await session.screenshot(shot("chat-stopped"));
 });
 
@@ -130,6 +132,7 @@ test("an HTTP 500 shows the error banner, and Retry with echo answers", async ()
   assert.equal(failed.status, "error", "an always-500 request ends in error after the retries");
   const banner = await session.waitFor(tid("error-banner"));
   assert.match(await banner.text(), /HTTP 500/, "the banner names the HTTP status");
+  await expectAccessible(session, "chat-error-500");
   await session.screenshot(shot("chat-error-500"));
 
   await setModel(session, "echo");
@@ -198,6 +201,7 @@ test("editing a user message makes a branch with ‹ 2/2 › that switches the a
   assert.ok(a2.text.includes(second), "the edit is sent and answered");
   const position = await session.waitFor(tid("branch-position"));
   assert.equal(await position.text(), "2/2", "the edit is the second of two branches");
+  await expectAccessible(session, "chat-branch-2");
   await session.screenshot(shot("chat-branch-2"));
 
   await (await session.find(tid("branch-prev"))).click();
@@ -255,6 +259,7 @@ test("an image attachment is sent and the echo mentions [1 image]", async () => 
     names.some((n) => n.includes("dot.png")),
     `the user message lists the attached file: ${names}`,
   );
+  await expectAccessible(session, "chat-image");
   await session.screenshot(shot("chat-image"));
 });
 

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, freshDataDir, shot, startApp, startMock, test } from "./lib/harness.mjs";
 import { startRecorder } from "./lib/recorder.mjs";
+import { expectAccessible } from "./lib/a11y.mjs";
 
 const KEY = "sk-e2e-playground";
 const dataDir = freshDataDir();
@@ -153,6 +154,7 @@ test("a function-call round trip with two parallel calls keeps both rounds visib
   const rounds = await texts(session, tid("pg-round"));
   assert.equal(rounds.length, 1, "one earlier round is kept");
   assert.match(rounds[0], /get_weather[\s\S]*get_time/, "the earlier round shows both calls");
+  await expectAccessible(session, "playground-function-calls");
   await session.screenshot(shot("playground-function-calls"));
 });
 
@@ -189,6 +191,7 @@ test("top_logprobs shows the answer as a heat map with alternatives per token", 
     alternatives[0].startsWith(JSON.stringify(tokens[0])),
     `the chosen token is listed first: ${alternatives[0]}`,
   );
+  await expectAccessible(session, "playground-logprobs");
   await session.screenshot(shot("playground-logprobs"));
 });
 
@@ -197,6 +200,7 @@ test("events saved as a .sse recording open again into the inspector", async () 
   await freshForm(session, "record this run");
   await runAndWait(session);
   await click(session, tid("pg-tab-timeline"));
+  await expectAccessible(session, "playground-timeline");
   await session.screenshot(shot("playground-timeline"));
   await click(session, tid("pg-save-recording"));
   const note = await waitForText(session, tid("pg-recording-note"), (t) => t.length > 0);
@@ -351,6 +355,7 @@ test("a structured reply that breaks the schema is marked", async () => {
   // The default schema wants `answer` to be a string; the echo sends a number.
   const violations = await waitForText(session, tid("pg-violations"), (t) => t.includes("/answer"));
   assert.ok(violations[0].includes("/answer"), "the violation points at /answer");
+  await expectAccessible(session, "playground-structured");
   await session.screenshot(shot("playground-structured"));
   await click(session, tid("pg-format-text"));
 });
@@ -366,6 +371,7 @@ test("an MCP approval request is shown and approving it runs the tool", async ()
   const server = await waitForText(session, tid("pg-mcp-approval-server"), (t) => t === "docs");
   assert.deepEqual(server, ["docs"], "the card names the MCP server");
   assert.deepEqual(await texts(session, tid("pg-mcp-approval-tool")), ["search"]);
+  await expectAccessible(session, "playground-mcp-approval");
   await session.screenshot(shot("playground-mcp-approval"));
   await click(session, tid("pg-mcp-approve"));
   await waitForText(session, `${tid("pg-output-item")}[data-type="message"]`, (t) =>
@@ -453,6 +459,7 @@ test("compare runs two variants side by side with timings and usage", async () =
   assert.match(rows[1], /echo-reasoning/, "the second row is the second variant");
   const columns = await texts(session, tid("pg-compare-text"));
   assert.deepEqual(columns, ["compare me", "compare me"], "each variant streamed its answer");
+  await expectAccessible(session, "playground-compare");
   await session.screenshot(shot("playground-compare"));
   await click(session, tid("pg-compare-toggle"));
 });
@@ -482,6 +489,7 @@ test("presets save versions, diff them, load and export", async () => {
     return v && v.includes("halley-playground-preset") ? v : null;
   });
   assert.equal(JSON.parse(exported).versions.length, 2, "the export holds every version");
+  await expectAccessible(session, "playground-presets");
   await session.screenshot(shot("playground-presets"));
   await click(session, "[data-testid=pg-presets] > summary");
 });
@@ -525,6 +533,7 @@ test("exported Python and JavaScript send the same JSON the app sends", async ()
     rmSync(jsFile, { force: true });
   }
   assert.deepEqual(recorder.creates().at(-1), sent, "JavaScript sends the app's JSON");
+  await expectAccessible(session, "playground-code-export");
   await session.screenshot(shot("playground-code-export"));
 });
 
