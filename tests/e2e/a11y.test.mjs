@@ -3,9 +3,10 @@
 // with the WCAG 2 A and AA rules — labels a screen reader can read, names on
 // every button and field, contrast, keyboard-reachable controls.
 import { before, after } from "node:test";
+import assert from "node:assert/strict";
 import { expectAccessible } from "./lib/a11y.mjs";
 import { startApp, startMock, test } from "./lib/harness.mjs";
-import { CONTROL, send, setModel, settledAnswer, setupFresh, tid } from "./lib/chat.mjs";
+import { CONTROL, TAB, send, setModel, settledAnswer, setupFresh, tid } from "./lib/chat.mjs";
 
 let mock;
 let app;
@@ -43,6 +44,37 @@ test("the chat with an answer, search and settings pass WCAG 2 A/AA checks", asy
   await session.waitFor(tid("export-markdown"));
   await expectAccessible(session, "settings");
   await session.keys("\uE00C");
+});
+
+test("Tab alone reaches every main control of the chat", async () => {
+  const { session } = app;
+  // From the top of the page, walk the focus order as a keyboard user would.
+  await session.execute("document.activeElement?.blur(); window.scrollTo(0, 0)");
+  const reached = new Set();
+  for (let i = 0; i < 60; i++) {
+    await session.keys(TAB);
+    const id = await session.execute(
+      `const el = document.activeElement;
+       return el?.closest("[data-testid]")?.getAttribute("data-testid") ?? el?.tagName ?? null;`,
+    );
+    if (id) reached.add(id);
+  }
+  for (const control of [
+    "mode-chat",
+    "new-chat",
+    "search-button",
+    "conversation-item",
+    "rename-conversation",
+    "settings-button",
+    "copy-message",
+    "composer-input",
+    "attach-button",
+    "web-search-toggle",
+    "effort-select",
+    "model-input",
+  ]) {
+    assert.ok(reached.has(control), `${control} is reachable with Tab (reached: ${[...reached]})`);
+  }
 });
 
 test("the playground passes WCAG 2 A/AA checks", async () => {
