@@ -108,8 +108,15 @@ export class Session {
     // finish decoding first, as they would before anyone could see the page.
     // Images still loading after 2 s are shot as they are.
     await this.until(
-      () => this.execute("return [...document.images].every((i) => i.complete || !i.src)"),
+      () =>
+        this.execute(
+          "return [...document.images].every((i) => !i.src || (i.complete && i.naturalWidth > 0))",
+        ),
       { timeout: 2000, what: "images to load" },
+    ).catch(() => {});
+    // Then two frames, so what loaded is also painted.
+    await this.executeAsync(
+      "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
     ).catch(() => {});
     const b64 = await this.cmd("GET", "/screenshot");
     await writeFile(path, Buffer.from(b64, "base64"));

@@ -204,7 +204,9 @@ pub fn probe() -> KeyringProbe {
         Ok(false) => KeyringProbe::Unusable {
             message: "the keyring did not return what was stored in it; keys are kept for this session only".into(),
         },
-        Err(error) => KeyringProbe::Unusable { message: describe(error).to_string() },
+        Err(error) => KeyringProbe::Unusable {
+            message: advice(error),
+        },
     }
 }
 
@@ -212,7 +214,12 @@ pub fn probe() -> KeyringProbe {
 /// is included (it describes the service, never the secret); the secret-bearing
 /// variants (`BadEncoding`, `Ambiguous`) are described without their payload.
 fn describe(error: keyring::Error) -> Error {
-    let message = match error {
+    Error::Keyring(advice(error))
+}
+
+/// What went wrong with the keyring and what to do, as a sentence for the user.
+fn advice(error: keyring::Error) -> String {
+    match error {
         keyring::Error::PlatformFailure(detail) => platform_failure(&detail.to_string()),
         keyring::Error::NoStorageAccess(detail) => format!("{LOCKED} ({detail})"),
         keyring::Error::NoEntry => "no key is stored for this provider".to_owned(),
@@ -223,8 +230,7 @@ fn describe(error: keyring::Error) -> Error {
             "the keyring holds several keys for this provider; remove the extra entries for app.halley.desktop".to_owned()
         }
         _ => "the keyring failed".to_owned(),
-    };
-    Error::Keyring(message)
+    }
 }
 
 const LOCKED: &str =

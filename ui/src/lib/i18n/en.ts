@@ -84,7 +84,14 @@ export const en = {
   "setup.title": "Welcome to Halley",
   "setup.intro":
     "Connect a provider to start chatting. Your key is stored in the system keyring and never shown again.",
-  "setup.sessionOnly": "The key will be kept for this session only.",
+  "setup.introSessionOnly":
+    "Connect a provider to start chatting. With no system keyring here, your key is held in memory until Halley closes.",
+  "setup.introAgain":
+    "Enter the API key for {name} again. Your conversations are all here; only the key was not kept.",
+  "setup.titleAgain": "Welcome back",
+  "setup.noKeyring":
+    "Halley cannot use the system keyring here, so keys are kept for this session only.",
+  "setup.keyringDetails": "Why, and how to fix it",
   "setup.importEnv": "Import {variable} (…{last4})",
   "setup.provider": "Provider",
   "setup.custom": "Custom",

@@ -83,7 +83,14 @@ export const vi: Catalog = {
   "setup.title": "Chào mừng đến với Halley",
   "setup.intro":
     "Kết nối một nhà cung cấp để bắt đầu. Khóa của bạn được lưu trong keyring của hệ thống và không bao giờ hiển thị lại.",
-  "setup.sessionOnly": "Khóa sẽ chỉ được giữ trong phiên này.",
+  "setup.introSessionOnly":
+    "Kết nối một nhà cung cấp để bắt đầu. Máy này không có keyring hệ thống nên khóa chỉ được giữ trong bộ nhớ đến khi Halley đóng.",
+  "setup.introAgain":
+    "Nhập lại khóa API cho {name}. Mọi cuộc trò chuyện vẫn còn nguyên; chỉ có khóa là không được giữ lại.",
+  "setup.titleAgain": "Chào mừng trở lại",
+  "setup.noKeyring":
+    "Halley không dùng được keyring của hệ thống ở đây, nên khóa chỉ được giữ trong phiên này.",
+  "setup.keyringDetails": "Vì sao, và cách khắc phục",
   "setup.importEnv": "Nhập {variable} (…{last4})",
   "setup.provider": "Nhà cung cấp",
   "setup.custom": "Tùy chỉnh",
