@@ -129,20 +129,19 @@ pub async fn test_provider(state: State<'_, AppState>, id: String) -> IpcResult<
         retry: RetryPolicy::none(),
         ..StreamOptions::default()
     };
-    Ok(
-        match state.client.list_models_with(&endpoint, &once).await {
-            Ok(models) => ProviderTest {
-                ok: true,
-                model_count: u32::try_from(models.len()).unwrap_or(u32::MAX),
-                error: None,
-            },
-            Err(error) => ProviderTest {
-                ok: false,
-                model_count: 0,
-                error: Some(explain(&error)),
-            },
+    let listed = state.client.list_models_with(&endpoint, &once).await;
+    Ok(match listed {
+        Ok(models) => ProviderTest {
+            ok: true,
+            model_count: u32::try_from(models.len()).unwrap_or(u32::MAX),
+            error: None,
         },
-    )
+        Err(error) => ProviderTest {
+            ok: false,
+            model_count: 0,
+            error: Some(explain(&error)),
+        },
+    })
 }
 
 /// A test failure in words a non-developer can act on.
