@@ -365,6 +365,16 @@ stream_events! {
     "error" => Error(ErrorEvent),
 }
 
+/// The payload holds `name` as a whole JSON string (see the fast path of
+/// [`StreamEvent::from_slice_with_name`]).
+fn carries_name(json: &[u8], name: &str) -> bool {
+    // Cheapest check first: `type` is the first key on every recorded server,
+    // and this avoids allocating the quoted name and building a searcher for
+    // each of the (mostly tiny) delta events.
+    crate::peek::first_key_type(json) == Some(name.as_bytes())
+        || memchr::memmem::find(json, format!("\"{name}\"").as_bytes()).is_some()
+}
+
 /// Just the `type` of an event; everything else is skipped unparsed.
 #[derive(Deserialize)]
 struct Tag<'a> {
@@ -393,8 +403,7 @@ impl StreamEvent {
         // event type, and a quote inside a JSON string is escaped, so the
         // quoted name can only be the `type` value.)
         if let Some(name) = event_name.filter(|n| !n.is_empty() && !n.contains('"')) {
-            let quoted = format!("\"{name}\"");
-            if memchr::memmem::find(json, quoted.as_bytes()).is_some() {
+            if carries_name(json, name) {
                 if let Some(Ok(event)) = StreamEvent::parse_known(name, json) {
                     return Ok(event);
                 }

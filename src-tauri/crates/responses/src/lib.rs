@@ -10,6 +10,7 @@ pub mod events;
 pub mod fold;
 pub mod items;
 pub mod nullable;
+mod peek;
 pub mod request;
 pub mod response;
 pub mod secret;

@@ -25,7 +25,10 @@ pub struct SseParser {
     /// `data:` lines of the frame being built, joined by `\n`.
     data: Vec<u8>,
     has_data: bool,
-    event: Option<String>,
+    /// The `event:` name of the frame being built, valid when `has_event`;
+    /// the buffer is kept across frames so naming an event allocates nothing.
+    event: String,
+    has_event: bool,
     /// The previous chunk ended in `\r`: a leading `\n` belongs to it.
     after_cr: bool,
 }
@@ -102,7 +105,11 @@ impl SseParser {
                 self.data.extend_from_slice(value);
                 self.has_data = true;
             }
-            b"event" => self.event = Some(String::from_utf8_lossy(value).into_owned()),
+            b"event" => {
+                self.event.clear();
+                self.event.push_str(&String::from_utf8_lossy(value));
+                self.has_event = true;
+            }
             // `id:` and `retry:` are for browser reconnection; resuming here
             // goes by `sequence_number` instead.
             _ => {}
@@ -112,13 +119,13 @@ impl SseParser {
     fn dispatch(&mut self, on_frame: &mut impl FnMut(SseFrame<'_>)) {
         if self.has_data {
             on_frame(SseFrame {
-                event: self.event.as_deref(),
+                event: self.has_event.then_some(self.event.as_str()),
                 data: &self.data,
             });
         }
         self.data.clear();
         self.has_data = false;
-        self.event = None;
+        self.has_event = false;
     }
 }
 
