@@ -150,6 +150,7 @@ export const playgroundEn = {
   "pg.lang.javascript": "JavaScript",
   "pg.lang.rust": "Rust",
   "pg.codeKeyNote": "Reads the key from OPENAI_API_KEY.",
+  "pg.effortDefault": "effort: default",
   "pg.effort": "Reasoning effort",
   "pg.inputTokens": "Input tokens",
   "pg.outputTokens": "Output tokens",

@@ -153,6 +153,7 @@ export const playgroundVi: Record<keyof typeof playgroundEn, string> = {
   "pg.lang.javascript": "JavaScript",
   "pg.lang.rust": "Rust",
   "pg.codeKeyNote": "Đọc khoá từ biến OPENAI_API_KEY.",
+  "pg.effortDefault": "effort: mặc định",
   "pg.effort": "Mức suy luận",
   "pg.inputTokens": "Token vào",
   "pg.outputTokens": "Token ra",
