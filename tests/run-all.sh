@@ -10,6 +10,9 @@ export ARTIFACTS="${ARTIFACTS:-$ROOT/artifacts}"
 mkdir -p "$ARTIFACTS"
 export HALLEY_CORPUS="${HALLEY_CORPUS:-$ROOT/../shared/fixtures/responses/cases}"
 export HALLEY_PYTHON="${HALLEY_PYTHON:-$ROOT/target/py-venv/bin/python}"
+# Tests that need the recorded corpus or a real keyring fail here instead of
+# passing with a notice: `./x test` runs them exactly as CI does.
+export HALLEY_STRICT_TESTS=1
 
 passed=0
 failed=0
