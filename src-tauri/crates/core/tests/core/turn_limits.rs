@@ -104,7 +104,7 @@ async fn a_stalled_stream_ends_a_playground_run_with_its_error() {
         Arc::new(move |event: PlaygroundEvent| sink.lock().expect("lock").push(event)),
     )
     .await;
-    let events = events.lock().expect("lock");
+    let events = events.lock().expect("lock").clone();
     let error = events.iter().find_map(|e| match e {
         PlaygroundEvent::Finished { error, .. } => error.clone(),
         _ => None,
