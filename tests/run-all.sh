@@ -38,6 +38,8 @@ suite "build: ui" bash -c 'cd ui && npm run --silent build'
 suite "rustfmt" cargo fmt --all --check
 suite "clippy" cargo clippy --workspace --all-targets --features halley/custom-protocol --locked -- -D warnings
 suite "rust tests (workspace, real keyring)" tests/with-keyring.sh cargo nextest run --workspace --features halley/custom-protocol --locked --no-fail-fast
+# libFuzzer targets (src-tauri/fuzz), 10 s each: a minute in all, plus a cold sanitizer build.
+suite "fuzz (rustfmt, 5 targets x 10 s)" bash -c 'cargo fmt --manifest-path src-tauri/fuzz/Cargo.toml --check && src-tauri/fuzz/run.sh 10'
 suite "ui: svelte-check" bash -c 'cd ui && npm run --silent check'
 suite "ui: eslint + prettier" bash -c 'cd ui && npm run --silent lint'
 suite "ui: unit tests (vitest)" bash -c 'cd ui && npm test --silent'

@@ -168,3 +168,29 @@ fn stop_keeps_the_partial_text() {
     // Stopping a run that already ended is harmless.
     app.call("stop_run", json!({ "runId": run.run_id }));
 }
+
+#[test]
+fn hostile_retry_headers_end_the_turn_with_its_error_not_a_spinner() {
+    // `retry-after-ms: 1e30` once panicked the retry path, killing the
+    // turn's task before it reported: the answer spun until a restart.
+    let started = std::time::Instant::now();
+    let (_app, updates, answer) = one_turn("fault:429-hostile-headers", "hello");
+    let done = finished(&updates);
+    assert_eq!(done["status"], "error", "{done}");
+    assert_eq!(done["error"]["status"], 429, "{done}");
+    assert!(
+        done["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("not retried")),
+        "the error says the wait asked for was not waited: {done}"
+    );
+    assert!(
+        !updates.iter().any(|u| u["kind"] == "retrying"),
+        "no retry is scheduled for a wait of 1e27 s: {updates:?}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "the turn ends at once"
+    );
+    assert_eq!(answer["status"], "error", "the stored answer records it");
+}

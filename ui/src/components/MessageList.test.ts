@@ -107,4 +107,22 @@ describe("MessageList", () => {
     expect(banner.textContent).toContain("429");
     expect(screen.getByTestId("retry-button")).toBeTruthy();
   });
+
+  it("explains a stalled connection under the kept partial answer", () => {
+    const stalled: MessageView = {
+      ...message("a1", "u1", "assistant", "the partial answer"),
+      status: "error",
+      error: {
+        code: "stalled",
+        message: "connection stalled: no data from the server for 300 s (after 12 events)",
+        status: null,
+        apiCode: null,
+      },
+    };
+    chat.current = conversation([message("u1", null, "user", "q", ["a1"]), stalled], "a1");
+    render(MessageList, { conversation: chat.current });
+    // The backend's message is technical English; the hint is the user's language.
+    expect(screen.getByTestId("error-hint").textContent).toContain("stalled");
+    expect(screen.getByTestId("message-assistant").textContent).toContain("the partial answer");
+  });
 });

@@ -5,8 +5,27 @@
 //! `Authorization` header, and reqwest errors are stripped of URLs (which
 //! hold no key either, but may hold ids the user did not ask to log).
 
+use crate::limits::human_bytes;
 use crate::response::{ApiErrorBody, Response};
 use std::time::Duration;
+
+/// Which of the [`Limits`](crate::Limits) a server's answer went past.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LimitKind {
+    /// One event-stream line, or the data of one event.
+    Frame,
+    /// A JSON body.
+    Body,
+}
+
+impl LimitKind {
+    fn describe(self) -> &'static str {
+        match self {
+            LimitKind::Frame => "an event-stream line (Limits::max_frame_bytes)",
+            LimitKind::Body => "a response body (Limits::max_body_bytes)",
+        }
+    }
+}
 
 /// How a request failed to reach the server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,12 +64,16 @@ pub enum Error {
 
     /// A non-success HTTP status. `body` is the API's error when it sent
     /// JSON; `raw` the (truncated) text otherwise.
-    #[error("HTTP {status}: {}", api_message(.body.as_deref(), .raw))]
+    #[error("HTTP {status}: {}{}", api_message(.body.as_deref(), .raw), wait_note(*.retry_after, *.wait_too_long))]
     HttpStatus {
         status: u16,
         body: Option<Box<ApiErrorBody>>,
         raw: String,
+        /// The server's `Retry-After`, bounded (see `parse_retry_after`).
         retry_after: Option<Duration>,
+        /// The server asked to wait longer than the retry policy allows, so
+        /// the request was not retried.
+        wait_too_long: bool,
     },
 
     /// An `error` event in the stream.
@@ -88,10 +111,36 @@ pub enum Error {
     /// The request could not be built (a bad base URL, an unserializable body).
     #[error("invalid request: {0}")]
     InvalidRequest(String),
+
+    /// The server sent more than a limit allows; reading stopped there.
+    #[error("the server sent {} larger than the limit of {}", .limit.describe(), human_bytes(*.max_bytes))]
+    TooLarge { limit: LimitKind, max_bytes: usize },
+
+    /// The server sent nothing for `idle` while a response was open.
+    #[error("connection stalled: no data from the server for {} s (after {events_received} events)", .idle.as_secs_f64())]
+    Stalled {
+        idle: Duration,
+        events_received: u64,
+    },
+
+    /// The server redirected to another origin; the request (and its
+    /// body) was not sent there.
+    #[error("the server redirected (HTTP {status}) to another origin, {target_origin}; redirects to another origin are not followed, so check the base URL")]
+    RedirectRefused { status: u16, target_origin: String },
 }
 
 fn api_message<'a>(body: Option<&'a ApiErrorBody>, raw: &'a str) -> &'a str {
     body.map_or(raw, |b| b.error.message.as_str())
+}
+
+fn wait_note(retry_after: Option<Duration>, too_long: bool) -> String {
+    match retry_after {
+        Some(wait) if too_long => format!(
+            " (the server asks to wait {} s, longer than this client waits; not retried)",
+            wait.as_secs()
+        ),
+        _ => String::new(),
+    }
 }
 
 fn code_suffix(code: Option<&str>) -> String {
@@ -111,6 +160,9 @@ impl Error {
             Error::Cancelled => "cancelled",
             Error::Protocol { .. } => "protocol",
             Error::InvalidRequest(_) => "invalid_request",
+            Error::TooLarge { .. } => "too_large",
+            Error::Stalled { .. } => "stalled",
+            Error::RedirectRefused { .. } => "redirect_refused",
         }
     }
 
@@ -140,11 +192,22 @@ impl Error {
             body: parsed,
             raw: truncate_for_error(&String::from_utf8_lossy(body)),
             retry_after,
+            wait_too_long: false,
         }
     }
 
     /// Classifies a reqwest error without keeping its URL.
     pub fn from_reqwest(err: &reqwest::Error) -> Error {
+        let mut source = std::error::Error::source(err);
+        while let Some(s) = source {
+            if let Some(refused) = s.downcast_ref::<crate::client::CrossOriginRedirect>() {
+                return Error::RedirectRefused {
+                    status: refused.status,
+                    target_origin: truncate_for_error(&refused.target_origin),
+                };
+            }
+            source = s.source();
+        }
         let kind = network_kind(err);
         let mut message = err.without_url_ref().to_string();
         let mut source = std::error::Error::source(err);

@@ -12,3 +12,4 @@ mod search;
 mod streaming;
 mod support;
 mod tree;
+mod turn_limits;

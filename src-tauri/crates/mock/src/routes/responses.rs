@@ -53,6 +53,7 @@ pub(crate) async fn create(State(app): State<Arc<AppState>>, body: Bytes) -> Res
             response
         }
         Plan::Script(script) => run(&app, &request, script).await,
+        Plan::Hostile(hostile) => hostile.respond(&app.shutdown),
     }
 }
 

@@ -9,6 +9,7 @@ use std::time::Duration;
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
+use super::hostile::Hostile;
 use super::lifecycle::{Item, Lifecycle, Terminal};
 use super::{echo, Plan, Script};
 use crate::api_error::ApiError;
@@ -33,6 +34,10 @@ pub(crate) enum Fault {
     Slow,
     /// A gateway that stores nothing: `previous_response_id` is refused.
     NoChain,
+    /// The echo's first N events, then silence with the connection open.
+    StallAfter(usize),
+    /// Hostile headers, sizes or silence (see [`Hostile`]).
+    Hostile(Hostile),
 }
 
 /// Fault model names (without `fault:`), as listed by `GET /v1/models`.
@@ -52,6 +57,11 @@ pub(crate) const KINDS: &[&str] = &[
     "json-error-on-stream",
     "slow",
     "no-chain",
+    "stall-after-5",
+    "429-hostile-headers",
+    "huge-line",
+    "huge-body",
+    "silence",
 ];
 
 const SLOW_DELAY: Duration = Duration::from_millis(100);
@@ -73,7 +83,17 @@ impl Fault {
             "json-error-on-stream" => Self::JsonErrorOnStream,
             "slow" => Self::Slow,
             "no-chain" => Self::NoChain,
-            other => Self::DropAfter(other.strip_prefix("drop-after-")?.parse().ok()?),
+            "429-hostile-headers" => Self::Hostile(Hostile::RetryAfter),
+            "huge-line" => Self::Hostile(Hostile::HugeLine),
+            "huge-body" => Self::Hostile(Hostile::HugeBody),
+            "silence" => Self::Hostile(Hostile::Silence),
+            other => {
+                if let Some(n) = other.strip_prefix("stall-after-") {
+                    Self::StallAfter(n.parse().ok()?)
+                } else {
+                    Self::DropAfter(other.strip_prefix("drop-after-")?.parse().ok()?)
+                }
+            }
         })
     }
 }
@@ -142,6 +162,13 @@ pub(crate) fn plan(
             script.steps.push(Step::Abort);
             Plan::Script(script)
         }
+        Fault::StallAfter(count) => {
+            let mut script = echo::script(request, delay);
+            script.steps.truncate(count);
+            script.steps.push(Step::Stall);
+            Plan::Script(script)
+        }
+        Fault::Hostile(hostile) => Plan::Hostile(hostile),
         Fault::Stall => {
             let mut script = Lifecycle::open(request, delay).close(Terminal::Completed);
             script.steps.truncate(1);
@@ -223,6 +250,8 @@ mod tests {
         }
         assert_eq!(Fault::parse("drop-after-12"), Some(Fault::DropAfter(12)));
         assert_eq!(Fault::parse("drop-after-x"), None);
+        assert_eq!(Fault::parse("stall-after-3"), Some(Fault::StallAfter(3)));
+        assert_eq!(Fault::parse("stall-after-"), None);
         assert_eq!(Fault::parse("nonsense"), None);
     }
 

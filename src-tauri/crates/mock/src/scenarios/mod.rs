@@ -4,6 +4,7 @@
 mod case;
 mod echo;
 mod fault;
+mod hostile;
 mod lifecycle;
 mod logprobs;
 
@@ -15,6 +16,7 @@ use bytes::Bytes;
 use serde_json::Value;
 
 pub(crate) use fault::Attempts;
+pub(crate) use hostile::Hostile;
 
 use crate::api_error::ApiError;
 use crate::create_request::CreateRequest;
@@ -39,6 +41,8 @@ pub(crate) enum Plan {
     Script(Script),
     /// Send a recorded JSON body as it is.
     Json { status: StatusCode, body: Bytes },
+    /// Answer as a hostile gateway would (headers, sizes, silence).
+    Hostile(Hostile),
 }
 
 pub(crate) struct Context<'a> {

@@ -1,14 +1,18 @@
 //! The HTTP client: `/responses` and its siblings against any
 //! OpenAI-compatible base URL, with the key given per call.
 
+mod body;
+mod redirect;
 mod retry;
 mod stream;
 
-pub use retry::{parse_retry_after, RetryNotice, RetryPolicy};
+pub(crate) use redirect::CrossOriginRedirect;
+pub use retry::{parse_retry_after, RetryNotice, RetryPolicy, MAX_PARSED_RETRY_AFTER};
 pub use stream::EventStream;
 
 use crate::error::{truncate_for_error, Error};
 use crate::events::{ResponseEvent, StreamEvent};
+use crate::limits::Limits;
 use crate::nullable::Nullable;
 use crate::request::CreateResponse;
 use crate::response::{ApiErrorBody, Deleted, InputTokens, ItemList, Model, ModelList, Response};
@@ -75,6 +79,7 @@ impl fmt::Debug for StreamOptions {
 #[derive(Clone, Debug)]
 pub struct Client {
     http: reqwest::Client,
+    limits: Limits,
 }
 
 impl Default for Client {
@@ -85,17 +90,34 @@ impl Default for Client {
 
 impl Client {
     pub fn new() -> Self {
+        Client::with_limits(Limits::default())
+    }
+
+    /// A client with its own bounds on what servers may send.
+    pub fn with_limits(limits: Limits) -> Self {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(30))
+            .redirect(redirect::policy())
+            // A Referer would tell a redirect target where the request came from.
+            .referer(false)
             .build()
             // Building fails only when the TLS backend cannot initialise;
             // the default client then reports it on first use.
             .unwrap_or_default();
-        Client::with_http(http)
+        Client { http, limits }
     }
 
+    /// A client over a caller's reqwest client (its own redirect policy
+    /// applies), with the default limits.
     pub fn with_http(http: reqwest::Client) -> Self {
-        Client { http }
+        Client {
+            http,
+            limits: Limits::default(),
+        }
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     /// `POST /responses` without streaming.
@@ -269,7 +291,7 @@ impl Client {
             }
         };
         let response = self.send(ep, build, opts).await?;
-        let bytes = read_body(response, &opts.cancel).await?;
+        let bytes = self.read_body(response, &opts.cancel).await?;
         serde_json::from_slice(&bytes).map_err(|e| Error::Protocol {
             message: format!("invalid JSON body: {e}"),
             line: truncate_for_error(&String::from_utf8_lossy(&bytes)),
@@ -292,14 +314,18 @@ impl Client {
             .to_ascii_lowercase();
         if content_type.starts_with("application/json") {
             // A server that ignores `stream: true` answers with the whole response.
-            let bytes = read_body(response, &opts.cancel).await?;
+            let bytes = self.read_body(response, &opts.cancel).await?;
             return whole_response_as_events(&bytes)
                 .map(|events| EventStream::from_events(events, opts.cancel));
         }
         let body = response
             .bytes_stream()
             .map(|chunk| chunk.map_err(|e| Error::from_reqwest(&e)));
-        Ok(EventStream::from_body(Box::pin(body), opts.cancel))
+        Ok(EventStream::from_body(
+            Box::pin(body),
+            opts.cancel,
+            &self.limits,
+        ))
     }
 
     /// Sends, retrying 429/5xx and failed connections before any body was
@@ -313,8 +339,11 @@ impl Client {
         let mut retry = 0;
         loop {
             let request = build().bearer_auth(ep.key.expose()).send();
+            let idle = self.limits.idle_timeout;
             let outcome = tokio::select! {
                 () = opts.cancel.cancelled() => return Err(Error::Cancelled),
+                // A server that accepts the connection and never answers.
+                () = tokio::time::sleep(idle) => return Err(Error::Stalled { idle, events_received: 0 }),
                 outcome = request => outcome,
             };
             let (status, retry_after, failure) = match outcome {
@@ -323,9 +352,25 @@ impl Client {
                     let status = response.status().as_u16();
                     let retry_after =
                         retry::parse_retry_after(response.headers(), SystemTime::now());
-                    if !retry::is_retryable_status(status) || retry >= opts.retry.max_retries {
-                        let body = read_body(response, &opts.cancel).await?;
-                        return Err(Error::from_status(status, &body, retry_after));
+                    let wait_too_long = opts.retry.waits_too_long(retry_after);
+                    if wait_too_long {
+                        tracing::warn!(status, ?retry_after, max = ?opts.retry.max_retry_after,
+                            "the server asks to wait longer than the retry policy allows; not retrying");
+                    }
+                    if !retry::is_retryable_status(status)
+                        || retry >= opts.retry.max_retries
+                        || wait_too_long
+                    {
+                        let body = self.read_body(response, &opts.cancel).await?;
+                        let mut error = Error::from_status(status, &body, retry_after);
+                        if let Error::HttpStatus {
+                            wait_too_long: too_long,
+                            ..
+                        } = &mut error
+                        {
+                            *too_long = wait_too_long && retry::is_retryable_status(status);
+                        }
+                        return Err(error);
                     }
                     (Some(status), retry_after, None)
                 }
@@ -357,20 +402,24 @@ impl Client {
     }
 }
 
+impl Client {
+    /// Reads a whole body within the limits, or not at all.
+    async fn read_body(
+        &self,
+        response: reqwest::Response,
+        cancel: &CancellationToken,
+    ) -> Result<bytes::Bytes, Error> {
+        tokio::select! {
+            () = cancel.cancelled() => Err(Error::Cancelled),
+            body = body::read_bounded(response, &self.limits) => body,
+        }
+    }
+}
+
 fn serialize(req: &CreateResponse) -> Result<bytes::Bytes, Error> {
     serde_json::to_vec(req)
         .map(Into::into)
         .map_err(|e| Error::InvalidRequest(e.to_string()))
-}
-
-async fn read_body(
-    response: reqwest::Response,
-    cancel: &CancellationToken,
-) -> Result<bytes::Bytes, Error> {
-    tokio::select! {
-        () = cancel.cancelled() => Err(Error::Cancelled),
-        body = response.bytes() => body.map_err(|e| Error::from_reqwest(&e)),
-    }
 }
 
 /// A JSON body on a stream request: an error body becomes the error; a
@@ -382,6 +431,7 @@ fn whole_response_as_events(bytes: &[u8]) -> Result<Vec<StreamEvent>, Error> {
             body: Some(Box::new(body)),
             raw: truncate_for_error(&String::from_utf8_lossy(bytes)),
             retry_after: None,
+            wait_too_long: false,
         });
     }
     let response: Response = serde_json::from_slice(bytes).map_err(|e| Error::Protocol {

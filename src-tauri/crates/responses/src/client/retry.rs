@@ -13,7 +13,10 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// The longest computed backoff.
     pub max_delay: Duration,
-    /// The longest wait a server's `Retry-After` may ask for.
+    /// The longest wait a server's `Retry-After` may ask for. A server that
+    /// asks for more is not retried: its error is returned at once, saying
+    /// how long it asked to wait (waiting a capped while and asking again
+    /// would only be refused again).
     pub max_retry_after: Duration,
 }
 
@@ -34,6 +37,11 @@ impl RetryPolicy {
             max_retries: 0,
             ..RetryPolicy::default()
         }
+    }
+
+    /// Whether a server's `Retry-After` asks for longer than this policy waits.
+    pub fn waits_too_long(&self, retry_after: Option<Duration>) -> bool {
+        retry_after.is_some_and(|wait| wait > self.max_retry_after)
     }
 
     /// The wait before retry number `retry` (1-based): the server's
@@ -60,30 +68,52 @@ pub struct RetryNotice {
     pub status: Option<u16>,
 }
 
-/// Reads `retry-after-ms` (OpenAI) or `Retry-After` (seconds or an HTTP date).
+/// The longest wait a `Retry-After` header is read as. Anything longer (a
+/// year as seconds, `1e30` ms, an HTTP date in 2999) means "not soon" and is
+/// clamped here, before any arithmetic, so no value can overflow a
+/// `Duration`; the retry policy then decides (see `RetryPolicy::max_retry_after`).
+pub const MAX_PARSED_RETRY_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Reads `retry-after-ms` (OpenAI) or `Retry-After` (seconds or an HTTP
+/// date), bounded: negative, NaN, infinite or unparsable values are ignored,
+/// huge ones are clamped to [`MAX_PARSED_RETRY_AFTER`].
 pub fn parse_retry_after(
     headers: &reqwest::header::HeaderMap,
     now: SystemTime,
 ) -> Option<Duration> {
-    if let Some(ms) = headers
-        .get("retry-after-ms")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<f64>().ok())
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
+    if let Some(wait) = header("retry-after-ms")
+        .and_then(|v| v.parse::<f64>().ok())
+        .and_then(|ms| bounded_seconds(ms / 1000.0))
     {
-        if ms.is_finite() && ms >= 0.0 {
-            return Some(Duration::from_secs_f64(ms / 1000.0));
-        }
+        return Some(wait);
     }
-    let value = headers
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim();
+    let value = header(reqwest::header::RETRY_AFTER.as_str())?;
     if let Ok(secs) = value.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(1e9)));
+        return bounded_seconds(secs);
     }
     let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+    Some(
+        at.duration_since(now)
+            .unwrap_or(Duration::ZERO)
+            .min(MAX_PARSED_RETRY_AFTER),
+    )
+}
+
+/// `secs` as a `Duration` no longer than [`MAX_PARSED_RETRY_AFTER`]; `None`
+/// for NaN and negative values (infinity is just very long).
+fn bounded_seconds(secs: f64) -> Option<Duration> {
+    if secs.is_nan() || secs < 0.0 {
+        return None;
+    }
+    let max = MAX_PARSED_RETRY_AFTER.as_secs_f64();
+    // The clamp comes first: `from_secs_f64` panics past u64::MAX seconds.
+    Some(Duration::from_secs_f64(secs.min(max)))
 }
 
 pub(crate) fn is_retryable_status(status: u16) -> bool {
@@ -131,5 +161,55 @@ mod tests {
             "doubles each retry"
         );
         assert_eq!(policy.delay(30, None), policy.max_delay, "bounded");
+    }
+
+    #[test]
+    fn hostile_retry_after_values_are_bounded_never_a_panic() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let parse = |name: &'static str, value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(name, HeaderValue::from_str(value).expect("ascii"));
+            parse_retry_after(&headers, now)
+        };
+        for name in ["retry-after-ms", "retry-after"] {
+            // 1e30 ms once panicked in `Duration::from_secs_f64`.
+            for huge in [
+                "1e30",
+                "inf",
+                "+Infinity",
+                "1e309",
+                "18446744073709551616000",
+            ] {
+                assert_eq!(
+                    parse(name, huge),
+                    Some(MAX_PARSED_RETRY_AFTER),
+                    "{name}: {huge} is clamped"
+                );
+            }
+            for ignored in ["NaN", "-1", "-inf", "", "0x10", "1 2"] {
+                assert_eq!(parse(name, ignored), None, "{name}: {ignored:?} is ignored");
+            }
+        }
+        assert_eq!(
+            parse("retry-after-ms", "1500"),
+            Some(Duration::from_millis(1500))
+        );
+        let far =
+            httpdate::fmt_http_date(SystemTime::UNIX_EPOCH + Duration::from_secs(32_000_000_000));
+        assert_eq!(
+            parse("retry-after", &far),
+            Some(MAX_PARSED_RETRY_AFTER),
+            "an HTTP date centuries away is clamped"
+        );
+        let past = httpdate::fmt_http_date(SystemTime::UNIX_EPOCH);
+        assert_eq!(
+            parse("retry-after", &past),
+            Some(Duration::ZERO),
+            "a past date means now"
+        );
+        let policy = RetryPolicy::default();
+        assert!(policy.waits_too_long(Some(MAX_PARSED_RETRY_AFTER)));
+        assert!(!policy.waits_too_long(Some(Duration::from_secs(1))));
+        assert!(!policy.waits_too_long(None));
     }
 }

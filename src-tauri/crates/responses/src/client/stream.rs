@@ -2,6 +2,7 @@
 
 use crate::error::Error;
 use crate::events::StreamEvent;
+use crate::limits::Limits;
 use crate::sse::EventDecoder;
 use bytes::Bytes;
 use futures_util::Stream;
@@ -9,6 +10,8 @@ use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::time::{Instant, Sleep};
 use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 
 type Body = Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send>>;
@@ -18,7 +21,9 @@ type Body = Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send>>;
 /// Yields `Ok(event)` for each event, `Err(Error::Protocol)` for a payload
 /// that is not JSON (and goes on), and ends after the terminal event or
 /// `[DONE]`. If the body breaks or ends before either, the last item is
-/// `Err(Error::ConnectionDropped)` with the number of events received.
+/// `Err(Error::ConnectionDropped)` with the number of events received. A
+/// line or event over the frame limit ends it with `Err(Error::TooLarge)`,
+/// and no byte for the idle timeout with `Err(Error::Stalled)`.
 /// Cancelling the token (or dropping the stream) closes the connection; the
 /// token also yields a last `Err(Error::Cancelled)`.
 pub struct EventStream {
@@ -29,25 +34,34 @@ pub struct EventStream {
     queue: VecDeque<Result<StreamEvent, Error>>,
     events: u64,
     ended: bool,
+    idle_timeout: Duration,
+    /// Fires when no chunk arrived for `idle_timeout`; reset by each chunk.
+    idle: Pin<Box<Sleep>>,
 }
 
 impl EventStream {
-    pub(crate) fn from_body(body: Body, cancel: CancellationToken) -> Self {
+    pub(crate) fn from_body(body: Body, cancel: CancellationToken, limits: &Limits) -> Self {
         EventStream {
             body: Some(body),
             cancelled: Box::pin(cancel.cancelled_owned()),
-            decoder: EventDecoder::new(),
+            decoder: EventDecoder::with_max_frame_bytes(limits.max_frame_bytes),
             decoded: Vec::new(),
             queue: VecDeque::new(),
             events: 0,
             ended: false,
+            idle_timeout: limits.idle_timeout,
+            idle: Box::pin(tokio::time::sleep(limits.idle_timeout)),
         }
     }
 
     /// A stream of already-known events (a server that answered a stream
     /// request with a whole JSON response).
     pub(crate) fn from_events(events: Vec<StreamEvent>, cancel: CancellationToken) -> Self {
-        let mut stream = EventStream::from_body(Box::pin(futures_util::stream::empty()), cancel);
+        let mut stream = EventStream::from_body(
+            Box::pin(futures_util::stream::empty()),
+            cancel,
+            &Limits::default(),
+        );
         stream.events = events.len() as u64;
         stream.queue.extend(events.into_iter().map(Ok));
         stream.body = None;
@@ -113,8 +127,21 @@ impl Stream for EventStream {
                 continue;
             };
             match body.as_mut().poll_next(cx) {
-                Poll::Pending => return Poll::Pending,
+                Poll::Pending => {
+                    if this.idle.as_mut().poll(cx).is_pending() {
+                        return Poll::Pending;
+                    }
+                    // The server keeps the connection open and sends nothing.
+                    this.body = None;
+                    this.ended = true;
+                    this.queue.push_back(Err(Error::Stalled {
+                        idle: this.idle_timeout,
+                        events_received: this.events,
+                    }));
+                }
                 Poll::Ready(Some(Ok(chunk))) => {
+                    let deadline = Instant::now() + this.idle_timeout;
+                    this.idle.as_mut().reset(deadline);
                     this.decoder.feed(&chunk, &mut this.decoded);
                     this.take_decoded();
                 }

@@ -11,7 +11,9 @@ fn frames(chunks: &[&[u8]]) -> Vec<(Option<String>, Vec<u8>)> {
         out.push((f.event.map(str::to_owned), f.data.to_vec()))
     };
     for chunk in chunks {
-        parser.feed(chunk, &mut push);
+        parser
+            .feed(chunk, &mut push)
+            .expect("recorded lines are under the cap");
     }
     parser.finish(&mut push);
     out

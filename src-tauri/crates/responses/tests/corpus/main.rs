@@ -10,4 +10,7 @@ mod chunking;
 mod errors;
 mod fold;
 mod fuzz;
+mod reference;
 mod streams;
+#[path = "../reference/whatwg_sse.rs"]
+mod whatwg_sse;

@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { errorHint } from "./errorHints";
+import { en } from "./i18n/en";
+import { vi } from "./i18n/vi";
+
+describe("errorHint", () => {
+  it("explains the wire limits in both languages", () => {
+    for (const code of ["stalled", "too_large", "redirect_refused"]) {
+      const key = errorHint(code);
+      expect(key, code).not.toBeNull();
+      expect(en[key!].length).toBeGreaterThan(10);
+      expect(vi[key!]).not.toBe(en[key!]);
+    }
+  });
+
+  it("has nothing to add for other codes, including inherited names", () => {
+    expect(errorHint("http_status")).toBeNull();
+    expect(errorHint("constructor")).toBeNull();
+  });
+});

@@ -1,0 +1,15 @@
+// A plain-language line, in the user's language, for the turn errors whose
+// backend message (English, technical) needs one: the limits Halley puts on
+// what a gateway sends. Keyed by the stable `TurnError.code`; unknown codes
+// get no hint.
+import type { MessageKey } from "./i18n/en";
+
+const HINTS: Readonly<Record<string, MessageKey>> = {
+  stalled: "message.hint.stalled",
+  too_large: "message.hint.tooLarge",
+  redirect_refused: "message.hint.redirectRefused",
+};
+
+export function errorHint(code: string): MessageKey | null {
+  return Object.hasOwn(HINTS, code) ? HINTS[code] : null;
+}
