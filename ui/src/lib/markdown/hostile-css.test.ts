@@ -5,6 +5,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { clearBlockCache, MessageRenderer } from "./renderer";
 import { cleanMathStyle } from "./math-style";
+import { findings as remoteLoads } from "./testing/inert";
 
 const labels = () => ({ copy: "Copy", loadImage: (host: string) => `Load image from ${host}` });
 const BEACON = "http://127.0.0.1:9/x";
@@ -13,30 +14,6 @@ function render(markdown: string, streaming = false): HTMLElement {
   const div = document.createElement("div");
   div.innerHTML = new MessageRenderer(labels).render(markdown, streaming).join("");
   return div;
-}
-
-/** Attributes that can carry a URL the webview would fetch, outside a[href] and inline img[src]. */
-export function remoteLoads(root: Element): string[] {
-  const found: string[] = [];
-  for (const el of root.querySelectorAll("*")) {
-    if (el.closest(".katex") === null && el.hasAttribute("style")) {
-      found.push(`${el.localName}[style=${el.getAttribute("style")}]`);
-    }
-    if (["style", "link", "meta", "base", "use", "image", "feimage"].includes(el.localName)) {
-      found.push(`<${el.localName}>`);
-    }
-    for (const attr of el.attributes) {
-      const name = attr.name.toLowerCase();
-      if (name === "href" && el.localName === "a") continue;
-      // The app's own placeholder: data-src is read by its click handler, never fetched.
-      if (name === "data-src" && el.matches("button.md-remote-image")) continue;
-      if (name === "src" && el.localName === "img" && /^(?:data|blob):/i.test(attr.value)) continue;
-      if (/127\.0\.0\.1|https?:|\/\/|url\s*\(|\\/i.test(attr.value) && name !== "title") {
-        found.push(`${el.localName}[${name}=${attr.value}]`);
-      }
-    }
-  }
-  return found;
 }
 
 beforeEach(() => clearBlockCache());

@@ -84,9 +84,15 @@ function displayMath(src: string): MathToken | undefined {
  * is handled inline.
  */
 function nextDisplayStart(src: string): number | undefined {
-  const match = /\n {0,3}(?:\$\$|\\\[)|\n[ \t]*\n/.exec(src);
-  if (match === null || match[0].endsWith("\n")) return undefined;
-  return match.index + match[0].length - 2;
+  const candidates = /\n {0,3}(?:\$\$|\\\[)|\n[ \t]*\n/g;
+  for (let match = candidates.exec(src); match !== null; match = candidates.exec(src)) {
+    if (match[0].endsWith("\n")) return undefined;
+    const start = match.index + match[0].length - 2;
+    // Cut only where a formula really starts: each cut restarts marked's block
+    // rules, some of which scan to the paragraph's end ("$$a" on every line).
+    if (displayMath(src.slice(start)) !== undefined) return start;
+  }
+  return undefined;
 }
 
 /**
