@@ -38,3 +38,37 @@ pub async fn fetch_image(url: String) -> IpcResult<Response> {
         .map_err(ipc_error)?;
     Ok(Response::new(image.bytes))
 }
+
+#[cfg(test)]
+mod tests {
+    /// The CSP is what stops a load the sanitizer missed: no directive may
+    /// name a remote scheme, host or wildcard.
+    #[test]
+    fn csp_lets_the_webview_load_nothing_remote() {
+        let config: serde_json::Value =
+            serde_json::from_str(include_str!("../../../tauri.conf.json"))
+                .expect("tauri.conf.json is JSON");
+        let csp = config["app"]["security"]["csp"]
+            .as_object()
+            .expect("the CSP is written as an object of directives");
+        for (directive, sources) in csp {
+            let sources = sources.as_str().expect("each directive is a string");
+            for source in sources.split_whitespace() {
+                let allowed = match source {
+                    "'self'" | "'none'" | "data:" | "blob:" => true,
+                    // Svelte and KaTeX set inline styles; style-src governs no image load.
+                    "'unsafe-inline'" => directive == "style-src",
+                    // Tauri's IPC, which is the app's own backend.
+                    "ipc:" | "http://ipc.localhost" => directive == "connect-src",
+                    _ => false,
+                };
+                assert!(allowed, "{directive} allows {source}");
+            }
+        }
+        assert_eq!(csp["default-src"], "'self'");
+        assert_eq!(csp["img-src"], "'self' data: blob:");
+        for closed in ["object-src", "base-uri", "form-action", "frame-src"] {
+            assert_eq!(csp[closed], "'none'", "{closed}");
+        }
+    }
+}
