@@ -37,7 +37,9 @@ export function findings(root: Element): string[] {
       const value = attr.value;
       const where = `${tag}[${name}=${value.slice(0, 80)}]`;
       if (name.startsWith("on")) found.push(`handler ${where}`);
-      if (/^[\s\0-\x1f]*javascript:/i.test(value)) found.push(`javascript ${where}`);
+      // Browsers skip leading whitespace and control characters before a scheme.
+      const scheme = value.replace(/^[\s\p{Cc}]+/u, "");
+      if (/^javascript:/i.test(scheme)) found.push(`javascript ${where}`);
       if (name === "style") {
         // Only KaTeX's own layout styles, already in their re-parsed form.
         if (el.closest(".katex, .katex-error") === null || cleanMathStyle(value) !== value) {
