@@ -4,6 +4,7 @@
 mod app;
 mod conversations;
 mod export_file;
+mod images;
 mod playground;
 mod playground_server;
 mod presets;
@@ -62,6 +63,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         presets::preset_delete,
         presets::preset_export,
         presets::preset_import,
+        images::fetch_image,
     ]
 }
 

@@ -85,6 +85,8 @@ export const ipc = {
     call<string>("export_conversation", { id, format }),
   importConversation: (json: string) => call<ConversationSummary>("import_conversation", { json }),
   attachmentData: (id: string) => call<AttachmentData>("attachment_data", { id }),
+  /** A remote image from model output, fetched by the backend (https, size-capped, type-checked). */
+  fetchImage: (url: string) => call<ArrayBuffer>("fetch_image", { url }),
 
   // Runs: the command resolves once the user's message is saved and the run
   // started; updates keep arriving on the channel until `finished`.

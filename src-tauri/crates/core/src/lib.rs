@@ -7,6 +7,7 @@ pub mod history;
 pub mod keys;
 pub mod playground;
 pub mod providers;
+pub mod remote_image;
 mod stream;
 
 pub use error::Error;

@@ -54,6 +54,8 @@ export const en = {
   "markdown.copied": "Copied",
   "markdown.copyFailed": "Copy failed",
   "markdown.loadImage": "Load image from {host}",
+  "markdown.loadingImage": "Loading image…",
+  "markdown.imageFailed": "Could not load the image from {host}. Try again",
   "message.you": "Your message",
   "message.assistant": "Answer",
   "message.copy": "Copy",

@@ -53,6 +53,8 @@ export const vi: Catalog = {
   "markdown.copied": "Đã sao chép",
   "markdown.copyFailed": "Sao chép thất bại",
   "markdown.loadImage": "Tải ảnh từ {host}",
+  "markdown.loadingImage": "Đang tải ảnh…",
+  "markdown.imageFailed": "Không tải được ảnh từ {host}. Thử lại",
   "message.you": "Tin nhắn của bạn",
   "message.assistant": "Câu trả lời",
   "message.copy": "Sao chép",

@@ -47,9 +47,17 @@ export function escapeHtml(text: string): string {
     .replace(/'/g, "&#39;");
 }
 
+/**
+ * Longest code block that is highlighted. highlight.js costs about 12 ms per KB
+ * of dense code here, and the markup it adds is several times the text for
+ * the sanitizer to walk; a larger block is shown plain, which is also what a
+ * reader of a huge listing needs least.
+ */
+export const MAX_HIGHLIGHT = 16 * 1024;
+
 /** HTML for a code block's content: highlighted when the language is known, escaped otherwise. */
 export function highlightCode(code: string, language: string): string {
-  if (language && hljs.getLanguage(language)) {
+  if (language && code.length <= MAX_HIGHLIGHT && hljs.getLanguage(language)) {
     return hljs.highlight(code, { language, ignoreIllegals: true }).value;
   }
   return escapeHtml(code);

@@ -4,23 +4,30 @@
 // message is re-rendered with its unfinished syntax closed.
 import { Marked } from "marked";
 import { BlockSplitter } from "./blocks";
+import { emphasisLimit } from "./emphasis-limit";
 import { escapeHtml, highlightCode } from "./highlight";
 import { closeIncomplete } from "./incomplete";
-import { mathExtensions } from "./math";
+import { MATH_CLOSE, MATH_OPEN, mathExtensions, takeMath } from "./math";
+import { nestingLimit } from "./nesting-limit";
+import { plainBlock } from "./plain";
 import { sanitizeHtml, type SanitizeLabels } from "./sanitize";
 
-export const marked = new Marked({
-  gfm: true,
-  breaks: false,
-  extensions: mathExtensions,
-  renderer: {
-    code({ text, lang }) {
-      const language = /^[\w+#-]+$/.exec((lang ?? "").trim().split(/\s+/)[0] ?? "")?.[0] ?? "";
-      const cls = language ? ` class="hljs language-${escapeHtml(language)}"` : ` class="hljs"`;
-      return `<pre><code${cls}>${highlightCode(text.replace(/\n$/, ""), language)}</code></pre>\n`;
+export const marked = new Marked(
+  {
+    gfm: true,
+    breaks: false,
+    extensions: mathExtensions,
+    renderer: {
+      code({ text, lang }) {
+        const language = /^[\w+#-]+$/.exec((lang ?? "").trim().split(/\s+/)[0] ?? "")?.[0] ?? "";
+        const cls = language ? ` class="hljs language-${escapeHtml(language)}"` : ` class="hljs"`;
+        return `<pre><code${cls}>${highlightCode(text.replace(/\n$/, ""), language)}</code></pre>\n`;
+      },
     },
   },
-});
+  emphasisLimit,
+  nestingLimit,
+);
 
 const CACHE_LIMIT = 4000;
 const cache = new Map<string, string>();
@@ -28,10 +35,28 @@ const cache = new Map<string, string>();
 /** How many blocks went through parse + sanitize (tests and the benchmark read it). */
 export const renderStats = { blocks: 0 };
 
+/**
+ * The open block of a streaming message is re-rendered on every frame; past
+ * this size it is shown as plain text until it is finished (then it is
+ * rendered once, and cached), so a huge open block cannot cost a frame budget.
+ */
+export const OPEN_BLOCK_LIMIT = 8 * 1024;
+// Our placeholders for formulas (math.ts); the model's own copies are dropped so
+// it cannot point at a formula.
+const MATH_MARKS = new RegExp(`[${MATH_OPEN}${MATH_CLOSE}]`, "g");
+
 export function renderBlock(source: string, labels: SanitizeLabels): string {
   renderStats.blocks++;
-  const html = marked.parse(source, { async: false });
-  return sanitizeHtml(html, labels);
+  takeMath();
+  try {
+    const html = marked.parse(source.replace(MATH_MARKS, ""), { async: false });
+    return sanitizeHtml(html, labels, takeMath());
+  } catch {
+    // Nesting deep enough to overflow the parser's stack (thousands of ">"):
+    // the text is still shown, as text.
+    takeMath();
+    return plainBlock(source);
+  }
 }
 
 function cachedBlock(source: string, labels: SanitizeLabels): string {
@@ -64,11 +89,13 @@ export class MessageRenderer {
   constructor(private readonly labels: () => SanitizeLabels) {}
 
   render(text: string, streaming: boolean): string[] {
-    const blocks = this.splitter.split(text);
+    const blocks = this.splitter.split(text, streaming);
     const labels = this.labels();
     return blocks.map((source, i) =>
       streaming && i === blocks.length - 1
-        ? renderBlock(closeIncomplete(source), labels)
+        ? source.length > OPEN_BLOCK_LIMIT
+          ? plainBlock(source)
+          : renderBlock(closeIncomplete(source), labels)
         : cachedBlock(source, labels),
     );
   }

@@ -1,12 +1,18 @@
 // The one gate between model output and the DOM. DOMPurify removes scripts
 // and handlers against an allow-list; the pass after it enforces what
 // DOMPurify cannot know about this app: links only http/https/mailto and only
-// through our click handler, no remote loads of any kind, no bidi-override
-// characters that disguise a link, and the app's own controls (copy buttons,
-// image placeholders) added only here, after sanitizing, never from input.
+// through our click handler, nothing remote is ever loaded by the webview
+// itself (no `style`, no URL attribute but a[href] and an inline img[src]), no
+// bidi-override characters that disguise a link, and the app's own controls
+// (copy buttons, image placeholders) added only here, after sanitizing, never
+// from input. KaTeX's formulas arrive apart (see math.ts) and are cleaned by
+// their own, narrower rules before they go back into text nodes.
 import DOMPurify from "dompurify";
+import { cleanMathStyle } from "./math-style";
+import { MATH_CLOSE, MATH_OPEN } from "./math";
 
-const purify = DOMPurify(window);
+const modelPurifier = DOMPurify(window);
+const mathPurifier = DOMPurify(window);
 
 const FORBID_TAGS = [
   "script",
@@ -34,6 +40,7 @@ const FORBID_TAGS = [
   "portal",
   "dialog",
   "template",
+  "mglyph",
   // SVG elements that load or animate references.
   "use",
   "image",
@@ -44,20 +51,57 @@ const FORBID_TAGS = [
   "animatetransform",
   "set",
 ];
-const FORBID_ATTR = ["id", "name", "for", "form", "target", "formaction", "action", "ping"];
+// `style` is refused whole: CSS escapes, comments and image-set() defeated
+// every attempt to pick safe declarations out of model-written CSS.
+const FORBID_ATTR = [
+  "id",
+  "name",
+  "for",
+  "form",
+  "target",
+  "formaction",
+  "action",
+  "ping",
+  "style",
+];
 // Attributes that make the webview fetch something; only a[href] and img[src] survive, checked below.
-const URL_ATTRS = ["src", "srcset", "href", "xlink:href", "poster", "background", "lowsrc"];
+const URL_ATTRS = [
+  "src",
+  "srcset",
+  "href",
+  "xlink:href",
+  "poster",
+  "background",
+  "lowsrc",
+  "dynsrc",
+  "data",
+  "codebase",
+  "manifest",
+  "action",
+  "formaction",
+  "ping",
+];
+// Text for people, never parsed as CSS or a URL, so parentheses there are harmless.
+const TEXT_ATTRS = new Set(["alt", "title", "aria-label", "aria-description"]);
+// A CSS-parsed attribute (SVG fill, filter, mask, clip-path, marker-*, cursor …)
+// can reference a URL with url(…) or hide one behind an escape.
+const CSS_REFERENCE = /[\\(]/;
+const MATH_SLOT = new RegExp(`${MATH_OPEN}(\\d+)${MATH_CLOSE}`, "g");
+const MATH_MARK = new RegExp(`[${MATH_OPEN}${MATH_CLOSE}]`);
+const MATH_MARKS = new RegExp(MATH_MARK.source, "g");
 
-const DANGEROUS_STYLE =
-  /url\s*\(|expression\s*\(|image-set|@import|behavior\s*:|position\s*:\s*fixed/i;
 // LRE, RLE, PDF, LRO, RLO and the isolates: invisible characters that reorder text
 // ("moc.live" shown as "evil.com") and have no place in a chat answer.
 const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
 const BIDI_CONTROLS = new RegExp(BIDI_CONTROL.source, "g");
+// No SVG: an SVG is a document, and the only images the webview shows are inline or a blob:.
 const SAFE_IMAGE_DATA = /^data:image\/(?:png|jpe?g|gif|webp|avif);base64,/i;
 
-purify.addHook("uponSanitizeAttribute", (_node, data) => {
-  if (data.attrName === "style" && DANGEROUS_STYLE.test(data.attrValue)) data.keepAttr = false;
+mathPurifier.addHook("uponSanitizeAttribute", (_node, data) => {
+  if (data.attrName !== "style") return;
+  const clean = cleanMathStyle(data.attrValue);
+  if (clean === "") data.keepAttr = false;
+  else data.attrValue = clean;
 });
 
 export interface SanitizeLabels {
@@ -75,12 +119,21 @@ export function safeLinkUrl(raw: string): string | null {
   }
 }
 
-function stripUrlAttributes(element: Element): void {
+/** Removes every attribute that could make the webview load something. */
+function stripLoads(element: Element, keepStyle: boolean): void {
   const tag = element.localName;
-  for (const name of URL_ATTRS) {
-    if (!element.hasAttribute(name)) continue;
-    if ((tag === "a" && name === "href") || (tag === "img" && name === "src")) continue;
-    element.removeAttribute(name);
+  for (const attr of [...element.attributes]) {
+    const name = attr.name.toLowerCase();
+    if (name === "style" && keepStyle) continue;
+    const urlAttr = URL_ATTRS.includes(name) || name.endsWith(":href");
+    const kept = (tag === "a" && name === "href") || (tag === "img" && name === "src");
+    if (urlAttr && !kept) element.removeAttribute(attr.name);
+    else if (!urlAttr && !TEXT_ATTRS.has(name) && CSS_REFERENCE.test(attr.value)) {
+      element.removeAttribute(attr.name);
+    } else if (MATH_MARK.test(attr.value)) {
+      // A formula in an image's alt text: its placeholder is not text to show.
+      element.setAttribute(attr.name, attr.value.replace(MATH_MARKS, ""));
+    }
   }
 }
 
@@ -143,18 +196,79 @@ function addCodeHeader(pre: HTMLPreElement, labels: SanitizeLabels): void {
   wrapper.append(header, pre);
 }
 
-export function sanitizeHtml(html: string, labels: SanitizeLabels): string {
-  const fragment = purify.sanitize(html, {
-    USE_PROFILES: { html: true, svg: true, mathMl: true },
-    FORBID_TAGS,
-    FORBID_ATTR,
-    ALLOW_DATA_ATTR: false,
-    ALLOW_UNKNOWN_PROTOCOLS: false,
-    ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|data:image\/)/i,
-    RETURN_DOM_FRAGMENT: true,
-  });
+const PURIFY_CONFIG = {
+  USE_PROFILES: { html: true, svg: true, mathMl: true },
+  FORBID_TAGS,
+  FORBID_ATTR,
+  ALLOW_DATA_ATTR: false,
+  ALLOW_UNKNOWN_PROTOCOLS: false,
+  ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|data:image\/)/i,
+  RETURN_DOM_FRAGMENT: true,
+} as const;
 
-  for (const element of fragment.querySelectorAll("*")) stripUrlAttributes(element);
+/**
+ * KaTeX's HTML for a block's formulas, cleaned in one pass (one DOMPurify call
+ * per formula made a block of many formulas slow): each formula is wrapped in
+ * a <span>, and the wrappers come back in order as the fragment's children.
+ * Styles are re-parsed (math-style.ts) and nothing that loads survives.
+ */
+function sanitizeMath(math: readonly string[]): Node[] {
+  const fragment = mathPurifier.sanitize(math.map((html) => `<span>${html}</span>`).join(""), {
+    ...PURIFY_CONFIG,
+    USE_PROFILES: { html: true, svg: true },
+    FORBID_ATTR: FORBID_ATTR.filter((name) => name !== "style"),
+  });
+  for (const element of fragment.querySelectorAll("*")) stripLoads(element, true);
+  // KaTeX makes no links or images without `trust`; none may come from TeX either.
+  for (const element of fragment.querySelectorAll("a, img")) {
+    element.replaceWith(...element.childNodes);
+  }
+  const slots = [...fragment.childNodes];
+  // KaTeX escapes what it prints, so its HTML cannot close a wrapper early; if
+  // the count still differs, show no formula rather than the wrong one.
+  return slots.length === math.length ? slots : [];
+}
+
+/** Puts each formula back where its placeholder is, in text nodes only (never in an attribute). */
+function insertMath(root: DocumentFragment, math: readonly string[]): void {
+  if (math.length === 0) return;
+  const slots = sanitizeMath(math);
+  const walker = root.ownerDocument.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const holders: Text[] = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.nodeValue?.includes(MATH_OPEN)) holders.push(node as Text);
+  }
+  const used = new Set<number>();
+  for (const text of holders) {
+    const value = text.nodeValue ?? "";
+    const parts: (string | Node)[] = [];
+    let last = 0;
+    for (const match of value.matchAll(MATH_SLOT)) {
+      parts.push(value.slice(last, match.index).replace(MATH_MARKS, ""));
+      const index = Number(match[1]);
+      const slot = slots[index];
+      // Each formula is placed once; a second copy of its placeholder stays empty.
+      if (slot !== undefined && !used.has(index)) parts.push(slot);
+      used.add(index);
+      last = match.index + match[0].length;
+    }
+    parts.push(value.slice(last).replace(MATH_MARKS, ""));
+    text.replaceWith(...parts);
+  }
+}
+
+/**
+ * Sanitized HTML for one rendered block. `math` holds the KaTeX HTML of the
+ * formulas whose placeholders the block's HTML carries (math.ts takeMath()).
+ */
+export function sanitizeHtml(
+  html: string,
+  labels: SanitizeLabels,
+  math: readonly string[] = [],
+): string {
+  const fragment = modelPurifier.sanitize(html, PURIFY_CONFIG);
+
+  for (const element of fragment.querySelectorAll("*")) stripLoads(element, false);
   for (const a of fragment.querySelectorAll("a")) fixLink(a);
   for (const img of fragment.querySelectorAll("img")) fixImage(img, labels);
   for (const pre of fragment.querySelectorAll("pre")) addCodeHeader(pre, labels);
@@ -171,6 +285,8 @@ export function sanitizeHtml(html: string, labels: SanitizeLabels): string {
       node.nodeValue = node.nodeValue.replace(BIDI_CONTROLS, "");
     }
   }
+  // After the bidi pass: KaTeX's own text is not the model's.
+  insertMath(fragment, math);
 
   const container = fragment.ownerDocument.createElement("div");
   container.append(fragment);

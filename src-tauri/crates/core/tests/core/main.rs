@@ -8,6 +8,7 @@ mod keys;
 mod migrations;
 mod playground;
 mod providers;
+mod remote_image;
 mod search;
 mod streaming;
 mod support;

@@ -1,0 +1,37 @@
+// marked's emphasis is quadratic in the number of delimiters of one inline
+// text: each opener scans every later delimiter for its closer ("*a **b "
+// repeated and closed with "**" took 2 s for 8 KB). Past a number of delimiter
+// runs, an inline text (one paragraph, list item or table cell) keeps its
+// asterisks, underscores and tildes as plain characters, so its cost stays
+// bounded. No answer a person reads has hundreds of emphasis markers in one
+// paragraph.
+import type { MarkedExtension } from "marked";
+
+export const MAX_DELIMITER_RUNS = 256;
+
+const RUNS = /[*_~]+/g;
+
+let lastText: string | null = null;
+let lastTooMany = false;
+
+/** Whether `maskedSrc` (marked's whole inline text, the same string for each call in it) has too many runs. */
+function tooManyDelimiters(maskedSrc: string): boolean {
+  if (maskedSrc !== lastText) {
+    lastText = maskedSrc;
+    let runs = 0;
+    RUNS.lastIndex = 0;
+    while (RUNS.exec(maskedSrc) !== null && runs <= MAX_DELIMITER_RUNS) runs++;
+    lastTooMany = runs > MAX_DELIMITER_RUNS;
+  }
+  return lastTooMany;
+}
+
+// Returning undefined means "no token here" (the text stays literal); false
+// hands the call to marked's own tokenizer.
+export const emphasisLimit: MarkedExtension = {
+  tokenizer: {
+    emStrong: (_src: string, maskedSrc: string) =>
+      tooManyDelimiters(maskedSrc) ? undefined : false,
+    del: (_src: string, maskedSrc: string) => (tooManyDelimiters(maskedSrc) ? undefined : false),
+  },
+};

@@ -1,0 +1,87 @@
+// Hostile markdown must not freeze the UI (point 12 of the hardening issue).
+// Each generator below is a path that was, or could be, super-linear in
+// marked, the math tokenizers or the streaming renderer. Machines are noisy,
+// so nothing here is an absolute time: the cost for 4n characters must stay
+// within a linear factor of the cost for n (quadratic growth gives ~16×).
+import { describe, expect, it } from "vitest";
+import { takeMath } from "./math";
+import { clearBlockCache, marked, MessageRenderer } from "./renderer";
+
+const labels = () => ({ copy: "Copy", loadImage: (host: string) => `Load ${host}` });
+
+const hostile: Record<string, (n: number) => string> = {
+  "display math openers": (n) => "$$a ".repeat(n / 4),
+  "display math on many lines": (n) => "$$a\n".repeat(n / 4),
+  "bracket math openers": (n) => "\\[a ".repeat(n / 4),
+  "inline math openers": (n) => "\\(a ".repeat(n / 4),
+  "dollar escapes": (n) => "$a\\$".repeat(n / 4),
+  "many paragraphs": (n) => "a\n\n".repeat(n / 3),
+  "emphasis closed at the end": (n) => "*a **b ".repeat(n / 7) + "**",
+  "nested quotes": (n) => "> ".repeat(n / 2) + "x",
+  "nested lists": (n) =>
+    Array.from({ length: n / 60 }, (_, i) => "  ".repeat(i % 60) + "- x").join("\n"),
+  "long table": (n) => "| a | b |\n|---|---|\n" + "| 1 | 2 |\n".repeat(n / 10),
+  "open brackets": (n) => "[".repeat(n),
+  "unclosed links": (n) => "[a](".repeat(n / 4),
+  "unclosed tags": (n) => "<a ".repeat(n / 3),
+  backticks: (n) => "`a ``".repeat(n / 5),
+  underscores: (n) => "_a ".repeat(n / 3),
+};
+
+/** Lexing + parsing (marked, math tokenizers, KaTeX), the best of five. */
+function parseMs(text: string): number {
+  let best = Infinity;
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now();
+    marked.parse(text, { async: false });
+    best = Math.min(best, performance.now() - started);
+    takeMath();
+  }
+  return best;
+}
+
+const N = 16 * 1024;
+// Linear is 4×; a constant part makes it less, noise more. Quadratic is 16×.
+const MAX_GROWTH = 8;
+
+describe("render cost grows linearly with hostile input", () => {
+  for (const [name, make] of Object.entries(hostile)) {
+    it(name, { timeout: 120_000 }, () => {
+      parseMs(make(N / 4)); // warm the JIT so the first size is not charged for it
+      const small = parseMs(make(N));
+      const large = parseMs(make(4 * N));
+      // 25 ms of slack for a pause of the machine: a linear path takes only a few
+      // milliseconds at these sizes, a quadratic one seconds.
+      expect(large, `${small.toFixed(1)} ms → ${large.toFixed(1)} ms`).toBeLessThan(
+        MAX_GROWTH * small + 25,
+      );
+    });
+  }
+});
+
+describe("streaming cost per frame stays flat", () => {
+  /** The slowest frame of streaming `text` in deltas of `delta` characters. */
+  function slowestFrame(text: string, delta: number): number {
+    clearBlockCache();
+    const renderer = new MessageRenderer(labels);
+    let slowest = 0;
+    for (let end = delta; end <= text.length; end += delta) {
+      const started = performance.now();
+      renderer.render(text.slice(0, end), true);
+      slowest = Math.max(slowest, performance.now() - started);
+    }
+    return slowest;
+  }
+
+  it.each([
+    ["one long paragraph", (n: number) => "word ".repeat(n / 5)],
+    ["one long code block", (n: number) => "```js\n" + "let a = [1, 2];\n".repeat(n / 16)],
+    ["hostile emphasis", (n: number) => "*a **b ".repeat(n / 7)],
+  ])("%s", { timeout: 120_000 }, (_name, make) => {
+    // The open block is shown as text past 8 KB and re-lexed only after growing by
+    // a quarter, so a frame at 128 KB costs about what one at 32 KB does.
+    const early = slowestFrame(make(32 * 1024), 2048);
+    const late = slowestFrame(make(128 * 1024), 8192);
+    expect(late, `${early.toFixed(1)} ms → ${late.toFixed(1)} ms`).toBeLessThan(4 * early + 20);
+  });
+});
