@@ -9,6 +9,7 @@ mod playground_server;
 mod presets;
 mod providers;
 mod runs;
+mod startup;
 
 /// Every command name, as the UI invokes it.
 pub const COMMANDS: &[&str] = include!("names.in");
@@ -62,6 +63,10 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         presets::preset_delete,
         presets::preset_export,
         presets::preset_import,
+        startup::startup_problem,
+        startup::startup_open_data_folder,
+        startup::startup_start_fresh,
+        startup::startup_restore_backup,
     ]
 }
 

@@ -4,10 +4,12 @@
 mod canary;
 mod chat;
 mod export;
+mod health;
 mod keys;
 mod migrations;
 mod playground;
 mod providers;
+mod purge;
 mod search;
 mod streaming;
 mod support;
