@@ -236,7 +236,7 @@ impl History {
     /// Renames and re-points a provider. Its key is not this function's
     /// business: [`crate::provider_keys::save_provider`] decides whether the
     /// stored key may follow the new URL.
-    pub fn update_provider(
+    pub(crate) fn update_provider(
         &self,
         id: &str,
         name: &str,
