@@ -2,4 +2,11 @@
 import type { HistoryBackup } from "./HistoryBackup";
 import type { HistoryProblem } from "./HistoryProblem";
 
-export type StartupProblemView = { problem: HistoryProblem, dataDir: string, backups: Array<HistoryBackup>, };
+/**
+ * Why the history could not be opened at start-up, and what can be done.
+ */
+export type StartupProblemView = { problem: HistoryProblem, dataDir: string, 
+/**
+ * Backups that could be restored, newest first (empty: none exist).
+ */
+backups: Array<HistoryBackup>, };
