@@ -140,17 +140,29 @@ fn the_canary_key_appears_nowhere() {
     );
     let tested = app.call("test_provider", json!({ "id": provider["id"] }));
     assert!(
-        tested["error"]["message"].as_str().is_some_and(|m| m.contains("<redacted>")),
+        tested["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("<redacted>")),
         "{tested}"
     );
     let listed = app
         .invoke("list_models", json!({ "refresh": true }))
         .expect_err("the echo gateway refuses");
-    assert!(listed["message"].as_str().is_some_and(|m| m.contains("<redacted>")), "{listed}");
+    assert!(
+        listed["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("<redacted>")),
+        "{listed}"
+    );
     let retrieved = app
         .invoke("playground_retrieve", json!({ "responseId": "resp_echo" }))
         .expect_err("the echo gateway refuses");
-    assert!(retrieved["message"].as_str().is_some_and(|m| m.contains("<redacted>")), "{retrieved}");
+    assert!(
+        retrieved["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("<redacted>")),
+        "{retrieved}"
+    );
     let (pg_channel, pg_arg) = app.new_channel();
     app.call(
         "playground_run",
@@ -159,11 +171,17 @@ fn the_canary_key_appears_nowhere() {
     let pg_events = app.channels.wait_finished(pg_channel);
     assert!(
         pg_events.iter().any(|e| e["kind"] == "finished"
-            && e["error"]["message"].as_str().is_some_and(|m| m.contains("<redacted>"))),
+            && e["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("<redacted>"))),
         "{pg_events:?}"
     );
     assert!(
-        echo.authorizations().iter().filter(|a| a.contains(&canary)).count() >= 5,
+        echo.authorizations()
+            .iter()
+            .filter(|a| a.contains(&canary))
+            .count()
+            >= 5,
         "the echo gateway really was sent the key each time: {:?}",
         echo.authorizations().len()
     );

@@ -16,7 +16,10 @@ use crate::app::TestApp;
 /// a secret may or may not be aimed at.
 fn listener() -> (String, Arc<AtomicU32>) {
     let socket = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
-    let url = format!("http://127.0.0.1:{}/mcp", socket.local_addr().expect("bound").port());
+    let url = format!(
+        "http://127.0.0.1:{}/mcp",
+        socket.local_addr().expect("bound").port()
+    );
     let hits = Arc::new(AtomicU32::new(0));
     let counter = hits.clone();
     std::thread::spawn(move || {
@@ -53,28 +56,43 @@ fn a_stored_mcp_secret_is_never_sent_towards_another_server() {
     // aim the URL at another server.
     let (_, channel) = app.new_channel();
     let refused = app
-        .invoke("playground_run", json!({"requestJson": body_with_mcp(&elsewhere), "onEvent": channel}))
+        .invoke(
+            "playground_run",
+            json!({"requestJson": body_with_mcp(&elsewhere), "onEvent": channel}),
+        )
         .expect_err("the run is refused");
     assert_eq!(refused["code"], "secret_not_for_server", "{refused}");
     assert!(
-        refused["message"].as_str().is_some_and(|m| m.contains("docs") && m.contains("enter it again")),
+        refused["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("docs") && m.contains("enter it again")),
         "the message says why and what to do: {refused}"
     );
     assert!(
         app.create_requests().is_empty(),
         "nothing was sent to the gateway, so nothing could forward the secret"
     );
-    assert_eq!(elsewhere_hits.load(Ordering::Relaxed), 0, "the other server got nothing");
+    assert_eq!(
+        elsewhere_hits.load(Ordering::Relaxed),
+        0,
+        "the other server got nothing"
+    );
 
     // The same request aimed at the server the secret was stored for does
     // carry it: the refusal above is about the origin, not a broken lookup.
     let (events, channel) = app.new_channel();
-    app.call("playground_run", json!({"requestJson": body_with_mcp(&home), "onEvent": channel}));
+    app.call(
+        "playground_run",
+        json!({"requestJson": body_with_mcp(&home), "onEvent": channel}),
+    );
     app.channels.wait_finished(events);
     let sent = app.create_requests();
     assert_eq!(sent.len(), 1, "one request went out");
     assert_eq!(
-        sent[0].body.as_ref().map(|b| b["tools"][0]["headers"]["Authorization"].clone()),
+        sent[0]
+            .body
+            .as_ref()
+            .map(|b| b["tools"][0]["headers"]["Authorization"].clone()),
         Some(json!(secret)),
         "the secret was filled in for its own server"
     );
@@ -99,8 +117,15 @@ fn a_provider_moved_to_another_origin_must_be_given_its_key_again() {
     assert_eq!(moved["code"], "key_required", "{moved}");
     // The "two calls" a script in the webview would make: re-point, then test.
     let tested = app.call("test_provider", json!({ "id": provider["id"] }));
-    assert_eq!(tested["ok"], true, "the provider still points at the mock: {tested}");
-    assert_eq!(elsewhere_hits.load(Ordering::Relaxed), 0, "the other host never saw a request");
+    assert_eq!(
+        tested["ok"], true,
+        "the provider still points at the mock: {tested}"
+    );
+    assert_eq!(
+        elsewhere_hits.load(Ordering::Relaxed),
+        0,
+        "the other host never saw a request"
+    );
 
     // With a new key the move is made and the old key is gone.
     let view = app.call(
@@ -123,14 +148,23 @@ fn cleartext_to_another_host_is_saved_only_with_the_typed_confirmation() {
         json!({ "input": input })
     };
     for unconfirmed in [None, Some(false)] {
-        let refused = app.invoke("save_provider", input(unconfirmed)).expect_err("unconfirmed");
+        let refused = app
+            .invoke("save_provider", input(unconfirmed))
+            .expect_err("unconfirmed");
         assert_eq!(refused["code"], "cleartext_not_confirmed", "{refused}");
         assert!(
-            !refused["message"].as_str().unwrap_or_default().contains("sk-cleartext"),
+            !refused["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("sk-cleartext"),
             "the key is not echoed: {refused}"
         );
     }
-    assert_eq!(app.call("list_providers", json!({})), json!([]), "nothing was saved");
+    assert_eq!(
+        app.call("list_providers", json!({})),
+        json!([]),
+        "nothing was saved"
+    );
     let saved = app.call("save_provider", input(Some(true)));
     assert_eq!(saved["baseUrl"], "http://gateway.example.com/v1");
     // Loopback is this machine: no confirmation.

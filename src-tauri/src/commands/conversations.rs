@@ -8,8 +8,8 @@ use super::export_file::write_export;
 
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::ipc_types::{
-    AttachmentData, Citation, ConversationSummary, ConversationView, MessageView,
-    SearchResults, TurnError,
+    AttachmentData, Citation, ConversationSummary, ConversationView, MessageView, SearchResults,
+    TurnError,
 };
 use crate::state::AppState;
 

@@ -12,9 +12,9 @@ use tauri::{Runtime, State};
 
 use super::export_file::write_export;
 use super::providers::active_endpoint;
-use halley_core::redact::Secrets;
 use crate::error::IpcResult;
 use crate::state::AppState;
+use halley_core::redact::Secrets;
 
 /// Starts a run and returns its id at once; events arrive on `on_event`
 /// until `finished`. The body goes out as given, with `stream: true`.

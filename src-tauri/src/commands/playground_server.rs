@@ -11,9 +11,9 @@ use tauri::ipc::Channel;
 use tauri::State;
 
 use super::providers::{active_endpoint, scrubbed};
-use halley_core::redact::Secrets;
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::state::AppState;
+use halley_core::redact::Secrets;
 
 /// Streams a background response again, after event `starting_after`
 /// (the stored bookmark when not given). Returns a run id for `stop_run`.
@@ -169,10 +169,13 @@ fn scrubbed_value(
     endpoint: &halley_responses::Endpoint,
     value: &impl serde::Serialize,
 ) -> IpcResult<Value> {
-    let mut value =
-        serde_json::to_value(value).map_err(|e| IpcError::new(ErrorCode::Internal, e.to_string()))?;
+    let mut value = serde_json::to_value(value)
+        .map_err(|e| IpcError::new(ErrorCode::Internal, e.to_string()))?;
     let mut secrets = Secrets::of_endpoint(endpoint);
-    secrets.extend(playground::mcp_secrets_named_by(&value, state.keys.as_ref()));
+    secrets.extend(playground::mcp_secrets_named_by(
+        &value,
+        state.keys.as_ref(),
+    ));
     // Input items list the tools per item: look in each one too.
     if let Some(items) = value.get("data").and_then(Value::as_array) {
         for item in items {

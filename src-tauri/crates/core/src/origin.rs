@@ -99,13 +99,28 @@ mod tests {
 
     #[test]
     fn the_origin_is_scheme_host_and_port_with_defaults_filled_in() {
-        assert_eq!(origin("https://API.example.com/v1").to_string(), "https://api.example.com:443");
-        assert_eq!(origin("https://api.example.com:443/x"), origin("https://api.example.com"));
-        assert_ne!(origin("http://api.example.com"), origin("https://api.example.com"));
-        assert_ne!(origin("http://127.0.0.1:8080"), origin("http://127.0.0.1:8081"));
+        assert_eq!(
+            origin("https://API.example.com/v1").to_string(),
+            "https://api.example.com:443"
+        );
+        assert_eq!(
+            origin("https://api.example.com:443/x"),
+            origin("https://api.example.com")
+        );
+        assert_ne!(
+            origin("http://api.example.com"),
+            origin("https://api.example.com")
+        );
+        assert_ne!(
+            origin("http://127.0.0.1:8080"),
+            origin("http://127.0.0.1:8081")
+        );
         assert_eq!(origin("http://[::1]:9/v1").to_string(), "http://[::1]:9");
         // Userinfo does not change where the request goes.
-        assert_eq!(origin("https://user:pw@example.com/"), origin("https://example.com"));
+        assert_eq!(
+            origin("https://user:pw@example.com/"),
+            origin("https://example.com")
+        );
     }
 
     #[test]
@@ -138,7 +153,13 @@ mod tests {
 
     #[test]
     fn non_web_urls_are_refused_without_echoing_them() {
-        for url in ["sk-secret-pasted-here", "ftp://x/", "file:///etc/passwd", "https://", ""] {
+        for url in [
+            "sk-secret-pasted-here",
+            "ftp://x/",
+            "file:///etc/passwd",
+            "https://",
+            "",
+        ] {
             let error = Origin::of(url).expect_err(url);
             assert!(!error.to_string().contains("sk-secret"), "{error}");
         }

@@ -362,7 +362,8 @@ pub fn env_proposals_from(lookup: &dyn Fn(&str) -> Option<String>) -> Vec<EnvPro
     }
     if let Some(key) = read_key(lookup, "OPENAI_API_KEY") {
         // Proposed as set; importing a cleartext one still asks (add_provider).
-        let base_url = lookup("OPENAI_BASE_URL").and_then(|url| check_base_url(&url, CleartextConsent::Given).ok());
+        let base_url = lookup("OPENAI_BASE_URL")
+            .and_then(|url| check_base_url(&url, CleartextConsent::Given).ok());
         let (name, kind, base_url) = match base_url {
             Some(url) if url == COMETAPI_BASE_URL => ("CometAPI", ProviderKind::Cometapi, url),
             Some(url) if url != OPENAI_BASE_URL => ("OpenAI-compatible", ProviderKind::Custom, url),

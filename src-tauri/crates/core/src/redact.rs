@@ -34,8 +34,7 @@ impl Secrets {
         if secret.expose().len() >= MIN_SCRUBBED_LEN && !self.0.contains(&secret) {
             self.0.push(secret);
             // Longest first: a secret that contains another is replaced whole.
-            self.0
-                .sort_by_key(|s| std::cmp::Reverse(s.expose().len()));
+            self.0.sort_by_key(|s| std::cmp::Reverse(s.expose().len()));
         }
     }
 
@@ -116,10 +115,14 @@ mod tests {
             secrets.scrub(echoed),
             "Incorrect API key provided: <redacted>. (<redacted>)"
         );
-        let mut body = json!({"error": {"message": echoed, "sk-canary-123456": ["Bearer mcp-9999"]}});
+        let mut body =
+            json!({"error": {"message": echoed, "sk-canary-123456": ["Bearer mcp-9999"]}});
         secrets.scrub_json(&mut body);
         let text = body.to_string();
-        assert!(!text.contains("sk-canary") && !text.contains("mcp-9999"), "{text}");
+        assert!(
+            !text.contains("sk-canary") && !text.contains("mcp-9999"),
+            "{text}"
+        );
     }
 
     #[test]

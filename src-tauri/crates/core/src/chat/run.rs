@@ -12,8 +12,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::updates::{Citation, RunUpdate, TurnError};
 use crate::history::{AssistantOutcome, MessageError, MessageStatus, Usage};
-use crate::stream::{self, Ended};
 use crate::redact::Secrets;
+use crate::stream::{self, Ended};
 use crate::{Error, History};
 
 /// How often a streaming answer is written to the database: often enough that

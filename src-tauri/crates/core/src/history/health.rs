@@ -74,7 +74,9 @@ pub(super) fn quick_check(conn: &Connection, limit: Duration) -> Result<(), Erro
         Ok(lines) => Err(Error::History(HistoryProblem::Damaged {
             detail: lines.join("; "),
         })),
-        Err(error) if error.sqlite_error_code() == Some(rusqlite::ErrorCode::OperationInterrupted) => {
+        Err(error)
+            if error.sqlite_error_code() == Some(rusqlite::ErrorCode::OperationInterrupted) =>
+        {
             tracing::warn!(
                 limit_ms = limit.as_millis() as u64,
                 "the history integrity check did not finish in time; opening without it"
@@ -175,7 +177,10 @@ pub fn restore_backup(data_dir: &Path, history_path: &Path, name: &str) -> Resul
 
 /// `YYYYMMDD-HHMMSS` in UTC.
 fn utc_stamp(time: SystemTime) -> String {
-    let secs = time.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let secs = time
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     let (days, rest) = ((secs / 86_400) as i64, secs % 86_400);
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
     let z = days + 719_468;

@@ -33,13 +33,20 @@ pub fn mcp_secret_id(server_url: &str, server_label: &str, header: &str) -> Resu
 }
 
 /// The `(server_url, server_label, headers)` of every `mcp` tool in a body.
-fn mcp_tools(request: &mut Value) -> impl Iterator<Item = (String, String, &mut serde_json::Map<String, Value>)> {
+fn mcp_tools(
+    request: &mut Value,
+) -> impl Iterator<Item = (String, String, &mut serde_json::Map<String, Value>)> {
     let tools = request.get_mut("tools").and_then(Value::as_array_mut);
     tools.into_iter().flatten().filter_map(|tool| {
         if tool.get("type").and_then(Value::as_str) != Some("mcp") {
             return None;
         }
-        let text = |key: &str| tool.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
+        let text = |key: &str| {
+            tool.get(key)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
         let (url, label) = (text("server_url"), text("server_label"));
         let headers = tool.get_mut("headers").and_then(Value::as_object_mut)?;
         Some((url, label, headers))
@@ -80,7 +87,8 @@ pub fn mcp_secrets_named_by(body: &Value, keys: &dyn KeyStore) -> Secrets {
     let mut found = Secrets::new();
     for (url, label, headers) in mcp_tools(&mut body) {
         for name in headers.keys() {
-            if let Ok(Some(secret)) = mcp_secret_id(&url, &label, name).and_then(|id| keys.get(&id)) {
+            if let Ok(Some(secret)) = mcp_secret_id(&url, &label, name).and_then(|id| keys.get(&id))
+            {
                 found.push(secret);
             }
         }

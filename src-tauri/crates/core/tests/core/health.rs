@@ -78,7 +78,8 @@ fn a_newer_schema_is_its_own_problem() {
     let path = dir.path().join("history.sqlite3");
     {
         let conn = rusqlite::Connection::open(&path).expect("open");
-        conn.execute_batch("PRAGMA user_version = 999;").expect("future");
+        conn.execute_batch("PRAGMA user_version = 999;")
+            .expect("future");
     }
     assert!(
         matches!(problem(&path), HistoryProblem::Newer { found: 999, .. }),
@@ -102,7 +103,11 @@ fn starting_fresh_keeps_the_damaged_file_aside_byte_for_byte() {
 
     let aside = history::set_aside(&path).expect("set aside");
     assert!(!path.exists(), "the damaged file left its place");
-    let name = aside.file_name().expect("name").to_string_lossy().into_owned();
+    let name = aside
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
     assert!(
         name.starts_with("history.damaged-") && name.ends_with(".sqlite3"),
         "renamed with a timestamp: {name}"

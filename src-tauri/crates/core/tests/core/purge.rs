@@ -25,7 +25,13 @@ fn a_purged_conversation_is_in_no_table_no_index_and_no_byte_of_the_file() {
     let (dir, history) = file_history();
     let secret = format!("purgecanary{}", uuid::Uuid::new_v4().simple());
     let kept = new_conversation(&history, "kept");
-    turn(&history, &kept, None, "an unrelated question", "an unrelated answer");
+    turn(
+        &history,
+        &kept,
+        None,
+        "an unrelated question",
+        "an unrelated answer",
+    );
     let doomed = new_conversation(&history, "doomed");
     for i in 0..30 {
         turn(
@@ -56,7 +62,10 @@ fn a_purged_conversation_is_in_no_table_no_index_and_no_byte_of_the_file() {
         "after the window it is purged"
     );
 
-    assert!(history.get_conversation(&doomed).is_err(), "the rows are gone");
+    assert!(
+        history.get_conversation(&doomed).is_err(),
+        "the rows are gone"
+    );
     assert!(
         history.search(&secret, 10).expect("search").is_empty(),
         "the index finds nothing"
@@ -66,7 +75,10 @@ fn a_purged_conversation_is_in_no_table_no_index_and_no_byte_of_the_file() {
         2,
         "the other conversation is untouched"
     );
-    assert!(history.integrity_check().expect("check"), "the file is sound");
+    assert!(
+        history.integrity_check().expect("check"),
+        "the file is sound"
+    );
     let bytes = raw_bytes(dir.path());
     assert!(
         !contains(&bytes, secret.as_bytes()),

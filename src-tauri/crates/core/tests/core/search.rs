@@ -183,7 +183,10 @@ fn hostile_queries_are_bounded_and_answer_fast() {
 
     let (_dir, history) = crate::support::file_history();
     let c = new_conversation(&history, "Many words");
-    let answer = (0..400).map(|i| format!("word{i}")).collect::<Vec<_>>().join(" ");
+    let answer = (0..400)
+        .map(|i| format!("word{i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
     for i in 0..300 {
         turn(&history, &c, None, &format!("question {i} word1"), &answer);
     }
@@ -192,7 +195,10 @@ fn hostile_queries_are_bounded_and_answer_fast() {
     let with_nul = history
         .search_bounded("word1\0word2\u{1}\u{7f}", 10)
         .expect("a query with NUL bytes searches instead of failing");
-    assert!(!with_nul.hits.is_empty(), "the words around the NUL are searched");
+    assert!(
+        !with_nul.hits.is_empty(),
+        "the words around the NUL are searched"
+    );
     assert!(!with_nul.cut, "nothing was left out");
     assert_eq!(
         bound_query("a\0b").fts.as_deref(),
@@ -201,12 +207,20 @@ fn hostile_queries_are_bounded_and_answer_fast() {
     );
 
     // 20,000 words: cut to the bound, said so, and fast.
-    let huge = (0..20_000).map(|i| format!("word{}", i % 400)).collect::<Vec<_>>().join(" ");
+    let huge = (0..20_000)
+        .map(|i| format!("word{}", i % 400))
+        .collect::<Vec<_>>()
+        .join(" ");
     let started = Instant::now();
-    let results = history.search_bounded(&huge, 50).expect("a huge query searches");
+    let results = history
+        .search_bounded(&huge, 50)
+        .expect("a huge query searches");
     let took = started.elapsed();
     assert!(results.cut, "the UI is told the query was cut");
-    assert!(!results.hits.is_empty(), "the first words still find the answers");
+    assert!(
+        !results.hits.is_empty(),
+        "the first words still find the answers"
+    );
     assert!(
         took < Duration::from_millis(500),
         "a 20,000-word query answers in {took:?}, not seconds"
