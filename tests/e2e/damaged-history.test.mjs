@@ -8,6 +8,7 @@ import { closeSync, openSync, readFileSync, readdirSync, writeSync } from "node:
 import { join } from "node:path";
 import { freshDataDir, shot, startApp, test } from "./lib/harness.mjs";
 import { tid } from "./lib/chat.mjs";
+import { expectAccessible } from "./lib/a11y.mjs";
 
 const dataDir = freshDataDir();
 const historyFile = join(dataDir, "history.sqlite3");
@@ -60,6 +61,8 @@ test("a damaged history is explained in a window, and starting fresh keeps it as
   );
   assert.equal(await session.find(tid("setup-screen")), null, "the app did not open the file");
   await session.screenshot(shot("startup-damaged"));
+  // The window is a main screen too: WCAG A/AA, light and dark.
+  await expectAccessible(session, "startup-damaged");
 
   await (await session.find(tid("startup-start-fresh"))).click();
   const kept = await session.waitFor(tid("startup-kept"));
