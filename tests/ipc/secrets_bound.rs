@@ -85,7 +85,7 @@ fn a_stored_mcp_secret_is_never_sent_towards_another_server() {
         "playground_run",
         json!({"requestJson": body_with_mcp(&home), "onEvent": channel}),
     );
-    app.channels.wait_finished(events);
+    let updates = app.channels.wait_finished(events);
     let sent = app.create_requests();
     assert_eq!(sent.len(), 1, "one request went out");
     assert_eq!(
@@ -95,6 +95,22 @@ fn a_stored_mcp_secret_is_never_sent_towards_another_server() {
             .map(|b| b["tools"][0]["headers"]["Authorization"].clone()),
         Some(json!(secret)),
         "the secret was filled in for its own server"
+    );
+    // The stored response, asked for again, echoes the tools with their
+    // headers: retrieve and input items are scrubbed like the stream was.
+    let response_id = updates
+        .iter()
+        .rev()
+        .find_map(|u| u["response"]["id"].as_str().map(str::to_owned))
+        .expect("the run finished with a response id");
+    let retrieved = app.call("playground_retrieve", json!({ "responseId": response_id }));
+    assert_eq!(
+        retrieved["tools"][0]["headers"]["Authorization"], "<redacted>",
+        "the echoed header is there, scrubbed: {retrieved}"
+    );
+    app.call(
+        "playground_input_items",
+        json!({ "responseId": response_id }),
     );
     // What came back to the UI never holds it, though the mock echoes tools.
     app.assert_key_never_sent_to_ui(&secret);
