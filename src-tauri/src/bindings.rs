@@ -37,6 +37,7 @@ pub const EXPORTED: &[Render] = &[
     render::<crate::ipc_types::MessageView>,
     render::<crate::ipc_types::ConversationView>,
     render::<crate::ipc_types::SearchHit>,
+    render::<crate::ipc_types::SearchResults>,
     render::<crate::ipc_types::AttachmentInput>,
     render::<crate::ipc_types::AttachmentData>,
     render::<crate::ipc_types::ReasoningEffort>,
@@ -45,6 +46,9 @@ pub const EXPORTED: &[Render] = &[
     render::<crate::ipc_types::RunStarted>,
     render::<crate::ipc_types::RunUpdate>,
     render::<halley_core::providers::Settings>,
+    render::<crate::ipc_types::StartupProblemView>,
+    render::<halley_core::history::HistoryProblem>,
+    render::<halley_core::history::HistoryBackup>,
     // Playground
     render::<crate::ipc_types::PlaygroundEvent>,
     render::<crate::ipc_types::RecordedEvent>,

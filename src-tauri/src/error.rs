@@ -28,6 +28,13 @@ pub enum ErrorCode {
     Cancelled,
     /// No provider with a key is set up yet: the UI shows the setup screen.
     NoProvider,
+    /// An `http://` base URL for a host other than this machine: the UI asks
+    /// the user to confirm (`allowCleartextHttp`) or to use https.
+    CleartextNotConfirmed,
+    /// A provider's URL moved to another origin: its key must be entered again.
+    KeyRequired,
+    /// No MCP header secret is stored for the origin a tool points at.
+    SecretNotForServer,
 }
 
 impl IpcError {
@@ -47,6 +54,10 @@ impl From<halley_core::Error> for IpcError {
             halley_core::Error::InvalidInput(_) => ErrorCode::InvalidInput,
             halley_core::Error::NotFound(_) => ErrorCode::NotFound,
             halley_core::Error::Keyring(_) => ErrorCode::Keyring,
+            halley_core::Error::CleartextNotConfirmed(_) => ErrorCode::CleartextNotConfirmed,
+            halley_core::Error::KeyRequired(_) => ErrorCode::KeyRequired,
+            halley_core::Error::SecretNotForServer(_) => ErrorCode::SecretNotForServer,
+            halley_core::Error::History(_) => ErrorCode::Storage,
         };
         Self::new(code, error.to_string())
     }

@@ -8,7 +8,9 @@ use ts_rs::TS;
 
 use crate::error::IpcError;
 pub use halley_core::chat::{Citation, RunUpdate, TurnError};
-pub use halley_core::history::{Attachment, AttachmentKind, MessageStatus, Role, SearchHit, Usage};
+pub use halley_core::history::{
+    Attachment, AttachmentKind, MessageStatus, Role, SearchHit, SearchResults, Usage,
+};
 pub use halley_core::providers::ProviderKind;
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -47,6 +49,10 @@ pub struct ProviderInput {
     pub kind: ProviderKind,
     pub base_url: String,
     pub api_key: Option<String>,
+    /// The user confirmed sending the key over `http://` to a host that is
+    /// not this machine (asked after a `cleartext_not_confirmed` error).
+    #[serde(default)]
+    pub allow_cleartext_http: bool,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -209,3 +215,16 @@ pub struct RunStarted {
 pub use halley_core::playground::{
     BackgroundRun, PlaygroundEvent, PresetSummary, PresetVersion, RecordedEvent, Violation,
 };
+
+// ---- Start-up --------------------------------------------------------------
+
+/// Why the history could not be opened at start-up, and what can be done.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "StartupProblemView.ts")]
+pub struct StartupProblemView {
+    pub problem: halley_core::history::HistoryProblem,
+    pub data_dir: String,
+    /// Backups that could be restored, newest first (empty: none exist).
+    pub backups: Vec<halley_core::history::HistoryBackup>,
+}

@@ -7,6 +7,7 @@ mod bindings;
 pub mod commands;
 pub mod error;
 pub mod ipc_types;
+pub mod startup;
 pub mod state;
 
 use tauri::{Manager, Runtime};
@@ -29,7 +30,7 @@ pub fn run_app_with<R: Runtime>(
                 Some(dir) => dir,
                 None => state::resolve_data_dir(app.path().app_data_dir().ok())?,
             };
-            app.manage(state::AppState::open(data_dir)?);
+            startup::open_or_explain(app, data_dir)?;
             Ok(())
         })
         .invoke_handler(commands::handler())

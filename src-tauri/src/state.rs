@@ -36,7 +36,8 @@ pub struct AppState {
 impl AppState {
     pub fn open(data_dir: PathBuf) -> Result<Self, halley_core::Error> {
         std::fs::create_dir_all(&data_dir)?;
-        let history = History::open(&data_dir.join("history.sqlite3"))?;
+        let history = Arc::new(History::open(&data_dir.join(crate::startup::HISTORY_FILE))?);
+        purge_deleted_conversations(&history);
         // A crash or a kill mid-stream leaves answers marked streaming: they
         // are partial, so say so instead of pretending they are still coming.
         let interrupted = history.mark_interrupted_on_startup()?;
@@ -71,7 +72,7 @@ impl AppState {
         };
         Ok(Self {
             data_dir,
-            history: Arc::new(history),
+            history,
             keys,
             keyring,
             client: Client::new(),
@@ -83,6 +84,34 @@ impl AppState {
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+}
+
+/// How often conversations whose undo window has passed are purged while
+/// the app runs (and once at start-up).
+const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Purges deleted conversations now, then every [`PURGE_EVERY`] for as long
+/// as the history is open (the thread holds it weakly and ends with it).
+fn purge_deleted_conversations(history: &Arc<History>) {
+    let purge = |history: &History| match history.purge_expired(halley_core::history::UNDO_WINDOW) {
+        Ok(0) => {}
+        Ok(purged) => tracing::info!(purged, "purged deleted conversations"),
+        Err(error) => tracing::warn!(%error, "could not purge deleted conversations"),
+    };
+    purge(history);
+    let weak = Arc::downgrade(history);
+    let spawned = std::thread::Builder::new()
+        .name("halley-purge".into())
+        .spawn(move || loop {
+            std::thread::sleep(PURGE_EVERY);
+            match weak.upgrade() {
+                Some(history) => purge(&history),
+                None => break,
+            }
+        });
+    if let Err(error) = spawned {
+        tracing::warn!(%error, "no purge thread; deleted conversations are purged at start-up only");
     }
 }
 

@@ -1,14 +1,15 @@
 //! The product promise: "The key never appears in logs, SQLite, exports, IPC
 //! payloads or error messages." A canary key goes through everything that
 //! touches keys — a conversation, exports, failing requests, a provider
-//! test against bad addresses — and then every place it could leak to is
-//! searched for it.
+//! test against bad addresses, a gateway that echoes the key in its error
+//! bodies — and then every place it could leak to is searched for it.
 
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
 use crate::app::{finished, TestApp};
+use crate::echo_gateway::EchoGateway;
 use crate::logs;
 
 /// Every file under `dir` (the history database and its -wal and -shm files,
@@ -87,10 +88,11 @@ fn the_canary_key_appears_nowhere() {
         "http://127.0.0.1:9/v1".to_owned(),
         format!("{mock_root}/nowhere"),
     ] {
+        // Another origin: the key must be given again (it is not carried along).
         app.call(
             "save_provider",
             json!({"input": {"id": provider["id"], "name": "Mock", "kind": "custom",
-                "baseUrl": base_url, "apiKey": null}}),
+                "baseUrl": base_url, "apiKey": canary}}),
         );
         let tested = app.call("test_provider", json!({ "id": provider["id"] }));
         assert_eq!(
@@ -110,6 +112,79 @@ fn the_canary_key_appears_nowhere() {
             "{model}: {updates:?}"
         );
     }
+
+    // A gateway that echoes the key in its error bodies: every path that
+    // reports a gateway's error — a chat turn (stored, exported), a provider
+    // test, the model list, a playground run and a retrieve — must scrub it.
+    let echo = EchoGateway::start();
+    app.call(
+        "save_provider",
+        json!({"input": {"id": provider["id"], "name": "Mock", "kind": "custom",
+            "baseUrl": echo.base_url, "apiKey": canary}}),
+    );
+    let echoed = app.send(
+        Some(&first.conversation_id),
+        Some(&second.assistant_message_id),
+        "the gateway echoes the key",
+        "echo",
+        true,
+    );
+    let updates = app.channels.wait_finished(echoed.channel);
+    let end = finished(&updates);
+    assert_eq!(end["status"], "error", "{updates:?}");
+    assert!(
+        end["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Incorrect API key provided: Bearer <redacted>")),
+        "the gateway's words are kept, the key in them is not: {end}"
+    );
+    let tested = app.call("test_provider", json!({ "id": provider["id"] }));
+    assert!(
+        tested["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("<redacted>")),
+        "{tested}"
+    );
+    let listed = app
+        .invoke("list_models", json!({ "refresh": true }))
+        .expect_err("the echo gateway refuses");
+    assert!(
+        listed["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("<redacted>")),
+        "{listed}"
+    );
+    let retrieved = app
+        .invoke("playground_retrieve", json!({ "responseId": "resp_echo" }))
+        .expect_err("the echo gateway refuses");
+    assert!(
+        retrieved["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("<redacted>")),
+        "{retrieved}"
+    );
+    let (pg_channel, pg_arg) = app.new_channel();
+    app.call(
+        "playground_run",
+        json!({"requestJson": json!({"model": "echo", "input": "hi"}).to_string(), "onEvent": pg_arg}),
+    );
+    let pg_events = app.channels.wait_finished(pg_channel);
+    assert!(
+        pg_events.iter().any(|e| e["kind"] == "finished"
+            && e["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("<redacted>"))),
+        "{pg_events:?}"
+    );
+    assert!(
+        echo.authorizations()
+            .iter()
+            .filter(|a| a.contains(&canary))
+            .count()
+            >= 5,
+        "the echo gateway really was sent the key each time: {:?}",
+        echo.authorizations().len()
+    );
 
     // Exports.
     let mut exports = Vec::new();

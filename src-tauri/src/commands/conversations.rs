@@ -8,7 +8,7 @@ use super::export_file::write_export;
 
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::ipc_types::{
-    AttachmentData, Citation, ConversationSummary, ConversationView, MessageView, SearchHit,
+    AttachmentData, Citation, ConversationSummary, ConversationView, MessageView, SearchResults,
     TurnError,
 };
 use crate::state::AppState;
@@ -126,8 +126,8 @@ pub fn set_current_leaf(
 }
 
 #[tauri::command]
-pub fn search_messages(state: State<'_, AppState>, query: String) -> IpcResult<Vec<SearchHit>> {
-    Ok(state.history.search(&query, SEARCH_LIMIT)?)
+pub fn search_messages(state: State<'_, AppState>, query: String) -> IpcResult<SearchResults> {
+    Ok(state.history.search_bounded(&query, SEARCH_LIMIT)?)
 }
 
 /// Writes the conversation to a file in the Downloads folder (or

@@ -10,6 +10,7 @@ mod playground_server;
 mod presets;
 mod providers;
 mod runs;
+mod startup;
 
 /// Every command name, as the UI invokes it.
 pub const COMMANDS: &[&str] = include!("names.in");
@@ -64,6 +65,10 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         presets::preset_export,
         presets::preset_import,
         images::fetch_image,
+        startup::startup_problem,
+        startup::startup_open_data_folder,
+        startup::startup_start_fresh,
+        startup::startup_restore_backup,
     ]
 }
 

@@ -14,6 +14,7 @@ use super::export_file::write_export;
 use super::providers::active_endpoint;
 use crate::error::IpcResult;
 use crate::state::AppState;
+use halley_core::redact::Secrets;
 
 /// Starts a run and returns its id at once; events arrive on `on_event`
 /// until `finished`. The body goes out as given, with `stream: true`.
@@ -27,7 +28,8 @@ pub async fn playground_run(
     // Secret MCP headers come from the keyring here, never from the UI.
     let mut body: Value = serde_json::from_str(&request_json)
         .map_err(|e| halley_core::Error::InvalidInput(format!("the request is not JSON: {e}")))?;
-    let secrets = playground::fill_mcp_secrets(&mut body, state.keys.as_ref())?;
+    let mut secrets = playground::fill_mcp_secrets(&mut body, state.keys.as_ref())?;
+    secrets.extend(Secrets::of_endpoint(&endpoint));
     let request = playground::parse_request(&body.to_string())?;
     let run_id = playground::new_run_id();
     let cancel = state.runs.start(&run_id);
@@ -81,16 +83,17 @@ fn model_of(request: &halley_responses::CreateResponse) -> String {
     request.model.get().cloned().unwrap_or_default()
 }
 
-/// Stores a secret MCP header value in the keyring; the UI keeps only
-/// `SECRET_PLACEHOLDER` in its place.
+/// Stores a secret MCP header value in the keyring, bound to the origin of
+/// `server_url`; the UI keeps only `SECRET_PLACEHOLDER` in its place.
 #[tauri::command]
 pub fn playground_set_mcp_secret(
     state: State<'_, AppState>,
+    server_url: String,
     server_label: String,
     header: String,
     value: String,
 ) -> IpcResult<String> {
-    let id = playground::mcp_secret_id(&server_label, &header);
+    let id = playground::mcp_secret_id(&server_url, &server_label, &header)?;
     state
         .keys
         .set(&id, &halley_core::keys::SecretString::new(value))?;

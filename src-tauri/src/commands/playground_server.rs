@@ -10,9 +10,10 @@ use serde_json::Value;
 use tauri::ipc::Channel;
 use tauri::State;
 
-use super::providers::active_endpoint;
+use super::providers::{active_endpoint, scrubbed};
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::state::AppState;
+use halley_core::redact::Secrets;
 
 /// Streams a background response again, after event `starting_after`
 /// (the stored bookmark when not given). Returns a run id for `stop_run`.
@@ -37,7 +38,17 @@ pub async fn playground_resume(
     let client = state.client.clone();
     let runs = state.runs.clone();
     let finished_id = run_id.clone();
-    let emit: playground::PlaygroundEmit = Arc::new(move |event| {
+    // The resumed stream echoes the tools the run started with: scrub the
+    // secrets they name and the key, as the first run did.
+    let mut secrets = Secrets::of_endpoint(&endpoint);
+    if let Some(body) = stored
+        .as_ref()
+        .and_then(|run| serde_json::from_str::<Value>(&run.request).ok())
+    {
+        secrets.extend(playground::mcp_secrets_named_by(&body, state.keys.as_ref()));
+    }
+    let emit: playground::PlaygroundEmit = Arc::new(move |mut event| {
+        playground::scrub_event(&mut event, &secrets);
         bookmark.observe(&event);
         let _ = on_event.send(event);
     });
@@ -75,13 +86,17 @@ pub async fn playground_cancel(
     response_id: String,
 ) -> IpcResult<Value> {
     let (_, endpoint) = active_endpoint(&state)?;
-    let response = state.client.cancel(&endpoint, &response_id).await?;
+    let response = state
+        .client
+        .cancel(&endpoint, &response_id)
+        .await
+        .map_err(|e| scrubbed(&endpoint)(e.into()))?;
     if let Some(status) = response.status.get() {
         state
             .history
             .update_background_run(&response_id, status, None)?;
     }
-    to_value(&response)
+    scrubbed_value(&state, &endpoint, &response)
 }
 
 /// `GET /responses/{id}`.
@@ -91,7 +106,12 @@ pub async fn playground_retrieve(
     response_id: String,
 ) -> IpcResult<Value> {
     let (_, endpoint) = active_endpoint(&state)?;
-    to_value(&state.client.retrieve(&endpoint, &response_id).await?)
+    let answer = state
+        .client
+        .retrieve(&endpoint, &response_id)
+        .await
+        .map_err(|e| scrubbed(&endpoint)(e.into()))?;
+    scrubbed_value(&state, &endpoint, &answer)
 }
 
 /// `GET /responses/{id}/input_items`: every page, oldest first.
@@ -101,7 +121,12 @@ pub async fn playground_input_items(
     response_id: String,
 ) -> IpcResult<Value> {
     let (_, endpoint) = active_endpoint(&state)?;
-    to_value(&state.client.input_items(&endpoint, &response_id).await?)
+    let answer = state
+        .client
+        .input_items(&endpoint, &response_id)
+        .await
+        .map_err(|e| scrubbed(&endpoint)(e.into()))?;
+    scrubbed_value(&state, &endpoint, &answer)
 }
 
 /// `DELETE /responses/{id}`; also stops tracking it.
@@ -111,9 +136,13 @@ pub async fn playground_delete(
     response_id: String,
 ) -> IpcResult<Value> {
     let (_, endpoint) = active_endpoint(&state)?;
-    let deleted = state.client.delete(&endpoint, &response_id).await?;
+    let deleted = state
+        .client
+        .delete(&endpoint, &response_id)
+        .await
+        .map_err(|e| scrubbed(&endpoint)(e.into()))?;
     state.history.forget_background_run(&response_id)?;
-    to_value(&deleted)
+    scrubbed_value(&state, &endpoint, &deleted)
 }
 
 /// Input tokens `request_json` would use; `None` when the provider has no
@@ -125,10 +154,34 @@ pub async fn playground_input_tokens(
 ) -> IpcResult<Option<u32>> {
     let request = playground::parse_request(&request_json)?;
     let (_, endpoint) = active_endpoint(&state)?;
-    let count = playground::count_input_tokens(&state.client, &endpoint, &request).await?;
+    let count = playground::count_input_tokens(&state.client, &endpoint, &request)
+        .await
+        .map_err(|e| scrubbed(&endpoint)(e.into()))?;
     Ok(count.map(|n| u32::try_from(n).unwrap_or(u32::MAX)))
 }
 
-fn to_value(value: &impl serde::Serialize) -> IpcResult<Value> {
-    serde_json::to_value(value).map_err(|e| IpcError::new(ErrorCode::Internal, e.to_string()))
+/// A stored response (or its input items) as JSON for the UI, with the key
+/// and every MCP secret its tools name scrubbed: servers echo `tools` with
+/// their headers, and a response stored before secrets were placeholders
+/// may hold them verbatim.
+fn scrubbed_value(
+    state: &AppState,
+    endpoint: &halley_responses::Endpoint,
+    value: &impl serde::Serialize,
+) -> IpcResult<Value> {
+    let mut value = serde_json::to_value(value)
+        .map_err(|e| IpcError::new(ErrorCode::Internal, e.to_string()))?;
+    let mut secrets = Secrets::of_endpoint(endpoint);
+    secrets.extend(playground::mcp_secrets_named_by(
+        &value,
+        state.keys.as_ref(),
+    ));
+    // Input items list the tools per item: look in each one too.
+    if let Some(items) = value.get("data").and_then(Value::as_array) {
+        for item in items {
+            secrets.extend(playground::mcp_secrets_named_by(item, state.keys.as_ref()));
+        }
+    }
+    secrets.scrub_json(&mut value);
+    Ok(value)
 }

@@ -2,7 +2,9 @@
 //! keyring; only `has_key` and the last 4 characters ever come back.
 
 use halley_core::keys::SecretString;
-use halley_core::providers::{self, Provider};
+use halley_core::provider_keys::{self, ProviderChange};
+use halley_core::providers::{self, CleartextConsent, Provider};
+use halley_core::redact::Secrets;
 use halley_responses::{ApiKey, Endpoint, RetryPolicy, StreamOptions};
 use tauri::State;
 
@@ -49,6 +51,17 @@ fn endpoint_for(state: &AppState, provider: &Provider) -> IpcResult<Endpoint> {
     ))
 }
 
+/// Scrubs the endpoint's key from an error a gateway caused: an error body
+/// may echo the key it was sent. Every command that reports a gateway's
+/// error goes through this.
+pub fn scrubbed(endpoint: &Endpoint) -> impl Fn(IpcError) -> IpcError {
+    let secrets = Secrets::of_endpoint(endpoint);
+    move |mut error| {
+        secrets.scrub_in_place(&mut error.message);
+        error
+    }
+}
+
 #[tauri::command]
 pub fn keyring_status(state: State<'_, AppState>) -> KeyringStatus {
     state.keyring.clone()
@@ -67,22 +80,22 @@ pub fn list_providers(state: State<'_, AppState>) -> IpcResult<Vec<ProviderView>
 
 #[tauri::command]
 pub fn save_provider(state: State<'_, AppState>, input: ProviderInput) -> IpcResult<ProviderView> {
-    let provider = match &input.id {
-        Some(id) => state
-            .history
-            .update_provider(id, &input.name, &input.base_url)?,
-        None => state
-            .history
-            .add_provider(&input.name, input.kind, Some(&input.base_url))?,
-    };
-    if let Some(key) = input
-        .api_key
-        .as_deref()
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-    {
-        state.keys.set(&provider.id, &SecretString::new(key))?;
-    }
+    let provider = provider_keys::save_provider(
+        &state.history,
+        state.keys.as_ref(),
+        ProviderChange {
+            id: input.id,
+            name: input.name,
+            kind: input.kind,
+            base_url: input.base_url,
+            api_key: input.api_key.map(SecretString::new),
+            cleartext: if input.allow_cleartext_http {
+                CleartextConsent::Given
+            } else {
+                CleartextConsent::NotGiven
+            },
+        },
+    )?;
     let settings = state.history.settings()?;
     // The first provider becomes the active one: a new user has nothing to pick.
     if settings.active_provider_id.is_none() {
@@ -139,7 +152,7 @@ pub async fn test_provider(state: State<'_, AppState>, id: String) -> IpcResult<
         Err(error) => ProviderTest {
             ok: false,
             model_count: 0,
-            error: Some(explain(&error)),
+            error: Some(scrubbed(&endpoint)(explain(&error))),
         },
     })
 }
@@ -212,7 +225,8 @@ pub async fn list_models(state: State<'_, AppState>, refresh: bool) -> IpcResult
     let mut models: Vec<String> = state
         .client
         .list_models(&endpoint)
-        .await?
+        .await
+        .map_err(|e| scrubbed(&endpoint)(e.into()))?
         .into_iter()
         .map(|m| m.id)
         .collect();

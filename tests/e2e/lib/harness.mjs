@@ -233,9 +233,12 @@ export async function startApp({ dataDir = freshDataDir(), env = {}, name = "app
     session = await Session.start(url, APP);
     say(`session started after ${Date.now() - started} ms`);
     // The window exists before the UI is mounted: wait for the composer or setup.
-    await session.waitFor('[data-testid="composer-input"], [data-testid="api-key-input"]', {
-      timeout: 30000,
-    });
+    await session.waitFor(
+      '[data-testid="composer-input"], [data-testid="api-key-input"], [data-testid="startup-problem"]',
+      {
+        timeout: 30000,
+      },
+    );
   } catch (error) {
     // A live tauri-driver child would keep this test file's process (and the run) alive.
     await session?.quit().catch(() => {});

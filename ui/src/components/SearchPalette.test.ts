@@ -12,16 +12,19 @@ afterEach(() => {
 describe("SearchPalette", () => {
   it("marks matches with <mark> and never parses snippet HTML", async () => {
     mockBackend({
-      search_messages: () => [
-        {
-          messageId: "m1",
-          conversationId: "c1",
-          conversationTitle: "Chat",
-          role: "assistant",
-          snippet: "<img src=x onerror=alert(1)> about \u0002tauri\u0003 apps",
-          createdAt: 0,
-        },
-      ],
+      search_messages: () => ({
+        hits: [
+          {
+            messageId: "m1",
+            conversationId: "c1",
+            conversationTitle: "Chat",
+            role: "assistant",
+            snippet: "<img src=x onerror=alert(1)> about \u0002tauri\u0003 apps",
+            createdAt: 0,
+          },
+        ],
+        cut: false,
+      }),
     });
     render(SearchPalette, { onClose: () => {} });
     await fireEvent.input(screen.getByTestId("search-input"), { target: { value: "tauri" } });
@@ -32,5 +35,15 @@ describe("SearchPalette", () => {
     expect(result.textContent).toContain("<img src=x onerror=alert(1)>");
     // The hit says whose words these are.
     expect(screen.getByTestId("search-result-role").textContent).toBe("Answer");
+  });
+
+  it("says when a long query was cut to the words the backend searches", async () => {
+    mockBackend({ search_messages: () => ({ hits: [], cut: true }) });
+    render(SearchPalette, { onClose: () => {} });
+    await fireEvent.input(screen.getByTestId("search-input"), {
+      target: { value: "word ".repeat(20000) },
+    });
+    const notice = await screen.findByTestId("search-cut");
+    expect(notice.textContent).toContain("Only the first words");
   });
 });

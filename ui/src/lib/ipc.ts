@@ -13,10 +13,11 @@ import type { ProviderTest } from "./bindings/ProviderTest";
 import type { ProviderView } from "./bindings/ProviderView";
 import type { RunStarted } from "./bindings/RunStarted";
 import type { RunUpdate } from "./bindings/RunUpdate";
-import type { SearchHit } from "./bindings/SearchHit";
+import type { SearchResults } from "./bindings/SearchResults";
 import type { SendInput } from "./bindings/SendInput";
 import type { RegenerateInput } from "./bindings/RegenerateInput";
 import type { Settings } from "./bindings/Settings";
+import type { StartupProblemView } from "./bindings/StartupProblemView";
 
 export type * from "./bindings/index";
 
@@ -53,6 +54,12 @@ function channel(onUpdate: (update: RunUpdate) => void): Channel<RunUpdate> {
 export type ExportFormat = "markdown" | "json";
 
 export const ipc = {
+  /** Why the history could not be opened at start-up; null when it opened. */
+  startupProblem: () => call<StartupProblemView | null>("startup_problem"),
+  startupOpenDataFolder: () => call<null>("startup_open_data_folder"),
+  /** Keeps the damaged file aside (renamed, never deleted); resolves with its new path. */
+  startupStartFresh: () => call<string>("startup_start_fresh"),
+  startupRestoreBackup: (name: string) => call<string>("startup_restore_backup", { name }),
   appInfo: () => call<AppInfo>("app_info"),
   /** Opens an http(s)/mailto link in the system browser (the backend re-checks the scheme). */
   openUrl: (url: string) => call<null>("open_url", { url }),
@@ -80,7 +87,8 @@ export const ipc = {
   undoDeleteConversation: (id: string) => call<null>("undo_delete_conversation", { id }),
   setCurrentLeaf: (conversationId: string, leafId: string) =>
     call<null>("set_current_leaf", { conversationId, leafId }),
-  search: (query: string) => call<SearchHit[]>("search_messages", { query }),
+  /** `cut` says the query was longer than the backend searches (see search.cut). */
+  search: (query: string) => call<SearchResults>("search_messages", { query }),
   exportConversation: (id: string, format: ExportFormat) =>
     call<string>("export_conversation", { id, format }),
   importConversation: (json: string) => call<ConversationSummary>("import_conversation", { json }),
@@ -113,9 +121,9 @@ export const playgroundIpc = {
     return call<string>("playground_run", { requestJson, onEvent: ch });
   },
   /** Every violation of `schema` by `instance` (both JSON text). */
-  /** Stores a secret MCP header in the keyring; returns the placeholder to keep instead. */
-  setMcpSecret: (serverLabel: string, header: string, value: string) =>
-    call<string>("playground_set_mcp_secret", { serverLabel, header, value }),
+  /** Stores a secret MCP header in the keyring, bound to the origin of `serverUrl`; returns the placeholder to keep instead. */
+  setMcpSecret: (serverUrl: string, serverLabel: string, header: string, value: string) =>
+    call<string>("playground_set_mcp_secret", { serverUrl, serverLabel, header, value }),
   validateJson: (schema: string, instance: string) =>
     call<Violation[]>("validate_json", { schema, instance }),
   /** Saves raw stream events as a `.sse` recording (Downloads / HALLEY_EXPORT_DIR); resolves with the path. */

@@ -14,4 +14,17 @@ pub enum Error {
     /// The OS keyring refused or is unreachable. The message says what to do.
     #[error("keyring: {0}")]
     Keyring(String),
+    /// An `http://` URL for a host other than this machine, not confirmed.
+    #[error("{0}")]
+    CleartextNotConfirmed(String),
+    /// The provider's URL now points at another origin: the stored key is not
+    /// sent there; the key must be entered again.
+    #[error("{0}")]
+    KeyRequired(String),
+    /// No secret is stored for this server's origin (it may be stored for another).
+    #[error("{0}")]
+    SecretNotForServer(String),
+    /// The history file is damaged, unreadable or from a newer Halley.
+    #[error("{0}")]
+    History(crate::history::HistoryProblem),
 }

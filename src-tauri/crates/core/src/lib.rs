@@ -5,9 +5,12 @@ pub mod chat;
 mod error;
 pub mod history;
 pub mod keys;
+pub mod origin;
 pub mod playground;
+pub mod provider_keys;
 pub mod providers;
 pub mod remote_image;
+pub mod redact;
 mod stream;
 
 pub use error::Error;

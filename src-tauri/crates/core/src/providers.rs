@@ -7,6 +7,7 @@ use ts_rs::TS;
 
 use crate::history::History;
 use crate::keys::SecretString;
+use crate::origin::Origin;
 use crate::Error;
 
 pub const COMETAPI_BASE_URL: &str = "https://api.cometapi.com/v1";
@@ -88,22 +89,35 @@ impl Default for Settings {
     }
 }
 
-/// Checks and normalizes a base URL: http(s), no trailing slash.
-fn normalize_base_url(base_url: &str) -> Result<String, Error> {
+/// Whether the user confirmed that a key may travel unencrypted (`http://`)
+/// to a host that is not this machine. A typed answer from the save
+/// command's input, never inferred from the URL text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CleartextConsent {
+    #[default]
+    NotGiven,
+    Given,
+}
+
+/// Checks and normalizes a base URL: http(s) with a host, no trailing slash.
+/// An `http://` URL for a host that is not loopback is refused unless the
+/// user confirmed it: the key would cross the network in clear text.
+pub fn check_base_url(base_url: &str, consent: CleartextConsent) -> Result<String, Error> {
     let trimmed = base_url.trim().trim_end_matches('/');
-    let rest = trimmed
-        .strip_prefix("https://")
-        .or_else(|| trimmed.strip_prefix("http://"));
-    match rest {
-        Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => {
-            Ok(trimmed.to_owned())
-        }
-        // The input is not echoed: a key pasted into the wrong field must not
-        // come back in an error message.
-        _ => Err(Error::InvalidInput(
-            "the base URL must start with https:// or http:// (for example https://api.cometapi.com/v1)".into(),
-        )),
+    // The input is not echoed: a key pasted into the wrong field must not
+    // come back in an error message.
+    let origin = Origin::of(trimmed)?;
+    if trimmed.contains(char::is_whitespace) {
+        return Err(Error::InvalidInput(
+            "the base URL must not contain spaces".into(),
+        ));
     }
+    if origin.is_cleartext_remote() && consent != CleartextConsent::Given {
+        return Err(Error::CleartextNotConfirmed(format!(
+            "{origin} is not encrypted (http://): the API key and every message would cross the network readable by anyone on the way. Use https://, or confirm that you want this."
+        )));
+    }
+    Ok(trimmed.to_owned())
 }
 
 fn provider_from_row(row: &Row<'_>) -> rusqlite::Result<Provider> {
@@ -115,6 +129,12 @@ fn provider_from_row(row: &Row<'_>) -> rusqlite::Result<Provider> {
         base_url: row.get(3)?,
         created_at: row.get(4)?,
     })
+}
+
+impl History {
+    pub fn provider(&self, id: &str) -> Result<Provider, Error> {
+        self.read(|conn| load_provider(conn, id))
+    }
 }
 
 fn load_provider(conn: &Connection, id: &str) -> Result<Provider, Error> {
@@ -165,8 +185,19 @@ impl History {
         kind: ProviderKind,
         base_url: Option<&str>,
     ) -> Result<Provider, Error> {
+        self.add_provider_confirmed(name, kind, base_url, CleartextConsent::NotGiven)
+    }
+
+    /// [`History::add_provider`] with the user's answer about a cleartext URL.
+    pub fn add_provider_confirmed(
+        &self,
+        name: &str,
+        kind: ProviderKind,
+        base_url: Option<&str>,
+        consent: CleartextConsent,
+    ) -> Result<Provider, Error> {
         let base_url = match base_url.or(kind.default_base_url()) {
-            Some(url) => normalize_base_url(url)?,
+            Some(url) => check_base_url(url, consent)?,
             None => {
                 return Err(Error::InvalidInput(
                     "a custom provider needs a base URL".into(),
@@ -202,8 +233,17 @@ impl History {
         })
     }
 
-    pub fn update_provider(&self, id: &str, name: &str, base_url: &str) -> Result<Provider, Error> {
-        let base_url = normalize_base_url(base_url)?;
+    /// Renames and re-points a provider. Its key is not this function's
+    /// business: [`crate::provider_keys::save_provider`] decides whether the
+    /// stored key may follow the new URL.
+    pub(crate) fn update_provider(
+        &self,
+        id: &str,
+        name: &str,
+        base_url: &str,
+        consent: CleartextConsent,
+    ) -> Result<Provider, Error> {
+        let base_url = check_base_url(base_url, consent)?;
         self.write(|tx| {
             let changed = tx.execute(
                 "UPDATE providers SET name = ?2, base_url = ?3 WHERE id = ?1",
@@ -321,7 +361,9 @@ pub fn env_proposals_from(lookup: &dyn Fn(&str) -> Option<String>) -> Vec<EnvPro
         });
     }
     if let Some(key) = read_key(lookup, "OPENAI_API_KEY") {
-        let base_url = lookup("OPENAI_BASE_URL").and_then(|url| normalize_base_url(&url).ok());
+        // Proposed as set; importing a cleartext one still asks (add_provider).
+        let base_url = lookup("OPENAI_BASE_URL")
+            .and_then(|url| check_base_url(&url, CleartextConsent::Given).ok());
         let (name, kind, base_url) = match base_url {
             Some(url) if url == COMETAPI_BASE_URL => ("CometAPI", ProviderKind::Cometapi, url),
             Some(url) if url != OPENAI_BASE_URL => ("OpenAI-compatible", ProviderKind::Custom, url),

@@ -5,4 +5,9 @@ import type { ProviderKind } from "./ProviderKind";
  * A provider to create or update. `api_key` travels UI → backend only, once;
  * `None` keeps the stored key.
  */
-export type ProviderInput = { id: string | null, name: string, kind: ProviderKind, baseUrl: string, apiKey: string | null, };
+export type ProviderInput = { id: string | null, name: string, kind: ProviderKind, baseUrl: string, apiKey: string | null, 
+/**
+ * The user confirmed sending the key over `http://` to a host that is
+ * not this machine (asked after a `cleartext_not_confirmed` error).
+ */
+allowCleartextHttp: boolean, };

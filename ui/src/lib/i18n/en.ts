@@ -89,6 +89,7 @@ export const en = {
   "search.placeholder": "Search all conversations…",
   "search.results": "Results",
   "search.none": "No messages match.",
+  "search.cut": "Only the first words of a long search are searched.",
   "setup.title": "Welcome to Halley",
   "setup.intro":
     "Connect a provider to start chatting. Your key is stored in the system keyring and never shown again.",
@@ -109,6 +110,31 @@ export const en = {
   "setup.test": "Test",
   "setup.testOk": "Connected: {count} models available.",
   "setup.testFailed": "Connection failed: {message}",
+  "setup.cleartextWarning":
+    "This address is not encrypted (http://) and is not on this computer: your API key and every message would cross the network readable by anyone on the way. Use https:// if the server supports it.",
+  "setup.cleartextConfirm": "I understand; send the key unencrypted to this server",
+  "setup.cleartextConfirmFirst":
+    "This address is not encrypted. Tick the confirmation below the address to use it anyway, or use https://.",
+  "setup.keyRequired":
+    "This address points to another server than the saved key was given for. Enter the key for this server: the saved one is not sent there.",
+  "startup.damagedTitle": "Your history could not be opened",
+  "startup.newerTitle": "This history needs a newer Halley",
+  "startup.damaged":
+    "The history file is damaged: SQLite's integrity check found errors in it. Halley did not open it, so nothing more can be lost. You can look at the file, restore a backup, or start with an empty history; the damaged file is then kept beside it under a new name, never deleted.",
+  "startup.unreadable":
+    "The history file cannot be read as a database: it may have been overwritten, cut short, or belong to another program. Halley did not open it. You can look at the file, restore a backup, or start with an empty history; the file is then kept beside it under a new name, never deleted.",
+  "startup.newer":
+    "This history was written by a newer version of Halley (schema {found}; this version knows {known}). Update Halley to open it. Starting fresh keeps the file aside, so the newer version can still open it later.",
+  "startup.where": "Data folder:",
+  "startup.details": "What SQLite reported",
+  "startup.backups": "Backups",
+  "startup.restore": "Restore",
+  "startup.openFolder": "Open data folder",
+  "startup.startFresh": "Start fresh",
+  "startup.startFreshHint":
+    "Start fresh renames the current file with today's date and time and opens an empty history.",
+  "startup.kept": "The old file was kept as {path}.",
+  "startup.continue": "Continue",
   "settings.title": "Settings",
   "settings.providers": "Providers",
   "settings.active": "Active",

@@ -88,6 +88,7 @@ export const vi: Catalog = {
   "search.placeholder": "Tìm trong mọi cuộc trò chuyện…",
   "search.results": "Kết quả",
   "search.none": "Không có tin nhắn phù hợp.",
+  "search.cut": "Với tìm kiếm dài, chỉ những từ đầu tiên được tìm.",
   "setup.title": "Chào mừng đến với Halley",
   "setup.intro":
     "Kết nối một nhà cung cấp để bắt đầu. Khóa của bạn được lưu trong keyring của hệ thống và không bao giờ hiển thị lại.",
@@ -108,6 +109,31 @@ export const vi: Catalog = {
   "setup.test": "Kiểm tra",
   "setup.testOk": "Đã kết nối: có {count} mô hình.",
   "setup.testFailed": "Kết nối thất bại: {message}",
+  "setup.cleartextWarning":
+    "Địa chỉ này không được mã hóa (http://) và không nằm trên máy này: khóa API và mọi tin nhắn sẽ đi qua mạng ở dạng ai trên đường truyền cũng đọc được. Hãy dùng https:// nếu máy chủ hỗ trợ.",
+  "setup.cleartextConfirm": "Tôi hiểu; vẫn gửi khóa không mã hóa đến máy chủ này",
+  "setup.cleartextConfirmFirst":
+    "Địa chỉ này không được mã hóa. Đánh dấu ô xác nhận bên dưới địa chỉ để vẫn dùng, hoặc dùng https://.",
+  "setup.keyRequired":
+    "Địa chỉ này trỏ đến một máy chủ khác với máy chủ của khóa đã lưu. Hãy nhập khóa cho máy chủ này: khóa đã lưu không được gửi đến đó.",
+  "startup.damagedTitle": "Không mở được lịch sử của bạn",
+  "startup.newerTitle": "Lịch sử này cần Halley mới hơn",
+  "startup.damaged":
+    "Tệp lịch sử bị hỏng: kiểm tra toàn vẹn của SQLite tìm thấy lỗi. Halley đã không mở tệp, nên không mất thêm gì. Bạn có thể xem tệp, khôi phục bản sao lưu, hoặc bắt đầu với lịch sử trống; khi đó tệp hỏng được giữ bên cạnh với tên mới, không bao giờ bị xóa.",
+  "startup.unreadable":
+    "Không đọc được tệp lịch sử như một cơ sở dữ liệu: có thể nó đã bị ghi đè, bị cắt ngắn hoặc thuộc về chương trình khác. Halley đã không mở tệp. Bạn có thể xem tệp, khôi phục bản sao lưu, hoặc bắt đầu với lịch sử trống; khi đó tệp được giữ bên cạnh với tên mới, không bao giờ bị xóa.",
+  "startup.newer":
+    "Lịch sử này được ghi bởi phiên bản Halley mới hơn (lược đồ {found}; phiên bản này biết {known}). Hãy cập nhật Halley để mở. Bắt đầu lại sẽ giữ tệp sang một bên, để phiên bản mới hơn vẫn mở được sau này.",
+  "startup.where": "Thư mục dữ liệu:",
+  "startup.details": "SQLite đã báo gì",
+  "startup.backups": "Bản sao lưu",
+  "startup.restore": "Khôi phục",
+  "startup.openFolder": "Mở thư mục dữ liệu",
+  "startup.startFresh": "Bắt đầu lại",
+  "startup.startFreshHint":
+    "Bắt đầu lại sẽ đổi tên tệp hiện tại kèm ngày giờ hôm nay và mở một lịch sử trống.",
+  "startup.kept": "Tệp cũ được giữ tại {path}.",
+  "startup.continue": "Tiếp tục",
   "settings.title": "Cài đặt",
   "settings.providers": "Nhà cung cấp",
   "settings.active": "Đang dùng",

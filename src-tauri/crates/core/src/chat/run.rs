@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::updates::{Citation, RunUpdate, TurnError};
 use crate::history::{AssistantOutcome, MessageError, MessageStatus, Usage};
+use crate::redact::Secrets;
 use crate::stream::{self, Ended};
 use crate::{Error, History};
 
@@ -340,7 +341,7 @@ pub async fn run_turn(
     };
 
     let snapshot = serde_json::to_value(accumulator.snapshot()).unwrap_or(Value::Null);
-    let (status, response, error) = match ended {
+    let (status, mut response, mut error) = match ended {
         Ended::Stopped => (MessageStatus::Stopped, snapshot, None),
         Ended::Failed(error) => (
             MessageStatus::Error,
@@ -359,6 +360,14 @@ pub async fn run_turn(
             ),
         },
     };
+
+    // A gateway may echo the key (an error body, a failed response): nothing
+    // it said is stored, logged or shown before the key is scrubbed from it.
+    let secrets = Secrets::of_endpoint(endpoint);
+    if let Some(error) = &mut error {
+        secrets.scrub_in_place(&mut error.message);
+    }
+    secrets.scrub_json(&mut response);
 
     // The terminal response is the source of truth; the folded deltas stand in
     // when it never came (stop, error, dropped connection).

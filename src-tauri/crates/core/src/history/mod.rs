@@ -5,7 +5,9 @@
 
 mod conversations;
 mod export;
+mod health;
 mod messages;
+mod purge;
 mod schema;
 mod search;
 mod types;
@@ -19,7 +21,12 @@ use rusqlite::{Connection, OpenFlags};
 use crate::Error;
 
 pub use export::{EXPORT_FORMAT, EXPORT_VERSION};
-pub use search::fts_query;
+pub use health::{
+    list_backups, restore_backup, set_aside, HistoryBackup, HistoryProblem, BACKUP_FOLDER,
+    QUICK_CHECK_LIMIT,
+};
+pub use purge::UNDO_WINDOW;
+pub use search::{bound_query, fts_query, BoundedQuery, MAX_QUERY_CHARS, MAX_QUERY_TERMS};
 pub use types::*;
 
 pub struct History {
@@ -30,11 +37,24 @@ pub struct History {
 }
 
 impl History {
-    /// Opens (creating if needed) the history file and migrates it.
+    /// Opens (creating if needed) the history file, checks it (bounded by
+    /// [`QUICK_CHECK_LIMIT`]) and migrates it. A file that is damaged, not a
+    /// database, or from a newer Halley is [`Error::History`]: the app
+    /// explains it instead of opening it.
     pub fn open(path: &Path) -> Result<Self, Error> {
-        let mut writer = Connection::open(path)?;
-        configure(&writer)?;
-        schema::migrate(&mut writer)?;
+        let mut writer = Connection::open(path).map_err(health::classify)?;
+        writer.busy_timeout(Duration::from_secs(5))?;
+        // Checked before anything writes (even the journal mode is a write to
+        // the header): a damaged file is set aside exactly as it was found.
+        health::quick_check(&writer, QUICK_CHECK_LIMIT)?;
+        configure(&writer).map_err(|e| match e {
+            Error::Storage(e) => health::classify(e),
+            other => other,
+        })?;
+        schema::migrate(&mut writer).map_err(|e| match e {
+            Error::Storage(e) => health::classify(e),
+            other => other,
+        })?;
         let reader = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY
@@ -102,6 +122,9 @@ fn configure(conn: &Connection) -> Result<(), Error> {
     // corrupts the file; progress writes stay cheap.
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Deleted rows (purged conversations, edited text) are overwritten with
+    // zeros rather than left readable in free pages of the file.
+    conn.pragma_update(None, "secure_delete", "ON")?;
     conn.busy_timeout(Duration::from_secs(5))?;
     Ok(())
 }

@@ -146,9 +146,10 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<(), Error> {
     // Read inside the write transaction so two processes cannot both migrate.
     let current: u32 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if current > known {
-        return Err(Error::InvalidInput(format!(
-            "this history was written by a newer Halley (schema {current}, this app knows {known}); update Halley to open it"
-        )));
+        return Err(Error::History(super::HistoryProblem::Newer {
+            found: current,
+            known,
+        }));
     }
     for sql in &MIGRATIONS[current as usize..] {
         tx.execute_batch(sql)?;

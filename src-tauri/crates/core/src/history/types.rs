@@ -266,6 +266,16 @@ pub struct SearchHit {
     pub role: Role,
 }
 
+/// What a search found, and whether the query was cut to its bounds
+/// (too long, too many words) before it ran.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "SearchResults.ts")]
+pub struct SearchResults {
+    pub hits: Vec<SearchHit>,
+    pub cut: bool,
+}
+
 /// Highlight markers of `SearchHit::snippet`.
 pub const HIGHLIGHT_START: char = '\u{2}';
 pub const HIGHLIGHT_END: char = '\u{3}';

@@ -20,5 +20,7 @@ pub use run::{
     count_input_tokens, new_run_id, parse_request, resume_playground, run_playground,
     PlaygroundEmit, PlaygroundOutcome,
 };
-pub use secrets::{fill_mcp_secrets, mcp_secret_id, scrub_event, SECRET_PLACEHOLDER};
+pub use secrets::{
+    fill_mcp_secrets, mcp_secret_id, mcp_secrets_named_by, scrub_event, SECRET_PLACEHOLDER,
+};
 pub use validate::{validate_json, Violation};

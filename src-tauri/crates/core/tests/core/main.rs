@@ -4,11 +4,13 @@
 mod canary;
 mod chat;
 mod export;
+mod health;
 mod keys;
 mod migrations;
 mod playground;
 mod providers;
 mod remote_image;
+mod purge;
 mod search;
 mod streaming;
 mod support;

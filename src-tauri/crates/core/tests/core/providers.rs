@@ -126,3 +126,159 @@ fn env_proposals_describe_without_the_key() {
         "no base URL means OpenAI"
     );
 }
+
+mod cleartext_and_moves {
+    use halley_core::keys::{KeyStore, MemoryStore, SecretString};
+    use halley_core::provider_keys::{save_provider, ProviderChange};
+    use halley_core::providers::{CleartextConsent, ProviderKind};
+    use halley_core::Error;
+
+    use crate::support::memory_history;
+
+    fn change(id: Option<&str>, base_url: &str, key: Option<&str>) -> ProviderChange {
+        ProviderChange {
+            id: id.map(str::to_owned),
+            name: "Gateway".into(),
+            kind: ProviderKind::Custom,
+            base_url: base_url.into(),
+            api_key: key.map(SecretString::new),
+            cleartext: CleartextConsent::NotGiven,
+        }
+    }
+
+    #[test]
+    fn cleartext_to_another_host_needs_a_typed_confirmation_loopback_does_not() {
+        let history = memory_history();
+        let keys = MemoryStore::new();
+        for remote in [
+            "http://gateway.example.com/v1",
+            "http://192.168.1.20:8080/v1",
+            "http://[2001:db8::1]/v1",
+        ] {
+            let refused = save_provider(
+                &history,
+                &keys,
+                change(None, remote, Some("sk-remote-1234")),
+            );
+            assert!(
+                matches!(refused, Err(Error::CleartextNotConfirmed(_))),
+                "{remote}: {refused:?}"
+            );
+        }
+        assert!(
+            history.list_providers().expect("list").is_empty(),
+            "nothing was saved"
+        );
+        let confirmed = save_provider(
+            &history,
+            &keys,
+            ProviderChange {
+                cleartext: CleartextConsent::Given,
+                ..change(
+                    None,
+                    "http://gateway.example.com/v1",
+                    Some("sk-remote-1234"),
+                )
+            },
+        )
+        .expect("confirmed");
+        assert_eq!(confirmed.base_url, "http://gateway.example.com/v1");
+        for local in [
+            "http://127.0.0.1:8080/v1",
+            "http://localhost:1234/v1",
+            "http://[::1]:9/v1",
+            "https://gateway.example.com/v1",
+        ] {
+            save_provider(&history, &keys, change(None, local, Some("sk-local-12345")))
+                .unwrap_or_else(|e| panic!("{local} needs no confirmation: {e}"));
+        }
+        // The same rule holds for an edit, not only for a new provider.
+        let edit = save_provider(
+            &history,
+            &keys,
+            change(
+                Some(&confirmed.id),
+                "http://other.example.com/v1",
+                Some("sk-other-12345"),
+            ),
+        );
+        assert!(
+            matches!(edit, Err(Error::CleartextNotConfirmed(_))),
+            "{edit:?}"
+        );
+        assert_eq!(
+            keys.get(&confirmed.id)
+                .expect("get")
+                .map(|k| k.expose().to_owned())
+                .as_deref(),
+            Some("sk-remote-1234"),
+            "a refused edit loses nothing"
+        );
+    }
+
+    #[test]
+    fn a_provider_moved_to_another_origin_does_not_take_its_key_along() {
+        let history = memory_history();
+        let keys = MemoryStore::new();
+        let saved = save_provider(
+            &history,
+            &keys,
+            change(
+                None,
+                "https://gateway.example.com/v1",
+                Some("sk-original-1234"),
+            ),
+        )
+        .expect("saved");
+
+        // A new path on the same origin keeps the key.
+        save_provider(
+            &history,
+            &keys,
+            change(Some(&saved.id), "https://gateway.example.com/v2/", None),
+        )
+        .expect("same origin");
+        assert!(
+            keys.get(&saved.id).expect("get").is_some(),
+            "same server, same key"
+        );
+
+        // Another host, port or scheme without a new key is refused, and nothing changes.
+        for elsewhere in [
+            "https://attacker.example.net/v1",
+            "https://gateway.example.com:8443/v1",
+            "http://127.0.0.1:9/v1",
+        ] {
+            let moved = save_provider(&history, &keys, change(Some(&saved.id), elsewhere, None));
+            assert!(
+                matches!(moved, Err(Error::KeyRequired(_))),
+                "{elsewhere}: {moved:?}"
+            );
+            assert_eq!(
+                history.provider(&saved.id).expect("provider").base_url,
+                "https://gateway.example.com/v2",
+                "the URL did not change"
+            );
+        }
+
+        // With a new key the move is allowed, and the old key is gone.
+        save_provider(
+            &history,
+            &keys,
+            change(
+                Some(&saved.id),
+                "http://127.0.0.1:9/v1",
+                Some("sk-local-5678"),
+            ),
+        )
+        .expect("moved with a new key");
+        assert_eq!(
+            keys.get(&saved.id)
+                .expect("get")
+                .map(|k| k.expose().to_owned())
+                .as_deref(),
+            Some("sk-local-5678"),
+            "only the new key is stored"
+        );
+    }
+}

@@ -175,3 +175,63 @@ fn fts_query_shapes() {
     );
     assert_eq!(fts_query(" - * \" ").as_deref(), None, "nothing searchable");
 }
+
+#[test]
+fn hostile_queries_are_bounded_and_answer_fast() {
+    use halley_core::history::{bound_query, MAX_QUERY_TERMS};
+    use std::time::{Duration, Instant};
+
+    let (_dir, history) = crate::support::file_history();
+    let c = new_conversation(&history, "Many words");
+    let answer = (0..400)
+        .map(|i| format!("word{i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    for i in 0..300 {
+        turn(&history, &c, None, &format!("question {i} word1"), &answer);
+    }
+
+    // NUL and other control characters are separators, never an FTS error.
+    let with_nul = history
+        .search_bounded("word1\0word2\u{1}\u{7f}", 10)
+        .expect("a query with NUL bytes searches instead of failing");
+    assert!(
+        !with_nul.hits.is_empty(),
+        "the words around the NUL are searched"
+    );
+    assert!(!with_nul.cut, "nothing was left out");
+    assert_eq!(
+        bound_query("a\0b").fts.as_deref(),
+        Some("\"a\" \"b\""),
+        "NUL became a space"
+    );
+
+    // 20,000 words: cut to the bound, said so, and fast.
+    let huge = (0..20_000)
+        .map(|i| format!("word{}", i % 400))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let started = Instant::now();
+    let results = history
+        .search_bounded(&huge, 50)
+        .expect("a huge query searches");
+    let took = started.elapsed();
+    assert!(results.cut, "the UI is told the query was cut");
+    assert!(
+        !results.hits.is_empty(),
+        "the first words still find the answers"
+    );
+    assert!(
+        took < Duration::from_millis(500),
+        "a 20,000-word query answers in {took:?}, not seconds"
+    );
+    let fts = bound_query(&huge).fts.expect("terms");
+    assert_eq!(fts.matches('"').count() / 2, MAX_QUERY_TERMS, "{fts}");
+
+    // One word made of thousands of tokens is bounded too.
+    let glued = "a-".repeat(10_000);
+    let started = Instant::now();
+    let glued_results = history.search_bounded(&glued, 50).expect("searches");
+    assert!(glued_results.cut, "a word of 10,000 tokens is cut");
+    assert!(started.elapsed() < Duration::from_millis(500));
+}
