@@ -28,6 +28,17 @@ pub enum ErrorCode {
     Cancelled,
     /// No provider with a key is set up yet: the UI shows the setup screen.
     NoProvider,
+    /// Update check: the server is down, answered an error, or sent no valid manifest.
+    UpdateServer,
+    /// The newer version has no download for this OS / architecture.
+    UpdateNotForThisSystem,
+    /// The download stopped before its end (or the server refused it).
+    UpdateDownloadFailed,
+    /// The downloaded file does not match its signature: corrupt, truncated, tampered or
+    /// signed with another key. Nothing was installed.
+    UpdateBadSignature,
+    /// Installing failed; the installed version is unchanged.
+    UpdateInstallFailed,
 }
 
 impl IpcError {

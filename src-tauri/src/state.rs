@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use halley_core::data_lock::DataDirLock;
 use halley_core::keys::{self, KeyStore, KeyringProbe, KeyringStore, MemoryStore};
 use halley_core::History;
 use halley_responses::Client;
@@ -31,10 +32,15 @@ pub struct AppState {
     /// that store nothing): their turns replay the branch from the start
     /// instead of paying for a refused request each time.
     pub unchained: UnchainedProviders,
+    /// Held for the app's lifetime: no other process opens this database.
+    _data_lock: DataDirLock,
 }
 
 impl AppState {
-    pub fn open(data_dir: PathBuf) -> Result<Self, halley_core::Error> {
+    /// Opens the data folder this process has locked. Taking the lock first
+    /// is what stops a second instance from marking this one's live answers
+    /// interrupted (see `halley_core::data_lock`).
+    pub fn open(data_dir: PathBuf, data_lock: DataDirLock) -> Result<Self, halley_core::Error> {
         std::fs::create_dir_all(&data_dir)?;
         let history = History::open(&data_dir.join("history.sqlite3"))?;
         // A crash or a kill mid-stream leaves answers marked streaming: they
@@ -78,6 +84,7 @@ impl AppState {
             runs: RunRegistry::default(),
             models: Mutex::new(None),
             unchained: UnchainedProviders::default(),
+            _data_lock: data_lock,
         })
     }
 

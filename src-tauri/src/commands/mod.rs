@@ -4,11 +4,13 @@
 mod app;
 mod conversations;
 mod export_file;
+mod instance;
 mod playground;
 mod playground_server;
 mod presets;
 mod providers;
 mod runs;
+mod updates;
 
 /// Every command name, as the UI invokes it.
 pub const COMMANDS: &[&str] = include!("names.in");
@@ -62,6 +64,12 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         presets::preset_delete,
         presets::preset_export,
         presets::preset_import,
+        instance::startup_problem,
+        instance::app_quit,
+        updates::update_check,
+        updates::update_download,
+        updates::update_install,
+        updates::app_restart,
     ]
 }
 

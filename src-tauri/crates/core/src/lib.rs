@@ -2,11 +2,13 @@
 //! conversations and turns. Knows no Tauri.
 
 pub mod chat;
+pub mod data_lock;
 mod error;
 pub mod history;
 pub mod keys;
 pub mod playground;
 pub mod providers;
+pub mod update_schedule;
 mod stream;
 
 pub use error::Error;
