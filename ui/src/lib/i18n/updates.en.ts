@@ -18,7 +18,8 @@ export const updatesEn = {
   "updates.later": "Later",
   "updates.toastAvailable": "Halley {version} is available",
   "updates.toastView": "View",
-  "updates.signedNote": "Updates are signed; one whose signature does not match is never installed.",
+  "updates.signedNote":
+    "Updates are signed; one whose signature does not match is never installed.",
   "updates.error.update_server":
     "The update server could not be reached or answered with an error. Try again later.",
   "updates.error.update_not_for_this_system":

@@ -24,10 +24,8 @@ export const updatesVi: Record<keyof typeof updatesEn, string> = {
     "Các bản cập nhật đều được ký; bản nào có chữ ký không khớp sẽ không bao giờ được cài.",
   "updates.error.update_server":
     "Không kết nối được máy chủ cập nhật hoặc máy chủ trả về lỗi. Hãy thử lại sau.",
-  "updates.error.update_not_for_this_system":
-    "Phiên bản mới chưa có bản tải về cho hệ thống này.",
-  "updates.error.update_download_failed":
-    "Tải về chưa hoàn tất. Chưa có gì được cài; hãy thử lại.",
+  "updates.error.update_not_for_this_system": "Phiên bản mới chưa có bản tải về cho hệ thống này.",
+  "updates.error.update_download_failed": "Tải về chưa hoàn tất. Chưa có gì được cài; hãy thử lại.",
   "updates.error.update_bad_signature":
     "Bản cập nhật đã tải không khớp với chữ ký (bị hỏng hoặc bị sửa đổi). Bản này không được cài.",
   "updates.error.update_install_failed":

@@ -1,0 +1,1 @@
+export type StartupProblem = { "kind": "already_running", dataDir: string, };
