@@ -56,6 +56,10 @@ pub const EXPORTED: &[Render] = &[
     render::<crate::ipc_types::BackgroundRun>,
     render::<crate::ipc_types::PresetSummary>,
     render::<crate::ipc_types::PresetVersion>,
+    // Updates and start-up
+    render::<crate::updates::UpdateCheck>,
+    render::<crate::updates::UpdateProgress>,
+    render::<crate::instance::InstanceProblem>,
 ];
 
 pub fn bindings_dir() -> PathBuf {

@@ -35,6 +35,17 @@ pub enum ErrorCode {
     KeyRequired,
     /// No MCP header secret is stored for the origin a tool points at.
     SecretNotForServer,
+    /// Update check: the server is down, answered an error, or sent no valid manifest.
+    UpdateServer,
+    /// The newer version has no download for this OS / architecture.
+    UpdateNotForThisSystem,
+    /// The download stopped before its end (or the server refused it).
+    UpdateDownloadFailed,
+    /// The downloaded file does not match its signature: corrupt, truncated, tampered or
+    /// signed with another key. Nothing was installed.
+    UpdateBadSignature,
+    /// Installing failed; the installed version is unchanged.
+    UpdateInstallFailed,
 }
 
 impl IpcError {

@@ -6,10 +6,13 @@
 mod bindings;
 pub mod commands;
 pub mod error;
+pub mod instance;
 pub mod ipc_types;
 pub mod startup;
 pub mod state;
+pub mod updates;
 
+use halley_core::data_lock::{DataDirLock, DataLockError};
 use tauri::{Manager, Runtime};
 
 /// Builds the app on any runtime, so tests can run it on `tauri::test::mock_builder()`.
@@ -30,6 +33,22 @@ pub fn run_app_with<R: Runtime>(
                 Some(dir) => dir,
                 None => state::resolve_data_dir(app.path().app_data_dir().ok())?,
             };
+            // The folder's lock before the database: a second process on
+            // the same folder must not even open it (see instance.rs).
+            let data_lock = match DataDirLock::acquire(&data_dir) {
+                Ok(lock) => lock,
+                Err(DataLockError::Held(dir)) => {
+                    tracing::warn!(data_dir = %dir.display(), "Halley is already running with this data folder; not opening it");
+                    app.manage(instance::InstanceProblem::AlreadyRunning {
+                        data_dir: dir.display().to_string(),
+                    });
+                    return Ok(());
+                }
+                Err(error) => return Err(error.into()),
+            };
+            // Held (managed) for the app's lifetime, also while the history
+            // waits for the user's choice in the start-up window.
+            app.manage(instance::DataFolderLock(data_lock));
             startup::open_or_explain(app, data_dir)?;
             Ok(())
         })
@@ -40,7 +59,15 @@ pub fn run_app_with<R: Runtime>(
 pub fn run() {
     init_logging();
     let context = tauri::generate_context!("tauri.conf.json");
-    if let Err(error) = run_app(tauri::Builder::default()).run(context) {
+    // Single instance first: a second launch in this session hands over to
+    // the running app and exits before anything else is set up.
+    let builder = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            instance::focus_main_window(app)
+        }))
+        .plugin(tauri_plugin_updater::Builder::new().build())
+        .manage(updates::UpdateState::default());
+    if let Err(error) = run_app(builder).run(context) {
         tracing::error!(%error, "Halley stopped with an error");
         std::process::exit(1);
     }

@@ -34,6 +34,9 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Opens the data folder. The caller holds the folder's lock first
+    /// (`instance::DataFolderLock`): that is what stops a second instance
+    /// from marking this one's live answers interrupted.
     pub fn open(data_dir: PathBuf) -> Result<Self, halley_core::Error> {
         std::fs::create_dir_all(&data_dir)?;
         let history = Arc::new(History::open(&data_dir.join(crate::startup::HISTORY_FILE))?);

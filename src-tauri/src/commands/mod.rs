@@ -5,12 +5,14 @@ mod app;
 mod conversations;
 mod export_file;
 mod images;
+mod instance;
 mod playground;
 mod playground_server;
 mod presets;
 mod providers;
 mod runs;
 mod startup;
+mod updates;
 
 /// Every command name, as the UI invokes it.
 pub const COMMANDS: &[&str] = include!("names.in");
@@ -69,6 +71,12 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         startup::startup_open_data_folder,
         startup::startup_start_fresh,
         startup::startup_restore_backup,
+        instance::instance_problem,
+        instance::app_quit,
+        updates::update_check,
+        updates::update_download,
+        updates::update_install,
+        updates::app_restart,
     ]
 }
 

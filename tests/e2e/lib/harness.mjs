@@ -184,11 +184,24 @@ async function checkKeyring() {
   keyringChecked = true;
 }
 
+/** The app's own start-up update check must never leave the machine in a test. */
+const NO_UPDATE_SERVER = "http://127.0.0.1:9/latest.json";
+
+/** What a started app shows once its UI is up: the composer or the first-run screen. */
+export const APP_READY =
+  '[data-testid="composer-input"], [data-testid="api-key-input"], [data-testid="startup-problem"]';
+
 /**
  * Starts the app through tauri-driver with `env` added (HALLEY_DATA_DIR is
  * always set, to `dataDir` or a fresh folder). Returns the WebDriver session.
+ * `ready` is what to wait for.
  */
-export async function startApp({ dataDir = freshDataDir(), env = {}, name = "app" } = {}) {
+export async function startApp({
+  dataDir = freshDataDir(),
+  env = {},
+  name = "app",
+  ready = APP_READY,
+} = {}) {
   await checkKeyring();
   const port = await freePort();
   const nativePort = await freePort();
@@ -202,6 +215,7 @@ export async function startApp({ dataDir = freshDataDir(), env = {}, name = "app
         ...process.env,
         HALLEY_DATA_DIR: dataDir,
         HALLEY_LOG: "info",
+        HALLEY_UPDATE_ENDPOINT: NO_UPDATE_SERVER,
         ...env,
       },
       stdio: ["ignore", log, log],
@@ -233,12 +247,7 @@ export async function startApp({ dataDir = freshDataDir(), env = {}, name = "app
     session = await Session.start(url, APP);
     say(`session started after ${Date.now() - started} ms`);
     // The window exists before the UI is mounted: wait for the composer or setup.
-    await session.waitFor(
-      '[data-testid="composer-input"], [data-testid="api-key-input"], [data-testid="startup-problem"]',
-      {
-        timeout: 30000,
-      },
-    );
+    await session.waitFor(ready, { timeout: 30000 });
   } catch (error) {
     // A live tauri-driver child would keep this test file's process (and the run) alive.
     await session?.quit().catch(() => {});
@@ -250,6 +259,7 @@ export async function startApp({ dataDir = freshDataDir(), env = {}, name = "app
   return {
     session,
     dataDir,
+    log: join(ARTIFACTS, `${name}.log`),
     async stop() {
       if (stopped) return;
       stopped = true;

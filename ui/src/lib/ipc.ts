@@ -18,6 +18,9 @@ import type { SendInput } from "./bindings/SendInput";
 import type { RegenerateInput } from "./bindings/RegenerateInput";
 import type { Settings } from "./bindings/Settings";
 import type { StartupProblemView } from "./bindings/StartupProblemView";
+import type { InstanceProblem } from "./bindings/InstanceProblem";
+import type { UpdateCheck } from "./bindings/UpdateCheck";
+import type { UpdateProgress } from "./bindings/UpdateProgress";
 
 export type * from "./bindings/index";
 
@@ -163,4 +166,23 @@ export const presetIpc = {
   remove: (presetId: string) => call<null>("preset_delete", { presetId }),
   exportJson: (presetId: string) => call<string>("preset_export", { presetId }),
   importJson: (document: string) => call<PresetSummary>("preset_import", { document }),
+};
+
+export const updateIpc = {
+  /** `force` is the user's "Check for updates"; without it the backend checks at most once a day. */
+  check: (force: boolean) => call<UpdateCheck>("update_check", { force }),
+  /** Downloads the update the last check found and verifies its signature; installs nothing. */
+  download: (onProgress: (progress: UpdateProgress) => void) => {
+    const ch = new Channel<UpdateProgress>();
+    ch.onmessage = onProgress;
+    return call<null>("update_download", { onProgress: ch });
+  },
+  install: () => call<null>("update_install"),
+  restart: () => call<null>("app_restart"),
+};
+
+export const instanceIpc = {
+  /** Set when this process did not open its data folder (another Halley holds it). */
+  instanceProblem: () => call<InstanceProblem | null>("instance_problem"),
+  quit: () => call<null>("app_quit"),
 };

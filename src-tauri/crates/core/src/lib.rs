@@ -2,6 +2,7 @@
 //! conversations and turns. Knows no Tauri.
 
 pub mod chat;
+pub mod data_lock;
 mod error;
 pub mod history;
 pub mod keys;
@@ -11,6 +12,7 @@ pub mod provider_keys;
 pub mod providers;
 pub mod remote_image;
 pub mod redact;
+pub mod update_schedule;
 mod stream;
 
 pub use error::Error;

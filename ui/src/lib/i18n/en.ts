@@ -1,6 +1,7 @@
 // The English catalog is the source of truth: every key the UI uses is here,
 // and other languages must provide the same keys (checked by the type below).
 import { playgroundEn } from "./playground.en";
+import { updatesEn } from "./updates.en";
 
 export const en = {
   "app.name": "Halley",
@@ -159,6 +160,7 @@ export const en = {
   "settings.exportedTo": "Saved to {path}",
   "settings.imported": "Imported “{title}”",
   ...playgroundEn,
+  ...updatesEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

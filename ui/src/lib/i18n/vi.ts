@@ -1,5 +1,6 @@
 import type { Catalog } from "./en";
 import { playgroundVi } from "./playground.vi";
+import { updatesVi } from "./updates.vi";
 
 export const vi: Catalog = {
   "app.name": "Halley",
@@ -158,4 +159,5 @@ export const vi: Catalog = {
   "settings.exportedTo": "Đã lưu vào {path}",
   "settings.imported": "Đã nhập “{title}”",
   ...playgroundVi,
+  ...updatesVi,
 };

@@ -1,0 +1,1 @@
+export type InstanceProblem = { "kind": "already_running", dataDir: string, };

@@ -1,0 +1,1 @@
+export type UpdateCheck = { "status": "not_due" } | { "status": "up_to_date", current: string, } | { "status": "available", version: string, current: string, notes: string | null, date: string | null, };

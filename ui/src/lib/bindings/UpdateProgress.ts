@@ -1,0 +1,1 @@
+export type UpdateProgress = { downloaded: number, total: number | null, };
