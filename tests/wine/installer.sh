@@ -70,8 +70,9 @@ echo "conversations" >"$history/history.sqlite3"
 
 wine "$installed/uninstall.exe" /S
 wineserver -w
-[ ! -e "$installed/halley.exe" ] && [ ! -e "$installed/WebView2Loader.dll" ] || fail "the uninstaller left program files"
-[ ! -e "$start_menu" ] && [ ! -e "$HOME/Halley.lnk" ] || fail "the uninstaller left shortcuts"
+for left in "$installed/halley.exe" "$installed/WebView2Loader.dll" "$start_menu" "$HOME/Halley.lnk"; do
+  [ ! -e "$left" ] || fail "the uninstaller left $left"
+done
 if wine reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\app.halley.desktop' >/dev/null 2>&1; then
   fail "the uninstaller left the Add/Remove Programs entry"
 fi

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the wine tests: a private, throwaway wine prefix with the
 # ProcessPrng stub (bcryptprimitives.c) in its system32, removed on exit.
 # Sets WINEPREFIX and HOME (wine links the prefix's Desktop and Documents to
