@@ -3,6 +3,8 @@
 // screen, in its real webview under Xvfb with a real keyring.
 import { after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { startApp, shot, test, APP } from "../e2e/lib/harness.mjs";
 import { tid } from "../e2e/lib/chat.mjs";
 
@@ -21,4 +23,9 @@ test("the installed binary opens the first-run screen", async () => {
   console.log(`installed copy: first-run screen after ${Date.now() - started} ms`);
   assert.ok(await session.find(tid("api-key-input")), "the setup screen asks for a key");
   await session.screenshot(shot("installed-first-run"));
+  // A copy started from its icon has no terminal: its log goes to a file, and
+  // with HALLEY_DATA_DIR set, beside the data rather than in the user's folders.
+  const log = readFileSync(join(app.dataDir, "logs", "halley.log"), "utf8");
+  assert.match(log, /logging to a file/, "the log file has this run's lines");
+  assert.doesNotMatch(log, /\x1b\[/, "no terminal colour codes in the file");
 });
