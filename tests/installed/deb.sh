@@ -49,10 +49,11 @@ fi
 check "Section net; Description with a long text (${#description} characters)"
 
 # --- file list ---
-files="$(dpkg-deb -c "$deb" | awk '{print $NF}' | sed 's|^\./|/|')"
+files="$(dpkg-deb -c "$deb" | awk '{print $NF}' | sed 's|^\./|/|; s|^\([^/]\)|/\1|')"
 has() { grep -qxF "$1" <<<"$files" || fail "the package lacks $1"; }
 has /usr/bin/halley
 has /usr/share/applications/Halley.desktop
+has /usr/share/doc/halley/copyright
 for size in 32 64 128 256 512; do has "/usr/share/icons/hicolor/${size}x${size}/apps/halley.png"; done
 if grep -q '@2' <<<"$files"; then fail "a non-standard hicolor folder: $(grep '@2' <<<"$files")"; fi
 check "binary, desktop entry, hicolor icons 32..512 and no @2 folder"
@@ -64,12 +65,12 @@ if dpkg-query -W -f='${Status}' halley 2>/dev/null | grep -q "install ok install
 fi
 remove() { as_root env DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq halley >/dev/null 2>&1 || true; }
 trap remove EXIT
-as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-download "$ROOT/$deb" >"$ARTIFACTS/apt.log" 2>&1 ||
+as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$ROOT/$deb" >"$ARTIFACTS/apt.log" 2>&1 ||
   { cat "$ARTIFACTS/apt.log"; fail "apt-get install ./$(basename "$deb") failed"; }
 dpkg-query -W -f='${Status}' halley | grep -q "install ok installed" || fail "dpkg does not list halley as installed"
 check "apt-get install ./$(basename "$deb")"
-copyright=/usr/share/doc/halley/copyright
-[ -f "$copyright" ] && grep -q "MIT" "$copyright" || echo "note: no MIT licence text at $copyright"
+grep -q '^License: MIT$' /usr/share/doc/halley/copyright || fail "no MIT licence in /usr/share/doc/halley/copyright"
+check "licence in /usr/share/doc/halley/copyright"
 
 # --- desktop entry ---
 desktop=/usr/share/applications/Halley.desktop
