@@ -21,8 +21,17 @@ version="$(sed -n 's/^  "version": "\(.*\)",$/\1/p' tauri.conf.json)"
 
 # Bundling reuses target/debug/halley: the real app, without a second
 # (release, minutes) build. `./x dist` makes the release packages.
-ui/node_modules/.bin/tauri bundle --debug --bundles deb >"$ARTIFACTS/bundle.log" 2>&1 ||
-  { tail -20 "$ARTIFACTS/bundle.log"; fail "tauri bundle failed"; }
+# `tauri bundle` also patches the bundle type into the binary it packs: put
+# target/debug/halley back as the end-to-end tests and the next run expect it.
+app=target/debug/halley
+[ -x "$app" ] || fail "$app is missing: build it first (cargo build --features custom-protocol --bin halley)"
+saved="$(mktemp)"
+cp -p "$app" "$saved"
+bundled=0
+ui/node_modules/.bin/tauri bundle --debug --bundles deb >"$ARTIFACTS/bundle.log" 2>&1 && bundled=1
+cp -p "$saved" "$app"
+rm -f "$saved"
+[ "$bundled" = 1 ] || { tail -20 "$ARTIFACTS/bundle.log"; fail "tauri bundle failed"; }
 deb="target/debug/bundle/deb/Halley_${version}_amd64.deb"
 [ -f "$deb" ] || fail "no package at $deb"
 check "bundled $deb"
