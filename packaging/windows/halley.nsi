@@ -7,8 +7,11 @@
 ;   WebView2Loader.dll> -DOUTFILE=<setup.exe> -DICON=<icon.ico>
 ;   -DLICENSE=<LICENSE> halley.nsi
 ;
-; Per-user install (no administrator rights, like Tauri's default
-; "currentUser" mode) into %LOCALAPPDATA%\Programs\Halley. Silent: /S.
+; Per-user install (no administrator rights) into %LOCALAPPDATA%\Halley, with
+; the uninstall entry named "Halley": the same place and entry as Tauri's own
+; NSIS installer in its default "currentUser" mode, which the release workflow
+; builds and the updater runs, so an update of either replaces the other's
+; files instead of installing a second copy. Silent: /S.
 
 Unicode true
 ManifestDPIAware true
@@ -28,7 +31,7 @@ SetCompressor /SOLID lzma
 !define PRODUCT "Halley"
 !define IDENTIFIER "app.halley.desktop"
 !define PUBLISHER "Halley developers"
-!define UNINSTALL_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\${IDENTIFIER}"
+!define UNINSTALL_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\${PRODUCT}"
 ; The WebView2 Runtime's registration, per machine and per user.
 !define WEBVIEW2_GUID "{F3017226-FE2A-4295-8BDF-00C3A9A7E4C5}"
 ; Microsoft's Evergreen bootstrapper: fetched only on a machine without the
@@ -37,7 +40,7 @@ SetCompressor /SOLID lzma
 
 Name "${PRODUCT}"
 OutFile "${OUTFILE}"
-InstallDir "$LOCALAPPDATA\Programs\${PRODUCT}"
+InstallDir "$LOCALAPPDATA\${PRODUCT}"
 InstallDirRegKey HKCU "Software\${IDENTIFIER}" "InstallDir"
 RequestExecutionLevel user
 BrandingText "${PRODUCT} ${VERSION}"

@@ -45,11 +45,11 @@ wine reg add 'HKCU\Software\Microsoft\EdgeUpdate\Clients\{F3017226-FE2A-4295-8BD
 wine "$setup" /S
 wineserver -w
 profile="$(wine_profile)"
-installed="$profile/AppData/Local/Programs/Halley"
+installed="$profile/AppData/Local/Halley"
 for file in halley.exe WebView2Loader.dll; do
   cmp -s "$src/$file" "$installed/$file" || fail "$file is not installed as built (looked in $installed)"
 done
-check "halley.exe and WebView2Loader.dll installed byte for byte in %LOCALAPPDATA%\\Programs\\Halley"
+check "halley.exe and WebView2Loader.dll installed byte for byte in %LOCALAPPDATA%\\Halley"
 [ -f "$installed/uninstall.exe" ] || fail "no uninstaller"
 check "uninstall.exe written"
 start_menu="$profile/AppData/Roaming/Microsoft/Windows/Start Menu/Programs/Halley.lnk"
@@ -58,7 +58,7 @@ grep -aq 'halley.exe' "$start_menu" || fail "the Start-menu shortcut does not po
 check "Start-menu shortcut to halley.exe"
 [ -f "$HOME/Halley.lnk" ] || [ -f "$profile/Desktop/Halley.lnk" ] || fail "no desktop shortcut"
 check "desktop shortcut"
-entry="$(wine reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\app.halley.desktop' 2>/dev/null | tr -d '\r')"
+entry="$(wine reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\Halley' 2>/dev/null | tr -d '\r')"
 grep -q 'DisplayName *REG_SZ *Halley$' <<<"$entry" || fail "no Add/Remove Programs entry: $entry"
 grep -q 'UninstallString *REG_SZ *"C:.*uninstall.exe"$' <<<"$entry" || fail "no uninstall command: $entry"
 check "Add/Remove Programs entry with DisplayName and UninstallString"
@@ -73,7 +73,7 @@ wineserver -w
 for left in "$installed/halley.exe" "$installed/WebView2Loader.dll" "$start_menu" "$HOME/Halley.lnk"; do
   [ ! -e "$left" ] || fail "the uninstaller left $left"
 done
-if wine reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\app.halley.desktop' >/dev/null 2>&1; then
+if wine reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\Halley' >/dev/null 2>&1; then
   fail "the uninstaller left the Add/Remove Programs entry"
 fi
 check "silent uninstall removed the program, shortcuts and entry"
