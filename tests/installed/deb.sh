@@ -5,6 +5,9 @@
 # checks the desktop entry and icons, starts the installed /usr/bin/halley
 # under Xvfb with a fresh data folder and a real keyring and sees the
 # first-run screen (artifacts/installed/), then removes the package.
+#
+#   tests/installed/deb.sh            bundle target/debug/halley and test that (./x test)
+#   tests/installed/deb.sh PKG.deb    test a built package, e.g. ./x dist's release one
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -21,20 +24,27 @@ version="$(sed -n 's/^  "version": "\(.*\)",$/\1/p' tauri.conf.json)"
 
 # Bundling reuses target/debug/halley: the real app, without a second
 # (release, minutes) build. `./x dist` makes the release packages.
-# `tauri bundle` also patches the bundle type into the binary it packs: put
-# target/debug/halley back as the end-to-end tests and the next run expect it.
-app=target/debug/halley
-[ -x "$app" ] || fail "$app is missing: build it first (cargo build --features custom-protocol --bin halley)"
-saved="$(mktemp)"
-cp -p "$app" "$saved"
-bundled=0
-ui/node_modules/.bin/tauri bundle --debug --bundles deb >"$ARTIFACTS/bundle.log" 2>&1 && bundled=1
-cp -p "$saved" "$app"
-rm -f "$saved"
-[ "$bundled" = 1 ] || { tail -20 "$ARTIFACTS/bundle.log"; fail "tauri bundle failed"; }
-deb="target/debug/bundle/deb/Halley_${version}_amd64.deb"
+bundle_debug_deb() {
+  # `tauri bundle` also patches the bundle type into the binary it packs: put
+  # target/debug/halley back as the end-to-end tests and the next run expect it.
+  local app=target/debug/halley saved bundled=0
+  [ -x "$app" ] || fail "$app is missing: build it first (cargo build --features custom-protocol --bin halley)"
+  saved="$(mktemp)"
+  cp -p "$app" "$saved"
+  ui/node_modules/.bin/tauri bundle --debug --bundles deb >"$ARTIFACTS/bundle.log" 2>&1 && bundled=1
+  cp -p "$saved" "$app"
+  rm -f "$saved"
+  [ "$bundled" = 1 ] || { tail -20 "$ARTIFACTS/bundle.log" >&2; fail "tauri bundle failed"; }
+  echo "$ROOT/target/debug/bundle/deb/Halley_${version}_amd64.deb"
+}
+
+if [ $# -ge 1 ]; then
+  deb="$(realpath "$1")"
+else
+  deb="$(bundle_debug_deb)"
+fi
 [ -f "$deb" ] || fail "no package at $deb"
-check "bundled $deb"
+check "package $deb ($(du -h "$deb" | cut -f1))"
 
 # --- control data: what apt and a distribution's reviewers read ---
 field() { dpkg-deb -f "$deb" "$1"; }
@@ -74,10 +84,10 @@ if dpkg-query -W -f='${Status}' halley 2>/dev/null | grep -q "install ok install
 fi
 remove() { as_root env DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq halley >/dev/null 2>&1 || true; }
 trap remove EXIT
-as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$ROOT/$deb" >"$ARTIFACTS/apt.log" 2>&1 ||
+as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$deb" >"$ARTIFACTS/apt.log" 2>&1 ||
   { cat "$ARTIFACTS/apt.log"; fail "apt-get install ./$(basename "$deb") failed"; }
 dpkg-query -W -f='${Status}' halley | grep -q "install ok installed" || fail "dpkg does not list halley as installed"
-check "apt-get install ./$(basename "$deb")"
+check "apt-get install ./$(basename "$deb") (Installed-Size $(field Installed-Size) KiB)"
 grep -q '^License: MIT$' /usr/share/doc/halley/copyright || fail "no MIT licence in /usr/share/doc/halley/copyright"
 check "licence in /usr/share/doc/halley/copyright"
 

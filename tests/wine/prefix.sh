@@ -7,6 +7,8 @@
 WINE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 WINE_SCRATCH="$(mktemp -d "${TMPDIR:-/tmp}/halley-wine-XXXXXX")"
 export WINEPREFIX="$WINE_SCRATCH/prefix"
+# rustup and cargo find their homes through $HOME unless told.
+export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
 export HOME="$WINE_SCRATCH/home"
 export WINEARCH=win64
 export WINEDEBUG=-all
