@@ -40,10 +40,14 @@ suite "clippy" cargo clippy --workspace --all-targets --features halley/custom-p
 suite "rust tests (workspace, real keyring)" tests/with-keyring.sh cargo nextest run --workspace --features halley/custom-protocol --locked --no-fail-fast
 # libFuzzer targets (src-tauri/fuzz), 10 s each: a minute in all, plus a cold sanitizer build.
 suite "fuzz (rustfmt, 5 targets x 10 s)" bash -c 'cargo fmt --manifest-path src-tauri/fuzz/Cargo.toml --check && src-tauri/fuzz/run.sh 10'
+suite "windows: crate tests under wine" tests/wine/crate-tests.sh
+suite "windows: installer under wine" tests/wine/installer.sh
 suite "ui: svelte-check" bash -c 'cd ui && npm run --silent check'
 suite "ui: eslint + prettier" bash -c 'cd ui && npm run --silent lint'
 suite "ui: unit tests (vitest)" bash -c 'cd ui && npm test --silent'
+suite "workflows: actionlint + shellcheck" tests/workflows/lint.sh
 suite "build: app + mock" bash -c 'cargo build --locked --features custom-protocol --bin halley && cargo build --locked -p halley-mock --bin halley-mock'
+suite "installed copy: .deb (apt-get install, first run)" timeout 900 tests/installed/deb.sh
 # Each test may take 3 minutes and the suite 25: a hung webview fails the run
 # with the name of its test instead of eating CI's time.
 suite "end to end (real app, Xvfb, WebDriver, real keyring)" \

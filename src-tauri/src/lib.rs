@@ -9,6 +9,7 @@ pub mod error;
 pub mod instance;
 pub mod ipc_types;
 pub mod startup;
+pub mod log_file;
 pub mod state;
 pub mod updates;
 
@@ -31,7 +32,11 @@ pub fn run_app_with<R: Runtime>(
         .setup(move |app| {
             let data_dir = match data_dir {
                 Some(dir) => dir,
-                None => state::resolve_data_dir(app.path().app_data_dir().ok())?,
+                None => {
+                    let dir = state::resolve_data_dir(app.path().app_data_dir().ok())?;
+                    log_file::start(&dir, app.path().app_log_dir().ok());
+                    dir
+                }
             };
             // The folder's lock before the database: a second process on
             // the same folder must not even open it (see instance.rs).
@@ -74,10 +79,13 @@ pub fn run() {
 }
 
 fn init_logging() {
-    use tracing_subscriber::EnvFilter;
+    use tracing_subscriber::{fmt, layer::SubscriberExt, util::SubscriberInitExt, EnvFilter};
     let filter = EnvFilter::try_from_env("HALLEY_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+    // The same lines to stderr (a terminal, the tests' logs) and to the log
+    // file, which is all a user started from an icon has.
+    let _ = tracing_subscriber::registry()
+        .with(filter)
+        .with(fmt::layer().with_writer(std::io::stderr))
+        .with(fmt::layer().with_ansi(false).with_writer(log_file::Sink))
         .try_init();
 }

@@ -20,7 +20,9 @@ import { Session, sleep } from "./webdriver.mjs";
 
 export const ROOT = resolve(import.meta.dirname, "../../..");
 const TARGET = process.env.CARGO_TARGET_DIR || join(ROOT, "target");
-export const APP = join(TARGET, "debug", "halley");
+// HALLEY_E2E_APP: another build of the app, e.g. the copy a .deb installed
+// (tests/installed/deb.sh).
+export const APP = process.env.HALLEY_E2E_APP || join(TARGET, "debug", "halley");
 export const MOCK = join(TARGET, "debug", "halley-mock");
 export const ARTIFACTS = join(process.env.ARTIFACTS || join(ROOT, "artifacts"), "e2e");
 mkdirSync(ARTIFACTS, { recursive: true });
