@@ -8,8 +8,8 @@ pub mod commands;
 pub mod error;
 pub mod instance;
 pub mod ipc_types;
-pub mod startup;
 pub mod log_file;
+pub mod startup;
 pub mod state;
 pub mod updates;
 

@@ -10,10 +10,10 @@ pub mod origin;
 pub mod playground;
 pub mod provider_keys;
 pub mod providers;
-pub mod remote_image;
 pub mod redact;
-pub mod update_schedule;
+pub mod remote_image;
 mod stream;
+pub mod update_schedule;
 
 pub use error::Error;
 pub use history::History;
