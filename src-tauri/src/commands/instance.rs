@@ -8,9 +8,7 @@ use crate::instance::StartupProblem;
 /// `None` when the app opened its data folder normally.
 #[tauri::command]
 pub fn startup_problem<R: Runtime>(app: AppHandle<R>) -> IpcResult<Option<StartupProblem>> {
-    Ok(app
-        .try_state::<StartupProblem>()
-        .map(|p| p.inner().clone()))
+    Ok(app.try_state::<StartupProblem>().map(|p| p.inner().clone()))
 }
 
 #[tauri::command]

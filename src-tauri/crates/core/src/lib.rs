@@ -8,8 +8,8 @@ pub mod history;
 pub mod keys;
 pub mod playground;
 pub mod providers;
-pub mod update_schedule;
 mod stream;
+pub mod update_schedule;
 
 pub use error::Error;
 pub use history::History;

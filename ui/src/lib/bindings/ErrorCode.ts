@@ -3,4 +3,4 @@
 /**
  * Stable codes. Add new ones at the end; never rename one.
  */
-export type ErrorCode = "internal" | "invalid_input" | "not_found" | "storage" | "keyring" | "network" | "api" | "cancelled" | "no_provider";
+export type ErrorCode = "internal" | "invalid_input" | "not_found" | "storage" | "keyring" | "network" | "api" | "cancelled" | "no_provider" | "update_server" | "update_not_for_this_system" | "update_download_failed" | "update_bad_signature" | "update_install_failed";
