@@ -18,9 +18,8 @@ fn updater<R: Runtime>(app: &AppHandle<R>) -> IpcResult<Updater> {
         builder = builder.pubkey(pubkey);
     }
     if let Some(endpoint) = overrides.endpoint {
-        let url = tauri::Url::parse(&endpoint).map_err(|e| {
-            IpcError::new(ErrorCode::InvalidInput, format!("update endpoint: {e}"))
-        })?;
+        let url = tauri::Url::parse(&endpoint)
+            .map_err(|e| IpcError::new(ErrorCode::InvalidInput, format!("update endpoint: {e}")))?;
         builder = builder
             .endpoints(vec![url])
             .map_err(|e| describe(Stage::Check, &e))?;

@@ -55,9 +55,10 @@ fn classify(stage: Stage, error: &Error) -> (ErrorCode, &'static str) {
             UpdateBadSignature,
             "the update's signature does not match: it was not installed",
         ),
-        Error::UnsupportedOs | Error::UnsupportedArch => {
-            (UpdateNotForThisSystem, "updates are not available on this system")
-        }
+        Error::UnsupportedOs | Error::UnsupportedArch => (
+            UpdateNotForThisSystem,
+            "updates are not available on this system",
+        ),
         _ if stage == Stage::Install => (
             UpdateInstallFailed,
             "the update could not be installed; this version is unchanged",
@@ -73,7 +74,11 @@ mod tests {
     #[test]
     fn each_fault_gets_its_own_code() {
         let cases = [
-            (Stage::Check, Error::ReleaseNotFound, ErrorCode::UpdateServer),
+            (
+                Stage::Check,
+                Error::ReleaseNotFound,
+                ErrorCode::UpdateServer,
+            ),
             (
                 Stage::Check,
                 Error::TargetsNotFound(vec!["linux-x86_64".into()]),
@@ -101,7 +106,10 @@ mod tests {
         for (stage, error, code) in cases {
             let described = describe(stage, &error);
             assert_eq!(described.code, code, "{error}");
-            assert!(described.message.contains(&error.to_string()), "detail kept");
+            assert!(
+                described.message.contains(&error.to_string()),
+                "detail kept"
+            );
         }
         let bad_json = serde_json::from_str::<serde_json::Value>("{").expect_err("not JSON");
         assert_eq!(

@@ -14,6 +14,7 @@ pub mod remote_image;
 pub mod redact;
 pub mod update_schedule;
 mod stream;
+pub mod update_schedule;
 
 pub use error::Error;
 pub use history::History;

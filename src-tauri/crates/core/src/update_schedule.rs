@@ -79,7 +79,10 @@ mod tests {
         let file = dir.path().join("history.sqlite3");
         {
             let history = History::open(&file).expect("open");
-            assert!(history.update_check_due().expect("read"), "a new install checks");
+            assert!(
+                history.update_check_due().expect("read"),
+                "a new install checks"
+            );
             let at = history.record_update_check().expect("record");
             history
                 .save_settings(&crate::providers::Settings::default())
