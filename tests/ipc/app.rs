@@ -100,6 +100,19 @@ impl TestApp {
     /// server), keeping the providers and their keys.
     pub fn restart(mut self) -> Self {
         self.delete_providers_on_drop = false;
+        // A real restart is a new process, and the OS frees the data folder's
+        // lock with the old one. Here the old app stays referenced inside the
+        // mock runtime, so take its state back first: that closes the
+        // database and frees the lock, as quitting does. Nothing uses that
+        // state any more (every turn has finished), so nothing dangles.
+        #[allow(deprecated)]
+        drop(tauri::Manager::unmanage::<halley_app::state::AppState>(
+            &self._app,
+        ));
+        #[allow(deprecated)]
+        drop(tauri::Manager::unmanage::<halley_app::instance::DataFolderLock>(
+            &self._app,
+        ));
         let placeholder = tempfile::tempdir().expect("a temporary folder");
         let data_dir = std::mem::replace(&mut self.data_dir, placeholder);
         drop(self);

@@ -128,14 +128,15 @@ mod tests {
     #[test]
     fn progress_is_reported_in_steps_and_at_the_end() {
         let mut counter = ProgressCounter::default();
-        let total = Some((PROGRESS_STEP * 2 + 20) as u64);
+        let size = (PROGRESS_STEP * 2 + 20) as u64;
+        let total = Some(size);
         assert_eq!(counter.add(1000, total), None);
         let first = counter.add(PROGRESS_STEP, total).expect("a step");
         assert_eq!(first.downloaded as usize, PROGRESS_STEP + 1000);
         assert_eq!(counter.add(PROGRESS_STEP - 990, total), None);
         let last = counter.add(10, total).expect("the end");
-        assert_eq!(last.downloaded as u64, total.expect("a total"));
-        assert_eq!(last.total, total.map(|t| t as u32));
+        assert_eq!(last.downloaded as u64, size);
+        assert_eq!(last.total, Some(size as u32));
     }
 
     #[test]

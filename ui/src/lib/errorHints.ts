@@ -11,5 +11,5 @@ const HINTS: Readonly<Record<string, MessageKey>> = {
 };
 
 export function errorHint(code: string): MessageKey | null {
-  return Object.hasOwn(HINTS, code) ? HINTS[code] : null;
+  return Object.hasOwn(HINTS, code) ? (HINTS[code] ?? null) : null;
 }

@@ -134,7 +134,10 @@ pub struct MessageItem {
     pub role: Nullable<String>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub status: Nullable<String>,
-    #[serde(default)]
+    /// Absent and empty are both written as absent: writing `[]` for a
+    /// message that had no `content` turned it, on the next parse, into an
+    /// input message (found by the `request_roundtrip` fuzz target).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub content: Vec<ContentPart>,
     #[serde(flatten)]
     pub extra: Extra,

@@ -408,6 +408,19 @@ mod tests {
     }
 
     #[test]
+    fn a_message_without_content_round_trips_as_it_came() {
+        // Found by the request_roundtrip fuzz target: an output message with
+        // no `content` was written back with `"content": []`, which the next
+        // parse read as an input message instead.
+        let doc = json!({"model": "m", "input": [{"type": "message", "role": "assistant", "id": "msg_1"}]});
+        let request: CreateResponse = serde_json::from_value(doc.clone()).expect("parses");
+        let written = serde_json::to_value(&request).expect("serializes");
+        assert_eq!(written, doc, "nothing invented on the way");
+        let again: CreateResponse = serde_json::from_value(written).expect("parses again");
+        assert_eq!(again, request, "the same request after a round trip");
+    }
+
+    #[test]
     fn input_items_keep_their_shapes() {
         let doc = json!([
             {"role": "user", "content": "short form"},

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { clearBlockCache, MessageRenderer } from "./renderer";
 import { findings } from "./testing/inert";
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? "60");
+const RUNS = Number(process.env.FUZZ_RUNS ?? "200");
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 /**
  * Per input, all its renders together: a fixed part plus a part per character.

@@ -11,11 +11,18 @@
 // scan, not one scan per opener (`$$a ` repeated was quadratic: 32 KB took 6 s).
 import katex from "katex";
 import type { TokenizerAndRendererExtension, Tokens } from "marked";
+import { escapeHtml } from "./highlight";
 
 export const MATH_OPEN = "\uE000";
 export const MATH_CLOSE = "\uE001";
 /** Longest formula rendered; longer ones stay source text (KaTeX itself is not linear in every construct). */
 export const MAX_TEX = 4000;
+/**
+ * Formulas rendered per block; later ones stay source text. KaTeX writes about
+ * 1.5 KB of HTML for a one-letter formula, so "$$a " repeated made a block's
+ * HTML hundreds of times its source.
+ */
+export const MAX_FORMULAS = 256;
 
 let rendered: string[] = [];
 
@@ -26,7 +33,9 @@ export function takeMath(): string[] {
   return out;
 }
 
-function renderMath(tex: string, displayMode: boolean): string {
+function renderMath(token: MathToken, displayMode: boolean): string {
+  if (rendered.length >= MAX_FORMULAS) return escapeHtml(token.raw);
+  const tex = token.tex;
   // throwOnError=false: half-streamed or wrong TeX shows as red source, never an exception.
   // maxSize (in em) bounds \rule and \kern, so a formula cannot grow over the window.
   rendered.push(
@@ -109,8 +118,7 @@ const blockMath: TokenizerAndRendererExtension = {
   level: "block",
   start: nextDisplayStart,
   tokenizer: displayMath,
-  renderer: (token) =>
-    `<div class="math-display">${renderMath((token as MathToken).tex, true)}</div>`,
+  renderer: (token) => `<div class="math-display">${renderMath(token as MathToken, true)}</div>`,
 };
 
 // $…$ must hug its content and not be followed by a digit, so "$5 and $10" stays text.
@@ -146,7 +154,7 @@ const inlineMath: TokenizerAndRendererExtension = {
     }
     return undefined;
   },
-  renderer: (token) => renderMath((token as MathToken).tex, (token as MathToken).display === true),
+  renderer: (token) => renderMath(token as MathToken, (token as MathToken).display === true),
 };
 
 export const mathExtensions = [blockMath, inlineMath];

@@ -264,7 +264,7 @@ function insertMath(root: DocumentFragment, math: readonly string[]): void {
 export function sanitizeHtml(
   html: string,
   labels: SanitizeLabels,
-  math: readonly string[] = [],
+  math: readonly string[],
 ): string {
   const fragment = modelPurifier.sanitize(html, PURIFY_CONFIG);
 
