@@ -110,9 +110,9 @@ impl TestApp {
             &self._app,
         ));
         #[allow(deprecated)]
-        drop(tauri::Manager::unmanage::<halley_app::instance::DataFolderLock>(
-            &self._app,
-        ));
+        drop(tauri::Manager::unmanage::<
+            halley_app::instance::DataFolderLock,
+        >(&self._app));
         let placeholder = tempfile::tempdir().expect("a temporary folder");
         let data_dir = std::mem::replace(&mut self.data_dir, placeholder);
         drop(self);
