@@ -134,10 +134,9 @@ pub struct MessageItem {
     pub role: Nullable<String>,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub status: Nullable<String>,
-    /// Absent and empty are both written as absent: writing `[]` for a
-    /// message that had no `content` turned it, on the next parse, into an
-    /// input message (found by the `request_roundtrip` fuzz target).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Written even when empty: `output_item.added` carries `"content": []`
+    /// and must round-trip byte for byte.
+    #[serde(default)]
     pub content: Vec<ContentPart>,
     #[serde(flatten)]
     pub extra: Extra,
