@@ -10,7 +10,8 @@ to=docs/screenshots
 # What the README shows, each named after the e2e shot it comes from.
 shots=(
   setup chat-markdown chat-error-500 chat-branch-2 chat-stopped chat-image chat-search-results
-  crash-restart hostile
+  crash-restart hostile remote-image-placeholder startup-damaged instance-already-running
+  update-ready
   playground-function-calls playground-timeline playground-logprobs playground-mcp-approval
   playground-structured playground-compare playground-code-export playground-presets
   playground-background-resume
