@@ -2,6 +2,7 @@
 //! into `halley-core` calls and results back into IPC payloads. All logic lives
 //! in the Tauri-free crates under `src-tauri/crates/`.
 
+pub mod bench;
 #[cfg(test)]
 mod bindings;
 pub mod commands;
@@ -57,6 +58,7 @@ pub fn run_app_with<R: Runtime>(
             startup::open_or_explain(app, data_dir)?;
             Ok(())
         })
+        .manage(bench::BenchHooks::from_env())
         .invoke_handler(commands::handler())
 }
 
@@ -72,6 +74,10 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_updater::Builder::new().build())
         .manage(updates::UpdateState::default());
+    let builder = match bench::page_flag_plugin() {
+        Some(plugin) => builder.plugin(plugin),
+        None => builder,
+    };
     if let Err(error) = run_app(builder).run(context) {
         tracing::error!(%error, "Halley stopped with an error");
         std::process::exit(1);

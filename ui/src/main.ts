@@ -3,6 +3,7 @@ import App from "./App.svelte";
 import "./styles.css";
 import { ipc } from "./lib/ipc";
 import { setLinkOpener } from "./lib/links";
+import { markAfterPaint } from "./lib/bench";
 
 // Links in answers open in the system browser, never in the webview.
 setLinkOpener((url) => {
@@ -19,6 +20,7 @@ if (import.meta.env.DEV && new URLSearchParams(location.search).has("demo")) {
 }
 
 export default mount(App, { target });
+markAfterPaint("first-paint");
 
 if (import.meta.env.DEV && new URLSearchParams(location.search).has("open")) {
   const { openConversation } = await import("./lib/state/chat.svelte");

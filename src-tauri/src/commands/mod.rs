@@ -2,6 +2,7 @@
 //! which build.rs also reads; the test below checks `handler()` serves each.
 
 mod app;
+mod bench;
 mod conversations;
 mod export_file;
 mod images;
@@ -77,6 +78,8 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         updates::update_download,
         updates::update_install,
         updates::app_restart,
+        bench::bench_mark,
+        bench::bench_echo,
     ]
 }
 

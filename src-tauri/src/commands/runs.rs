@@ -11,6 +11,7 @@ use tauri::ipc::Channel;
 use tauri::State;
 
 use super::providers::active_endpoint;
+use crate::bench::BenchHooks;
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::ipc_types::{ReasoningEffort, RegenerateInput, RunStarted, SendInput};
 use crate::state::AppState;
@@ -59,6 +60,7 @@ fn decode_attachments(input: &SendInput) -> IpcResult<Vec<NewAttachment>> {
 #[tauri::command]
 pub async fn send_message(
     state: State<'_, AppState>,
+    bench: State<'_, BenchHooks>,
     input: SendInput,
     on_update: Channel<RunUpdate>,
 ) -> IpcResult<RunStarted> {
@@ -92,7 +94,7 @@ pub async fn send_message(
         &user_message_id,
         options,
         (provider.id, endpoint),
-        on_update,
+        bench.wrap(channel_emit(on_update)),
     )
 }
 
@@ -100,6 +102,7 @@ pub async fn send_message(
 #[tauri::command]
 pub async fn regenerate(
     state: State<'_, AppState>,
+    bench: State<'_, BenchHooks>,
     input: RegenerateInput,
     on_update: Channel<RunUpdate>,
 ) -> IpcResult<RunStarted> {
@@ -118,7 +121,7 @@ pub async fn regenerate(
         &user_message_id,
         options,
         (provider.id, endpoint),
-        on_update,
+        bench.wrap(channel_emit(on_update)),
     )
 }
 
@@ -128,7 +131,7 @@ fn start(
     user_message_id: &str,
     options: ChatOptions,
     (provider_id, endpoint): (String, halley_responses::Endpoint),
-    on_update: Channel<RunUpdate>,
+    emit: chat::Emit,
 ) -> IpcResult<RunStarted> {
     let tree = state.history.get_conversation(&prepared.conversation_id)?;
     let chaining = if state.unchained.contains(&provider_id) {
@@ -159,10 +162,6 @@ fn start(
 
     let history = state.history.clone();
     let client = state.client.clone();
-    let emit: chat::Emit = Arc::new(move |update: RunUpdate| {
-        // A closed window drops the channel; the run still finishes and saves.
-        let _ = on_update.send(update);
-    });
     let runs_id = run_id.clone();
     let runs = state.runs.clone();
     let unchained = state.unchained.clone();
@@ -193,6 +192,13 @@ fn start(
         conversation_id: prepared.conversation_id,
         user_message_id: prepared.user_message_id,
         assistant_message_id: prepared.assistant_message_id,
+    })
+}
+
+fn channel_emit(on_update: Channel<RunUpdate>) -> chat::Emit {
+    Arc::new(move |update: RunUpdate| {
+        // A closed window drops the channel; the run still finishes and saves.
+        let _ = on_update.send(update);
     })
 }
 

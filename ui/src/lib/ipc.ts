@@ -186,3 +186,12 @@ export const instanceIpc = {
   instanceProblem: () => call<InstanceProblem | null>("instance_problem"),
   quit: () => call<null>("app_quit"),
 };
+
+/** What the page reports to `./x bench` (src-tauri/src/bench.rs: BenchMark). */
+export type BenchMark = "first-paint" | "composer-ready";
+
+/** The `./x bench` hooks; called only through lib/bench.ts, and only when it is on. */
+export const benchIpc = {
+  mark: (mark: BenchMark) => call<null>("bench_mark", { mark }),
+  echo: (deltas: number) => call<null>("bench_echo", { deltas }),
+};

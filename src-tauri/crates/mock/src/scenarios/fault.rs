@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use serde_json::{json, Value};
 
 use super::hostile::Hostile;
-use super::lifecycle::{Item, Lifecycle, Terminal};
+use super::lifecycle::{Item, Lifecycle, Terminal, DELTA_CHARS};
 use super::{echo, Plan, Script};
 use crate::api_error::ApiError;
 use crate::create_request::CreateRequest;
@@ -38,6 +38,14 @@ pub(crate) enum Fault {
     StallAfter(usize),
     /// Hostile headers, sizes or silence (see [`Hostile`]).
     Hostile(Hostile),
+    /// `paced-<deltas>-<per_second>`: one message of exactly `deltas` text
+    /// deltas at a steady `per_second`, for `./x bench`. Not listed in
+    /// [`KINDS`] (a listed one would be a 10-second answer to any client
+    /// trying every model).
+    Paced {
+        deltas: u32,
+        per_second: u32,
+    },
 }
 
 /// Fault model names (without `fault:`), as listed by `GET /v1/models`.
@@ -65,6 +73,8 @@ pub(crate) const KINDS: &[&str] = &[
 ];
 
 const SLOW_DELAY: Duration = Duration::from_millis(100);
+/// A paced answer's limit: an hour at 250 deltas/s, 14 MB of text.
+const MAX_PACED_DELTAS: u32 = 900_000;
 
 impl Fault {
     pub fn parse(kind: &str) -> Option<Self> {
@@ -88,7 +98,14 @@ impl Fault {
             "huge-body" => Self::Hostile(Hostile::HugeBody),
             "silence" => Self::Hostile(Hostile::Silence),
             other => {
-                if let Some(n) = other.strip_prefix("stall-after-") {
+                if let Some(rest) = other.strip_prefix("paced-") {
+                    let (deltas, per_second) = rest.split_once('-')?;
+                    let (deltas, per_second) = (deltas.parse().ok()?, per_second.parse().ok()?);
+                    if !(1..=MAX_PACED_DELTAS).contains(&deltas) || per_second == 0 {
+                        return None;
+                    }
+                    Self::Paced { deltas, per_second }
+                } else if let Some(n) = other.strip_prefix("stall-after-") {
                     Self::StallAfter(n.parse().ok()?)
                 } else {
                     Self::DropAfter(other.strip_prefix("drop-after-")?.parse().ok()?)
@@ -169,6 +186,16 @@ pub(crate) fn plan(
             Plan::Script(script)
         }
         Fault::Hostile(hostile) => Plan::Hostile(hostile),
+        Fault::Paced { deltas, per_second } => {
+            let pause = Duration::from_secs_f64(1.0 / f64::from(per_second));
+            let mut lifecycle = Lifecycle::open(request, pause);
+            let item = Item::Message {
+                text: paced_text(deltas),
+                citation: None,
+            };
+            lifecycle.item(&item, Terminal::Completed);
+            Plan::Script(lifecycle.close(Terminal::Completed))
+        }
         Fault::Stall => {
             let mut script = Lifecycle::open(request, delay).close(Terminal::Completed);
             script.steps.truncate(1);
@@ -222,6 +249,25 @@ fn finish(mut lifecycle: Lifecycle, request: &CreateRequest, terminal: Terminal)
     lifecycle.close(terminal)
 }
 
+/// Prose in paragraphs, exactly `deltas` deltas long (every delta is
+/// `DELTA_CHARS` characters, all ASCII).
+fn paced_text(deltas: u32) -> String {
+    const PARAGRAPH: &str = "Streamed at a steady pace, one small delta after another, \
+        so the page has to keep up with every event. ";
+    let length = deltas as usize * DELTA_CHARS;
+    let mut text = String::with_capacity(length + PARAGRAPH.len() + 2);
+    let mut sentences = 0;
+    while text.len() < length {
+        text.push_str(PARAGRAPH);
+        sentences += 1;
+        if sentences % 4 == 0 {
+            text.push_str("\n\n");
+        }
+    }
+    text.truncate(length);
+    text
+}
+
 fn server_failure() -> Terminal {
     Terminal::Failed {
         code: "server_error",
@@ -253,6 +299,54 @@ mod tests {
         assert_eq!(Fault::parse("stall-after-3"), Some(Fault::StallAfter(3)));
         assert_eq!(Fault::parse("stall-after-"), None);
         assert_eq!(Fault::parse("nonsense"), None);
+        assert_eq!(
+            Fault::parse("paced-1000-100"),
+            Some(Fault::Paced {
+                deltas: 1000,
+                per_second: 100
+            })
+        );
+        for bad in [
+            "paced-0-100",
+            "paced-10-0",
+            "paced-10",
+            "paced-x-1",
+            "paced-900001-1",
+        ] {
+            assert_eq!(Fault::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_paced_answer_has_exactly_the_deltas_asked_for_at_the_pace_asked_for() {
+        let request = CreateRequest {
+            model: "fault:paced-37-200".into(),
+            stream: true,
+            ..CreateRequest::default()
+        };
+        let fault = Fault::parse("paced-37-200").expect("a paced fault");
+        let Plan::Script(script) = plan(fault, &request, Duration::ZERO, || true) else {
+            panic!("a paced fault plays a script");
+        };
+        let deltas: Vec<Duration> = script
+            .steps
+            .iter()
+            .filter_map(|step| match step {
+                Step::Send { frame, delay }
+                    if frame.event.as_ref().map(|e| e["type"].clone())
+                        == Some(json!("response.output_text.delta")) =>
+                {
+                    Some(*delay)
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(deltas.len(), 37);
+        assert!(
+            deltas.iter().all(|d| *d == Duration::from_millis(5)),
+            "{deltas:?}"
+        );
+        assert_eq!(paced_text(37).len(), 37 * DELTA_CHARS);
     }
 
     #[test]

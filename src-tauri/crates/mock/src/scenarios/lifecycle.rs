@@ -14,7 +14,7 @@ use crate::response_object::{estimate_tokens, new_id, now_secs, skeleton, usage}
 use crate::sse::ScriptWriter;
 
 /// Characters per streamed delta: small, so clients see many deltas.
-const DELTA_CHARS: usize = 4;
+pub(crate) const DELTA_CHARS: usize = 4;
 
 /// An output item to stream.
 #[derive(Debug, Clone)]
