@@ -135,7 +135,8 @@ export function markdown(r) {
     `### Run of ${r.when} (${r.mode})`,
     "",
     `Load average (1 min) at start ${r.load.start.toFixed(2)}, after ${r.load.end.toFixed(2)}; ` +
-      `${r.minutes.toFixed(1)} minutes. Release builds of both apps; halley-mock debug. ` +
+      `${r.minutes.toFixed(1)} minutes. Builds: Halley ${r.builds?.halley}, hello-world ${r.builds?.hello}; ` +
+      "halley-mock debug. " +
       "Reproduce with `./x bench` (`./x bench --quick` for a short run).",
     "",
   ];
