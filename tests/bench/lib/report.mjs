@@ -117,7 +117,7 @@ export function markdown(r) {
   if (r.soak) {
     const { halley, hello, seconds } = r.soak;
     row(
-      `soak ${Math.round(seconds / 60)} min at 100 deltas/s: PSS drift`,
+      `soak ${seconds >= 120 ? `${Math.round(seconds / 60)} min` : `${seconds} s`} at 100 deltas/s: PSS drift`,
       `${halley.driftMb >= 0 ? "+" : ""}${mb(halley.driftMb)} (${mb(halley.startMb)} → ${mb(halley.endMb)})`,
       `${hello.driftMb >= 0 ? "+" : ""}${mb(hello.driftMb)} (${mb(hello.startMb)} → ${mb(hello.endMb)})`,
       "< 2× hello-world's drift",
