@@ -90,12 +90,7 @@ fn bench_stream_plan() -> Option<StreamPlan> {
 /// Sends `deltas` deltas of four characters at `per_second`, on a schedule
 /// (as halley-mock paces its answers), then `finished`.
 #[tauri::command]
-fn bench_stream(
-    app: tauri::AppHandle,
-    deltas: u32,
-    per_second: u32,
-    on_update: Channel<Value>,
-) {
+fn bench_stream(app: tauri::AppHandle, deltas: u32, per_second: u32, on_update: Channel<Value>) {
     use tauri::Manager;
     *app.state::<Bench>().stream() = Stream::default();
     std::thread::spawn(move || {
