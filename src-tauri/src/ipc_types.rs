@@ -11,6 +11,7 @@ pub use halley_core::chat::{Citation, RunUpdate, TurnError};
 pub use halley_core::history::{
     Attachment, AttachmentKind, MessageStatus, Role, SearchHit, SearchResults, Usage,
 };
+use halley_core::keys::SecretString;
 pub use halley_core::providers::ProviderKind;
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -39,7 +40,7 @@ pub struct ProviderView {
 }
 
 /// A provider to create or update. `api_key` travels UI → backend only, once;
-/// `None` keeps the stored key.
+/// `None` keeps the stored key. No `Serialize`: it never goes back.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export_to = "ProviderInput.ts")]
@@ -48,7 +49,8 @@ pub struct ProviderInput {
     pub name: String,
     pub kind: ProviderKind,
     pub base_url: String,
-    pub api_key: Option<String>,
+    #[ts(as = "Option<String>")]
+    pub api_key: Option<SecretString>,
     /// The user confirmed sending the key over `http://` to a host that is
     /// not this machine (asked after a `cleartext_not_confirmed` error).
     #[serde(default)]
@@ -227,4 +229,25 @@ pub struct StartupProblemView {
     pub data_dir: String,
     /// Backups that could be restored, newest first (empty: none exist).
     pub backups: Vec<halley_core::history::HistoryBackup>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ProviderInput;
+
+    #[test]
+    fn a_provider_input_never_prints_its_key() {
+        let input: ProviderInput = serde_json::from_value(serde_json::json!({
+            "id": null, "name": "Mock", "kind": "custom",
+            "baseUrl": "http://127.0.0.1:1/v1", "apiKey": "sk-debug-canary-9876"
+        }))
+        .expect("the UI's JSON");
+        let printed = format!("{input:?}");
+        assert!(!printed.contains("canary"), "{printed}");
+        assert!(printed.contains("<redacted>"), "{printed}");
+        assert_eq!(
+            input.api_key.and_then(|k| k.last4()).as_deref(),
+            Some("9876")
+        );
+    }
 }

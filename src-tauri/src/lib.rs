@@ -4,6 +4,8 @@
 
 #[cfg(test)]
 mod bindings;
+#[cfg(test)]
+mod command_signatures;
 pub mod commands;
 pub mod error;
 pub mod instance;

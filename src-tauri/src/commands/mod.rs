@@ -2,6 +2,7 @@
 //! which build.rs also reads; the test below checks `handler()` serves each.
 
 mod app;
+mod blocking;
 mod conversations;
 mod export_file;
 mod images;

@@ -2,7 +2,7 @@
 //! user's message is saved and the run started; the answer streams over the
 //! run's own Channel. Stop cancels the run by id.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use base64::Engine;
 use halley_core::chat::{self, Chaining, ChatOptions, Outgoing, PreparedTurn, RunUpdate, Turn};
@@ -10,6 +10,7 @@ use halley_core::history::NewAttachment;
 use tauri::ipc::Channel;
 use tauri::State;
 
+use super::blocking::with_state;
 use super::providers::active_endpoint;
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::ipc_types::{ReasoningEffort, RegenerateInput, RunStarted, SendInput};
@@ -62,8 +63,18 @@ pub async fn send_message(
     input: SendInput,
     on_update: Channel<RunUpdate>,
 ) -> IpcResult<RunStarted> {
+    with_state(&state, move |state| send(state, input, on_update)).await
+}
+
+/// Saves the user's message and starts the run (SQLite and the keyring:
+/// on the blocking pool).
+fn send(
+    state: &AppState,
+    input: SendInput,
+    on_update: Channel<RunUpdate>,
+) -> IpcResult<RunStarted> {
     // Checked first so a missing key loses nothing: the UI keeps the text.
-    let (provider, endpoint) = active_endpoint(&state)?;
+    let (provider, endpoint) = active_endpoint(state)?;
     let attachments = decode_attachments(&input)?;
     let options = ChatOptions {
         model: input.model.clone(),
@@ -87,7 +98,7 @@ pub async fn send_message(
         .clone()
         .ok_or_else(|| IpcError::new(ErrorCode::Internal, "no user message"))?;
     start(
-        &state,
+        state,
         prepared,
         &user_message_id,
         options,
@@ -103,7 +114,15 @@ pub async fn regenerate(
     input: RegenerateInput,
     on_update: Channel<RunUpdate>,
 ) -> IpcResult<RunStarted> {
-    let (provider, endpoint) = active_endpoint(&state)?;
+    with_state(&state, move |state| answer_again(state, input, on_update)).await
+}
+
+fn answer_again(
+    state: &AppState,
+    input: RegenerateInput,
+    on_update: Channel<RunUpdate>,
+) -> IpcResult<RunStarted> {
+    let (provider, endpoint) = active_endpoint(state)?;
     let (prepared, user_message_id) =
         chat::prepare_regenerate(&state.history, &input.assistant_message_id, &input.model)?;
     let options = ChatOptions {
@@ -113,7 +132,7 @@ pub async fn regenerate(
         store: input.store,
     };
     start(
-        &state,
+        state,
         prepared,
         &user_message_id,
         options,
@@ -159,10 +178,22 @@ fn start(
 
     let history = state.history.clone();
     let client = state.client.clone();
-    let emit: chat::Emit = Arc::new(move |update: RunUpdate| {
-        // A closed window drops the channel; the run still finishes and saves.
-        let _ = on_update.send(update);
-    });
+    // `finished` is held back until the turn has returned and what it taught
+    // the app (a provider that refuses chain links) is recorded: a UI that
+    // sends the next message at once must find that already known.
+    let held_finish: Arc<Mutex<Option<RunUpdate>>> = Arc::default();
+    let emit: chat::Emit = {
+        let held_finish = held_finish.clone();
+        let on_update = on_update.clone();
+        Arc::new(move |update: RunUpdate| {
+            if matches!(update, RunUpdate::Finished { .. }) {
+                *lock(&held_finish) = Some(update);
+                return;
+            }
+            // A closed window drops the channel; the run still finishes and saves.
+            let _ = on_update.send(update);
+        })
+    };
     let runs_id = run_id.clone();
     let runs = state.runs.clone();
     let unchained = state.unchained.clone();
@@ -172,9 +203,12 @@ fn start(
         if matches!(&outcome, Ok(o) if o.chain_refused) {
             unchained.insert(provider_id);
         }
+        if let Some(finished) = lock(&held_finish).take() {
+            let _ = on_update.send(finished);
+        }
         if let Err(error) = outcome {
             tracing::error!(%error, "a turn could not be saved");
-            emit(RunUpdate::Finished {
+            let _ = on_update.send(RunUpdate::Finished {
                 status: halley_core::history::MessageStatus::Error,
                 error: Some(chat::TurnError {
                     code: "storage".into(),
@@ -200,4 +234,9 @@ fn start(
 pub fn stop_run(state: State<'_, AppState>, run_id: String) -> IpcResult<()> {
     state.runs.cancel(&run_id);
     Ok(())
+}
+
+fn lock<T>(slot: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // Only an Option is swapped under this lock: a panic cannot leave it half-written.
+    slot.lock().unwrap_or_else(PoisonError::into_inner)
 }

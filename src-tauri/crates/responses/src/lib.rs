@@ -26,7 +26,7 @@ pub use limits::Limits;
 pub use nullable::Nullable;
 pub use request::{CreateResponse, Input, InputItem, Tool, ToolChoice};
 pub use response::{Model, Response, Usage};
-pub use secret::ApiKey;
+pub use secret::SecretString;
 pub use sse::{EventDecoder, SseParser};
 
 /// The default base URL (CometAPI).

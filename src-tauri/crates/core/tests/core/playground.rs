@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 
 use halley_core::playground::{parse_request, run_playground, PlaygroundEvent};
-use halley_responses::{ApiKey, Client, Endpoint};
+use halley_responses::{Client, Endpoint, SecretString};
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
@@ -13,7 +13,7 @@ async fn run(request: Value) -> (Vec<PlaygroundEvent>, Vec<Value>) {
     let server = halley_mock::serve(halley_mock::Config::default())
         .await
         .expect("mock starts");
-    let endpoint = Endpoint::new(server.base_url(), ApiKey::new("sk-test-playground"));
+    let endpoint = Endpoint::new(server.base_url(), SecretString::new("sk-test-playground"));
     let events = Arc::new(Mutex::new(Vec::new()));
     let sink = events.clone();
     let emit = Arc::new(move |event: PlaygroundEvent| sink.lock().expect("lock").push(event));
@@ -120,7 +120,7 @@ async fn function_outputs_round_trip_with_previous_response_id() {
     let server = halley_mock::serve(halley_mock::Config::default())
         .await
         .expect("mock starts");
-    let endpoint = Endpoint::new(server.base_url(), ApiKey::new("sk-test-playground"));
+    let endpoint = Endpoint::new(server.base_url(), SecretString::new("sk-test-playground"));
     let client = Client::new();
     let finished = |events: &Arc<Mutex<Vec<PlaygroundEvent>>>| {
         events
@@ -191,7 +191,7 @@ async fn cancelling_before_the_answer_ends_as_stopped() {
     let server = halley_mock::serve(halley_mock::Config::default())
         .await
         .expect("mock starts");
-    let endpoint = Endpoint::new(server.base_url(), ApiKey::new("sk-test-playground"));
+    let endpoint = Endpoint::new(server.base_url(), SecretString::new("sk-test-playground"));
     let cancel = CancellationToken::new();
     cancel.cancel();
     let events = Arc::new(Mutex::new(Vec::new()));

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use halley_core::chat::{run_turn, RunUpdate, Turn};
 use halley_core::history::MessageStatus;
 use halley_core::playground::{parse_request, run_playground, PlaygroundEvent};
-use halley_responses::{ApiKey, Client, Endpoint, Limits};
+use halley_responses::{Client, Endpoint, Limits, SecretString};
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
@@ -27,7 +27,7 @@ async fn a_stalled_stream_ends_the_turn_as_stalled_and_keeps_the_partial_text() 
     let server = halley_mock::serve(halley_mock::Config::default())
         .await
         .expect("mock starts");
-    let endpoint = Endpoint::new(server.base_url(), ApiKey::new("sk-test-stall"));
+    let endpoint = Endpoint::new(server.base_url(), SecretString::new("sk-test-stall"));
     let history = memory_history();
     let conversation = new_conversation(&history, "stall");
     let user = history
@@ -90,7 +90,7 @@ async fn a_stalled_stream_ends_a_playground_run_with_its_error() {
     let server = halley_mock::serve(halley_mock::Config::default())
         .await
         .expect("mock starts");
-    let endpoint = Endpoint::new(server.base_url(), ApiKey::new("sk-test-stall"));
+    let endpoint = Endpoint::new(server.base_url(), SecretString::new("sk-test-stall"));
     let events = Arc::new(Mutex::new(Vec::new()));
     let sink = events.clone();
     let request =

@@ -16,7 +16,7 @@ use crate::limits::Limits;
 use crate::nullable::Nullable;
 use crate::request::CreateResponse;
 use crate::response::{ApiErrorBody, Deleted, InputTokens, ItemList, Model, ModelList, Response};
-use crate::secret::ApiKey;
+use crate::secret::SecretString;
 use futures_util::StreamExt;
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use reqwest::{Method, RequestBuilder};
@@ -35,11 +35,11 @@ pub const MAX_INPUT_ITEM_PAGES: usize = 50;
 pub struct Endpoint {
     /// e.g. `https://api.cometapi.com/v1` (with or without a trailing slash).
     pub base_url: String,
-    pub key: ApiKey,
+    pub key: SecretString,
 }
 
 impl Endpoint {
-    pub fn new(base_url: impl Into<String>, key: ApiKey) -> Self {
+    pub fn new(base_url: impl Into<String>, key: SecretString) -> Self {
         Endpoint {
             base_url: base_url.into(),
             key,
@@ -474,7 +474,7 @@ mod tests {
             "https://api.cometapi.com/v1",
             "https://api.cometapi.com/v1/",
         ] {
-            let ep = Endpoint::new(base, ApiKey::new("k"));
+            let ep = Endpoint::new(base, SecretString::new("k"));
             assert_eq!(
                 ep.url("responses"),
                 "https://api.cometapi.com/v1/responses",

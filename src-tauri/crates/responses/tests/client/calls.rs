@@ -7,7 +7,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use futures_util::StreamExt;
 use halley_responses::{
-    ApiKey, Client, CreateResponse, Endpoint, Error, NetworkKind, RetryPolicy, StreamOptions,
+    Client, CreateResponse, Endpoint, Error, NetworkKind, RetryPolicy, SecretString, StreamOptions,
 };
 
 const RESPONSE: &str =
@@ -149,7 +149,7 @@ async fn input_items_follow_every_page_oldest_first() {
 #[tokio::test]
 async fn a_wrong_key_is_an_http_error_without_the_key() {
     let mut ep = serve(router()).await;
-    ep.key = ApiKey::new("sk-wrong-key-000");
+    ep.key = SecretString::new("sk-wrong-key-000");
     let err = Client::new()
         .create(&ep, &CreateResponse::new("m", "hi"))
         .await
@@ -169,7 +169,10 @@ async fn refused_connection_is_a_connect_error() {
         .local_addr()
         .expect("addr")
         .port();
-    let ep = Endpoint::new(format!("http://127.0.0.1:{port}/v1"), ApiKey::new("k"));
+    let ep = Endpoint::new(
+        format!("http://127.0.0.1:{port}/v1"),
+        SecretString::new("k"),
+    );
     let opts = StreamOptions {
         retry: RetryPolicy::none(),
         ..StreamOptions::default()

@@ -6,8 +6,8 @@
 use futures_util::StreamExt;
 use halley_mock::{Config, RunningServer};
 use halley_responses::{
-    ApiKey, Client, CreateResponse, Endpoint, Error, LimitKind, Limits, RetryNotice, RetryPolicy,
-    StreamEvent, StreamOptions,
+    Client, CreateResponse, Endpoint, Error, LimitKind, Limits, RetryNotice, RetryPolicy,
+    SecretString, StreamEvent, StreamOptions,
 };
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -16,7 +16,7 @@ async fn mock() -> (RunningServer, Endpoint) {
     let server = halley_mock::serve(Config::default())
         .await
         .expect("mock starts");
-    let endpoint = Endpoint::new(server.base_url(), ApiKey::new("sk-test-limits"));
+    let endpoint = Endpoint::new(server.base_url(), SecretString::new("sk-test-limits"));
     (server, endpoint)
 }
 
