@@ -43,6 +43,7 @@ suite "clippy" cargo clippy --workspace --all-targets --features halley/custom-p
 suite "rust tests (workspace, real keyring)" tests/with-keyring.sh cargo nextest run --workspace --features halley/custom-protocol --locked --no-fail-fast
 # libFuzzer targets (src-tauri/fuzz), 10 s each: a minute in all, plus a cold sanitizer build.
 suite "fuzz (rustfmt, 5 targets x 10 s)" bash -c 'cargo fmt --manifest-path src-tauri/fuzz/Cargo.toml --check && src-tauri/fuzz/run.sh 10'
+suite "compatibility: llmock, aimock, LiteLLM (docs/compatibility.md)" timeout 900 tests/compat/run.sh
 suite "windows: crate tests under wine" tests/wine/crate-tests.sh
 suite "windows: installer under wine" tests/wine/installer.sh
 suite "ui: svelte-check" bash -c 'cd ui && npm run --silent check'
