@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use halley_responses::{
-    Accumulator, ApiKey, Client, CreateResponse, Endpoint, Error, Response, StreamEvent,
+    Accumulator, Client, CreateResponse, Endpoint, Error, Response, SecretString, StreamEvent,
     StreamOptions,
 };
 use serde_json::{json, Value};
@@ -199,7 +199,7 @@ impl Streamed {
 
 impl Ctx<'_> {
     fn endpoint(&self) -> Endpoint {
-        Endpoint::new(&self.server.base_url, ApiKey::new(&self.server.key))
+        Endpoint::new(&self.server.base_url, SecretString::new(&self.server.key))
     }
 
     fn request(&self, body: Value) -> CreateResponse {
@@ -660,7 +660,7 @@ impl Ctx<'_> {
     async fn bad_key(&self, case: Case) -> Observed {
         let ep = Endpoint::new(
             &self.server.base_url,
-            ApiKey::new("sk-halley-compat-wrong-key"),
+            SecretString::new("sk-halley-compat-wrong-key"),
         );
         let request = self.request(json!({
             "model": self.server.model, "input": self.user(case, "Hello?"),
