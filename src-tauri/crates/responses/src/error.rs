@@ -237,30 +237,41 @@ impl WithoutUrlRef for reqwest::Error {
     }
 }
 
-/// reqwest exposes only timeout/connect; DNS and TLS failures are told apart
-/// by walking the source chain (hyper-util and rustls do not export typed
-/// errors through reqwest).
+/// reqwest exposes only timeout/connect, so the rest is found by walking the
+/// source chain for typed errors: an `io::Error`'s kind (timed out), and
+/// the `rustls::Error` a TLS failure carries inside its `io::Error`. DNS is
+/// the one kind with no type to find: hyper-util's connector wraps the
+/// resolver's failure in its private `ConnectError`, whose fixed text
+/// `dns error` is all it exposes, so that text (or the resolver's own
+/// "failed to lookup address") decides it.
 fn network_kind(err: &reqwest::Error) -> NetworkKind {
     if err.is_timeout() {
         return NetworkKind::Timeout;
     }
-    let mut chain = String::new();
+    let mut dns = false;
     let mut source = std::error::Error::source(err);
     while let Some(s) = source {
-        chain.push_str(&s.to_string().to_ascii_lowercase());
-        chain.push('\n');
+        if s.downcast_ref::<rustls::Error>().is_some() {
+            return NetworkKind::Tls;
+        }
         if let Some(io) = s.downcast_ref::<std::io::Error>() {
             if io.kind() == std::io::ErrorKind::TimedOut {
                 return NetworkKind::Timeout;
             }
+            // `io::Error::source` skips the error it wraps: look at it too.
+            if io
+                .get_ref()
+                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
+            {
+                return NetworkKind::Tls;
+            }
         }
+        let text = s.to_string();
+        dns |= text == "dns error" || text.contains("failed to lookup address");
         source = s.source();
     }
-    if chain.contains("dns error") || chain.contains("failed to lookup address") {
+    if dns {
         NetworkKind::Dns
-    } else if chain.contains("certificate") || chain.contains("tls") || chain.contains("handshake")
-    {
-        NetworkKind::Tls
     } else if err.is_connect() {
         NetworkKind::Connect
     } else {
