@@ -251,19 +251,12 @@ fn network_kind(err: &reqwest::Error) -> NetworkKind {
     let mut dns = false;
     let mut source = std::error::Error::source(err);
     while let Some(s) = source {
-        if s.downcast_ref::<rustls::Error>().is_some() {
+        if is_tls(s) {
             return NetworkKind::Tls;
         }
         if let Some(io) = s.downcast_ref::<std::io::Error>() {
             if io.kind() == std::io::ErrorKind::TimedOut {
                 return NetworkKind::Timeout;
-            }
-            // `io::Error::source` skips the error it wraps: look at it too.
-            if io
-                .get_ref()
-                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
-            {
-                return NetworkKind::Tls;
             }
         }
         let text = s.to_string();
@@ -277,6 +270,26 @@ fn network_kind(err: &reqwest::Error) -> NetworkKind {
     } else {
         NetworkKind::Other
     }
+}
+
+/// Whether `error` is a `rustls::Error`, or an `io::Error` wrapping one
+/// (tokio-rustls wraps it in one, the connector in another; and
+/// `io::Error::source` skips the error it wraps, so each is unwrapped here).
+fn is_tls(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut at = error;
+    for _ in 0..8 {
+        if at.is::<rustls::Error>() {
+            return true;
+        }
+        match at
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
+            Some(inner) => at = inner,
+            None => return false,
+        }
+    }
+    false
 }
 
 /// Error texts quote at most this many characters of a body or line.

@@ -72,7 +72,8 @@ export const vi: Catalog = {
   "message.searchingWeb": "Đang tìm trên web…",
   "message.usingTool": "Đang dùng {tool}…",
   "message.usingSomeTool": "Đang dùng một công cụ…",
-  "message.damaged": "Không đọc được một phần của câu trả lời đã lưu (nguồn hoặc lỗi của nó). Phần văn bản vẫn còn đầy đủ.",
+  "message.damaged":
+    "Không đọc được một phần của câu trả lời đã lưu (nguồn hoặc lỗi của nó). Phần văn bản vẫn còn đầy đủ.",
   "message.sources": "Nguồn",
   "message.stopped": "Đã dừng",
   "message.interrupted": "Bị gián đoạn",
