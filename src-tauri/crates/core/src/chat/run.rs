@@ -429,5 +429,61 @@ mod tests {
             !rejects_chaining(&http(400, other)),
             "another bad request is the user's to see, not a reason to replay"
         );
+        let coded = r#"{"error":{"message":"previous_response_id and conversation cannot both be set","type":"invalid_request_error","param":"previous_response_id","code":"invalid_value"}}"#;
+        assert!(
+            !rejects_chaining(&http(400, coded)),
+            "an answer with its own code is decided by that code, whatever its words"
+        );
+        let by_param = r#"{"error":{"message":"Unsupported parameter","type":"invalid_request_error","param":"previous_response_id","code":null}}"#;
+        assert!(
+            rejects_chaining(&http(400, by_param)),
+            "a codeless answer naming the field as its param"
+        );
+    }
+
+    fn events(json: &[serde_json::Value]) -> Vec<halley_responses::StreamEvent> {
+        json.iter()
+            .map(|e| {
+                halley_responses::StreamEvent::from_slice(e.to_string().as_bytes()).expect("JSON")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn tool_items_become_typed_tool_updates_and_the_answer_does_not() {
+        use super::{Draft, RunUpdate, ToolItemType};
+        use halley_responses::{Accumulator, ToolProgress};
+        use serde_json::json;
+
+        let stream = events(&[
+            json!({"type": "response.output_item.added", "output_index": 0,
+                "item": {"type": "web_search_call", "id": "ws_1", "status": "in_progress"}}),
+            json!({"type": "response.web_search_call.searching", "output_index": 0, "item_id": "ws_1"}),
+            json!({"type": "response.output_item.added", "output_index": 1,
+                "item": {"type": "shell_call", "id": "sh_1", "status": "in_progress"}}),
+            json!({"type": "response.output_item.added", "output_index": 2,
+                "item": {"type": "message", "id": "msg_1", "role": "assistant", "content": []}}),
+            json!({"type": "response.output_item.done", "output_index": 0,
+                "item": {"type": "web_search_call", "id": "ws_1", "status": "completed"}}),
+        ]);
+        let mut accumulator = Accumulator::new();
+        let mut draft = Draft::default();
+        let mut heard = Vec::new();
+        for event in &stream {
+            for update in accumulator.apply(event) {
+                heard.extend(draft.apply(update, &accumulator));
+            }
+        }
+        let tool = |item_type, status| RunUpdate::Tool { item_type, status };
+        assert_eq!(
+            heard,
+            vec![
+                tool(ToolItemType::WebSearchCall, ToolProgress::InProgress),
+                tool(ToolItemType::WebSearchCall, ToolProgress::Searching),
+                tool(ToolItemType::Other, ToolProgress::InProgress),
+                tool(ToolItemType::WebSearchCall, ToolProgress::Completed),
+            ],
+            "the message item is the answer, not a tool"
+        );
     }
 }
