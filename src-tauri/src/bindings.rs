@@ -35,6 +35,9 @@ pub const EXPORTED: &[Render] = &[
     render::<crate::ipc_types::Attachment>,
     render::<crate::ipc_types::AttachmentKind>,
     render::<crate::ipc_types::TurnError>,
+    render::<crate::ipc_types::TurnErrorCode>,
+    render::<crate::ipc_types::ToolItemType>,
+    render::<halley_responses::ToolProgress>,
     render::<crate::ipc_types::MessageView>,
     render::<crate::ipc_types::ConversationView>,
     render::<crate::ipc_types::SearchHit>,
@@ -52,6 +55,7 @@ pub const EXPORTED: &[Render] = &[
     render::<halley_core::history::HistoryBackup>,
     // Playground
     render::<crate::ipc_types::PlaygroundEvent>,
+    render::<crate::ipc_types::PlaygroundStatus>,
     render::<crate::ipc_types::RecordedEvent>,
     render::<crate::ipc_types::Violation>,
     render::<crate::ipc_types::BackgroundRun>,

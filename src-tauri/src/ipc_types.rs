@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::IpcError;
-pub use halley_core::chat::{Citation, RunUpdate, TurnError};
+pub use halley_core::chat::{
+    Citation, ReasoningEffort, RunUpdate, ToolItemType, TurnError, TurnErrorCode,
+};
 pub use halley_core::history::{
     Attachment, AttachmentKind, MessageStatus, Role, SearchHit, SearchResults, Usage,
 };
@@ -116,6 +118,9 @@ pub struct MessageView {
     pub model: Option<String>,
     pub usage: Option<Usage>,
     pub error: Option<TurnError>,
+    /// Part of the stored message could not be read (its sources or its
+    /// error): the text is shown with a note saying so.
+    pub damaged: bool,
     pub created_at: f64,
     /// Ids of the messages that answer or follow this one (branches).
     pub children: Vec<String>,
@@ -157,16 +162,6 @@ pub struct AttachmentData {
     pub filename: String,
     pub mime: String,
     pub data_base64: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase")]
-#[ts(export_to = "ReasoningEffort.ts")]
-pub enum ReasoningEffort {
-    Minimal,
-    Low,
-    Medium,
-    High,
 }
 
 /// Everything a chat send needs; the backend builds the Responses request.
@@ -215,7 +210,8 @@ pub struct RunStarted {
 // ---- Playground -------------------------------------------------------------
 
 pub use halley_core::playground::{
-    BackgroundRun, PlaygroundEvent, PresetSummary, PresetVersion, RecordedEvent, Violation,
+    BackgroundRun, PlaygroundEvent, PlaygroundStatus, PresetSummary, PresetVersion, RecordedEvent,
+    Violation,
 };
 
 // ---- Start-up --------------------------------------------------------------

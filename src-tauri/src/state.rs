@@ -72,12 +72,15 @@ impl AppState {
                 )
             }
         };
+        // Built before anything is handed out: a client that cannot start
+        // (no TLS backend) stops the start-up with its reason, not a panic.
+        let client = Client::new().map_err(|e| halley_core::Error::HttpClient(e.to_string()))?;
         Ok(Self {
             data_dir,
             history,
             keys,
             keyring,
-            client: Client::new(),
+            client,
             runs: RunRegistry::default(),
             models: Arc::new(Mutex::new(None)),
             unchained: UnchainedProviders::default(),

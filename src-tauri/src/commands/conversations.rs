@@ -1,7 +1,6 @@
 //! Conversations: list, open, rename, pin, delete with undo, search, export.
 
-use halley_core::history::{ConversationTree, Message, MessageError};
-use serde_json::Value;
+use halley_core::history::{ConversationTree, Message};
 use tauri::{Runtime, State};
 
 use super::blocking::with_state;
@@ -9,46 +8,17 @@ use super::export_file::write_export;
 
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::ipc_types::{
-    AttachmentData, Citation, ConversationSummary, ConversationView, MessageView, SearchResults,
-    TurnError,
+    AttachmentData, ConversationSummary, ConversationView, MessageView, SearchResults, TurnError,
 };
 use crate::state::AppState;
 
 /// How many hits a search returns; the palette shows the newest.
 const SEARCH_LIMIT: u32 = 50;
 
-fn citations(parts: &Value) -> Vec<Citation> {
-    parts
-        .get("citations")
-        .and_then(|c| serde_json::from_value::<Vec<CitationWire>>(c.clone()).ok())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|c| Citation {
-            url: c.url,
-            title: c.title,
-        })
-        .collect()
-}
-
-#[derive(serde::Deserialize)]
-struct CitationWire {
-    url: String,
-    title: Option<String>,
-}
-
-fn turn_error(error: MessageError) -> TurnError {
-    TurnError {
-        code: error.code,
-        message: error.message,
-        status: error.status.and_then(|s| u16::try_from(s).ok()),
-        api_code: error.api_code,
-    }
-}
-
 fn message_view(message: Message) -> MessageView {
     let usage = (message.usage != Default::default()).then_some(message.usage);
     MessageView {
-        citations: citations(&message.parts),
+        citations: message.parts.citations,
         id: message.id,
         parent_id: message.parent_id,
         role: message.role,
@@ -58,7 +28,8 @@ fn message_view(message: Message) -> MessageView {
         attachments: message.attachments,
         model: message.model,
         usage,
-        error: message.error.map(turn_error),
+        error: message.error.map(TurnError::from),
+        damaged: message.damaged.is_some(),
         created_at: message.created_at,
         children: message.children_ids,
     }

@@ -175,14 +175,16 @@ pub async fn test_provider(state: State<'_, AppState>, id: String) -> IpcResult<
 
 /// A test failure in words a non-developer can act on.
 fn explain(error: &halley_responses::Error) -> IpcError {
-    let hint = match (error.code(), error.http_status()) {
+    let hint = match (error, error.http_status()) {
         (_, Some(401 | 403)) => {
             "The key was refused. Check that you pasted the whole key for this provider."
         }
         (_, Some(404)) => {
             "Nothing answers at this address. Check the base URL (it usually ends in /v1)."
         }
-        ("network", _) => "Could not reach the provider. Check the base URL and your network.",
+        (halley_responses::Error::Network { .. }, _) => {
+            "Could not reach the provider. Check the base URL and your network."
+        }
         _ => "The provider answered with an error.",
     };
     IpcError::new(ErrorCode::Api, format!("{hint} ({error})"))

@@ -13,20 +13,11 @@ use tauri::State;
 use super::blocking::with_state;
 use super::providers::active_endpoint;
 use crate::error::{ErrorCode, IpcError, IpcResult};
-use crate::ipc_types::{ReasoningEffort, RegenerateInput, RunStarted, SendInput};
+use crate::ipc_types::{RegenerateInput, RunStarted, SendInput};
 use crate::state::AppState;
 
 /// Attachments above this size are refused before anything is stored.
 const MAX_ATTACHMENT_BYTES: usize = 25 * 1024 * 1024;
-
-fn effort_name(effort: ReasoningEffort) -> &'static str {
-    match effort {
-        ReasoningEffort::Minimal => "minimal",
-        ReasoningEffort::Low => "low",
-        ReasoningEffort::Medium => "medium",
-        ReasoningEffort::High => "high",
-    }
-}
 
 fn decode_attachments(input: &SendInput) -> IpcResult<Vec<NewAttachment>> {
     input
@@ -79,7 +70,7 @@ fn send(
     let options = ChatOptions {
         model: input.model.clone(),
         web_search: input.web_search,
-        reasoning_effort: input.reasoning_effort.map(|e| effort_name(e).to_owned()),
+        reasoning_effort: input.reasoning_effort,
         store: input.store,
     };
     let prepared = chat::prepare_send(
@@ -128,7 +119,7 @@ fn answer_again(
     let options = ChatOptions {
         model: input.model,
         web_search: input.web_search,
-        reasoning_effort: input.reasoning_effort.map(|e| effort_name(e).to_owned()),
+        reasoning_effort: input.reasoning_effort,
         store: input.store,
     };
     start(
@@ -158,15 +149,15 @@ fn start(
     let request = chat::build_request(&state.history, &tree, user_message_id, &options, chaining)?;
     // Built up front so a provider that rejects previous_response_id costs
     // one extra request, not a failed turn.
-    let replay = match request.get("previous_response_id") {
-        Some(_) => Some(chat::build_request(
+    let replay = match request.previous_response_id.is_value() {
+        true => Some(chat::build_request(
             &state.history,
             &tree,
             user_message_id,
             &options,
             Chaining::Replay,
         )?),
-        None => None,
+        false => None,
     };
     let run_id = prepared.assistant_message_id.clone();
     let cancel = state.runs.start(&run_id);
@@ -211,7 +202,7 @@ fn start(
             let _ = on_update.send(RunUpdate::Finished {
                 status: halley_core::history::MessageStatus::Error,
                 error: Some(chat::TurnError {
-                    code: "storage".into(),
+                    code: chat::TurnErrorCode::Storage,
                     message: error.to_string(),
                     status: None,
                     api_code: None,

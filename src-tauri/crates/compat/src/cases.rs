@@ -138,13 +138,12 @@ pub struct CaseResult {
     pub verdict: Verdict,
 }
 
-pub async fn run_all(servers: &[Server]) -> Vec<CaseResult> {
-    let client = Client::new();
+pub async fn run_all(client: &Client, servers: &[Server]) -> Vec<CaseResult> {
     let mut results = Vec::new();
     for (index, server) in servers.iter().enumerate() {
         for case in Case::ALL {
             let ctx = Ctx {
-                client: &client,
+                client,
                 server,
                 backend: server.backend.as_deref().map(Backend::new),
             };

@@ -48,7 +48,14 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let results = runtime.block_on(cases::run_all(&servers));
+    let client = match halley_responses::Client::new() {
+        Ok(client) => client,
+        Err(err) => {
+            eprintln!("halley-compat: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let results = runtime.block_on(cases::run_all(&client, &servers));
     let markdown = report::markdown(&servers, &results);
     if let Err(err) = std::fs::write(&out_path, &markdown) {
         eprintln!("halley-compat: cannot write {out_path}: {err}");

@@ -52,7 +52,7 @@ fn main() {
         let current: Body = Arc::default();
         let base = serve(current.clone()).await;
         let endpoint = Endpoint::new(base, SecretString::new("not-a-key"));
-        let client = Client::new();
+        let client = Client::new().expect("an HTTP client");
         let dir = tempfile::tempdir().expect("temp dir");
         let history = History::open(&dir.path().join("history.sqlite3")).expect("history opens");
 
@@ -121,7 +121,8 @@ async fn turns(
             .expect("assistant message");
         let turn = Turn {
             assistant_message_id: answer.id.clone(),
-            request: json!({"model": "m", "input": "x", "stream": true}),
+            request: serde_json::from_value(json!({"model": "m", "input": "x", "stream": true}))
+                .expect("a request"),
             replay: None,
         };
         run_turn(

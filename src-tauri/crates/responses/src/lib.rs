@@ -20,7 +20,7 @@ pub mod sse;
 pub use client::{Client, Endpoint, EventStream, RetryNotice, RetryPolicy, StreamOptions};
 pub use error::{Error, LimitKind, NetworkKind};
 pub use events::StreamEvent;
-pub use fold::{Accumulator, FoldUpdate};
+pub use fold::{Accumulator, FoldUpdate, ToolProgress};
 pub use items::{Annotation, ContentPart, OutputItem};
 pub use limits::Limits;
 pub use nullable::Nullable;

@@ -140,6 +140,7 @@ function placeholder(
     model: role === "assistant" ? preferences.model : null,
     usage: null,
     error: null,
+    damaged: false,
     createdAt: Date.now(),
     children: [],
   };

@@ -82,29 +82,26 @@ pub struct Client {
     limits: Limits,
 }
 
-impl Default for Client {
-    fn default() -> Self {
-        Client::new()
-    }
-}
-
 impl Client {
-    pub fn new() -> Self {
+    /// A client with the default limits. Fails only when the TLS backend
+    /// cannot initialise (no usable root certificates, a broken system
+    /// configuration): the caller reports that instead of crashing.
+    pub fn new() -> Result<Self, Error> {
         Client::with_limits(Limits::default())
     }
 
     /// A client with its own bounds on what servers may send.
-    pub fn with_limits(limits: Limits) -> Self {
+    pub fn with_limits(limits: Limits) -> Result<Self, Error> {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(30))
             .redirect(redirect::policy())
             // A Referer would tell a redirect target where the request came from.
             .referer(false)
             .build()
-            // Building fails only when the TLS backend cannot initialise;
-            // the default client then reports it on first use.
-            .unwrap_or_default();
-        Client { http, limits }
+            .map_err(|e| {
+                Error::InvalidRequest(format!("the HTTP client could not be set up: {e}"))
+            })?;
+        Ok(Client { http, limits })
     }
 
     /// A client over a caller's reqwest client (its own redirect policy

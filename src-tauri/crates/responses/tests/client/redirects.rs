@@ -64,6 +64,7 @@ async fn a_redirect_to_another_origin_is_refused_and_the_body_stays_home() {
         let endpoint = Endpoint::new(format!("{base}/v1"), SecretString::new("sk-test-redirect"));
         let request = CreateResponse::new("gpt-test", "the secret conversation");
         let error = match Client::new()
+            .expect("an HTTP client")
             .create_stream(&endpoint, &request, StreamOptions::default())
             .await
         {
@@ -114,6 +115,7 @@ async fn a_redirect_within_the_origin_is_followed() {
     let base = serve(router).await;
     let endpoint = Endpoint::new(format!("{base}/v1"), SecretString::new("sk-test-redirect"));
     let models = Client::new()
+        .expect("an HTTP client")
         .list_models(&endpoint)
         .await
         .expect("a same-origin redirect is followed");
