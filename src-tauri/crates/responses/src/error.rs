@@ -182,6 +182,16 @@ impl Error {
         }
     }
 
+    /// What a refused request means, read from whichever error shape the
+    /// server used (see [`crate::gateway_error`]); `None` for failures that
+    /// are not an HTTP refusal.
+    pub fn reading(&self) -> Option<crate::gateway_error::ErrorReading> {
+        match self {
+            Error::HttpStatus { status, raw, .. } => Some(crate::gateway_error::read(*status, raw)),
+            _ => None,
+        }
+    }
+
     /// Builds the error for a non-success HTTP response body.
     pub fn from_status(status: u16, body: &[u8], retry_after: Option<Duration>) -> Error {
         let parsed = serde_json::from_slice::<ApiErrorBody>(body)

@@ -2,12 +2,14 @@
 //!
 //! - [`request`]: the `POST /responses` body; [`response`], [`items`]: what comes back.
 //! - [`events`]: stream events; [`sse`]: bytes to events; [`fold`]: events to a response.
-//! - [`client`]: the HTTP client with retries and cancellation; [`error`]: its errors.
+//! - [`client`]: the HTTP client with retries and cancellation; [`error`]: its errors;
+//!   [`gateway_error`]: what a refusal means, whatever shape the server sent it in.
 
 pub mod client;
 pub mod error;
 pub mod events;
 pub mod fold;
+pub mod gateway_error;
 pub mod items;
 pub mod limits;
 pub mod nullable;
@@ -21,6 +23,7 @@ pub use client::{Client, Endpoint, EventStream, RetryNotice, RetryPolicy, Stream
 pub use error::{Error, LimitKind, NetworkKind};
 pub use events::StreamEvent;
 pub use fold::{Accumulator, FoldUpdate, ToolProgress};
+pub use gateway_error::{ErrorKind, ErrorReading};
 pub use items::{Annotation, ContentPart, OutputItem};
 pub use limits::Limits;
 pub use nullable::Nullable;
