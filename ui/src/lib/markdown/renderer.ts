@@ -40,10 +40,18 @@ export const marked = makeMarked();
 /** For a source with many emphasis delimiters only (see emphasis-limit.ts). */
 const markedWithEmphasisLimit = makeMarked(emphasisLimit);
 
-/** What a message shows: sanitized HTML, or text (always set as text nodes, never parsed). */
+/**
+ * What a message shows: sanitized HTML, or text (always set as text nodes,
+ * never parsed). `pending` marks the not-yet-rendered rest of the message.
+ */
 export type Part =
   | { readonly kind: "html"; readonly html: string }
-  | { readonly kind: "text"; readonly text: string; readonly code: boolean };
+  | {
+      readonly kind: "text";
+      readonly text: string;
+      readonly code: boolean;
+      readonly pending?: true;
+    };
 
 /** Most characters lexed at once; a block that fills a whole window is shown as text. */
 export const LEX_WINDOW = 16 * 1024;
