@@ -62,7 +62,11 @@ export class BlockEndScanner {
   /** Where the block ends, once found. */
   end: number | null = null;
 
-  constructor(readonly start: number) {
+  /** `untilEnd`: the block is everything from `start` to the end of the message. */
+  constructor(
+    readonly start: number,
+    private readonly untilEnd = false,
+  ) {
     this.at = start;
   }
 
@@ -71,7 +75,7 @@ export class BlockEndScanner {
 
   /** Scans the complete lines of `text` not scanned yet; `finished` ends the block at the text's end. */
   scan(text: string, finished: boolean): number | null {
-    while (this.end === null) {
+    while (this.end === null && !this.untilEnd) {
       const newline = text.indexOf("\n", this.at);
       if (newline < 0) break;
       const line = text.slice(this.at, newline);

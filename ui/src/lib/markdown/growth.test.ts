@@ -6,8 +6,10 @@
 import { describe, expect, it } from "vitest";
 import { MAX_FORMULAS, takeMath } from "./math";
 import {
+  CHUNK,
   clearBlockCache,
   LEX_WINDOW,
+  MAX_ELEMENTS,
   MAX_NEW_CHARS,
   MessageRenderer,
   parseMarkdown,
@@ -94,6 +96,24 @@ describe("streaming cost per frame stays flat", () => {
     const late = slowestFrame(make(128 * 1024), 8192);
     expect(late, `${early.toFixed(1)} ms → ${late.toFixed(1)} ms`).toBeLessThan(4 * early + 20);
   });
+});
+
+describe("elements are bounded per message", () => {
+  it(
+    "shows at most MAX_ELEMENTS (and one chunk) as HTML, the rest as its text",
+    { timeout: 120_000 },
+    () => {
+      clearBlockCache();
+      const text = "para\n\n".repeat(MAX_ELEMENTS + 5000) + "THE END";
+      const root = partsToElement(new MessageRenderer(labels).render(text, false));
+      const shown = root.querySelectorAll(".md-block:not(.md-plain) *").length;
+      expect(shown).toBeGreaterThanOrEqual(MAX_ELEMENTS);
+      expect(shown).toBeLessThan(MAX_ELEMENTS + CHUNK);
+      // Nothing is lost: the rest is there, as text.
+      expect(root.querySelector(".md-plain")?.textContent).toContain("para");
+      expect(root.textContent).toContain("THE END");
+    },
+  );
 });
 
 describe("math output is bounded per block", () => {

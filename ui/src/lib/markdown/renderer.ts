@@ -69,6 +69,15 @@ export const PREVIEW = 8 * 1024;
 /** New content (in source characters) one call of `work` adds at most: the DOM and layout cost of a task. */
 export const MAX_NEW_CHARS = 32 * 1024;
 
+/**
+ * Elements (counted as tags in the sanitized HTML) one message shows as
+ * rendered markdown; past them the rest of the message is shown as text.
+ * Each element costs style, layout and memory however the work is spread: a
+ * 1 MB answer of small rich blocks made hundreds of thousands, and the
+ * webview took minutes. Tens of pages of ordinary markdown fit.
+ */
+export const MAX_ELEMENTS = 30_000;
+
 /** How many blocks went through parse + sanitize, and the longest text lexed or parsed at once (tests read them). */
 export const renderStats = { blocks: 0, largestParsed: 0 };
 
@@ -142,6 +151,14 @@ export function clearBlockCache(): void {
   cachedChars = 0;
 }
 
+function countTags(html: string): number {
+  let tags = 0;
+  for (let at = html.indexOf("<"); at >= 0; at = html.indexOf("<", at + 1)) {
+    if (html[at + 1] !== "/") tags++;
+  }
+  return tags;
+}
+
 /** The last "\n" in text[from, to), or -1; never scans outside that range. */
 function lastNewline(text: string, from: number, to: number): number {
   const at = text.slice(from, to).lastIndexOf("\n");
@@ -190,6 +207,8 @@ export class MessageRenderer {
   private live: Part[] = [];
   /** The text length the live parts were made for. */
   private liveFor = -1;
+  /** Tags in the settled HTML parts (see MAX_ELEMENTS). */
+  private elements = 0;
 
   constructor(private readonly labels: () => SanitizeLabels) {}
 
@@ -245,11 +264,12 @@ export class MessageRenderer {
     this.oversized = null;
     this.live = [];
     this.liveFor = -1;
+    this.elements = 0;
   }
 
   /** Whether `step` would do something now. */
   private canStep(): boolean {
-    if (this.queue.length > 0) return true;
+    if (this.queue.length > 0 || this.capReached()) return true;
     const block = this.oversized;
     if (block !== null) {
       const end = block.scan(this.text, !this.streaming) ?? this.text.length;
@@ -260,8 +280,21 @@ export class MessageRenderer {
     return !(this.streaming && rest <= LEX_WINDOW && this.liveFor === this.text.length);
   }
 
+  /** Whether MAX_ELEMENTS are shown and the rest is not yet being shown as text. */
+  private capReached(): boolean {
+    return (
+      this.elements >= MAX_ELEMENTS && this.oversized === null && this.settledTo < this.text.length
+    );
+  }
+
   /** One bounded unit of work; false when there is nothing to do until the text changes. */
   private step(): boolean {
+    if (this.capReached()) {
+      // Enough is rendered: the rest of the message, lexed or not, is shown as its text.
+      this.queue = [];
+      this.lexedTo = this.settledTo;
+      this.oversized = new BlockEndScanner(this.settledTo, true);
+    }
     if (this.queue.length > 0) {
       this.renderChunk();
       return true;
@@ -288,8 +321,10 @@ export class MessageRenderer {
       count++;
     }
     const source = this.queue.splice(0, count).join("");
-    this.settled.push(cachedBlock(source, this.labels()));
+    const part = cachedBlock(source, this.labels());
+    this.settled.push(part);
     this.settledTo += source.length;
+    if (part.kind === "html") this.elements += countTags(part.html);
   }
 
   /** Lexes the next window; every block but the last is finished. */
