@@ -54,9 +54,26 @@ const SHAPES = {
   "mixed-markdown": (n) => repeat(MIXED, n),
 };
 
-// HALLEY_E2E_SHAPES=a,b runs only those shapes (to measure one, or an old build).
-const ONLY = process.env.HALLEY_E2E_SHAPES?.split(",").filter(Boolean);
+// `./x test` runs a short set, one shape per kind of cost (math, emphasis,
+// nesting, one long paragraph, real markdown): the whole set takes 6 to 10
+// minutes on 2 cores. HALLEY_E2E_SHAPES=all runs every shape (`./x bench`
+// does), HALLEY_E2E_SHAPES=a,b only those (to measure one, or an old build).
+const SHORT_SET = [
+  "display-math-openers",
+  "emphasis-open",
+  "nested-quotes",
+  "one-paragraph-of-words",
+  "mixed-markdown",
+];
+const CHOSEN = process.env.HALLEY_E2E_SHAPES ?? SHORT_SET.join(",");
+const ONLY = CHOSEN === "all" ? null : CHOSEN.split(",").filter(Boolean);
 const NAMES = Object.keys(SHAPES).filter((name) => !ONLY || ONLY.includes(name));
+if (NAMES.length < Object.keys(SHAPES).length) {
+  console.log(
+    `large-answers: ${NAMES.length} of ${Object.keys(SHAPES).length} shapes ` +
+      "(HALLEY_E2E_SHAPES=all runs every one)",
+  );
+}
 
 /** The answer for `name`: 1 MB of the shape, then a last line to look for. */
 function answer(name) {
