@@ -243,15 +243,11 @@ fn clean_message(message: &str, status: u16) -> String {
         text = text[..cut].trim_end();
     }
     // `litellm.RateLimitError: RateLimitError: OpenAIException - …`
-    loop {
-        let Some((head, rest)) = text.split_once(": ") else {
-            break;
-        };
-        if is_exception_name(head) {
-            text = rest.trim_start();
-        } else {
+    while let Some((head, rest)) = text.split_once(": ") {
+        if !is_exception_name(head) {
             break;
         }
+        text = rest.trim_start();
     }
     if let Some((head, rest)) = text.split_once(" - ") {
         if is_exception_name(head) {

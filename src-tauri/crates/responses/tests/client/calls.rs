@@ -205,7 +205,10 @@ async fn a_tls_failure_is_told_apart_by_its_type() {
                 .await;
         }
     });
-    let ep = Endpoint::new(format!("https://127.0.0.1:{port}/v1"), SecretString::new("k"));
+    let ep = Endpoint::new(
+        format!("https://127.0.0.1:{port}/v1"),
+        SecretString::new("k"),
+    );
     let opts = StreamOptions {
         retry: RetryPolicy::none(),
         ..StreamOptions::default()
