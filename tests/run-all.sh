@@ -36,10 +36,14 @@ suite() { # name, command...
 # The app embeds ui/dist at compile time, so the UI is built before any cargo step.
 suite "build: ui" bash -c 'cd ui && npm run --silent build'
 suite "rustfmt" cargo fmt --all --check
+# Advisories need the RustSec database (a git repository this machine cannot
+# fetch): CI checks them; here the licences, duplicates and sources.
+suite "cargo deny (licences, bans, sources)" cargo deny --locked check licenses bans sources
 suite "clippy" cargo clippy --workspace --all-targets --features halley/custom-protocol --locked -- -D warnings
 suite "rust tests (workspace, real keyring)" tests/with-keyring.sh cargo nextest run --workspace --features halley/custom-protocol --locked --no-fail-fast
 # libFuzzer targets (src-tauri/fuzz), 10 s each: a minute in all, plus a cold sanitizer build.
 suite "fuzz (rustfmt, 5 targets x 10 s)" bash -c 'cargo fmt --manifest-path src-tauri/fuzz/Cargo.toml --check && src-tauri/fuzz/run.sh 10'
+suite "compatibility: llmock, aimock, LiteLLM (docs/compatibility.md)" timeout 900 tests/compat/run.sh
 suite "windows: crate tests under wine" tests/wine/crate-tests.sh
 suite "windows: installer under wine" tests/wine/installer.sh
 suite "ui: svelte-check" bash -c 'cd ui && npm run --silent check'

@@ -69,6 +69,7 @@ impl From<halley_core::Error> for IpcError {
             halley_core::Error::KeyRequired(_) => ErrorCode::KeyRequired,
             halley_core::Error::SecretNotForServer(_) => ErrorCode::SecretNotForServer,
             halley_core::Error::History(_) => ErrorCode::Storage,
+            halley_core::Error::HttpClient(_) => ErrorCode::Internal,
         };
         Self::new(code, error.to_string())
     }
@@ -78,6 +79,7 @@ impl From<halley_responses::Error> for IpcError {
     fn from(error: halley_responses::Error) -> Self {
         let code = match &error {
             halley_responses::Error::Network { .. } => ErrorCode::Network,
+            halley_responses::Error::Cancelled => ErrorCode::Cancelled,
             _ => ErrorCode::Api,
         };
         Self::new(code, error.to_string())

@@ -7,10 +7,13 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::IpcError;
-pub use halley_core::chat::{Citation, RunUpdate, TurnError};
+pub use halley_core::chat::{
+    Citation, ReasoningEffort, RunUpdate, ToolItemType, TurnError, TurnErrorCode,
+};
 pub use halley_core::history::{
     Attachment, AttachmentKind, MessageStatus, Role, SearchHit, SearchResults, Usage,
 };
+use halley_core::keys::SecretString;
 pub use halley_core::providers::ProviderKind;
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -39,7 +42,7 @@ pub struct ProviderView {
 }
 
 /// A provider to create or update. `api_key` travels UI → backend only, once;
-/// `None` keeps the stored key.
+/// `None` keeps the stored key. No `Serialize`: it never goes back.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export_to = "ProviderInput.ts")]
@@ -48,7 +51,8 @@ pub struct ProviderInput {
     pub name: String,
     pub kind: ProviderKind,
     pub base_url: String,
-    pub api_key: Option<String>,
+    #[ts(as = "Option<String>")]
+    pub api_key: Option<SecretString>,
     /// The user confirmed sending the key over `http://` to a host that is
     /// not this machine (asked after a `cleartext_not_confirmed` error).
     #[serde(default)]
@@ -114,6 +118,9 @@ pub struct MessageView {
     pub model: Option<String>,
     pub usage: Option<Usage>,
     pub error: Option<TurnError>,
+    /// Part of the stored message could not be read (its sources or its
+    /// error): the text is shown with a note saying so.
+    pub damaged: bool,
     pub created_at: f64,
     /// Ids of the messages that answer or follow this one (branches).
     pub children: Vec<String>,
@@ -155,16 +162,6 @@ pub struct AttachmentData {
     pub filename: String,
     pub mime: String,
     pub data_base64: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase")]
-#[ts(export_to = "ReasoningEffort.ts")]
-pub enum ReasoningEffort {
-    Minimal,
-    Low,
-    Medium,
-    High,
 }
 
 /// Everything a chat send needs; the backend builds the Responses request.
@@ -213,7 +210,8 @@ pub struct RunStarted {
 // ---- Playground -------------------------------------------------------------
 
 pub use halley_core::playground::{
-    BackgroundRun, PlaygroundEvent, PresetSummary, PresetVersion, RecordedEvent, Violation,
+    BackgroundRun, PlaygroundEvent, PlaygroundStatus, PresetSummary, PresetVersion, RecordedEvent,
+    Violation,
 };
 
 // ---- Start-up --------------------------------------------------------------
@@ -227,4 +225,25 @@ pub struct StartupProblemView {
     pub data_dir: String,
     /// Backups that could be restored, newest first (empty: none exist).
     pub backups: Vec<halley_core::history::HistoryBackup>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ProviderInput;
+
+    #[test]
+    fn a_provider_input_never_prints_its_key() {
+        let input: ProviderInput = serde_json::from_value(serde_json::json!({
+            "id": null, "name": "Mock", "kind": "custom",
+            "baseUrl": "http://127.0.0.1:1/v1", "apiKey": "sk-debug-canary-9876"
+        }))
+        .expect("the UI's JSON");
+        let printed = format!("{input:?}");
+        assert!(!printed.contains("canary"), "{printed}");
+        assert!(printed.contains("<redacted>"), "{printed}");
+        assert_eq!(
+            input.api_key.and_then(|k| k.last4()).as_deref(),
+            Some("9876")
+        );
+    }
 }

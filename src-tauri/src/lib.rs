@@ -5,6 +5,8 @@
 pub mod bench;
 #[cfg(test)]
 mod bindings;
+#[cfg(test)]
+mod command_signatures;
 pub mod commands;
 pub mod error;
 pub mod instance;

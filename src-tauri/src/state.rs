@@ -14,10 +14,9 @@ use crate::ipc_types::KeyringStatus;
 /// Environment variable that overrides the data folder (tests always set it).
 pub const DATA_DIR_ENV: &str = "HALLEY_DATA_DIR";
 
-/// How long start-up waits for the OS keyring before falling back to
-/// session-only keys.
-const KEYRING_PROBE_LIMIT: std::time::Duration = std::time::Duration::from_secs(4);
-
+/// Cloned into each command's blocking work (see `commands::blocking`):
+/// every field is a shared handle or small.
+#[derive(Clone)]
 pub struct AppState {
     data_dir: PathBuf,
     pub history: Arc<History>,
@@ -26,7 +25,7 @@ pub struct AppState {
     pub client: Client,
     pub runs: RunRegistry,
     /// Models of the active provider, fetched once per provider.
-    pub models: Mutex<Option<(String, Vec<String>)>>,
+    pub models: Arc<Mutex<Option<ProviderModels>>>,
     /// Providers that refused a `previous_response_id` this session (gateways
     /// that store nothing): their turns replay the branch from the start
     /// instead of paying for a refused request each time.
@@ -51,7 +50,7 @@ impl AppState {
             );
         }
         let (keys, keyring): (Arc<dyn KeyStore>, KeyringStatus) = match keys::probe_within(
-            KEYRING_PROBE_LIMIT,
+            keys::KEYRING_LIMIT,
         ) {
             KeyringProbe::Usable => (
                 Arc::new(KeyringStore),
@@ -73,14 +72,17 @@ impl AppState {
                 )
             }
         };
+        // Built before anything is handed out: a client that cannot start
+        // (no TLS backend) stops the start-up with its reason, not a panic.
+        let client = Client::new().map_err(|e| halley_core::Error::HttpClient(e.to_string()))?;
         Ok(Self {
             data_dir,
             history,
             keys,
             keyring,
-            client: Client::new(),
+            client,
             runs: RunRegistry::default(),
-            models: Mutex::new(None),
+            models: Arc::new(Mutex::new(None)),
             unchained: UnchainedProviders::default(),
         })
     }
@@ -89,6 +91,9 @@ impl AppState {
         &self.data_dir
     }
 }
+
+/// A provider id and the model ids it listed.
+pub type ProviderModels = (String, Vec<String>);
 
 /// How often conversations whose undo window has passed are purged while
 /// the app runs (and once at start-up).

@@ -3,11 +3,11 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{mpsc, Arc, Mutex, OnceLock, PoisonError};
 
 use halley_mock::{RecordedRequest, RunningServer};
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
+use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponse, InvokeResponseBody};
 use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::{App, WebviewWindow, WebviewWindowBuilder};
@@ -127,17 +127,29 @@ impl TestApp {
         export_dir().to_owned()
     }
 
+    /// Hands a command to the app as the webview's IPC does, without waiting
+    /// for its answer: returns once the app has taken the call (for a sync
+    /// command, that is once it has run), with where the answer will arrive.
+    pub fn dispatch(&self, cmd: &str, args: Value) -> mpsc::Receiver<Result<Value, Value>> {
+        let (tx, rx) = mpsc::channel();
+        self.webview.clone().on_message(
+            request(cmd, args),
+            Box::new(move |_webview, _cmd, response, _callback, _error| {
+                let answer = match response {
+                    InvokeResponse::Ok(body) => Ok(body
+                        .deserialize::<Value>()
+                        .expect("command responses are JSON")),
+                    InvokeResponse::Err(error) => Err(error.0),
+                };
+                let _ = tx.send(answer);
+            }),
+        );
+        rx
+    }
+
     /// Invokes a command with a JSON body, as `invoke(cmd, args)` in the UI does.
     pub fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        let request = InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().expect("a valid URL"),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_owned(),
-        };
+        let request = request(cmd, args);
         let response = tauri::test::get_ipc_response(&self.webview, request);
         let raw = match &response {
             Ok(InvokeResponseBody::Json(json)) => json.clone(),
@@ -265,6 +277,18 @@ impl Drop for TestApp {
                 let _ = self.invoke("delete_provider", json!({ "id": provider["id"] }));
             }
         }
+    }
+}
+
+fn request(cmd: &str, args: Value) -> InvokeRequest {
+    InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().expect("a valid URL"),
+        body: InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_owned(),
     }
 }
 

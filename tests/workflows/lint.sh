@@ -12,4 +12,4 @@ files=(.github/workflows/*.yml)
 "$actionlint" -no-color "${files[@]}"
 echo "actionlint: ${#files[@]} passed, 0 failed"
 # The packaging scripts, which CI runs but no other test reads.
-shellcheck x packaging/*.sh tests/wine/*.sh tests/installed/*.sh tests/workflows/*.sh
+shellcheck x packaging/*.sh tests/wine/*.sh tests/installed/*.sh tests/workflows/*.sh tests/compat/*.sh

@@ -26,6 +26,7 @@ function m(
         ? { inputTokens: 812, cachedTokens: 0, outputTokens: 421, reasoningTokens: 64 }
         : null,
     error: null,
+    damaged: false,
     createdAt: 0,
     children: [],
     ...extra,

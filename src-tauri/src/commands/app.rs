@@ -2,6 +2,7 @@
 
 use tauri::State;
 
+use super::blocking::{blocking, with_state};
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::ipc_types::AppInfo;
 use crate::state::AppState;
@@ -20,7 +21,7 @@ pub fn app_info(state: State<'_, AppState>) -> IpcResult<AppInfo> {
 /// mailto: a `file:` or custom-scheme link in a model's answer must not be
 /// able to launch anything else.
 #[tauri::command]
-pub fn open_url(url: String) -> IpcResult<()> {
+pub async fn open_url(url: String) -> IpcResult<()> {
     let allowed = ["https://", "http://", "mailto:"];
     let lower = url.to_ascii_lowercase();
     if !allowed.iter().any(|p| lower.starts_with(p)) || url.chars().any(char::is_control) {
@@ -29,16 +30,24 @@ pub fn open_url(url: String) -> IpcResult<()> {
             "only web and mail links can be opened",
         ));
     }
-    open::that_detached(&url)
-        .map_err(|e| IpcError::new(ErrorCode::Internal, format!("could not open the link: {e}")))
+    // Starting the browser is a process spawn: off the main thread.
+    blocking(move || {
+        open::that_detached(&url).map_err(|e| {
+            IpcError::new(ErrorCode::Internal, format!("could not open the link: {e}"))
+        })
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn get_settings(state: State<'_, AppState>) -> IpcResult<Settings> {
-    Ok(state.history.settings()?)
+pub async fn get_settings(state: State<'_, AppState>) -> IpcResult<Settings> {
+    with_state(&state, |state| Ok(state.history.settings()?)).await
 }
 
 #[tauri::command]
-pub fn save_settings(state: State<'_, AppState>, settings: Settings) -> IpcResult<()> {
-    Ok(state.history.save_settings(&settings)?)
+pub async fn save_settings(state: State<'_, AppState>, settings: Settings) -> IpcResult<()> {
+    with_state(&state, move |state| {
+        Ok(state.history.save_settings(&settings)?)
+    })
+    .await
 }

@@ -1,53 +1,24 @@
 //! Conversations: list, open, rename, pin, delete with undo, search, export.
 
-use halley_core::history::{ConversationTree, Message, MessageError};
-use serde_json::Value;
+use halley_core::history::{ConversationTree, Message};
 use tauri::{Runtime, State};
 
+use super::blocking::with_state;
 use super::export_file::write_export;
 
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::ipc_types::{
-    AttachmentData, Citation, ConversationSummary, ConversationView, MessageView, SearchResults,
-    TurnError,
+    AttachmentData, ConversationSummary, ConversationView, MessageView, SearchResults, TurnError,
 };
 use crate::state::AppState;
 
 /// How many hits a search returns; the palette shows the newest.
 const SEARCH_LIMIT: u32 = 50;
 
-fn citations(parts: &Value) -> Vec<Citation> {
-    parts
-        .get("citations")
-        .and_then(|c| serde_json::from_value::<Vec<CitationWire>>(c.clone()).ok())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|c| Citation {
-            url: c.url,
-            title: c.title,
-        })
-        .collect()
-}
-
-#[derive(serde::Deserialize)]
-struct CitationWire {
-    url: String,
-    title: Option<String>,
-}
-
-fn turn_error(error: MessageError) -> TurnError {
-    TurnError {
-        code: error.code,
-        message: error.message,
-        status: error.status.and_then(|s| u16::try_from(s).ok()),
-        api_code: error.api_code,
-    }
-}
-
 fn message_view(message: Message) -> MessageView {
     let usage = (message.usage != Default::default()).then_some(message.usage);
     MessageView {
-        citations: citations(&message.parts),
+        citations: message.parts.citations,
         id: message.id,
         parent_id: message.parent_id,
         role: message.role,
@@ -57,7 +28,8 @@ fn message_view(message: Message) -> MessageView {
         attachments: message.attachments,
         model: message.model,
         usage,
-        error: message.error.map(turn_error),
+        error: message.error.map(TurnError::from),
+        damaged: message.damaged.is_some(),
         created_at: message.created_at,
         children: message.children_ids,
     }
@@ -76,73 +48,117 @@ pub fn conversation_view(state: &AppState, tree: ConversationTree) -> IpcResult<
 }
 
 #[tauri::command]
-pub fn list_conversations(state: State<'_, AppState>) -> IpcResult<Vec<ConversationSummary>> {
-    Ok(state
-        .history
-        .list_conversations()?
-        .into_iter()
-        .map(|c| ConversationSummary {
-            id: c.id,
-            title: c.title,
-            pinned: c.pinned,
-            updated_at: c.updated_at,
-        })
-        .collect())
+pub async fn list_conversations(state: State<'_, AppState>) -> IpcResult<Vec<ConversationSummary>> {
+    with_state(&state, |state| {
+        Ok(state
+            .history
+            .list_conversations()?
+            .into_iter()
+            .map(|c| ConversationSummary {
+                id: c.id,
+                title: c.title,
+                pinned: c.pinned,
+                updated_at: c.updated_at,
+            })
+            .collect())
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn get_conversation(state: State<'_, AppState>, id: String) -> IpcResult<ConversationView> {
-    let tree = state.history.get_conversation(&id)?;
-    conversation_view(&state, tree)
+pub async fn get_conversation(
+    state: State<'_, AppState>,
+    id: String,
+) -> IpcResult<ConversationView> {
+    with_state(&state, move |state| {
+        let tree = state.history.get_conversation(&id)?;
+        conversation_view(state, tree)
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn rename_conversation(state: State<'_, AppState>, id: String, title: String) -> IpcResult<()> {
-    Ok(state.history.rename_conversation(&id, &title)?)
+pub async fn rename_conversation(
+    state: State<'_, AppState>,
+    id: String,
+    title: String,
+) -> IpcResult<()> {
+    with_state(&state, move |state| {
+        Ok(state.history.rename_conversation(&id, &title)?)
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn pin_conversation(state: State<'_, AppState>, id: String, pinned: bool) -> IpcResult<()> {
-    Ok(state.history.set_pinned(&id, pinned)?)
+pub async fn pin_conversation(
+    state: State<'_, AppState>,
+    id: String,
+    pinned: bool,
+) -> IpcResult<()> {
+    with_state(&state, move |state| {
+        Ok(state.history.set_pinned(&id, pinned)?)
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn delete_conversation(state: State<'_, AppState>, id: String) -> IpcResult<()> {
-    Ok(state.history.delete_conversation(&id)?)
+pub async fn delete_conversation(state: State<'_, AppState>, id: String) -> IpcResult<()> {
+    with_state(&state, move |state| {
+        Ok(state.history.delete_conversation(&id)?)
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn undo_delete_conversation(state: State<'_, AppState>, id: String) -> IpcResult<()> {
-    Ok(state.history.undo_delete(&id)?)
+pub async fn undo_delete_conversation(state: State<'_, AppState>, id: String) -> IpcResult<()> {
+    with_state(&state, move |state| Ok(state.history.undo_delete(&id)?)).await
 }
 
 #[tauri::command]
-pub fn set_current_leaf(
+pub async fn set_current_leaf(
     state: State<'_, AppState>,
     conversation_id: String,
     leaf_id: String,
 ) -> IpcResult<()> {
-    Ok(state.history.set_current_leaf(&conversation_id, &leaf_id)?)
+    with_state(&state, move |state| {
+        Ok(state.history.set_current_leaf(&conversation_id, &leaf_id)?)
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn search_messages(state: State<'_, AppState>, query: String) -> IpcResult<SearchResults> {
-    Ok(state.history.search_bounded(&query, SEARCH_LIMIT)?)
+pub async fn search_messages(
+    state: State<'_, AppState>,
+    query: String,
+) -> IpcResult<SearchResults> {
+    with_state(&state, move |state| {
+        Ok(state.history.search_bounded(&query, SEARCH_LIMIT)?)
+    })
+    .await
 }
 
 /// Writes the conversation to a file in the Downloads folder (or
 /// `HALLEY_EXPORT_DIR`) and returns its path. The export never holds a key:
 /// keys are not in the history at all.
 #[tauri::command]
-pub fn export_conversation<R: Runtime>(
+pub async fn export_conversation<R: Runtime>(
     app: tauri::AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
     format: String,
 ) -> IpcResult<String> {
-    let (text, extension) = match format.as_str() {
-        "markdown" => (state.history.export_markdown(&id)?, "md"),
-        "json" => (state.history.export_json(&id)?, "json"),
+    with_state(&state, move |state| export(&app, state, &id, &format)).await
+}
+
+fn export<R: Runtime>(
+    app: &tauri::AppHandle<R>,
+    state: &AppState,
+    id: &str,
+    format: &str,
+) -> IpcResult<String> {
+    let (text, extension) = match format {
+        "markdown" => (state.history.export_markdown(id)?, "md"),
+        "json" => (state.history.export_json(id)?, "json"),
         other => {
             return Err(IpcError::new(
                 ErrorCode::InvalidInput,
@@ -150,39 +166,38 @@ pub fn export_conversation<R: Runtime>(
             ))
         }
     };
-    let title = state.history.get_conversation(&id)?.conversation.title;
-    write_export(
-        &app,
-        &state,
-        &title,
-        "Halley conversation",
-        extension,
-        &text,
-    )
+    let title = state.history.get_conversation(id)?.conversation.title;
+    write_export(app, state, &title, "Halley conversation", extension, &text)
 }
 
 #[tauri::command]
-pub fn import_conversation(
+pub async fn import_conversation(
     state: State<'_, AppState>,
     json: String,
 ) -> IpcResult<ConversationSummary> {
-    let conversation = state.history.import_json(&json)?;
-    Ok(ConversationSummary {
-        id: conversation.id,
-        title: conversation.title,
-        pinned: conversation.pinned,
-        updated_at: conversation.updated_at,
+    with_state(&state, move |state| {
+        let conversation = state.history.import_json(&json)?;
+        Ok(ConversationSummary {
+            id: conversation.id,
+            title: conversation.title,
+            pinned: conversation.pinned,
+            updated_at: conversation.updated_at,
+        })
     })
+    .await
 }
 /// An attachment's bytes (the user's own file) as base64.
 #[tauri::command]
-pub fn attachment_data(state: State<'_, AppState>, id: String) -> IpcResult<AttachmentData> {
+pub async fn attachment_data(state: State<'_, AppState>, id: String) -> IpcResult<AttachmentData> {
     use base64::Engine;
-    let (attachment, bytes) = state.history.attachment_data(&id)?;
-    Ok(AttachmentData {
-        kind: attachment.kind,
-        filename: attachment.filename,
-        mime: attachment.mime,
-        data_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+    with_state(&state, move |state| {
+        let (attachment, bytes) = state.history.attachment_data(&id)?;
+        Ok(AttachmentData {
+            kind: attachment.kind,
+            filename: attachment.filename,
+            mime: attachment.mime,
+            data_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+        })
     })
+    .await
 }

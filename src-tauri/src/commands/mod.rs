@@ -3,6 +3,7 @@
 
 mod app;
 mod bench;
+mod blocking;
 mod conversations;
 mod export_file;
 mod images;

@@ -10,10 +10,12 @@ use serde_json::Value;
 use tauri::ipc::Channel;
 use tauri::{Runtime, State};
 
+use super::blocking::{blocking, with_state};
 use super::export_file::write_export;
 use super::providers::active_endpoint;
 use crate::error::IpcResult;
 use crate::state::AppState;
+use halley_core::keys::SecretString;
 use halley_core::redact::Secrets;
 
 /// Starts a run and returns its id at once; events arrive on `on_event`
@@ -24,9 +26,21 @@ pub async fn playground_run(
     request_json: String,
     on_event: Channel<PlaygroundEvent>,
 ) -> IpcResult<String> {
-    let (_, endpoint) = active_endpoint(&state)?;
+    with_state(&state, move |state| {
+        start_run(state, &request_json, on_event)
+    })
+    .await
+}
+
+/// Reads the key and the MCP secrets (keyring) and starts the run.
+fn start_run(
+    state: &AppState,
+    request_json: &str,
+    on_event: Channel<PlaygroundEvent>,
+) -> IpcResult<String> {
+    let (_, endpoint) = active_endpoint(state)?;
     // Secret MCP headers come from the keyring here, never from the UI.
-    let mut body: Value = serde_json::from_str(&request_json)
+    let mut body: Value = serde_json::from_str(request_json)
         .map_err(|e| halley_core::Error::InvalidInput(format!("the request is not JSON: {e}")))?;
     let mut secrets = playground::fill_mcp_secrets(&mut body, state.keys.as_ref())?;
     secrets.extend(Secrets::of_endpoint(&endpoint));
@@ -38,7 +52,7 @@ pub async fn playground_run(
     let finished_id = run_id.clone();
     // A background response is written down as it streams, so it can be
     // resumed after the app closes; other runs are not stored.
-    let bookmark = ResumeBookmark::new(state.history.clone(), &model_of(&request), &request_json);
+    let bookmark = ResumeBookmark::new(state.history.clone(), &model_of(&request), request_json);
     let emit: playground::PlaygroundEmit = Arc::new(move |mut event| {
         playground::scrub_event(&mut event, &secrets);
         bookmark.observe(&event);
@@ -55,28 +69,32 @@ pub async fn playground_run(
 /// Saves the inspector's raw events as a `.sse` recording in the Downloads
 /// folder (or `HALLEY_EXPORT_DIR`); returns the path written.
 #[tauri::command]
-pub fn playground_save_recording<R: Runtime>(
+pub async fn playground_save_recording<R: Runtime>(
     app: tauri::AppHandle<R>,
     state: State<'_, AppState>,
     name: String,
     opened_ms: Option<f64>,
     events: Vec<playground::RecordedEvent>,
 ) -> IpcResult<String> {
-    let text = playground::recording_text(opened_ms, &events);
-    write_export(&app, &state, &name, "Halley recording", "sse", &text)
+    with_state(&state, move |state| {
+        let text = playground::recording_text(opened_ms, &events);
+        write_export(&app, state, &name, "Halley recording", "sse", &text)
+    })
+    .await
 }
 
 /// Folds a recording's text (read by the webview from a file the user
 /// picked) into the events a run reports, ending with `finished`.
 #[tauri::command]
-pub fn playground_fold_recording(text: String) -> IpcResult<Vec<PlaygroundEvent>> {
-    Ok(playground::fold_recording(&text)?)
+pub async fn playground_fold_recording(text: String) -> IpcResult<Vec<PlaygroundEvent>> {
+    // A long recording is seconds of parsing: not on the main thread.
+    blocking(move || Ok(playground::fold_recording(&text)?)).await
 }
 
 /// Every violation of `schema` by `instance` (both JSON text).
 #[tauri::command]
-pub fn validate_json(schema: String, instance: String) -> IpcResult<Vec<Violation>> {
-    Ok(playground::validate_json(&schema, &instance)?)
+pub async fn validate_json(schema: String, instance: String) -> IpcResult<Vec<Violation>> {
+    blocking(move || Ok(playground::validate_json(&schema, &instance)?)).await
 }
 
 fn model_of(request: &halley_responses::CreateResponse) -> String {
@@ -86,16 +104,17 @@ fn model_of(request: &halley_responses::CreateResponse) -> String {
 /// Stores a secret MCP header value in the keyring, bound to the origin of
 /// `server_url`; the UI keeps only `SECRET_PLACEHOLDER` in its place.
 #[tauri::command]
-pub fn playground_set_mcp_secret(
+pub async fn playground_set_mcp_secret(
     state: State<'_, AppState>,
     server_url: String,
     server_label: String,
     header: String,
-    value: String,
+    value: SecretString,
 ) -> IpcResult<String> {
-    let id = playground::mcp_secret_id(&server_url, &server_label, &header)?;
-    state
-        .keys
-        .set(&id, &halley_core::keys::SecretString::new(value))?;
-    Ok(playground::SECRET_PLACEHOLDER.to_owned())
+    with_state(&state, move |state| {
+        let id = playground::mcp_secret_id(&server_url, &server_label, &header)?;
+        state.keys.set(&id, &value)?;
+        Ok(playground::SECRET_PLACEHOLDER.to_owned())
+    })
+    .await
 }

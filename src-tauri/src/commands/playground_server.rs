@@ -10,6 +10,7 @@ use serde_json::Value;
 use tauri::ipc::Channel;
 use tauri::State;
 
+use super::blocking::with_state;
 use super::providers::{active_endpoint, scrubbed};
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::state::AppState;
@@ -24,7 +25,20 @@ pub async fn playground_resume(
     starting_after: Option<u32>,
     on_event: Channel<PlaygroundEvent>,
 ) -> IpcResult<String> {
-    let (_, endpoint) = active_endpoint(&state)?;
+    with_state(&state, move |state| {
+        resume(state, response_id, starting_after, on_event)
+    })
+    .await
+}
+
+/// Reads the bookmark (SQLite) and the secrets (keyring), then starts the stream.
+fn resume(
+    state: &AppState,
+    response_id: String,
+    starting_after: Option<u32>,
+    on_event: Channel<PlaygroundEvent>,
+) -> IpcResult<String> {
+    let (_, endpoint) = active_endpoint(state)?;
     let stored = state.history.background_run(&response_id)?;
     let starting_after = starting_after.or(stored.as_ref().and_then(|run| run.last_sequence));
     let bookmark = match &stored {
@@ -69,14 +83,25 @@ pub async fn playground_resume(
 
 /// Background runs last seen queued or in progress, oldest first.
 #[tauri::command]
-pub fn playground_background_runs(state: State<'_, AppState>) -> IpcResult<Vec<BackgroundRun>> {
-    Ok(state.history.unfinished_background_runs()?)
+pub async fn playground_background_runs(
+    state: State<'_, AppState>,
+) -> IpcResult<Vec<BackgroundRun>> {
+    with_state(&state, |state| {
+        Ok(state.history.unfinished_background_runs()?)
+    })
+    .await
 }
 
 /// Stops offering a run for resume (the response itself is untouched).
 #[tauri::command]
-pub fn playground_forget_run(state: State<'_, AppState>, response_id: String) -> IpcResult<()> {
-    Ok(state.history.forget_background_run(&response_id)?)
+pub async fn playground_forget_run(
+    state: State<'_, AppState>,
+    response_id: String,
+) -> IpcResult<()> {
+    with_state(&state, move |state| {
+        Ok(state.history.forget_background_run(&response_id)?)
+    })
+    .await
 }
 
 /// `POST /responses/{id}/cancel`; the response as the server now has it.
@@ -85,18 +110,21 @@ pub async fn playground_cancel(
     state: State<'_, AppState>,
     response_id: String,
 ) -> IpcResult<Value> {
-    let (_, endpoint) = active_endpoint(&state)?;
+    let (_, endpoint) = with_state(&state, active_endpoint).await?;
     let response = state
         .client
         .cancel(&endpoint, &response_id)
         .await
         .map_err(|e| scrubbed(&endpoint)(e.into()))?;
-    if let Some(status) = response.status.get() {
-        state
-            .history
-            .update_background_run(&response_id, status, None)?;
-    }
-    scrubbed_value(&state, &endpoint, &response)
+    with_state(&state, move |state| {
+        if let Some(status) = response.status.get() {
+            state
+                .history
+                .update_background_run(&response_id, status, None)?;
+        }
+        scrubbed_value(state, &endpoint, &response)
+    })
+    .await
 }
 
 /// `GET /responses/{id}`.
@@ -105,13 +133,16 @@ pub async fn playground_retrieve(
     state: State<'_, AppState>,
     response_id: String,
 ) -> IpcResult<Value> {
-    let (_, endpoint) = active_endpoint(&state)?;
+    let (_, endpoint) = with_state(&state, active_endpoint).await?;
     let answer = state
         .client
         .retrieve(&endpoint, &response_id)
         .await
         .map_err(|e| scrubbed(&endpoint)(e.into()))?;
-    scrubbed_value(&state, &endpoint, &answer)
+    with_state(&state, move |state| {
+        scrubbed_value(state, &endpoint, &answer)
+    })
+    .await
 }
 
 /// `GET /responses/{id}/input_items`: every page, oldest first.
@@ -120,13 +151,16 @@ pub async fn playground_input_items(
     state: State<'_, AppState>,
     response_id: String,
 ) -> IpcResult<Value> {
-    let (_, endpoint) = active_endpoint(&state)?;
+    let (_, endpoint) = with_state(&state, active_endpoint).await?;
     let answer = state
         .client
         .input_items(&endpoint, &response_id)
         .await
         .map_err(|e| scrubbed(&endpoint)(e.into()))?;
-    scrubbed_value(&state, &endpoint, &answer)
+    with_state(&state, move |state| {
+        scrubbed_value(state, &endpoint, &answer)
+    })
+    .await
 }
 
 /// `DELETE /responses/{id}`; also stops tracking it.
@@ -135,14 +169,17 @@ pub async fn playground_delete(
     state: State<'_, AppState>,
     response_id: String,
 ) -> IpcResult<Value> {
-    let (_, endpoint) = active_endpoint(&state)?;
+    let (_, endpoint) = with_state(&state, active_endpoint).await?;
     let deleted = state
         .client
         .delete(&endpoint, &response_id)
         .await
         .map_err(|e| scrubbed(&endpoint)(e.into()))?;
-    state.history.forget_background_run(&response_id)?;
-    scrubbed_value(&state, &endpoint, &deleted)
+    with_state(&state, move |state| {
+        state.history.forget_background_run(&response_id)?;
+        scrubbed_value(state, &endpoint, &deleted)
+    })
+    .await
 }
 
 /// Input tokens `request_json` would use; `None` when the provider has no
@@ -153,7 +190,7 @@ pub async fn playground_input_tokens(
     request_json: String,
 ) -> IpcResult<Option<u32>> {
     let request = playground::parse_request(&request_json)?;
-    let (_, endpoint) = active_endpoint(&state)?;
+    let (_, endpoint) = with_state(&state, active_endpoint).await?;
     let count = playground::count_input_tokens(&state.client, &endpoint, &request)
         .await
         .map_err(|e| scrubbed(&endpoint)(e.into()))?;

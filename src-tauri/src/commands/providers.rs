@@ -1,13 +1,13 @@
 //! Providers and their keys. A key travels UI → backend once, into the
 //! keyring; only `has_key` and the last 4 characters ever come back.
 
-use halley_core::keys::SecretString;
 use halley_core::provider_keys::{self, ProviderChange};
 use halley_core::providers::{self, CleartextConsent, Provider};
 use halley_core::redact::Secrets;
-use halley_responses::{ApiKey, Endpoint, RetryPolicy, StreamOptions};
+use halley_responses::{Endpoint, RetryPolicy, StreamOptions};
 use tauri::State;
 
+use super::blocking::with_state;
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::ipc_types::{EnvKeyOffer, KeyringStatus, ProviderInput, ProviderTest, ProviderView};
 use crate::state::AppState;
@@ -45,10 +45,7 @@ fn endpoint_for(state: &AppState, provider: &Provider) -> IpcResult<Endpoint> {
             format!("No API key is set for {}.", provider.name),
         )
     })?;
-    Ok(Endpoint::new(
-        provider.base_url.clone(),
-        ApiKey::new(key.expose()),
-    ))
+    Ok(Endpoint::new(provider.base_url.clone(), key))
 }
 
 /// Scrubs the endpoint's key from an error a gateway caused: an error body
@@ -68,18 +65,28 @@ pub fn keyring_status(state: State<'_, AppState>) -> KeyringStatus {
 }
 
 #[tauri::command]
-pub fn list_providers(state: State<'_, AppState>) -> IpcResult<Vec<ProviderView>> {
-    let active = state.history.settings()?.active_provider_id;
-    state
-        .history
-        .list_providers()?
-        .into_iter()
-        .map(|p| view(&state, p, active.as_deref()))
-        .collect()
+pub async fn list_providers(state: State<'_, AppState>) -> IpcResult<Vec<ProviderView>> {
+    with_state(&state, |state| {
+        let active = state.history.settings()?.active_provider_id;
+        state
+            .history
+            .list_providers()?
+            .into_iter()
+            .map(|p| view(state, p, active.as_deref()))
+            .collect()
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn save_provider(state: State<'_, AppState>, input: ProviderInput) -> IpcResult<ProviderView> {
+pub async fn save_provider(
+    state: State<'_, AppState>,
+    input: ProviderInput,
+) -> IpcResult<ProviderView> {
+    with_state(&state, move |state| save(state, input)).await
+}
+
+fn save(state: &AppState, input: ProviderInput) -> IpcResult<ProviderView> {
     let provider = provider_keys::save_provider(
         &state.history,
         state.keys.as_ref(),
@@ -88,7 +95,7 @@ pub fn save_provider(state: State<'_, AppState>, input: ProviderInput) -> IpcRes
             name: input.name,
             kind: input.kind,
             base_url: input.base_url,
-            api_key: input.api_key.map(SecretString::new),
+            api_key: input.api_key,
             cleartext: if input.allow_cleartext_http {
                 CleartextConsent::Given
             } else {
@@ -106,36 +113,45 @@ pub fn save_provider(state: State<'_, AppState>, input: ProviderInput) -> IpcRes
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
     let active = state.history.settings()?.active_provider_id;
-    view(&state, provider, active.as_deref())
+    view(state, provider, active.as_deref())
 }
 
 #[tauri::command]
-pub fn delete_provider(state: State<'_, AppState>, id: String) -> IpcResult<()> {
-    state.keys.delete(&id)?;
-    state.history.delete_provider(&id)?;
-    Ok(())
+pub async fn delete_provider(state: State<'_, AppState>, id: String) -> IpcResult<()> {
+    with_state(&state, move |state| {
+        state.keys.delete(&id)?;
+        state.history.delete_provider(&id)?;
+        Ok(())
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn set_active_provider(state: State<'_, AppState>, id: String) -> IpcResult<()> {
-    state.history.set_active_provider(&id)?;
-    *state
-        .models
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
-    Ok(())
+pub async fn set_active_provider(state: State<'_, AppState>, id: String) -> IpcResult<()> {
+    with_state(&state, move |state| {
+        state.history.set_active_provider(&id)?;
+        *state
+            .models
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+        Ok(())
+    })
+    .await
 }
 
 /// Checks a provider's URL and key with `GET /models`.
 #[tauri::command]
 pub async fn test_provider(state: State<'_, AppState>, id: String) -> IpcResult<ProviderTest> {
-    let provider = state
-        .history
-        .list_providers()?
-        .into_iter()
-        .find(|p| p.id == id)
-        .ok_or_else(|| IpcError::new(ErrorCode::NotFound, "no such provider"))?;
-    let endpoint = endpoint_for(&state, &provider)?;
+    let endpoint = with_state(&state, move |state| {
+        let provider = state
+            .history
+            .list_providers()?
+            .into_iter()
+            .find(|p| p.id == id)
+            .ok_or_else(|| IpcError::new(ErrorCode::NotFound, "no such provider"))?;
+        endpoint_for(state, &provider)
+    })
+    .await?;
     // One attempt: "Test" reports how things are now, and a dead address
     // should say so at once rather than after seconds of backoff.
     let once = StreamOptions {
@@ -159,14 +175,16 @@ pub async fn test_provider(state: State<'_, AppState>, id: String) -> IpcResult<
 
 /// A test failure in words a non-developer can act on.
 fn explain(error: &halley_responses::Error) -> IpcError {
-    let hint = match (error.code(), error.http_status()) {
+    let hint = match (error, error.http_status()) {
         (_, Some(401 | 403)) => {
             "The key was refused. Check that you pasted the whole key for this provider."
         }
         (_, Some(404)) => {
             "Nothing answers at this address. Check the base URL (it usually ends in /v1)."
         }
-        ("network", _) => "Could not reach the provider. Check the base URL and your network.",
+        (halley_responses::Error::Network { .. }, _) => {
+            "Could not reach the provider. Check the base URL and your network."
+        }
         _ => "The provider answered with an error.",
     };
     IpcError::new(ErrorCode::Api, format!("{hint} ({error})"))
@@ -186,7 +204,14 @@ pub fn env_key_offers() -> Vec<EnvKeyOffer> {
 }
 
 #[tauri::command]
-pub fn import_env_key(state: State<'_, AppState>, variable: String) -> IpcResult<ProviderView> {
+pub async fn import_env_key(
+    state: State<'_, AppState>,
+    variable: String,
+) -> IpcResult<ProviderView> {
+    with_state(&state, move |state| import(state, &variable)).await
+}
+
+fn import(state: &AppState, variable: &str) -> IpcResult<ProviderView> {
     let proposal = providers::env_proposals()
         .into_iter()
         .find(|p| p.key_variable == variable)
@@ -203,13 +228,13 @@ pub fn import_env_key(state: State<'_, AppState>, variable: String) -> IpcResult
         state.history.set_active_provider(&provider.id)?;
     }
     let active = state.history.settings()?.active_provider_id;
-    view(&state, provider, active.as_deref())
+    view(state, provider, active.as_deref())
 }
 
 /// Model ids of the active provider, cached until the provider changes.
 #[tauri::command]
 pub async fn list_models(state: State<'_, AppState>, refresh: bool) -> IpcResult<Vec<String>> {
-    let (provider, endpoint) = active_endpoint(&state)?;
+    let (provider, endpoint) = with_state(&state, active_endpoint).await?;
     if !refresh {
         let cached = state
             .models

@@ -2,7 +2,7 @@
 //! user's message is saved and the run started; the answer streams over the
 //! run's own Channel. Stop cancels the run by id.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use base64::Engine;
 use halley_core::chat::{self, Chaining, ChatOptions, Outgoing, PreparedTurn, RunUpdate, Turn};
@@ -10,23 +10,15 @@ use halley_core::history::NewAttachment;
 use tauri::ipc::Channel;
 use tauri::State;
 
+use super::blocking::with_state;
 use super::providers::active_endpoint;
 use crate::bench::BenchHooks;
 use crate::error::{ErrorCode, IpcError, IpcResult};
-use crate::ipc_types::{ReasoningEffort, RegenerateInput, RunStarted, SendInput};
+use crate::ipc_types::{RegenerateInput, RunStarted, SendInput};
 use crate::state::AppState;
 
 /// Attachments above this size are refused before anything is stored.
 const MAX_ATTACHMENT_BYTES: usize = 25 * 1024 * 1024;
-
-fn effort_name(effort: ReasoningEffort) -> &'static str {
-    match effort {
-        ReasoningEffort::Minimal => "minimal",
-        ReasoningEffort::Low => "low",
-        ReasoningEffort::Medium => "medium",
-        ReasoningEffort::High => "high",
-    }
-}
 
 fn decode_attachments(input: &SendInput) -> IpcResult<Vec<NewAttachment>> {
     input
@@ -64,13 +56,20 @@ pub async fn send_message(
     input: SendInput,
     on_update: Channel<RunUpdate>,
 ) -> IpcResult<RunStarted> {
+    let sink = bench.wrap(channel_emit(on_update));
+    with_state(&state, move |state| send(state, input, sink)).await
+}
+
+/// Saves the user's message and starts the run (SQLite and the keyring:
+/// on the blocking pool).
+fn send(state: &AppState, input: SendInput, sink: chat::Emit) -> IpcResult<RunStarted> {
     // Checked first so a missing key loses nothing: the UI keeps the text.
-    let (provider, endpoint) = active_endpoint(&state)?;
+    let (provider, endpoint) = active_endpoint(state)?;
     let attachments = decode_attachments(&input)?;
     let options = ChatOptions {
         model: input.model.clone(),
         web_search: input.web_search,
-        reasoning_effort: input.reasoning_effort.map(|e| effort_name(e).to_owned()),
+        reasoning_effort: input.reasoning_effort,
         store: input.store,
     };
     let prepared = chat::prepare_send(
@@ -89,12 +88,12 @@ pub async fn send_message(
         .clone()
         .ok_or_else(|| IpcError::new(ErrorCode::Internal, "no user message"))?;
     start(
-        &state,
+        state,
         prepared,
         &user_message_id,
         options,
         (provider.id, endpoint),
-        bench.wrap(channel_emit(on_update)),
+        sink,
     )
 }
 
@@ -106,22 +105,27 @@ pub async fn regenerate(
     input: RegenerateInput,
     on_update: Channel<RunUpdate>,
 ) -> IpcResult<RunStarted> {
-    let (provider, endpoint) = active_endpoint(&state)?;
+    let sink = bench.wrap(channel_emit(on_update));
+    with_state(&state, move |state| answer_again(state, input, sink)).await
+}
+
+fn answer_again(state: &AppState, input: RegenerateInput, sink: chat::Emit) -> IpcResult<RunStarted> {
+    let (provider, endpoint) = active_endpoint(state)?;
     let (prepared, user_message_id) =
         chat::prepare_regenerate(&state.history, &input.assistant_message_id, &input.model)?;
     let options = ChatOptions {
         model: input.model,
         web_search: input.web_search,
-        reasoning_effort: input.reasoning_effort.map(|e| effort_name(e).to_owned()),
+        reasoning_effort: input.reasoning_effort,
         store: input.store,
     };
     start(
-        &state,
+        state,
         prepared,
         &user_message_id,
         options,
         (provider.id, endpoint),
-        bench.wrap(channel_emit(on_update)),
+        sink,
     )
 }
 
@@ -131,7 +135,7 @@ fn start(
     user_message_id: &str,
     options: ChatOptions,
     (provider_id, endpoint): (String, halley_responses::Endpoint),
-    emit: chat::Emit,
+    sink: chat::Emit,
 ) -> IpcResult<RunStarted> {
     let tree = state.history.get_conversation(&prepared.conversation_id)?;
     let chaining = if state.unchained.contains(&provider_id) {
@@ -142,15 +146,15 @@ fn start(
     let request = chat::build_request(&state.history, &tree, user_message_id, &options, chaining)?;
     // Built up front so a provider that rejects previous_response_id costs
     // one extra request, not a failed turn.
-    let replay = match request.get("previous_response_id") {
-        Some(_) => Some(chat::build_request(
+    let replay = match request.previous_response_id.is_value() {
+        true => Some(chat::build_request(
             &state.history,
             &tree,
             user_message_id,
             &options,
             Chaining::Replay,
         )?),
-        None => None,
+        false => None,
     };
     let run_id = prepared.assistant_message_id.clone();
     let cancel = state.runs.start(&run_id);
@@ -162,6 +166,21 @@ fn start(
 
     let history = state.history.clone();
     let client = state.client.clone();
+    // `finished` is held back until the turn has returned and what it taught
+    // the app (a provider that refuses chain links) is recorded: a UI that
+    // sends the next message at once must find that already known.
+    let held_finish: Arc<Mutex<Option<RunUpdate>>> = Arc::default();
+    let emit: chat::Emit = {
+        let held_finish = held_finish.clone();
+        let sink = sink.clone();
+        Arc::new(move |update: RunUpdate| {
+            if matches!(update, RunUpdate::Finished { .. }) {
+                *lock(&held_finish) = Some(update);
+                return;
+            }
+            sink(update);
+        })
+    };
     let runs_id = run_id.clone();
     let runs = state.runs.clone();
     let unchained = state.unchained.clone();
@@ -171,12 +190,15 @@ fn start(
         if matches!(&outcome, Ok(o) if o.chain_refused) {
             unchained.insert(provider_id);
         }
+        if let Some(finished) = lock(&held_finish).take() {
+            sink(finished);
+        }
         if let Err(error) = outcome {
             tracing::error!(%error, "a turn could not be saved");
-            emit(RunUpdate::Finished {
+            sink(RunUpdate::Finished {
                 status: halley_core::history::MessageStatus::Error,
                 error: Some(chat::TurnError {
-                    code: "storage".into(),
+                    code: chat::TurnErrorCode::Storage,
                     message: error.to_string(),
                     status: None,
                     api_code: None,
@@ -195,9 +217,10 @@ fn start(
     })
 }
 
+/// The run's updates into its channel. A closed window drops the channel;
+/// the run still finishes and saves.
 fn channel_emit(on_update: Channel<RunUpdate>) -> chat::Emit {
     Arc::new(move |update: RunUpdate| {
-        // A closed window drops the channel; the run still finishes and saves.
         let _ = on_update.send(update);
     })
 }
@@ -206,4 +229,9 @@ fn channel_emit(on_update: Channel<RunUpdate>) -> chat::Emit {
 pub fn stop_run(state: State<'_, AppState>, run_id: String) -> IpcResult<()> {
     state.runs.cancel(&run_id);
     Ok(())
+}
+
+fn lock<T>(slot: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // Only an Option is swapped under this lock: a panic cannot leave it half-written.
+    slot.lock().unwrap_or_else(PoisonError::into_inner)
 }

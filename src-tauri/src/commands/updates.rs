@@ -5,6 +5,7 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_updater::{Updater, UpdaterExt};
 
+use super::blocking::with_state;
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::state::AppState;
 use crate::updates::{
@@ -37,10 +38,17 @@ pub async fn update_check<R: Runtime>(
     updates: State<'_, UpdateState>,
     force: bool,
 ) -> IpcResult<UpdateCheck> {
-    if !force && !state.history.update_check_due()? {
+    let due = with_state(&state, move |state| {
+        let due = force || state.history.update_check_due()?;
+        if due {
+            state.history.record_update_check()?;
+        }
+        Ok(due)
+    })
+    .await?;
+    if !due {
         return Ok(UpdateCheck::NotDue);
     }
-    state.history.record_update_check()?;
     let found = updater(&app)?
         .check()
         .await

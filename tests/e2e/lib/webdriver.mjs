@@ -4,7 +4,32 @@
 // The W3C web element identifier key.
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
-export class WebDriverError extends Error {}
+export class WebDriverError extends Error {
+  /** The W3C error code (`no such element`, `stale element reference`...), when the driver sent one. */
+  constructor(message, code = null) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** Whether `error` is the driver's answer with W3C error code `code`. */
+export function hasCode(error, code) {
+  return error instanceof WebDriverError && error.code === code;
+}
+
+/**
+ * The page is between documents (the app is starting, or the UI re-rendered
+ * between finding an element and reading it): "not yet", not a failure.
+ * WebKitWebDriver reports a command cut short by a page unload only as an
+ * `unknown error` whose message says so, so that one case reads the message.
+ */
+function isTransient(error) {
+  return (
+    hasCode(error, "stale element reference") ||
+    hasCode(error, "no such frame") ||
+    (hasCode(error, "unknown error") && /unload/.test(error.message))
+  );
+}
 
 export class Session {
   constructor(base, id) {
@@ -41,7 +66,7 @@ export class Session {
       });
       return new Element(this, value[ELEMENT]);
     } catch (error) {
-      if (String(error).includes("no such element")) return null;
+      if (hasCode(error, "no such element")) return null;
       throw error;
     }
   }
@@ -64,7 +89,7 @@ export class Session {
         el = await this.find(selector);
       } catch (error) {
         // The page can be mid-navigation while the app starts: try again.
-        if (!/no such frame|unload|stale element/.test(String(error))) throw error;
+        if (!isTransient(error)) throw error;
       }
       if (el) {
         if (!predicate || (await predicate(el))) return el;
@@ -83,9 +108,7 @@ export class Session {
       try {
         value = await fn();
       } catch (error) {
-        // The UI re-rendered between finding an element and reading it (or the
-        // page is mid-navigation): that is "not yet", not a failure.
-        if (!/stale element|no such frame|unload/.test(String(error))) throw error;
+        if (!isTransient(error)) throw error;
       }
       if (value) return value;
       await sleep(100);
@@ -169,7 +192,7 @@ export class Element {
       });
       return new Element(this.session, value[ELEMENT]);
     } catch (error) {
-      if (String(error).includes("no such element")) return null;
+      if (hasCode(error, "no such element")) return null;
       throw error;
     }
   }
@@ -207,7 +230,10 @@ async function request(method, url, body, timeoutMs = 60000) {
   const json = await response.json().catch(() => ({}));
   if (!response.ok || (json.value && json.value.error)) {
     const v = json.value || {};
-    throw new WebDriverError(`${method} ${url}: ${v.error || response.status}: ${v.message || ""}`);
+    throw new WebDriverError(
+      `${method} ${url}: ${v.error || response.status}: ${v.message || ""}`,
+      typeof v.error === "string" ? v.error : null,
+    );
   }
   return json.value;
 }

@@ -125,4 +125,24 @@ describe("MessageList", () => {
     expect(screen.getByTestId("error-hint").textContent).toContain("stalled");
     expect(screen.getByTestId("message-assistant").textContent).toContain("the partial answer");
   });
+
+  it("says when part of a stored answer could not be read, and still shows its text", () => {
+    const damaged: MessageView = {
+      ...message("a1", "u1", "assistant", "the kept answer"),
+      damaged: true,
+    };
+    chat.current = conversation([message("u1", null, "user", "q", ["a1"]), damaged], "a1");
+    render(MessageList, { conversation: chat.current });
+    expect(screen.getByTestId("damaged-notice").textContent).toContain("could not be read");
+    expect(screen.getByTestId("message-assistant").textContent).toContain("the kept answer");
+  });
+
+  it("shows no such note for an answer read whole", () => {
+    chat.current = conversation(
+      [message("u1", null, "user", "q", ["a1"]), message("a1", "u1", "assistant", "fine")],
+      "a1",
+    );
+    render(MessageList, { conversation: chat.current });
+    expect(screen.queryByTestId("damaged-notice")).toBeNull();
+  });
 });

@@ -2,14 +2,15 @@
 // backend message (English, technical) needs one: the limits Halley puts on
 // what a gateway sends. Keyed by the stable `TurnError.code`; unknown codes
 // get no hint.
+import type { TurnErrorCode } from "./ipc";
 import type { MessageKey } from "./i18n/en";
 
-const HINTS: Readonly<Record<string, MessageKey>> = {
+const HINTS: Readonly<Partial<Record<TurnErrorCode, MessageKey>>> = {
   stalled: "message.hint.stalled",
   too_large: "message.hint.tooLarge",
   redirect_refused: "message.hint.redirectRefused",
 };
 
-export function errorHint(code: string): MessageKey | null {
+export function errorHint(code: TurnErrorCode): MessageKey | null {
   return Object.hasOwn(HINTS, code) ? (HINTS[code] ?? null) : null;
 }

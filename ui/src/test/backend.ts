@@ -54,6 +54,7 @@ export function message(
     model: role === "assistant" ? "gpt-test" : null,
     usage: null,
     error: null,
+    damaged: false,
     createdAt: 0,
     children,
   };

@@ -23,7 +23,7 @@ use futures_util::StreamExt;
 use halley_core::chat::{run_turn, Turn};
 use halley_core::history::NewConversation;
 use halley_core::History;
-use halley_responses::{ApiKey, Client, CreateResponse, Endpoint, StreamOptions};
+use halley_responses::{Client, CreateResponse, Endpoint, SecretString, StreamOptions};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -51,8 +51,8 @@ fn main() {
     runtime.block_on(async {
         let current: Body = Arc::default();
         let base = serve(current.clone()).await;
-        let endpoint = Endpoint::new(base, ApiKey::new("not-a-key"));
-        let client = Client::new();
+        let endpoint = Endpoint::new(base, SecretString::new("not-a-key"));
+        let client = Client::new().expect("an HTTP client");
         let dir = tempfile::tempdir().expect("temp dir");
         let history = History::open(&dir.path().join("history.sqlite3")).expect("history opens");
 
@@ -121,7 +121,8 @@ async fn turns(
             .expect("assistant message");
         let turn = Turn {
             assistant_message_id: answer.id.clone(),
-            request: json!({"model": "m", "input": "x", "stream": true}),
+            request: serde_json::from_value(json!({"model": "m", "input": "x", "stream": true}))
+                .expect("a request"),
             replay: None,
         };
         run_turn(

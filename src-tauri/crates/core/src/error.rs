@@ -27,4 +27,7 @@ pub enum Error {
     /// The history file is damaged, unreadable or from a newer Halley.
     #[error("{0}")]
     History(crate::history::HistoryProblem),
+    /// The HTTP client could not be built (the TLS backend did not start).
+    #[error("{0}")]
+    HttpClient(String),
 }

@@ -4,8 +4,8 @@
 //! only whether a key is set and its last four characters.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::sync::Mutex;
+use std::time::Duration;
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -15,41 +15,8 @@ use crate::Error;
 /// Keyring service name: the app's identifier.
 pub const KEYRING_SERVICE: &str = "app.halley.desktop";
 
-/// A secret string. Debug and Display print `<redacted>`; it deliberately
-/// does not implement `Serialize`, so it cannot end up in IPC payloads or
-/// JSON by accident. Read it with [`SecretString::expose`] only where it is
-/// sent (the Authorization header).
-#[derive(Clone, PartialEq, Eq)]
-pub struct SecretString(String);
-
-impl SecretString {
-    pub fn new(secret: impl Into<String>) -> Self {
-        Self(secret.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// The last four characters, which the UI shows so users can tell keys apart.
-    /// Keys of eight characters or fewer show nothing: four would be half of them.
-    pub fn last4(&self) -> Option<String> {
-        let count = self.0.chars().count();
-        (count > 8).then(|| self.0.chars().skip(count - 4).collect())
-    }
-}
-
-impl fmt::Debug for SecretString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
-impl fmt::Display for SecretString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
+/// The one secret type (keys, secret headers), with its one `last4` rule.
+pub use halley_responses::SecretString;
 
 /// All the UI may know about a provider's key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -94,28 +61,60 @@ impl KeyringStore {
 
 impl KeyStore for KeyringStore {
     fn get(&self, provider_id: &str) -> Result<Option<SecretString>, Error> {
-        match Self::entry(provider_id)?.get_password() {
-            Ok(key) => Ok(Some(SecretString(key))),
+        let entry = Self::entry(provider_id)?;
+        match bounded(KEYRING_LIMIT, move || entry.get_password())? {
+            Ok(key) => Ok(Some(SecretString::new(key))),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(error) => Err(describe(error)),
         }
     }
 
     fn set(&self, provider_id: &str, key: &SecretString) -> Result<(), Error> {
-        if key.0.trim().is_empty() {
+        if key.is_blank() {
             return Err(Error::InvalidInput("the API key is empty".into()));
         }
-        Self::entry(provider_id)?
-            .set_password(key.expose())
-            .map_err(describe)
+        let entry = Self::entry(provider_id)?;
+        let key = key.clone();
+        bounded(KEYRING_LIMIT, move || entry.set_password(key.expose()))?.map_err(describe)
     }
 
     fn delete(&self, provider_id: &str) -> Result<(), Error> {
-        match Self::entry(provider_id)?.delete_credential() {
+        let entry = Self::entry(provider_id)?;
+        match bounded(KEYRING_LIMIT, move || entry.delete_credential())? {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(error) => Err(describe(error)),
         }
     }
+}
+
+/// How long any keyring call may take, the start-up probe and every later
+/// get, set and delete alike: a locked keyring can answer with an unlock
+/// prompt nobody sees (no desktop, a headless session) and block forever.
+pub const KEYRING_LIMIT: Duration = Duration::from_secs(4);
+
+/// Runs `call` on its own thread and waits at most `limit` for it. A call
+/// that times out is left to finish on its thread; the caller gets an error
+/// that says what to do instead of a hang.
+fn bounded<T: Send + 'static>(
+    limit: Duration,
+    call: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Error> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("halley-keyring".into())
+        .spawn(move || {
+            let _ = tx.send(call());
+        })
+        .map_err(|e| Error::Keyring(format!("could not start the keyring call: {e}")))?;
+    rx.recv_timeout(limit)
+        .map_err(|_| Error::Keyring(not_answering(limit, "Unlock it and try again.")))
+}
+
+fn not_answering(limit: Duration, what_to_do: &str) -> String {
+    format!(
+        "The system keyring did not answer within {} s (it may be locked and waiting for a password). {what_to_do}",
+        limit.as_secs()
+    )
 }
 
 /// Keys kept in memory for this session only: the fallback when no keyring
@@ -144,7 +143,7 @@ impl KeyStore for MemoryStore {
     }
 
     fn set(&self, provider_id: &str, key: &SecretString) -> Result<(), Error> {
-        if key.0.trim().is_empty() {
+        if key.is_blank() {
             return Err(Error::InvalidInput("the API key is empty".into()));
         }
         self.keys().insert(provider_id.to_owned(), key.clone());
@@ -175,16 +174,11 @@ pub enum KeyringProbe {
 /// unlock prompt nobody sees (no desktop, a headless session) and block
 /// forever, and the app must still start. A probe that times out is left to
 /// finish on its own thread.
-pub fn probe_within(limit: std::time::Duration) -> KeyringProbe {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(probe());
-    });
-    rx.recv_timeout(limit).unwrap_or_else(|_| KeyringProbe::Unusable {
-        message: format!(
-            "The system keyring did not answer within {} s (it may be locked and waiting for a password). \
-             Unlock it and restart Halley; until then keys are kept for this session only.",
-            limit.as_secs()
+pub fn probe_within(limit: Duration) -> KeyringProbe {
+    bounded(limit, probe).unwrap_or_else(|_| KeyringProbe::Unusable {
+        message: not_answering(
+            limit,
+            "Unlock it and restart Halley; until then keys are kept for this session only.",
         ),
     })
 }
@@ -251,5 +245,29 @@ fn platform_failure(detail: &str) -> String {
         )
     } else {
         format!("The system keychain failed; keys are kept for this session only. ({detail})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{bounded, Duration};
+
+    #[test]
+    fn a_keyring_call_that_hangs_gives_up_at_the_limit() {
+        let started = std::time::Instant::now();
+        let answer = bounded(Duration::from_millis(100), || {
+            std::thread::sleep(Duration::from_secs(5));
+        });
+        let waited = started.elapsed();
+        let error = answer.expect_err("the call did not answer in time");
+        assert!(
+            error.to_string().contains("did not answer"),
+            "the error says why: {error}"
+        );
+        assert!(waited < Duration::from_secs(2), "waited {waited:?}");
+        assert_eq!(
+            bounded(Duration::from_secs(2), || 7).expect("a quick call answers"),
+            7
+        );
     }
 }

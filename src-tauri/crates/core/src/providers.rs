@@ -149,17 +149,35 @@ fn load_provider(conn: &Connection, id: &str) -> Result<Provider, Error> {
 
 fn load_settings(conn: &Connection) -> Result<Settings, Error> {
     let mut statement = conn.prepare_cached("SELECT key, value FROM settings")?;
-    let mut object = serde_json::Map::new();
+    let mut object = match serde_json::to_value(Settings::default()) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    };
     for row in statement.query_map([], |row| {
         Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
     })? {
-        let (key, value) = row?;
-        if let Ok(value) = serde_json::from_str(&value) {
-            object.insert(key, value);
+        let (key, text) = row?;
+        // Each stored value is tried on its own: one damaged or hand-edited
+        // value falls back to its default, with a warning, and takes no
+        // other setting (the active provider, say) down with it.
+        let value = match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(value) => value,
+            Err(problem) => {
+                tracing::warn!(%key, %problem, "a stored setting is not JSON; its default is used");
+                continue;
+            }
+        };
+        let mut candidate = object.clone();
+        candidate.insert(key.clone(), value);
+        match serde_json::from_value::<Settings>(serde_json::Value::Object(candidate.clone())) {
+            Ok(_) => object = candidate,
+            Err(problem) => {
+                tracing::warn!(%key, %problem, "a stored setting has the wrong type; its default is used");
+            }
         }
     }
-    // A value of the wrong type (say, a hand-edited file) falls back to the defaults.
-    Ok(serde_json::from_value(serde_json::Value::Object(object)).unwrap_or_default())
+    serde_json::from_value(serde_json::Value::Object(object))
+        .map_err(|e| Error::InvalidInput(format!("the settings cannot be read: {e}")))
 }
 
 fn store_settings(conn: &Connection, settings: &Settings) -> Result<(), Error> {

@@ -46,7 +46,7 @@ impl Secrets {
 
     /// The endpoint's API key: what every answer from that gateway is scrubbed of.
     pub fn of_endpoint(endpoint: &halley_responses::Endpoint) -> Self {
-        Self::new().with(SecretString::new(endpoint.key.expose()))
+        Self::new().with(endpoint.key.clone())
     }
 
     pub fn is_empty(&self) -> bool {

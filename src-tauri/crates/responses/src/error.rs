@@ -182,6 +182,16 @@ impl Error {
         }
     }
 
+    /// What a refused request means, read from whichever error shape the
+    /// server used (see [`crate::gateway_error`]); `None` for failures that
+    /// are not an HTTP refusal.
+    pub fn reading(&self) -> Option<crate::gateway_error::ErrorReading> {
+        match self {
+            Error::HttpStatus { status, raw, .. } => Some(crate::gateway_error::read(*status, raw)),
+            _ => None,
+        }
+    }
+
     /// Builds the error for a non-success HTTP response body.
     pub fn from_status(status: u16, body: &[u8], retry_after: Option<Duration>) -> Error {
         let parsed = serde_json::from_slice::<ApiErrorBody>(body)
@@ -237,35 +247,59 @@ impl WithoutUrlRef for reqwest::Error {
     }
 }
 
-/// reqwest exposes only timeout/connect; DNS and TLS failures are told apart
-/// by walking the source chain (hyper-util and rustls do not export typed
-/// errors through reqwest).
+/// reqwest exposes only timeout/connect, so the rest is found by walking the
+/// source chain for typed errors: an `io::Error`'s kind (timed out), and
+/// the `rustls::Error` a TLS failure carries inside its `io::Error`. DNS is
+/// the one kind with no type to find: hyper-util's connector wraps the
+/// resolver's failure in its private `ConnectError`, whose fixed text
+/// `dns error` is all it exposes, so that text (or the resolver's own
+/// "failed to lookup address") decides it.
 fn network_kind(err: &reqwest::Error) -> NetworkKind {
     if err.is_timeout() {
         return NetworkKind::Timeout;
     }
-    let mut chain = String::new();
+    let mut dns = false;
     let mut source = std::error::Error::source(err);
     while let Some(s) = source {
-        chain.push_str(&s.to_string().to_ascii_lowercase());
-        chain.push('\n');
+        if is_tls(s) {
+            return NetworkKind::Tls;
+        }
         if let Some(io) = s.downcast_ref::<std::io::Error>() {
             if io.kind() == std::io::ErrorKind::TimedOut {
                 return NetworkKind::Timeout;
             }
         }
+        let text = s.to_string();
+        dns |= text == "dns error" || text.contains("failed to lookup address");
         source = s.source();
     }
-    if chain.contains("dns error") || chain.contains("failed to lookup address") {
+    if dns {
         NetworkKind::Dns
-    } else if chain.contains("certificate") || chain.contains("tls") || chain.contains("handshake")
-    {
-        NetworkKind::Tls
     } else if err.is_connect() {
         NetworkKind::Connect
     } else {
         NetworkKind::Other
     }
+}
+
+/// Whether `error` is a `rustls::Error`, or an `io::Error` wrapping one
+/// (tokio-rustls wraps it in one, the connector in another; and
+/// `io::Error::source` skips the error it wraps, so each is unwrapped here).
+fn is_tls(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut at = error;
+    for _ in 0..8 {
+        if at.is::<rustls::Error>() {
+            return true;
+        }
+        match at
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
+            Some(inner) => at = inner,
+            None => return false,
+        }
+    }
+    false
 }
 
 /// Error texts quote at most this many characters of a body or line.

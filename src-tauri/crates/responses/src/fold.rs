@@ -9,14 +9,17 @@
 
 use crate::error::Error;
 use crate::events::{ErrorEvent, ResponseEvent, StreamEvent};
-use crate::items::{ContentPart, MessageItem, OutputItem, OutputText, SummaryPart, TextPart};
+use crate::items::{
+    Annotation, ContentPart, MessageItem, OutputItem, OutputText, SummaryPart, TextPart,
+};
 use crate::nullable::Nullable;
 use crate::response::{Response, Usage};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// A small, UI-sized change, forwarded over IPC as `{"kind": "textDelta", ...}`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// Reads back from that JSON too (the playground scrubs secrets from it).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(
     tag = "kind",
     rename_all = "camelCase",
@@ -84,12 +87,13 @@ pub enum FoldUpdate {
         output_index: u32,
         content_index: u32,
         annotation_index: u32,
-        annotation: Value,
+        annotation: Annotation,
     },
-    /// A hosted tool's progress (`searching`, `interpreting`, `generating`...).
+    /// A hosted tool's progress, from its `*.in_progress` / `*.searching` /
+    /// ... / `*.completed` events.
     ItemStatus {
         output_index: u32,
-        status: String,
+        status: ToolProgress,
     },
     PartialImage {
         output_index: u32,
@@ -98,7 +102,7 @@ pub enum FoldUpdate {
     },
     ItemDone {
         output_index: u32,
-        item: Value,
+        item: OutputItem,
     },
     Usage {
         usage: Usage,
@@ -118,6 +122,34 @@ pub enum FoldUpdate {
     Incomplete {
         reason: Option<String>,
     },
+}
+
+/// How far a hosted tool call (web search, code interpreter, MCP...) has
+/// got. Only these are ever reported: each comes from a named stream event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export_to = "ToolProgress.ts"))]
+pub enum ToolProgress {
+    InProgress,
+    Searching,
+    Interpreting,
+    Generating,
+    Completed,
+    Failed,
+}
+
+impl ToolProgress {
+    /// The wire spelling, as in an item's `status` field.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ToolProgress::InProgress => "in_progress",
+            ToolProgress::Searching => "searching",
+            ToolProgress::Interpreting => "interpreting",
+            ToolProgress::Generating => "generating",
+            ToolProgress::Completed => "completed",
+            ToolProgress::Failed => "failed",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -248,7 +280,7 @@ impl Accumulator {
                 *self.slot(e.output_index, || OutputItem::Other(Value::Null)) = (*e.item).clone();
                 updates.push(FoldUpdate::ItemDone {
                     output_index: e.output_index,
-                    item: serde_json::to_value(&*e.item).unwrap_or(Value::Null),
+                    item: (*e.item).clone(),
                 });
             }
             StreamEvent::ContentPartAdded(e) | StreamEvent::ContentPartDone(e) => {
@@ -317,7 +349,7 @@ impl Accumulator {
                         output_index: e.output_index,
                         content_index: e.content_index,
                         annotation_index: u32::try_from(index).unwrap_or(u32::MAX),
-                        annotation: serde_json::to_value(&e.annotation).unwrap_or(Value::Null),
+                        annotation: e.annotation.clone(),
                     });
                 }
             }
@@ -421,16 +453,16 @@ impl Accumulator {
             | StreamEvent::ImageGenerationCallInProgress(e)
             | StreamEvent::McpListToolsInProgress(e)
             | StreamEvent::McpCallInProgress(e) => {
-                self.progress(e.output_index, "in_progress", &mut updates)
+                self.progress(e.output_index, ToolProgress::InProgress, &mut updates)
             }
             StreamEvent::WebSearchCallSearching(e) | StreamEvent::FileSearchCallSearching(e) => {
-                self.progress(e.output_index, "searching", &mut updates)
+                self.progress(e.output_index, ToolProgress::Searching, &mut updates)
             }
             StreamEvent::CodeInterpreterCallInterpreting(e) => {
-                self.progress(e.output_index, "interpreting", &mut updates)
+                self.progress(e.output_index, ToolProgress::Interpreting, &mut updates)
             }
             StreamEvent::ImageGenerationCallGenerating(e) => {
-                self.progress(e.output_index, "generating", &mut updates)
+                self.progress(e.output_index, ToolProgress::Generating, &mut updates)
             }
             StreamEvent::WebSearchCallCompleted(e)
             | StreamEvent::FileSearchCallCompleted(e)
@@ -438,10 +470,10 @@ impl Accumulator {
             | StreamEvent::ImageGenerationCallCompleted(e)
             | StreamEvent::McpListToolsCompleted(e)
             | StreamEvent::McpCallCompleted(e) => {
-                self.progress(e.output_index, "completed", &mut updates)
+                self.progress(e.output_index, ToolProgress::Completed, &mut updates)
             }
             StreamEvent::McpListToolsFailed(e) | StreamEvent::McpCallFailed(e) => {
-                self.progress(e.output_index, "failed", &mut updates)
+                self.progress(e.output_index, ToolProgress::Failed, &mut updates)
             }
             StreamEvent::ImageGenerationCallPartialImage(e) => {
                 updates.push(FoldUpdate::PartialImage {
@@ -491,13 +523,13 @@ impl Accumulator {
         }
     }
 
-    fn progress(&mut self, output_index: u32, status: &str, updates: &mut Vec<FoldUpdate>) {
+    fn progress(&mut self, output_index: u32, status: ToolProgress, updates: &mut Vec<FoldUpdate>) {
         if let Some(item) = self.existing(output_index) {
-            item.set_status(status);
+            item.set_status(status.as_str());
         }
         updates.push(FoldUpdate::ItemStatus {
             output_index,
-            status: status.to_owned(),
+            status,
         });
     }
 

@@ -6,7 +6,12 @@ import type { Role } from "./Role";
 import type { TurnError } from "./TurnError";
 import type { Usage } from "./Usage";
 
-export type MessageView = { id: string, parentId: string | null, role: Role, status: MessageStatus, text: string, reasoning: string, citations: Array<Citation>, attachments: Array<Attachment>, model: string | null, usage: Usage | null, error: TurnError | null, createdAt: number, 
+export type MessageView = { id: string, parentId: string | null, role: Role, status: MessageStatus, text: string, reasoning: string, citations: Array<Citation>, attachments: Array<Attachment>, model: string | null, usage: Usage | null, error: TurnError | null, 
+/**
+ * Part of the stored message could not be read (its sources or its
+ * error): the text is shown with a note saying so.
+ */
+damaged: boolean, createdAt: number, 
 /**
  * Ids of the messages that answer or follow this one (branches).
  */

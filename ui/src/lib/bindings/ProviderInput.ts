@@ -3,7 +3,7 @@ import type { ProviderKind } from "./ProviderKind";
 
 /**
  * A provider to create or update. `api_key` travels UI → backend only, once;
- * `None` keeps the stored key.
+ * `None` keeps the stored key. No `Serialize`: it never goes back.
  */
 export type ProviderInput = { id: string | null, name: string, kind: ProviderKind, baseUrl: string, apiKey: string | null, 
 /**

@@ -72,6 +72,9 @@ export const en = {
   "message.retrying": "Retrying ({attempt}/{max})…",
   "message.searchingWeb": "Searching the web…",
   "message.usingTool": "Using {tool}…",
+  "message.usingSomeTool": "Using a tool…",
+  "message.damaged":
+    "Part of this answer as saved could not be read (its sources or its error). The text is all here.",
   "message.sources": "Sources",
   "message.stopped": "Stopped",
   "message.interrupted": "Interrupted",

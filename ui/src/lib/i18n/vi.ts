@@ -71,6 +71,9 @@ export const vi: Catalog = {
   "message.retrying": "Đang thử lại ({attempt}/{max})…",
   "message.searchingWeb": "Đang tìm trên web…",
   "message.usingTool": "Đang dùng {tool}…",
+  "message.usingSomeTool": "Đang dùng một công cụ…",
+  "message.damaged":
+    "Không đọc được một phần của câu trả lời đã lưu (nguồn hoặc lỗi của nó). Phần văn bản vẫn còn đầy đủ.",
   "message.sources": "Nguồn",
   "message.stopped": "Đã dừng",
   "message.interrupted": "Bị gián đoạn",

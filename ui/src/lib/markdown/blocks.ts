@@ -1,13 +1,15 @@
 // Splits markdown into top-level blocks (paragraphs, lists, code fences, …)
-// so each can be rendered and cached on its own. While a message streams,
-// only the last block can still change, so re-lexing starts there: the cost
-// of a delta stays flat however long the message already is.
-import type { Marked } from "marked";
+// with marked's block lexer only: the inline pass (emphasis, links, math) is
+// what costs, and it runs once, when a block is rendered. The renderer lexes
+// at most LEX_WINDOW characters at a time (see renderer.ts), so no call here
+// grows with the message.
+import { Lexer, type Marked } from "marked";
 
-function lexBlocks(marked: Marked, text: string): string[] {
+/** The blocks of `text`; their sources concatenated give `text` back. */
+export function lexBlocks(marked: Marked, text: string): string[] {
   let tokens;
   try {
-    tokens = marked.lexer(text);
+    tokens = new Lexer(marked.defaults).blockTokens(text);
   } catch {
     // Nesting deep enough to overflow the lexer's stack: one block, which
     // renderBlock then shows as text.
@@ -22,7 +24,10 @@ function lexBlocks(marked: Marked, text: string): string[] {
       blocks.push(token.raw);
     }
   }
-  return mergeOpenMath(blocks);
+  const merged = mergeOpenMath(blocks);
+  // Offsets into the message are sums of these lengths: if the lexer ever
+  // dropped or changed a character, one block of the exact text is safer.
+  return merged.join("") === text ? merged : [text];
 }
 
 /** Display math with blank lines inside is one block, not several paragraphs. */
@@ -37,41 +42,74 @@ function mergeOpenMath(blocks: string[]): string[] {
   return merged;
 }
 
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+const BLANK = /^[ \t]*$/;
+
 /**
- * While streaming, an open block longer than this is re-lexed only after it
- * grew by a quarter (in between, the new text joins it unlexed): lexing a
- * huge open block on every frame was the per-frame cost of a long paragraph.
+ * Finds where a block too large to parse ends, without parsing it: after
+ * the closing fence if it opens a code fence, otherwise at the first line
+ * that follows a blank line and starts in the first column (nothing after a
+ * blank line continues a paragraph, and a list item or quote would be
+ * indented or marked). Resumable: a streaming message is scanned once, as it
+ * arrives. Rendering starts again where it ends, as if a new document began.
  */
-export const RELEX_AFTER = 8 * 1024;
+export class BlockEndScanner {
+  /** Where the next unscanned line starts. */
+  private at: number;
+  private fence: string | null = null;
+  private first = true;
+  private blank = false;
+  /** Where the block ends, once found. */
+  end: number | null = null;
 
-export class BlockSplitter {
-  private text = "";
-  private blocks: string[] = [];
-  /** Length of the open (last) block when it was last lexed. */
-  private lexedTail = 0;
+  /** `untilEnd`: the block is everything from `start` to the end of the message. */
+  constructor(
+    readonly start: number,
+    private readonly untilEnd = false,
+  ) {
+    this.at = start;
+  }
 
-  constructor(private readonly marked: Marked) {}
+  /** Whether the block is a code fence (shown as code, not as a paragraph). */
+  code = false;
 
-  split(text: string, streaming = false): string[] {
-    const previous = this.blocks;
-    let blocks: string[] | null = null;
-    if (previous.length > 0 && text.startsWith(this.text)) {
-      const stable = previous.slice(0, -1);
-      const offset = stable.reduce((n, b) => n + b.length, 0);
-      // The lexer normalizes some input (CRLF, tabs); only reuse blocks that match the text exactly.
-      if (text.slice(0, offset) === stable.join("")) {
-        const tail = text.slice(offset);
-        if (streaming && this.lexedTail > RELEX_AFTER && tail.length < this.lexedTail * 1.25) {
-          this.text = text;
-          this.blocks = stable.concat(tail);
-          return this.blocks;
-        }
-        blocks = stable.concat(lexBlocks(this.marked, tail));
-      }
+  /** Scans the complete lines of `text` not scanned yet; `finished` ends the block at the text's end. */
+  scan(text: string, finished: boolean): number | null {
+    while (this.end === null && !this.untilEnd) {
+      const newline = text.indexOf("\n", this.at);
+      if (newline < 0) break;
+      const line = text.slice(this.at, newline);
+      this.line(line, this.at);
+      this.at = newline + 1;
     }
-    this.text = text;
-    this.blocks = blocks ?? lexBlocks(this.marked, text);
-    this.lexedTail = this.blocks.at(-1)?.length ?? 0;
-    return this.blocks;
+    if (this.end === null && finished) {
+      // The last line has no newline: it can still start the next block.
+      if (this.at < text.length) this.line(text.slice(this.at), this.at);
+      this.end ??= text.length;
+    }
+    return this.end;
+  }
+
+  private line(line: string, at: number): void {
+    if (this.first) {
+      this.first = false;
+      this.fence = FENCE.exec(line)?.[1] ?? null;
+      this.code = this.fence !== null;
+      return;
+    }
+    if (this.fence !== null) {
+      const marker = FENCE.exec(line)?.[1];
+      if (marker && marker[0] === this.fence[0] && marker.length >= this.fence.length) {
+        // The code block ends with its closing fence; the next line starts the next block.
+        this.fence = null;
+        this.blank = true;
+      }
+      return;
+    }
+    if (this.blank && line !== "" && !/^[ \t]/.test(line)) {
+      this.end = at;
+      return;
+    }
+    this.blank = BLANK.test(line);
   }
 }

@@ -5,11 +5,25 @@
 // asterisks, underscores and tildes as plain characters, so its cost stays
 // bounded. No answer a person reads has hundreds of emphasis markers in one
 // paragraph.
+//
+// Overriding marked's emphasis tokenizers turns off its fast path for text
+// with no delimiter at all (it masks every inline text first: "\(a " repeated
+// parsed ~15× slower), so the renderer uses the override only for a source
+// that has this many runs in the first place (`tooManyDelimiterRuns`).
 import type { MarkedExtension } from "marked";
 
 export const MAX_DELIMITER_RUNS = 256;
 
 const RUNS = /[*_~]+/g;
+
+/** Whether `text` has more than MAX_DELIMITER_RUNS runs of `*`, `_` or `~`. */
+export function tooManyDelimiterRuns(text: string): boolean {
+  let runs = 0;
+  RUNS.lastIndex = 0;
+  while (RUNS.exec(text) !== null && runs <= MAX_DELIMITER_RUNS) runs++;
+  RUNS.lastIndex = 0;
+  return runs > MAX_DELIMITER_RUNS;
+}
 
 let lastText: string | null = null;
 let lastTooMany = false;
@@ -18,10 +32,7 @@ let lastTooMany = false;
 function tooManyDelimiters(maskedSrc: string): boolean {
   if (maskedSrc !== lastText) {
     lastText = maskedSrc;
-    let runs = 0;
-    RUNS.lastIndex = 0;
-    while (RUNS.exec(maskedSrc) !== null && runs <= MAX_DELIMITER_RUNS) runs++;
-    lastTooMany = runs > MAX_DELIMITER_RUNS;
+    lastTooMany = tooManyDelimiterRuns(maskedSrc);
   }
   return lastTooMany;
 }

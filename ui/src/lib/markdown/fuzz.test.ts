@@ -7,7 +7,8 @@
 // A short run is part of `npm test`; `FUZZ_RUNS=100000 npm run fuzz` runs long.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { clearBlockCache, MessageRenderer } from "./renderer";
+import { clearBlockCache, MessageRenderer, type Part } from "./renderer";
+import { partsToElement } from "./testing/parts";
 import { findings } from "./testing/inert";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? "200");
@@ -129,10 +130,8 @@ const hostileText = fc.oneof(
   { weight: 1, arbitrary: fc.string({ maxLength: 400 }) },
 );
 
-function check(html: string[]): string[] {
-  const div = document.createElement("div");
-  div.innerHTML = html.join("");
-  return findings(div);
+function check(parts: readonly Part[]): string[] {
+  return findings(partsToElement(parts));
 }
 
 function renderAll(text: string, cuts: number[]): { problems: string[]; ms: number } {

@@ -5,7 +5,18 @@
 // within a linear factor of the cost for n (quadratic growth gives ~16×).
 import { describe, expect, it } from "vitest";
 import { MAX_FORMULAS, takeMath } from "./math";
-import { clearBlockCache, marked, MessageRenderer } from "./renderer";
+import {
+  CHUNK,
+  clearBlockCache,
+  LEX_WINDOW,
+  MAX_ELEMENTS,
+  MAX_NEW_CHARS,
+  MessageRenderer,
+  parseMarkdown,
+  renderStats,
+  type Part,
+} from "./renderer";
+import { partsToElement } from "./testing/parts";
 
 const labels = () => ({ copy: "Copy", loadImage: (host: string) => `Load ${host}` });
 
@@ -28,12 +39,12 @@ const hostile: Record<string, (n: number) => string> = {
   underscores: (n) => "_a ".repeat(n / 3),
 };
 
-/** Lexing + parsing (marked, math tokenizers, KaTeX), the best of five. */
+/** Lexing + parsing (marked, math tokenizers, KaTeX) of the whole text at once, the best of five. */
 function parseMs(text: string): number {
   let best = Infinity;
   for (let i = 0; i < 5; i++) {
     const started = performance.now();
-    marked.parse(text, { async: false });
+    parseMarkdown(text);
     best = Math.min(best, performance.now() - started);
     takeMath();
   }
@@ -79,23 +90,96 @@ describe("streaming cost per frame stays flat", () => {
     ["one long code block", (n: number) => "```js\n" + "let a = [1, 2];\n".repeat(n / 16)],
     ["hostile emphasis", (n: number) => "*a **b ".repeat(n / 7)],
   ])("%s", { timeout: 120_000 }, (_name, make) => {
-    // The open block is shown as text past 8 KB and re-lexed only after growing by
-    // a quarter, so a frame at 128 KB costs about what one at 32 KB does.
+    // Only the open block is re-lexed (at most LEX_WINDOW of it) and it is shown as
+    // text past 8 KB, so a frame at 128 KB costs about what one at 32 KB does.
     const early = slowestFrame(make(32 * 1024), 2048);
     const late = slowestFrame(make(128 * 1024), 8192);
     expect(late, `${early.toFixed(1)} ms → ${late.toFixed(1)} ms`).toBeLessThan(4 * early + 20);
   });
 });
 
+describe("elements are bounded per message", () => {
+  it(
+    "shows at most MAX_ELEMENTS (and one chunk) as HTML, the rest as its text",
+    { timeout: 120_000 },
+    () => {
+      clearBlockCache();
+      const text = "para\n\n".repeat(MAX_ELEMENTS + 5000) + "THE END";
+      const root = partsToElement(new MessageRenderer(labels).render(text, false));
+      const shown = root.querySelectorAll(".md-block:not(.md-plain) *").length;
+      expect(shown).toBeGreaterThanOrEqual(MAX_ELEMENTS);
+      expect(shown).toBeLessThan(MAX_ELEMENTS + CHUNK);
+      // Nothing is lost: the rest is there, as text.
+      expect(root.querySelector(".md-plain")?.textContent).toContain("para");
+      expect(root.textContent).toContain("THE END");
+    },
+  );
+});
+
 describe("math output is bounded per block", () => {
   it("renders at most MAX_FORMULAS formulas in one block, the rest as their source", () => {
     clearBlockCache();
-    const div = document.createElement("div");
-    div.innerHTML = new MessageRenderer(labels)
-      .render("$a$ ".repeat(MAX_FORMULAS + 50), false)
-      .join("");
+    const div = partsToElement(
+      new MessageRenderer(labels).render("$a$ ".repeat(MAX_FORMULAS + 50), false),
+    );
     // KaTeX writes ~1.5 KB per one-letter formula; unbounded, a block of them was a memory bomb.
     expect(div.querySelectorAll(".katex").length).toBe(MAX_FORMULAS);
     expect(div.textContent).toContain("$a$");
   });
+});
+
+describe("no call of the renderer grows with the message", () => {
+  const SIZE = 128 * 1024;
+  const shapes: Record<string, (n: number) => string> = {
+    ...hostile,
+    "one paragraph of words": (n) => "word ".repeat(n / 5),
+    "one code block": (n) => "```js\n" + "let a = [1, 2];\n".repeat(n / 16) + "```\n",
+    "emphasis left open": (n) => "*a **b ".repeat(n / 7),
+  };
+  // One call adds at most MAX_NEW_CHARS, plus the unit of work that crossed it.
+  const MOST_ADDED = MAX_NEW_CHARS + LEX_WINDOW;
+
+  /** The text the last part shows: the end of the message. */
+  function lastText(parts: readonly Part[]): string {
+    return partsToElement(parts.slice(-1)).textContent ?? "";
+  }
+
+  /** Calls `work` as the component does until nothing is pending; the most one call added. */
+  function drain(renderer: MessageRenderer, text: string, streaming: boolean): number {
+    let most = 0;
+    for (;;) {
+      renderer.update(text, streaming);
+      const before = renderer.renderedLength;
+      const view = renderer.work({ deadline: Infinity, maxChars: MAX_NEW_CHARS });
+      most = Math.max(most, renderer.renderedLength - before);
+      if (!view.pending) return most;
+    }
+  }
+
+  for (const [name, make] of Object.entries(shapes)) {
+    it(
+      `${name}: opened and streamed in bounded calls, all of it shown`,
+      { timeout: 120_000 },
+      () => {
+        const text = `${make(SIZE)}\n\nTHE END`;
+        clearBlockCache();
+        renderStats.largestParsed = 0;
+        // Opened from history: the whole text at once.
+        const opened = new MessageRenderer(labels);
+        expect(drain(opened, text, false)).toBeLessThanOrEqual(MOST_ADDED);
+        expect(lastText(opened.render(text, false))).toContain("THE END");
+        // Streamed in 4 KB deltas, then finished.
+        const streamed = new MessageRenderer(labels);
+        let most = 0;
+        for (let end = 4096; end < text.length; end += 4096) {
+          most = Math.max(most, drain(streamed, text.slice(0, end), true));
+        }
+        most = Math.max(most, drain(streamed, text, false));
+        expect(most).toBeLessThanOrEqual(MOST_ADDED);
+        expect(lastText(streamed.render(text, false))).toContain("THE END");
+        // Nothing was lexed or parsed in one piece larger than a window.
+        expect(renderStats.largestParsed).toBeLessThanOrEqual(LEX_WINDOW);
+      },
+    );
+  }
 });

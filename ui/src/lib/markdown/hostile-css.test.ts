@@ -3,6 +3,7 @@
 // attribute with CSS escapes or comments) or is another member of the class:
 // an attribute or element that fetches a URL.
 import { beforeEach, describe, expect, it } from "vitest";
+import { partsToElement } from "./testing/parts";
 import { clearBlockCache, MessageRenderer } from "./renderer";
 import { cleanMathStyle } from "./math-style";
 import { findings as remoteLoads } from "./testing/inert";
@@ -11,9 +12,7 @@ const labels = () => ({ copy: "Copy", loadImage: (host: string) => `Load image f
 const BEACON = "http://127.0.0.1:9/x";
 
 function render(markdown: string, streaming = false): HTMLElement {
-  const div = document.createElement("div");
-  div.innerHTML = new MessageRenderer(labels).render(markdown, streaming).join("");
-  return div;
+  return partsToElement(new MessageRenderer(labels).render(markdown, streaming));
 }
 
 beforeEach(() => clearBlockCache());

@@ -1,14 +1,13 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { closeIncomplete } from "./incomplete";
+import { partsHtml, partsToElement } from "./testing/parts";
 import { clearBlockCache, MessageRenderer, renderStats } from "./renderer";
 import { safeLinkUrl } from "./sanitize";
 
 const labels = () => ({ copy: "Copy", loadImage: (host: string) => `Load image from ${host}` });
 
 function render(markdown: string, streaming = false): HTMLElement {
-  const div = document.createElement("div");
-  div.innerHTML = new MessageRenderer(labels).render(markdown, streaming).join("");
-  return div;
+  return partsToElement(new MessageRenderer(labels).render(markdown, streaming));
 }
 
 /** Everything that could run code or fetch something, collected from the rendered DOM. */
@@ -182,8 +181,8 @@ describe("per-block memoization", () => {
     const renderer = new MessageRenderer(labels);
     for (let i = 1; i <= text.length; i += 7) renderer.render(text.slice(0, i), true);
     // The incremental split must never drift from a fresh parse of the final text.
-    expect(renderer.render(text, false).join("")).toBe(
-      new MessageRenderer(labels).render(text, false).join(""),
+    expect(partsHtml(renderer.render(text, false))).toBe(
+      partsHtml(new MessageRenderer(labels).render(text, false)),
     );
   });
 

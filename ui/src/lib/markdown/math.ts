@@ -56,18 +56,16 @@ interface MathToken extends Tokens.Generic {
  * keeps a run of openers linear). `\\[` is a TeX line break, not an opener.
  */
 function delimited(src: string, open: string, close: string): { tex: string; end: number } | null {
-  const limit = Math.min(src.length, open.length + MAX_TEX + close.length);
-  const window = src.slice(0, limit);
-  const end = window.indexOf(close, open.length);
-  if (end < 0) return null;
+  let window = src.slice(0, Math.min(src.length, open.length + MAX_TEX + close.length));
   if (open !== close) {
     let next = window.indexOf(open, open.length);
-    while (next >= 0 && next < end && window[next - 1] === "\\") {
-      next = window.indexOf(open, next + open.length);
-    }
-    if (next >= 0 && next < end) return null;
+    while (next >= 0 && window[next - 1] === "\\") next = window.indexOf(open, next + open.length);
+    // The search for the closer stops at the next opener too: searching the
+    // whole window for each of a flood of openers cost MAX_TEX per opener.
+    if (next >= 0) window = window.slice(0, next);
   }
-  if (end === open.length) return null;
+  const end = window.indexOf(close, open.length);
+  if (end < 0 || end === open.length) return null;
   return { tex: window.slice(open.length, end), end: end + close.length };
 }
 

@@ -1,6 +1,7 @@
 // Compare: the same request run against a few model/parameter variants side
 // by side. A variant overrides only what it sets; the rest is the form's.
 
+import type { PlaygroundStatus } from "../ipc";
 import type { JsonObject } from "./request";
 import { rowId } from "./state";
 import { figures, type RunFigures, type TimedEvent } from "./timeline";
@@ -50,7 +51,7 @@ export function variantLabel(variant: Variant, fallbackModel: string): string {
 
 /** What one variant's run has shown so far. */
 export interface VariantRun {
-  status: string;
+  status: "running" | PlaygroundStatus;
   text: string;
   events: TimedEvent[];
   openedMs: number | null;

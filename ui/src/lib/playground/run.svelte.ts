@@ -9,7 +9,7 @@ import {
   toIpcError,
   type BackgroundRun,
   type PlaygroundEvent,
-  type TurnError,
+  type PlaygroundStatus,
 } from "../ipc";
 import { autoReplyOutputs } from "./canned";
 import { approvalResponse, pendingApprovals, type PendingApproval } from "./approvals";
@@ -26,12 +26,19 @@ import {
 import { defaultForm, type PlaygroundForm } from "./state";
 import type { TimedEvent } from "./timeline";
 
-export type RunStatus = "idle" | "running" | string;
+/** Not started, streaming, or how the last run ended. */
+export type RunStatus = "idle" | "running" | PlaygroundStatus;
+
+/** What the run's error line shows: a turn's error, or a command that failed before it started. */
+export interface RunError {
+  message: string;
+  apiCode: string | null;
+}
 
 /** A finished step of a function-call or approval chain, kept on screen. */
 export interface EarlierRound {
   round: number;
-  status: string;
+  status: RunStatus;
   cards: OutputCard[];
 }
 
@@ -48,7 +55,7 @@ class Playground {
   /** The body last sent, exactly (with `stream: true`). */
   sentBody = $state.raw<JsonObject | null>(null);
   response = $state.raw<Record<string, unknown> | null>(null);
-  error = $state.raw<TurnError | null>(null);
+  error = $state.raw<RunError | null>(null);
   events = $state.raw<TimedEvent[]>([]);
   cards = $state.raw<OutputCard[]>([]);
   openedMs = $state<number | null>(null);
@@ -239,8 +246,7 @@ class Playground {
   }
 
   #failed(error: unknown): void {
-    const e = toIpcError(error);
-    this.error = { code: e.code, message: e.message, status: null, apiCode: null };
+    this.error = { message: toIpcError(error).message, apiCode: null };
     if (this.running) this.status = "error";
   }
 
@@ -265,8 +271,7 @@ class Playground {
     try {
       this.runId = await playgroundIpc.run(JSON.stringify(body), (event) => this.#receive(event));
     } catch (error) {
-      const e = toIpcError(error);
-      this.error = { code: e.code, message: e.message, status: null, apiCode: null };
+      this.error = { message: toIpcError(error).message, apiCode: null };
       this.status = "error";
     }
   }

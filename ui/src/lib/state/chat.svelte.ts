@@ -6,6 +6,8 @@ import {
   toIpcError,
   type AttachmentInput,
   type ConversationSummary,
+  type ExportFormat,
+  type SearchResults,
   type ConversationView,
   type KeyringStatus,
   type MessageView,
@@ -138,6 +140,7 @@ function placeholder(
     model: role === "assistant" ? preferences.model : null,
     usage: null,
     error: null,
+    damaged: false,
     createdAt: Date.now(),
     children: [],
   };
@@ -331,3 +334,21 @@ export async function refreshProviders(): Promise<void> {
 }
 
 export { reportError };
+
+/** Full-text search over every message; `cut` says the backend searched fewer words. */
+export function searchMessages(query: string): Promise<SearchResults> {
+  return ipc.search(query);
+}
+
+/** Writes the conversation to the Downloads folder; resolves with the path written. */
+export function exportConversation(id: string, format: ExportFormat): Promise<string> {
+  return ipc.exportConversation(id, format);
+}
+
+/** Imports an exported conversation and opens it. */
+export async function importConversation(json: string): Promise<ConversationSummary> {
+  const summary = await ipc.importConversation(json);
+  await refreshConversations();
+  await openConversation(summary.id);
+  return summary;
+}

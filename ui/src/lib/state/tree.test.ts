@@ -15,6 +15,7 @@ function msg(id: string, parentId: string | null, children: string[]): MessageVi
     model: null,
     usage: null,
     error: null,
+    damaged: false,
     createdAt: 0,
     children,
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RunUpdate } from "../ipc";
+import type { RunUpdate, TurnError } from "../ipc";
 import { createFrameBatcher, type FrameScheduler } from "./frame-batcher";
 import { initialStreamState, reduceAll, reduceStream } from "./reducer";
 
@@ -59,7 +59,12 @@ describe("stream reducer", () => {
   });
 
   it("records usage, final status and error, then ignores late updates", () => {
-    const error = { code: "http_status", message: "Rate limited", status: 429, apiCode: "rate" };
+    const error: TurnError = {
+      code: "http_status",
+      message: "Rate limited",
+      status: 429,
+      apiCode: "rate",
+    };
     let s = reduceAll(initialStreamState(), [
       { kind: "textDelta", text: "partial" },
       { kind: "usage", usage },

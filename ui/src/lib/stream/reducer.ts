@@ -1,10 +1,18 @@
 // A pure reducer from the backend's RunUpdates to the state of the assistant
 // message being streamed. No framework here: the Svelte adapter only feeds it.
-import type { Citation, MessageStatus, RunUpdate, TurnError, Usage } from "../ipc";
+import type {
+  Citation,
+  MessageStatus,
+  RunUpdate,
+  ToolItemType,
+  ToolProgress,
+  TurnError,
+  Usage,
+} from "../ipc";
 
 export interface ToolActivity {
-  itemType: string;
-  status: string;
+  itemType: ToolItemType;
+  status: ToolProgress;
 }
 
 export interface RetryNotice {
@@ -109,4 +117,6 @@ export interface AssistantTurn {
   model: string | null;
   tools: readonly ToolActivity[];
   retrying: RetryNotice | null;
+  /** Part of the stored message (its sources or error) could not be read. */
+  damaged: boolean;
 }

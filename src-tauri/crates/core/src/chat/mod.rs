@@ -8,8 +8,8 @@ mod send;
 mod title;
 mod updates;
 
-pub use request::{build_request, Chaining, ChatOptions};
+pub use request::{build_request, Chaining, ChatOptions, ReasoningEffort};
 pub use run::{run_turn, Emit, Turn, TurnOutcome};
 pub use send::{prepare_regenerate, prepare_send, Outgoing, PreparedTurn};
 pub use title::title_from;
-pub use updates::{Citation, RunUpdate, TurnError};
+pub use updates::{Citation, RunUpdate, ToolItemType, TurnError, TurnErrorCode};

@@ -10,17 +10,44 @@
 //!   their context.
 
 use base64::Engine;
-use serde_json::{json, Value};
+use halley_responses::items::{InputFile, InputImage, OutputText, TextPart};
+use halley_responses::request::{InputMessage, MessageContent, ReasoningConfig, WebSearchTool};
+use halley_responses::{ContentPart, CreateResponse, InputItem, Nullable, OutputItem, Tool};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::history::{AttachmentKind, ConversationTree, Message, MessageStatus, Role};
 use crate::{Error, History};
+
+/// How hard a reasoning model thinks before it answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export_to = "ReasoningEffort.ts")]
+pub enum ReasoningEffort {
+    Minimal,
+    Low,
+    Medium,
+    High,
+}
+
+impl ReasoningEffort {
+    /// The wire spelling of `reasoning.effort`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReasoningEffort::Minimal => "minimal",
+            ReasoningEffort::Low => "low",
+            ReasoningEffort::Medium => "medium",
+            ReasoningEffort::High => "high",
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChatOptions {
     pub model: String,
     pub web_search: bool,
-    /// `minimal` / `low` / `medium` / `high`; `None` leaves the model's default.
-    pub reasoning_effort: Option<String>,
+    /// `None` leaves the model's default.
+    pub reasoning_effort: Option<ReasoningEffort>,
     /// Server-side storage (and so previous_response_id chaining).
     pub store: bool,
 }
@@ -33,14 +60,14 @@ pub enum Chaining {
     Replay,
 }
 
-/// The request body answering `user_message_id`, as JSON ready for the wire.
+/// The request body answering `user_message_id`.
 pub fn build_request(
     history: &History,
     tree: &ConversationTree,
     user_message_id: &str,
     options: &ChatOptions,
     chaining: Chaining,
-) -> Result<Value, Error> {
+) -> Result<CreateResponse, Error> {
     let path = tree.path_to(user_message_id);
     if path.last().map(|m| m.role) != Some(Role::User) {
         return Err(Error::InvalidInput(format!(
@@ -66,34 +93,46 @@ pub fn build_request(
         }
     }
 
-    let mut body = json!({
-        "model": options.model,
-        "input": input,
-        "stream": true,
-        "store": options.store,
-    });
+    let mut request = CreateResponse::new(options.model.clone(), input);
+    request.stream = Nullable::Value(true);
+    request.store = Nullable::Value(options.store);
     if let Some(index) = chain_from {
-        body["previous_response_id"] = json!(path[index].response_id);
+        request.previous_response_id = Nullable::from_option(path[index].response_id.clone());
     }
-    if let Some(effort) = &options.reasoning_effort {
-        body["reasoning"] = json!({ "effort": effort, "summary": "auto" });
+    if let Some(effort) = options.reasoning_effort {
+        request.reasoning = Nullable::Value(ReasoningConfig {
+            effort: Nullable::Value(effort.as_str().to_owned()),
+            summary: Nullable::Value("auto".to_owned()),
+            ..ReasoningConfig::default()
+        });
         if !options.store {
             // Stateless reasoning needs the encrypted blob to send back next turn.
-            body["include"] = json!(["reasoning.encrypted_content"]);
+            request.include = Nullable::Value(vec!["reasoning.encrypted_content".to_owned()]);
         }
     }
     if options.web_search {
-        body["tools"] = json!([{ "type": "web_search_preview" }]);
+        request.tools = Nullable::Value(vec![Tool::WebSearchPreview(WebSearchTool::default())]);
     }
-    Ok(body)
+    Ok(request)
 }
 
-fn user_input(history: &History, message: &Message) -> Result<Value, Error> {
+fn message(role: &str, content: Vec<ContentPart>) -> InputItem {
+    InputItem::Message(InputMessage {
+        role: role.to_owned(),
+        content: MessageContent::Parts(content),
+        ..InputMessage::default()
+    })
+}
+
+fn user_input(history: &History, message_: &Message) -> Result<InputItem, Error> {
     let mut content = Vec::new();
-    if !message.text.is_empty() {
-        content.push(json!({ "type": "input_text", "text": message.text }));
+    if !message_.text.is_empty() {
+        content.push(ContentPart::InputText(TextPart {
+            text: message_.text.clone(),
+            ..TextPart::default()
+        }));
     }
-    for attachment in &message.attachments {
+    for attachment in &message_.attachments {
         let (meta, bytes) = history.attachment_data(&attachment.id)?;
         let data_url = format!(
             "data:{};base64,{}",
@@ -101,43 +140,48 @@ fn user_input(history: &History, message: &Message) -> Result<Value, Error> {
             base64::engine::general_purpose::STANDARD.encode(bytes)
         );
         content.push(match meta.kind {
-            AttachmentKind::Image => {
-                json!({ "type": "input_image", "image_url": data_url, "detail": "auto" })
-            }
-            AttachmentKind::Pdf => {
-                json!({ "type": "input_file", "filename": meta.filename, "file_data": data_url })
-            }
+            AttachmentKind::Image => ContentPart::InputImage(InputImage {
+                image_url: Nullable::Value(data_url),
+                detail: Nullable::Value("auto".to_owned()),
+                ..InputImage::default()
+            }),
+            AttachmentKind::Pdf => ContentPart::InputFile(InputFile {
+                filename: Nullable::Value(meta.filename),
+                file_data: Nullable::Value(data_url),
+                ..InputFile::default()
+            }),
         });
     }
-    Ok(json!({ "role": "user", "content": content }))
+    Ok(message("user", content))
 }
 
 /// An earlier answer sent back as input. Reasoning items go back whole (with
 /// `encrypted_content`) only when not chaining on the server, and only when
 /// the message item that followed them goes back too — a lone reasoning item
 /// is a 400 from the API.
-fn assistant_replay(message: &Message, store: bool) -> Vec<Value> {
-    if message.text.is_empty() {
+fn assistant_replay(answer: &Message, store: bool) -> Vec<InputItem> {
+    if answer.text.is_empty() {
         return Vec::new();
     }
     let mut items = Vec::new();
-    if !store && message.status == MessageStatus::Complete {
-        let output = message.parts.get("output").and_then(Value::as_array);
-        for item in output.into_iter().flatten() {
-            if item.get("type").and_then(Value::as_str) == Some("reasoning")
-                && item.get("encrypted_content").is_some_and(|c| !c.is_null())
-            {
-                let mut reasoning = item.clone();
-                if let Some(object) = reasoning.as_object_mut() {
-                    object.remove("status");
+    if !store && answer.status == MessageStatus::Complete {
+        for item in &answer.parts.output {
+            if let OutputItem::Reasoning(reasoning) = item {
+                if reasoning.encrypted_content.is_value() {
+                    let mut reasoning = reasoning.clone();
+                    // The API refuses `status` on a reasoning item sent as input.
+                    reasoning.status = Nullable::Absent;
+                    items.push(InputItem::Output(OutputItem::Reasoning(reasoning)));
                 }
-                items.push(reasoning);
             }
         }
     }
-    items.push(json!({
-        "role": "assistant",
-        "content": [{ "type": "output_text", "text": message.text }],
-    }));
+    items.push(message(
+        "assistant",
+        vec![ContentPart::OutputText(OutputText {
+            text: answer.text.clone(),
+            ..OutputText::default()
+        })],
+    ));
     items
 }

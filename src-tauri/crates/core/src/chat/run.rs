@@ -6,12 +6,15 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use halley_responses::{Accumulator, Client, CreateResponse, Endpoint, FoldUpdate};
-use serde_json::{json, Value};
+use halley_responses::{
+    Accumulator, Annotation, Client, ContentPart, CreateResponse, Endpoint, FoldUpdate, OutputItem,
+    Response,
+};
+use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-use super::updates::{Citation, RunUpdate, TurnError};
-use crate::history::{AssistantOutcome, MessageError, MessageStatus, Usage};
+use super::updates::{Citation, RunUpdate, ToolItemType, TurnError};
+use crate::history::{AssistantOutcome, MessageError, MessageParts, MessageStatus, Usage};
 use crate::redact::Secrets;
 use crate::stream::{self, Ended};
 use crate::{Error, History};
@@ -26,25 +29,38 @@ pub type Emit = Arc<dyn Fn(RunUpdate) + Send + Sync>;
 #[derive(Debug, Clone)]
 pub struct Turn {
     pub assistant_message_id: String,
-    pub request: Value,
+    pub request: CreateResponse,
     /// The same turn with the branch replayed, tried once when the provider
     /// rejects `previous_response_id` (gateways that store nothing do).
-    pub replay: Option<Value>,
+    pub replay: Option<CreateResponse>,
 }
 
 /// Whether an error says the provider cannot chain on a stored response.
-/// api.openai.com answers 400 with code `previous_response_not_found`;
-/// gateways vary, so a 4xx whose message names the field (either spelling)
-/// counts too.
+/// Decided by the API's error code: api.openai.com answers 400 with
+/// `previous_response_not_found`. The message is looked at only when the
+/// answer carries no code at all — some gateways send `"code": null` and say
+/// only in words that they do not support the parameter, and treating that
+/// as a failed turn would break every second message to them. An answer
+/// with any other code is never read as a refused chain.
 fn rejects_chaining(error: &halley_responses::Error) -> bool {
     if !matches!(error.http_status(), Some(400 | 404 | 422)) {
         return false;
     }
-    if error.api_code() == Some("previous_response_not_found") {
-        return true;
+    match error.api_code() {
+        Some(code) => code == "previous_response_not_found",
+        None => match error {
+            halley_responses::Error::HttpStatus {
+                body: Some(body), ..
+            } => {
+                let names_field = body.error.param.as_str() == Some("previous_response_id");
+                let message = body.error.message.to_ascii_lowercase();
+                names_field
+                    || message.contains("previous_response")
+                    || message.contains("previous response")
+            }
+            _ => false,
+        },
     }
-    let message = error.to_string().to_ascii_lowercase();
-    message.contains("previous_response") || message.contains("previous response")
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -64,7 +80,7 @@ struct Draft {
     text: BTreeMap<(u32, u32), String>,
     reasoning: BTreeMap<(u32, u32), String>,
     citations: Vec<Citation>,
-    tool_types: BTreeMap<u32, String>,
+    tools: BTreeMap<u32, ToolItemType>,
     usage: Usage,
 }
 
@@ -82,7 +98,8 @@ impl Draft {
     }
 
     /// Folds one update into the draft and says what the UI should hear.
-    fn apply(&mut self, update: FoldUpdate) -> Option<RunUpdate> {
+    /// `accumulator` has already folded the event the update came from.
+    fn apply(&mut self, update: FoldUpdate, accumulator: &Accumulator) -> Option<RunUpdate> {
         match update {
             FoldUpdate::TextDelta {
                 output_index,
@@ -140,36 +157,27 @@ impl Draft {
                 self.citations.push(citation.clone());
                 Some(RunUpdate::Citation { citation })
             }
-            FoldUpdate::ItemAdded {
-                output_index,
-                item_type,
-                ..
-            } => {
-                if item_type == "message" || item_type == "reasoning" {
-                    return None;
-                }
-                self.tool_types.insert(output_index, item_type.clone());
+            FoldUpdate::ItemAdded { output_index, .. } => {
+                let tool = ToolItemType::of(accumulator.item(output_index)?)?;
+                self.tools.insert(output_index, tool);
                 Some(RunUpdate::Tool {
-                    item_type,
-                    status: "in_progress".into(),
+                    item_type: tool,
+                    status: halley_responses::ToolProgress::InProgress,
                 })
             }
             FoldUpdate::ItemStatus {
                 output_index,
                 status,
-            } => {
-                let item_type = self.tool_types.get(&output_index)?.clone();
-                Some(RunUpdate::Tool { item_type, status })
-            }
-            FoldUpdate::ItemDone { output_index, .. } => {
-                let item_type = self.tool_types.get(&output_index)?.clone();
-                Some(RunUpdate::Tool {
-                    item_type,
-                    status: "completed".into(),
-                })
-            }
+            } => Some(RunUpdate::Tool {
+                item_type: *self.tools.get(&output_index)?,
+                status,
+            }),
+            FoldUpdate::ItemDone { output_index, .. } => Some(RunUpdate::Tool {
+                item_type: *self.tools.get(&output_index)?,
+                status: halley_responses::ToolProgress::Completed,
+            }),
             FoldUpdate::Usage { usage } => {
-                self.usage = usage_of(&serde_json::to_value(&usage).unwrap_or(Value::Null));
+                self.usage = usage_of(&usage);
                 Some(RunUpdate::Usage { usage: self.usage })
             }
             _ => None,
@@ -177,96 +185,83 @@ impl Draft {
     }
 }
 
-fn citation_of(annotation: &Value) -> Option<Citation> {
-    if annotation.get("type").and_then(Value::as_str) != Some("url_citation") {
-        return None;
+fn citation_of(annotation: &Annotation) -> Option<Citation> {
+    match annotation {
+        Annotation::UrlCitation(c) => Some(Citation {
+            url: c.url.clone(),
+            title: c.title.as_str().map(str::to_owned),
+        }),
+        _ => None,
     }
-    let url = annotation.get("url").and_then(Value::as_str)?.to_owned();
-    let title = annotation
-        .get("title")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    Some(Citation { url, title })
 }
 
-fn count(value: &Value, path: &[&str]) -> u32 {
-    let mut at = value;
-    for key in path {
-        match at.get(key) {
-            Some(next) => at = next,
-            None => return 0,
-        }
-    }
-    at.as_u64()
-        .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX))
+fn count(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// Token counts from a wire `usage` object (any field may be missing).
-pub(crate) fn usage_of(usage: &Value) -> Usage {
+/// Token counts from the wire `usage` (the detail objects may be missing).
+fn usage_of(usage: &halley_responses::Usage) -> Usage {
     Usage {
-        input_tokens: count(usage, &["input_tokens"]),
-        cached_tokens: count(usage, &["input_tokens_details", "cached_tokens"]),
-        output_tokens: count(usage, &["output_tokens"]),
-        reasoning_tokens: count(usage, &["output_tokens_details", "reasoning_tokens"]),
+        input_tokens: count(usage.input_tokens),
+        cached_tokens: count(
+            usage
+                .input_tokens_details
+                .get()
+                .and_then(|d| d.cached_tokens.get().copied())
+                .unwrap_or(0),
+        ),
+        output_tokens: count(usage.output_tokens),
+        reasoning_tokens: count(
+            usage
+                .output_tokens_details
+                .get()
+                .and_then(|d| d.reasoning_tokens.get().copied())
+                .unwrap_or(0),
+        ),
     }
 }
 
-/// The answer text of a finished response: its message items' text parts.
-fn response_text(response: &Value) -> String {
+/// The answer text of a finished response: its message items' text and
+/// refusal parts.
+fn response_text(response: &Response) -> String {
     let mut text = String::new();
-    for item in response
-        .get("output")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        if item.get("type").and_then(Value::as_str) != Some("message") {
-            continue;
-        }
-        for part in item
-            .get("content")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let field = match part.get("type").and_then(Value::as_str) {
-                Some("output_text") => "text",
-                Some("refusal") => "refusal",
-                _ => continue,
-            };
-            text.push_str(part.get(field).and_then(Value::as_str).unwrap_or(""));
+    for item in response.output() {
+        if let OutputItem::Message(message) = item {
+            for part in &message.content {
+                match part {
+                    ContentPart::OutputText(t) => text.push_str(&t.text),
+                    ContentPart::Refusal(r) => text.push_str(&r.refusal),
+                    _ => {}
+                }
+            }
         }
     }
     text
 }
 
-fn response_reasoning(response: &Value) -> String {
+fn response_reasoning(response: &Response) -> String {
     let mut parts = Vec::new();
-    for item in response
-        .get("output")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        if item.get("type").and_then(Value::as_str) != Some("reasoning") {
-            continue;
-        }
-        for part in item
-            .get("summary")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(text) = part.get("text").and_then(Value::as_str) {
-                parts.push(text.to_owned());
-            }
+    for item in response.output() {
+        if let OutputItem::Reasoning(reasoning) = item {
+            parts.extend(reasoning.summary.iter().map(|p| p.text.clone()));
         }
     }
     parts.join("\n\n")
 }
 
-fn parts_json(output: &Value, citations: &[Citation]) -> Value {
-    json!({ "output": output, "citations": citations })
+fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, Error> {
+    serde_json::to_value(value)
+        .map_err(|e| Error::InvalidInput(format!("the turn cannot be written as JSON: {e}")))
+}
+
+/// The response with every secret of `secrets` scrubbed out, typed and as
+/// the JSON that is stored.
+fn scrubbed(response: &Response, secrets: &Secrets) -> Result<(Response, Value), Error> {
+    let mut json = to_json(response)?;
+    secrets.scrub_json(&mut json);
+    let typed = serde_json::from_value(json.clone())
+        .map_err(|e| Error::InvalidInput(format!("the scrubbed response no longer reads: {e}")))?;
+    Ok((typed, json))
 }
 
 /// Runs `turn` to its end and records the outcome on its assistant message.
@@ -278,14 +273,8 @@ pub async fn run_turn(
     cancel: CancellationToken,
     emit: Emit,
 ) -> Result<TurnOutcome, Error> {
-    let parse = |body: &Value| -> Result<CreateResponse, Error> {
-        serde_json::from_value(body.clone()).map_err(|e| {
-            Error::InvalidInput(format!("request does not fit the Responses API: {e}"))
-        })
-    };
-    let mut sent = turn.request.clone();
+    let mut sent = &turn.request;
     let mut chain_refused = false;
-    let request = parse(&sent)?;
     let options = {
         let emit = emit.clone();
         stream::options(&cancel, move |notice| {
@@ -301,16 +290,15 @@ pub async fn run_turn(
     let mut accumulator = Accumulator::new();
     let mut opened = stream::open(
         &cancel,
-        client.create_stream(endpoint, &request, options.clone()),
+        client.create_stream(endpoint, sent, options.clone()),
     )
     .await;
     if let (Err(Ended::Failed(error)), Some(replay)) = (&opened, &turn.replay) {
         if rejects_chaining(error) {
             tracing::info!("provider rejected previous_response_id; replaying the branch");
-            sent = replay.clone();
+            sent = replay;
             chain_refused = true;
-            let request = parse(&sent)?;
-            opened = stream::open(&cancel, client.create_stream(endpoint, &request, options)).await;
+            opened = stream::open(&cancel, client.create_stream(endpoint, sent, options)).await;
         }
     }
     let ended = match opened {
@@ -319,19 +307,20 @@ pub async fn run_turn(
             let mut last_persist = Instant::now();
             stream::read(&mut events, &cancel, |event| {
                 for update in accumulator.apply(&event) {
-                    if let Some(update) = draft.apply(update) {
+                    if let Some(update) = draft.apply(update, &accumulator) {
                         emit(update);
                     }
                 }
                 if last_persist.elapsed() >= PERSIST_EVERY {
                     last_persist = Instant::now();
-                    let output =
-                        serde_json::to_value(&accumulator.snapshot().output).unwrap_or(Value::Null);
                     history.update_assistant_progress(
                         &turn.assistant_message_id,
                         &draft.text(),
                         &draft.reasoning(),
-                        &parts_json(&output, &draft.citations),
+                        &MessageParts {
+                            output: accumulator.snapshot().output().to_vec(),
+                            citations: draft.citations.clone(),
+                        },
                     )?;
                 }
                 Ok::<(), Error>(())
@@ -340,8 +329,8 @@ pub async fn run_turn(
         }
     };
 
-    let snapshot = serde_json::to_value(accumulator.snapshot()).unwrap_or(Value::Null);
-    let (status, mut response, mut error) = match ended {
+    let snapshot = accumulator.snapshot().clone();
+    let (status, response, mut error) = match ended {
         Ended::Stopped => (MessageStatus::Stopped, snapshot, None),
         Ended::Failed(error) => (
             MessageStatus::Error,
@@ -349,10 +338,7 @@ pub async fn run_turn(
             Some(TurnError::from_api(&error)),
         ),
         Ended::Done => match accumulator.finish() {
-            Ok(response) => {
-                let json = serde_json::to_value(&response).unwrap_or(Value::Null);
-                (MessageStatus::Complete, json, None)
-            }
+            Ok(response) => (MessageStatus::Complete, response, None),
             Err(error) => (
                 MessageStatus::Error,
                 snapshot,
@@ -367,7 +353,7 @@ pub async fn run_turn(
     if let Some(error) = &mut error {
         secrets.scrub_in_place(&mut error.message);
     }
-    secrets.scrub_json(&mut response);
+    let (response, response_json) = scrubbed(&response, &secrets)?;
 
     // The terminal response is the source of truth; the folded deltas stand in
     // when it never came (stop, error, dropped connection).
@@ -379,15 +365,8 @@ pub async fn run_turn(
         r if r.is_empty() => draft.reasoning(),
         r => r,
     };
-    let usage = match response.get("usage") {
-        Some(u) if !u.is_null() => usage_of(u),
-        _ => draft.usage,
-    };
-    let response_id = response
-        .get("id")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    let output = response.get("output").cloned().unwrap_or(Value::Null);
+    let usage = response.usage.get().map_or(draft.usage, usage_of);
+    let response_id = response.id.as_str().map(str::to_owned);
 
     history.finish_assistant_message(
         &turn.assistant_message_id,
@@ -395,17 +374,15 @@ pub async fn run_turn(
             status,
             text: final_text,
             reasoning: final_reasoning,
-            parts: parts_json(&output, &draft.citations),
+            parts: MessageParts {
+                output: response.output().to_vec(),
+                citations: draft.citations.clone(),
+            },
             response_id: response_id.clone(),
-            request: Some(sent),
-            response: Some(response),
+            request: Some(to_json(sent)?),
+            response: Some(response_json),
             usage,
-            error: error.as_ref().map(|e| MessageError {
-                code: e.code.clone(),
-                message: e.message.clone(),
-                status: e.status.map(u32::from),
-                api_code: e.api_code.clone(),
-            }),
+            error: error.as_ref().map(MessageError::from),
         },
     )?;
 
@@ -451,6 +428,62 @@ mod tests {
         assert!(
             !rejects_chaining(&http(400, other)),
             "another bad request is the user's to see, not a reason to replay"
+        );
+        let coded = r#"{"error":{"message":"previous_response_id and conversation cannot both be set","type":"invalid_request_error","param":"previous_response_id","code":"invalid_value"}}"#;
+        assert!(
+            !rejects_chaining(&http(400, coded)),
+            "an answer with its own code is decided by that code, whatever its words"
+        );
+        let by_param = r#"{"error":{"message":"Unsupported parameter","type":"invalid_request_error","param":"previous_response_id","code":null}}"#;
+        assert!(
+            rejects_chaining(&http(400, by_param)),
+            "a codeless answer naming the field as its param"
+        );
+    }
+
+    fn events(json: &[serde_json::Value]) -> Vec<halley_responses::StreamEvent> {
+        json.iter()
+            .map(|e| {
+                halley_responses::StreamEvent::from_slice(e.to_string().as_bytes()).expect("JSON")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn tool_items_become_typed_tool_updates_and_the_answer_does_not() {
+        use super::{Draft, RunUpdate, ToolItemType};
+        use halley_responses::{Accumulator, ToolProgress};
+        use serde_json::json;
+
+        let stream = events(&[
+            json!({"type": "response.output_item.added", "output_index": 0,
+                "item": {"type": "web_search_call", "id": "ws_1", "status": "in_progress"}}),
+            json!({"type": "response.web_search_call.searching", "output_index": 0, "item_id": "ws_1"}),
+            json!({"type": "response.output_item.added", "output_index": 1,
+                "item": {"type": "shell_call", "id": "sh_1", "status": "in_progress"}}),
+            json!({"type": "response.output_item.added", "output_index": 2,
+                "item": {"type": "message", "id": "msg_1", "role": "assistant", "content": []}}),
+            json!({"type": "response.output_item.done", "output_index": 0,
+                "item": {"type": "web_search_call", "id": "ws_1", "status": "completed"}}),
+        ]);
+        let mut accumulator = Accumulator::new();
+        let mut draft = Draft::default();
+        let mut heard = Vec::new();
+        for event in &stream {
+            for update in accumulator.apply(event) {
+                heard.extend(draft.apply(update, &accumulator));
+            }
+        }
+        let tool = |item_type, status| RunUpdate::Tool { item_type, status };
+        assert_eq!(
+            heard,
+            vec![
+                tool(ToolItemType::WebSearchCall, ToolProgress::InProgress),
+                tool(ToolItemType::WebSearchCall, ToolProgress::Searching),
+                tool(ToolItemType::Other, ToolProgress::InProgress),
+                tool(ToolItemType::WebSearchCall, ToolProgress::Completed),
+            ],
+            "the message item is the answer, not a tool"
         );
     }
 }

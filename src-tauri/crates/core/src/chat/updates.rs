@@ -1,27 +1,19 @@
 //! What a running turn tells the UI. Small on purpose: one delta per update,
 //! never a copy of the whole response.
 
-use serde::Serialize;
+use halley_responses::{OutputItem, ToolProgress};
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::history::{MessageStatus, Usage};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export_to = "Citation.ts")]
-pub struct Citation {
-    pub url: String,
-    pub title: Option<String>,
-}
+pub use crate::history::{Citation, TurnErrorCode};
+use crate::history::{MessageError, MessageStatus, Usage};
 
 /// An error shown on the turn it belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export_to = "TurnError.ts")]
 pub struct TurnError {
-    /// Stable machine code (`http_status`, `network`, `stream_error`,
-    /// `response_failed`, `incomplete`, `connection_dropped`, ...).
-    pub code: String,
+    pub code: TurnErrorCode,
     pub message: String,
     /// HTTP status when the API answered with one.
     pub status: Option<u16>,
@@ -36,11 +28,77 @@ impl TurnError {
             other => other.api_code().map(str::to_owned),
         };
         Self {
-            code: error.code().to_owned(),
+            code: TurnErrorCode::from(error),
             message: error.to_string(),
             status: error.http_status(),
             api_code,
         }
+    }
+}
+
+impl From<MessageError> for TurnError {
+    fn from(error: MessageError) -> Self {
+        TurnError {
+            code: error.code,
+            message: error.message,
+            status: error.status.and_then(|s| u16::try_from(s).ok()),
+            api_code: error.api_code,
+        }
+    }
+}
+
+impl From<&TurnError> for MessageError {
+    fn from(error: &TurnError) -> Self {
+        MessageError {
+            code: error.code,
+            message: error.message.clone(),
+            status: error.status.map(u32::from),
+            api_code: error.api_code.clone(),
+        }
+    }
+}
+
+/// Which kind of tool item a [`RunUpdate::Tool`] is about: the wire `type`
+/// of the output item, for the types the API defines; `other` for an item
+/// type this version does not know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export_to = "ToolItemType.ts")]
+pub enum ToolItemType {
+    WebSearchCall,
+    FileSearchCall,
+    CodeInterpreterCall,
+    ImageGenerationCall,
+    McpCall,
+    McpListTools,
+    McpApprovalRequest,
+    FunctionCall,
+    CustomToolCall,
+    Other,
+}
+
+impl ToolItemType {
+    /// The tool an output item is; `None` for what is not a tool (the
+    /// answer's message, its reasoning).
+    pub fn of(item: &OutputItem) -> Option<Self> {
+        Some(match item {
+            OutputItem::Message(_) | OutputItem::Reasoning(_) => return None,
+            OutputItem::WebSearchCall(_) => ToolItemType::WebSearchCall,
+            OutputItem::FileSearchCall(_) => ToolItemType::FileSearchCall,
+            OutputItem::CodeInterpreterCall(_) => ToolItemType::CodeInterpreterCall,
+            OutputItem::ImageGenerationCall(_) => ToolItemType::ImageGenerationCall,
+            OutputItem::McpCall(_) => ToolItemType::McpCall,
+            OutputItem::McpListTools(_) => ToolItemType::McpListTools,
+            OutputItem::McpApprovalRequest(_) => ToolItemType::McpApprovalRequest,
+            OutputItem::FunctionCall(_) => ToolItemType::FunctionCall,
+            OutputItem::CustomToolCall(_) => ToolItemType::CustomToolCall,
+            // A known type in a shape this version cannot read lands here
+            // too; "message" and "reasoning" are still not tools.
+            OutputItem::Other(_) => match item.item_type() {
+                "message" | "reasoning" => return None,
+                _ => ToolItemType::Other,
+            },
+        })
     }
 }
 
@@ -66,7 +124,10 @@ pub enum RunUpdate {
     Citation { citation: Citation },
     /// A hosted tool (e.g. web search) changed status.
     #[serde(rename_all = "camelCase")]
-    Tool { item_type: String, status: String },
+    Tool {
+        item_type: ToolItemType,
+        status: ToolProgress,
+    },
     /// Token usage at the end.
     Usage { usage: Usage },
     /// The run ended; `status` says how (complete / stopped / error).

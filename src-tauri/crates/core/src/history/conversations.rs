@@ -13,8 +13,16 @@ pub(super) const CONVERSATION_COLUMNS: &str =
 
 pub(super) fn conversation_from_row(row: &Row<'_>) -> rusqlite::Result<Conversation> {
     let settings: String = row.get(8)?;
+    let id: String = row.get(0)?;
+    let settings = serde_json::from_str(&settings).unwrap_or_else(|problem| {
+        // Kept out of the way, not silently replaced: the warning names the
+        // conversation, and the column is only rewritten when the user
+        // changes the conversation's options.
+        tracing::warn!(conversation_id = %id, %problem, "a conversation's settings are not JSON; none are used");
+        Value::Null
+    });
     Ok(Conversation {
-        id: row.get(0)?,
+        id,
         title: row.get(1)?,
         pinned: row.get(2)?,
         created_at: row.get(3)?,
@@ -22,7 +30,7 @@ pub(super) fn conversation_from_row(row: &Row<'_>) -> rusqlite::Result<Conversat
         deleted_at: row.get(5)?,
         model: row.get(6)?,
         provider_id: row.get(7)?,
-        settings: serde_json::from_str(&settings).unwrap_or(Value::Object(Default::default())),
+        settings,
         current_leaf_id: row.get(9)?,
     })
 }

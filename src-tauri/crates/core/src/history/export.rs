@@ -19,8 +19,8 @@ use serde_json::Value;
 use super::conversations::{load_conversation, load_tree, settings_json};
 use super::messages::{insert_attachment, insert_message, MessageRow};
 use super::{
-    new_id, now_ms, AttachmentKind, Conversation, History, Message, MessageError, MessageStatus,
-    NewAttachment, Role, Usage,
+    new_id, now_ms, AttachmentKind, Conversation, History, Message, MessageError, MessageParts,
+    MessageStatus, NewAttachment, Role, Usage,
 };
 use crate::Error;
 
@@ -64,6 +64,8 @@ struct ExportMessage {
     response_id: Option<String>,
     text: String,
     reasoning: String,
+    /// [`MessageParts`]: written as its object; files exported before it
+    /// existed hold `[]` for messages without parts, read the same way.
     parts: Value,
     error: Option<MessageError>,
     usage: Usage,
@@ -114,7 +116,7 @@ impl History {
                         })
                     })?
                     .collect::<Result<Vec<_>, _>>()?;
-                messages.push(export_message(message, request, response, attachments));
+                messages.push(export_message(message, request, response, attachments)?);
             }
             let c = tree.conversation;
             Ok(ExportDocument {
@@ -165,6 +167,18 @@ impl History {
                     .collect::<Result<Vec<_>, _>>()
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let parts = document
+            .messages
+            .iter()
+            .map(|m| {
+                MessageParts::from_value(m.parts.clone()).map_err(|problem| {
+                    Error::InvalidInput(format!(
+                        "message {} of the export has unreadable parts: {problem}",
+                        m.id
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
 
         self.write(|tx| {
             let c = &document.conversation;
@@ -184,7 +198,9 @@ impl History {
                 ],
             )?;
             let mut new_ids: HashMap<&str, String> = HashMap::new();
-            for (message, attachments) in document.messages.iter().zip(&attachments) {
+            for ((message, attachments), parts) in
+                document.messages.iter().zip(&attachments).zip(&parts)
+            {
                 let parent_id = match &message.parent_id {
                     None => None,
                     Some(old) => Some(new_ids.get(old.as_str()).cloned().ok_or_else(|| {
@@ -206,7 +222,7 @@ impl History {
                         response_id: message.response_id.as_deref(),
                         text: &message.text,
                         reasoning: &message.reasoning,
-                        parts: &message.parts,
+                        parts,
                         error: message.error.as_ref(),
                         usage: message.usage,
                         request: message.request.as_ref(),
@@ -235,9 +251,22 @@ fn export_message(
     request: Option<String>,
     response: Option<String>,
     attachments: Vec<ExportAttachment>,
-) -> ExportMessage {
-    let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
-    ExportMessage {
+) -> Result<ExportMessage, Error> {
+    // The raw exchange is JSON the app wrote itself; a damaged one is left
+    // out of the file with a warning rather than failing the whole export.
+    let id = message.id.clone();
+    let parse = |column: &str, text: Option<String>| {
+        text.and_then(|t| {
+            serde_json::from_str(&t)
+                .inspect_err(|problem| {
+                    tracing::warn!(message_id = %id, column, %problem, "left out of the export: not JSON");
+                })
+                .ok()
+        })
+    };
+    let parts = serde_json::to_value(&message.parts)
+        .map_err(|e| Error::InvalidInput(format!("the answer's parts cannot be written: {e}")))?;
+    Ok(ExportMessage {
         id: message.id,
         parent_id: message.parent_id,
         role: message.role,
@@ -248,13 +277,13 @@ fn export_message(
         response_id: message.response_id,
         text: message.text,
         reasoning: message.reasoning,
-        parts: message.parts,
+        parts,
         error: message.error,
         usage: message.usage,
-        request: parse(request),
-        response: parse(response),
+        request: parse("request", request),
+        response: parse("response", response),
         attachments,
-    }
+    })
 }
 
 fn decode_attachment(attachment: &ExportAttachment) -> Result<NewAttachment, Error> {

@@ -9,7 +9,8 @@ use serde_json::Value;
 use super::conversations::{load_conversation, touch};
 use super::{
     new_id, now_ms, AssistantOutcome, Attachment, AttachmentKind, History, Message, MessageError,
-    MessageExchange, MessageStatus, NewAttachment, Role, Usage, HIGHLIGHT_END, HIGHLIGHT_START,
+    MessageExchange, MessageParts, MessageStatus, NewAttachment, Role, Usage, HIGHLIGHT_END,
+    HIGHLIGHT_START,
 };
 use crate::Error;
 
@@ -21,12 +22,31 @@ pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
     let status: String = row.get(6)?;
     let parts: String = row.get(11)?;
     let error: Option<String> = row.get(12)?;
+    let id: String = row.get(0)?;
+    // A damaged column is logged and flagged on the message, never read as
+    // "nothing there": the text is still shown, with a note that its
+    // sources or error could not be read.
+    let mut damaged = Vec::new();
+    let parts = MessageParts::from_column(&parts).unwrap_or_else(|problem| {
+        tracing::warn!(message_id = %id, %problem, "a message's parts column is unreadable");
+        damaged.push("parts");
+        MessageParts::default()
+    });
+    let error = error.and_then(|text| {
+        serde_json::from_str::<MessageError>(&text)
+            .inspect_err(|problem| {
+                tracing::warn!(message_id = %id, %problem, "a message's error column is unreadable");
+                damaged.push("error");
+            })
+            .ok()
+    });
+    let damaged = (!damaged.is_empty()).then(|| damaged.join(", "));
     let count = |i: usize| {
         row.get::<_, i64>(i)
             .map(|v| v.clamp(0, u32::MAX as i64) as u32)
     };
     Ok(Message {
-        id: row.get(0)?,
+        id,
         conversation_id: row.get(1)?,
         parent_id: row.get(2)?,
         children_ids: Vec::new(),
@@ -42,8 +62,9 @@ pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
         response_id: row.get(8)?,
         text: row.get(9)?,
         reasoning: row.get(10)?,
-        parts: serde_json::from_str(&parts).unwrap_or(Value::Array(Vec::new())),
-        error: error.and_then(|e| serde_json::from_str(&e).ok()),
+        parts,
+        damaged,
+        error,
         usage: Usage {
             input_tokens: count(13)?,
             cached_tokens: count(14)?,
@@ -178,7 +199,7 @@ pub(super) struct MessageRow<'a> {
     pub response_id: Option<&'a str>,
     pub text: &'a str,
     pub reasoning: &'a str,
-    pub parts: &'a Value,
+    pub parts: &'a MessageParts,
     pub error: Option<&'a MessageError>,
     pub usage: Usage,
     pub request: Option<&'a Value>,
@@ -208,7 +229,7 @@ pub(super) fn insert_message(conn: &Connection, row: &MessageRow<'_>) -> Result<
             row.response_id,
             clean_text(row.text),
             row.reasoning,
-            row.parts.to_string(),
+            row.parts.to_column()?,
             error,
             row.usage.input_tokens,
             row.usage.cached_tokens,
@@ -279,7 +300,7 @@ impl History {
                     response_id: None,
                     text,
                     reasoning: "",
-                    parts: &Value::Array(Vec::new()),
+                    parts: &MessageParts::default(),
                     error: None,
                     usage: Usage::default(),
                     request: None,
@@ -319,7 +340,7 @@ impl History {
                     response_id: None,
                     text: "",
                     reasoning: "",
-                    parts: &Value::Array(Vec::new()),
+                    parts: &MessageParts::default(),
                     error: None,
                     usage: Usage::default(),
                     request: None,
@@ -343,13 +364,14 @@ impl History {
         id: &str,
         text: &str,
         reasoning: &str,
-        parts: &Value,
+        parts: &MessageParts,
     ) -> Result<bool, Error> {
+        let parts = parts.to_column()?;
         self.write(|tx| {
             let changed = tx.execute(
                 "UPDATE messages SET text = ?2, reasoning = ?3, parts = ?4, updated_at = ?5
                  WHERE id = ?1 AND status = 'streaming'",
-                params![id, clean_text(text), reasoning, parts.to_string(), now_ms()],
+                params![id, clean_text(text), reasoning, parts, now_ms()],
             )?;
             if changed == 0 {
                 conversation_of(tx, id)?; // NotFound when the id is wrong, not merely finished
@@ -388,7 +410,7 @@ impl History {
                     status_name(outcome.status),
                     clean_text(&outcome.text),
                     outcome.reasoning,
-                    outcome.parts.to_string(),
+                    outcome.parts.to_column()?,
                     outcome.response_id,
                     json_or_null(outcome.request.as_ref()),
                     json_or_null(outcome.response.as_ref()),

@@ -7,6 +7,7 @@ mod conversations;
 mod export;
 mod health;
 mod messages;
+mod parts;
 mod purge;
 mod schema;
 mod search;

@@ -41,7 +41,9 @@ CREATE TABLE messages (
     -- The visible text (user input, or the assistant's output text): what search finds.
     text TEXT NOT NULL DEFAULT '',
     reasoning TEXT NOT NULL DEFAULT '',
-    -- JSON array: content parts, annotations and the raw output items needed to replay.
+    -- JSON, read and written only as MessageParts (history/parts.rs):
+    -- {"output": [output items, kept to replay], "citations": [{url, title}]}.
+    -- The default '[]' (and '[]' in older rows) means no parts.
     parts TEXT NOT NULL DEFAULT '[]',
     error TEXT,
     input_tokens INTEGER NOT NULL DEFAULT 0,

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
+pub use super::parts::{Citation, MessageParts};
+
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export_to = "Conversation.ts")]
@@ -69,12 +71,58 @@ pub struct Usage {
     pub reasoning_tokens: u32,
 }
 
-/// Why a turn failed, as shown to the user.
+/// What kind of failure ended a turn: one per [`halley_responses::Error`]
+/// variant, plus `storage` when the answer could not be saved. Stored with
+/// the message and sent to the UI as these snake_case names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export_to = "TurnErrorCode.ts")]
+pub enum TurnErrorCode {
+    Network,
+    ConnectionDropped,
+    HttpStatus,
+    StreamError,
+    ResponseFailed,
+    Incomplete,
+    Cancelled,
+    Protocol,
+    InvalidRequest,
+    TooLarge,
+    Stalled,
+    RedirectRefused,
+    /// The answer could not be written to the history.
+    Storage,
+    /// A code this version does not know (a row written by a newer Halley).
+    #[serde(other)]
+    Unknown,
+}
+
+impl From<&halley_responses::Error> for TurnErrorCode {
+    fn from(error: &halley_responses::Error) -> Self {
+        use halley_responses::Error as E;
+        match error {
+            E::Network { .. } => TurnErrorCode::Network,
+            E::ConnectionDropped { .. } => TurnErrorCode::ConnectionDropped,
+            E::HttpStatus { .. } => TurnErrorCode::HttpStatus,
+            E::Stream { .. } => TurnErrorCode::StreamError,
+            E::ResponseFailed { .. } => TurnErrorCode::ResponseFailed,
+            E::Incomplete { .. } => TurnErrorCode::Incomplete,
+            E::Cancelled => TurnErrorCode::Cancelled,
+            E::Protocol { .. } => TurnErrorCode::Protocol,
+            E::InvalidRequest(_) => TurnErrorCode::InvalidRequest,
+            E::TooLarge { .. } => TurnErrorCode::TooLarge,
+            E::Stalled { .. } => TurnErrorCode::Stalled,
+            E::RedirectRefused { .. } => TurnErrorCode::RedirectRefused,
+        }
+    }
+}
+
+/// Why a turn failed, as stored with its message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export_to = "MessageError.ts")]
 pub struct MessageError {
-    pub code: String,
+    pub code: TurnErrorCode,
     pub message: String,
     /// HTTP status when the error came from one.
     pub status: Option<u32>,
@@ -115,9 +163,7 @@ pub struct NewAttachment {
 
 /// One message of the tree. The raw request and response JSON are not here
 /// (they can be large); read them with `History::message_exchange`.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export_to = "Message.ts")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     pub id: String,
     pub conversation_id: String,
@@ -135,8 +181,12 @@ pub struct Message {
     pub text: String,
     /// Reasoning summary text.
     pub reasoning: String,
-    /// JSON array of content parts, annotations and raw output items, as the app wrote it.
-    pub parts: Value,
+    /// The answer's output items and citations.
+    pub parts: MessageParts,
+    /// What of the stored row could not be read (its `parts` or `error`
+    /// column is damaged): logged when read, shown with the message. The
+    /// text is still there.
+    pub damaged: Option<String>,
     pub error: Option<MessageError>,
     pub usage: Usage,
     pub attachments: Vec<Attachment>,
@@ -158,7 +208,7 @@ pub struct AssistantOutcome {
     pub status: MessageStatus,
     pub text: String,
     pub reasoning: String,
-    pub parts: Value,
+    pub parts: MessageParts,
     pub response_id: Option<String>,
     pub request: Option<Value>,
     pub response: Option<Value>,
@@ -167,9 +217,7 @@ pub struct AssistantOutcome {
 }
 
 /// A conversation with all its messages (every branch).
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export_to = "ConversationTree.ts")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationTree {
     pub conversation: Conversation,
     /// In the order they were stored, so a parent always precedes its children.
@@ -279,3 +327,70 @@ pub struct SearchResults {
 /// Highlight markers of `SearchHit::snippet`.
 pub const HIGHLIGHT_START: char = '\u{2}';
 pub const HIGHLIGHT_END: char = '\u{3}';
+
+#[cfg(test)]
+mod tests {
+    use super::TurnErrorCode;
+    use halley_responses::Error;
+
+    #[test]
+    fn turn_error_codes_are_the_wire_crates_codes() {
+        // One of each variant: the stored and shown name is the one the
+        // responses crate gives the error, so logs and the UI agree.
+        let errors = [
+            Error::Network {
+                kind: halley_responses::NetworkKind::Dns,
+                message: String::new(),
+            },
+            Error::ConnectionDropped {
+                events_received: 0,
+                message: String::new(),
+            },
+            Error::from_status(500, b"", None),
+            Error::Stream {
+                code: None,
+                message: String::new(),
+                param: None,
+            },
+            Error::ResponseFailed {
+                code: None,
+                message: String::new(),
+                response: Box::default(),
+            },
+            Error::Incomplete {
+                reason: None,
+                response: Box::default(),
+            },
+            Error::Cancelled,
+            Error::Protocol {
+                message: String::new(),
+                line: String::new(),
+            },
+            Error::InvalidRequest(String::new()),
+            Error::TooLarge {
+                limit: halley_responses::LimitKind::Body,
+                max_bytes: 1,
+            },
+            Error::Stalled {
+                idle: std::time::Duration::from_secs(1),
+                events_received: 0,
+            },
+            Error::RedirectRefused {
+                status: 307,
+                target_origin: String::new(),
+            },
+        ];
+        for error in &errors {
+            let code = serde_json::to_value(TurnErrorCode::from(error)).expect("serializes");
+            assert_eq!(code, error.code(), "{error:?}");
+        }
+    }
+
+    #[test]
+    fn a_code_from_a_newer_version_reads_as_unknown() {
+        let code: TurnErrorCode = serde_json::from_str(r#""quota_exhausted""#).expect("reads");
+        assert_eq!(code, TurnErrorCode::Unknown);
+        let code: TurnErrorCode = serde_json::from_str(r#""stalled""#).expect("reads");
+        assert_eq!(code, TurnErrorCode::Stalled);
+    }
+}

@@ -7,10 +7,9 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
-use serde_json::Value;
 use ts_rs::TS;
 
-use super::events::PlaygroundEvent;
+use super::events::{PlaygroundEvent, PlaygroundStatus};
 use crate::history::now_ms;
 use crate::{Error, History};
 
@@ -201,26 +200,19 @@ impl ResumeBookmark {
         let mut state = self.lock();
         match event {
             PlaygroundEvent::Event { event, .. } => {
-                let sequence = event
-                    .get("sequence_number")
-                    .and_then(Value::as_u64)
-                    .and_then(|n| u32::try_from(n).ok());
+                let sequence = event.sequence_number().and_then(|n| u32::try_from(n).ok());
                 if sequence.is_some() {
                     state.last_sequence = sequence.max(state.last_sequence);
                     state.dirty = true;
                 }
-                let response = event.get("response");
-                let status = response
-                    .and_then(|r| r.get("status"))
-                    .and_then(Value::as_str);
+                let response = event.response();
+                let status = response.and_then(|r| r.status.as_str());
                 if state.response_id.is_none() {
                     // Only background responses can be resumed: others are
                     // not tracked at all.
-                    let background = response
-                        .and_then(|r| r.get("background"))
-                        .and_then(Value::as_bool)
-                        == Some(true);
-                    let id = response.and_then(|r| r.get("id")).and_then(Value::as_str);
+                    let background =
+                        response.and_then(|r| r.background.get().copied()) == Some(true);
+                    let id = response.and_then(|r| r.id.as_str());
                     if let (true, Some(id)) = (background, id) {
                         state.response_id = Some(id.to_owned());
                         state.status = status.unwrap_or("queued").to_owned();
@@ -259,9 +251,12 @@ impl ResumeBookmark {
                 };
                 // Stopped or cut off: the server may still be working on it,
                 // so keep it resumable with the last status it reported.
-                let status = match status.as_str() {
-                    "stopped" | "error" => state.status.clone(),
-                    other => other.to_owned(),
+                let status = match status {
+                    PlaygroundStatus::Stopped | PlaygroundStatus::Error => state.status.clone(),
+                    PlaygroundStatus::Completed => "completed".to_owned(),
+                    PlaygroundStatus::Failed => "failed".to_owned(),
+                    PlaygroundStatus::Incomplete => "incomplete".to_owned(),
+                    PlaygroundStatus::Cancelled => "cancelled".to_owned(),
                 };
                 self.history
                     .update_background_run(&id, &status, state.last_sequence)?;
@@ -284,10 +279,11 @@ mod tests {
         Arc::new(History::open_in_memory().expect("in-memory history"))
     }
 
-    fn event(value: Value) -> PlaygroundEvent {
+    fn event(value: serde_json::Value) -> PlaygroundEvent {
         PlaygroundEvent::Event {
             ms: 0.0,
-            event: value,
+            event: halley_responses::StreamEvent::from_slice(value.to_string().as_bytes())
+                .expect("JSON"),
         }
     }
 
@@ -329,7 +325,7 @@ mod tests {
         assert_eq!(unfinished[0].status, "in_progress");
         bookmark.observe(&PlaygroundEvent::Finished {
             ms: 1.0,
-            status: "completed".into(),
+            status: PlaygroundStatus::Completed,
             response: None,
             error: None,
         });
@@ -361,7 +357,7 @@ mod tests {
         bookmark.observe(&created(true));
         bookmark.observe(&PlaygroundEvent::Finished {
             ms: 1.0,
-            status: "stopped".into(),
+            status: PlaygroundStatus::Stopped,
             response: None,
             error: None,
         });

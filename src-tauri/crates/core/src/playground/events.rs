@@ -1,10 +1,25 @@
 //! What a playground run tells the UI over its channel.
 
+use halley_responses::{FoldUpdate, StreamEvent};
 use serde::Serialize;
 use serde_json::Value;
 use ts_rs::TS;
 
 use crate::chat::TurnError;
+
+/// How a playground run ended: the response's own terminal status, or
+/// `stopped` (the user) / `error` (no terminal status ever came).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export_to = "PlaygroundStatus.ts")]
+pub enum PlaygroundStatus {
+    Completed,
+    Failed,
+    Incomplete,
+    Cancelled,
+    Stopped,
+    Error,
+}
 
 /// One message of a playground run. Times are milliseconds since the request
 /// was sent (f64: JavaScript numbers), measured on the backend so that IPC
@@ -26,20 +41,19 @@ pub enum PlaygroundEvent {
     Event {
         ms: f64,
         #[ts(type = "Record<string, unknown>")]
-        event: Value,
+        event: StreamEvent,
     },
     /// What the event changed, folded (`{"kind": "textDelta", ...}`).
     Update {
         ms: f64,
         #[ts(type = "Record<string, unknown>")]
-        update: Value,
+        update: FoldUpdate,
     },
-    /// The run ended. `status` is the response's own status (`completed`,
-    /// `failed`, `incomplete`, ...) or `stopped` / `error` when it never came;
-    /// `response` is the final response, or the folded snapshot when cut off.
+    /// The run ended, as `status` says; `response` is the final response,
+    /// or the folded snapshot when cut off.
     Finished {
         ms: f64,
-        status: String,
+        status: PlaygroundStatus,
         #[ts(type = "Record<string, unknown> | null")]
         response: Option<Value>,
         error: Option<TurnError>,

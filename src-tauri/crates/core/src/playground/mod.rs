@@ -13,7 +13,7 @@ mod secrets;
 mod validate;
 
 pub use background::{is_unfinished, BackgroundRun, ResumeBookmark};
-pub use events::PlaygroundEvent;
+pub use events::{PlaygroundEvent, PlaygroundStatus};
 pub use presets::{PresetSummary, PresetVersion, PRESET_FORMAT};
 pub use recording::{fold_recording, recording_text, RecordedEvent};
 pub use run::{

@@ -158,11 +158,17 @@ impl History {
             .into_iter()
             .map(|v| {
                 // The state goes in as JSON, not as a string of JSON, so the
-                // file reads well; it was checked to be JSON when saved.
-                let state = serde_json::from_str::<Value>(&v.state).unwrap_or(Value::Null);
-                json!({"version": v.version, "createdAt": v.created_at, "state": state})
+                // file reads well. It was checked to be JSON when saved: if it
+                // no longer is, the export says so instead of writing `null`.
+                let state = serde_json::from_str::<Value>(&v.state).map_err(|e| {
+                    Error::InvalidInput(format!(
+                        "version {} of the preset is damaged and cannot be exported: {e}",
+                        v.version
+                    ))
+                })?;
+                Ok(json!({"version": v.version, "createdAt": v.created_at, "state": state}))
             })
-            .collect();
+            .collect::<Result<_, Error>>()?;
         let document = json!({"format": PRESET_FORMAT, "formatVersion": 1, "name": name, "versions": versions});
         serde_json::to_string_pretty(&document)
             .map_err(|e| Error::InvalidInput(format!("could not write the preset: {e}")))

@@ -67,12 +67,13 @@ pub fn fold_recording(text: &str) -> Result<Vec<PlaygroundEvent>, Error> {
     let mut fold = |decoded: &mut Vec<_>, ms: f64, out: &mut Vec<PlaygroundEvent>| {
         for event in decoded.drain(..).flatten() {
             saw_event = true;
-            let raw = serde_json::to_value(&event).unwrap_or(Value::Null);
-            out.push(PlaygroundEvent::Event { ms, event: raw });
-            for update in accumulator.apply(&event) {
-                let update = serde_json::to_value(&update).unwrap_or(Value::Null);
-                out.push(PlaygroundEvent::Update { ms, update });
-            }
+            let updates = accumulator.apply(&event);
+            out.push(PlaygroundEvent::Event { ms, event });
+            out.extend(
+                updates
+                    .into_iter()
+                    .map(|update| PlaygroundEvent::Update { ms, update }),
+            );
         }
     };
     // Line by line, so each event takes the time noted just before its frame.
@@ -158,7 +159,7 @@ mod tests {
             "the time comments hide nothing from a plain reader"
         );
         let folded = fold_recording(&text).expect("a recording");
-        let raw: Vec<&Value> = folded
+        let raw: Vec<&halley_responses::StreamEvent> = folded
             .iter()
             .filter_map(|e| match e {
                 PlaygroundEvent::Event { event, .. } => Some(event),
@@ -167,8 +168,8 @@ mod tests {
             .collect();
         assert_eq!(raw.len(), events.len(), "every recorded event comes back");
         for (back, sent) in raw.iter().zip(&events) {
-            assert_eq!(back["type"], sent["type"]);
-            assert_eq!(back["sequence_number"], sent["sequence_number"]);
+            assert_eq!(Some(back.event_type()), sent["type"].as_str());
+            assert_eq!(back.sequence_number(), sent["sequence_number"].as_u64());
         }
         let times: Vec<f64> = folded
             .iter()
@@ -188,8 +189,13 @@ mod tests {
             "the time to first byte comes back too"
         );
         // The delta was folded into an update, as in a live run.
-        assert!(folded.iter().any(|e| matches!(e,
-            PlaygroundEvent::Update { update, .. } if update["kind"] == "textDelta")));
+        assert!(folded.iter().any(|e| matches!(
+            e,
+            PlaygroundEvent::Update {
+                update: halley_responses::FoldUpdate::TextDelta { .. },
+                ..
+            }
+        )));
         let Some(PlaygroundEvent::Finished {
             ms,
             status,
@@ -200,7 +206,7 @@ mod tests {
             panic!("a recording ends with Finished");
         };
         assert_eq!(*ms, 60.0, "the run ends at its last event");
-        assert_eq!(status, "completed");
+        assert_eq!(*status, crate::playground::PlaygroundStatus::Completed);
         assert!(error.is_none(), "a completed recording is no error");
         let response = response.as_ref().expect("the final response");
         assert_eq!(response["output"][0]["content"][0]["text"], "Hi");
@@ -218,7 +224,7 @@ mod tests {
             panic!("a recording ends with Finished");
         };
         // No terminal event: an error status, but the folded text is kept.
-        assert_eq!(status, "error");
+        assert_eq!(*status, crate::playground::PlaygroundStatus::Error);
         let response = response.as_ref().expect("the snapshot");
         assert_eq!(response["output"][0]["content"][0]["text"], "Hi");
     }

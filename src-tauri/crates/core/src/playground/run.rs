@@ -9,7 +9,7 @@ use halley_responses::{Accumulator, Client, CreateResponse, Endpoint, StreamOpti
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-use super::events::PlaygroundEvent;
+use super::events::{PlaygroundEvent, PlaygroundStatus};
 use crate::chat::TurnError;
 use crate::stream::{self, Ended};
 use crate::Error;
@@ -19,7 +19,7 @@ pub type PlaygroundEmit = Arc<dyn Fn(PlaygroundEvent) + Send + Sync>;
 /// How a run ended; the same as its `Finished` event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlaygroundOutcome {
-    pub status: String,
+    pub status: PlaygroundStatus,
     pub response: Option<Value>,
     pub error: Option<TurnError>,
 }
@@ -120,10 +120,9 @@ where
             emit(PlaygroundEvent::Opened { ms: millis(start) });
             let Ok(ended) = stream::read(&mut events, &cancel, |event| {
                 let ms = millis(start);
-                let raw = serde_json::to_value(&event).unwrap_or(Value::Null);
-                emit(PlaygroundEvent::Event { ms, event: raw });
-                for update in accumulator.apply(&event) {
-                    let update = serde_json::to_value(&update).unwrap_or(Value::Null);
+                let updates = accumulator.apply(&event);
+                emit(PlaygroundEvent::Event { ms, event });
+                for update in updates {
                     emit(PlaygroundEvent::Update { ms, update });
                 }
                 Ok::<(), Infallible>(())
@@ -135,7 +134,7 @@ where
 
     let outcome = match ended {
         Ended::Stopped => PlaygroundOutcome {
-            status: "stopped".into(),
+            status: PlaygroundStatus::Stopped,
             response: serde_json::to_value(accumulator.snapshot()).ok(),
             error: None,
         },
@@ -144,7 +143,7 @@ where
     };
     emit(PlaygroundEvent::Finished {
         ms: millis(start),
-        status: outcome.status.clone(),
+        status: outcome.status,
         response: outcome.response.clone(),
         error: outcome.error.clone(),
     });
@@ -161,31 +160,35 @@ pub(crate) fn settle(
     let snapshot = serde_json::to_value(accumulator.snapshot()).ok();
     if let Some(error) = failure {
         PlaygroundOutcome {
-            status: "error".into(),
+            status: PlaygroundStatus::Error,
             response: snapshot,
             error: Some(TurnError::from_api(&error)),
         }
     } else {
         match accumulator.finish() {
+            // A terminal `response.completed` arrived; a background response
+            // cancelled on the server still ends with one, saying so.
             Ok(response) => PlaygroundOutcome {
-                status: response
-                    .status
-                    .get()
-                    .cloned()
-                    .unwrap_or_else(|| "completed".into()),
+                status: if response.status.as_str() == Some("cancelled") {
+                    PlaygroundStatus::Cancelled
+                } else {
+                    PlaygroundStatus::Completed
+                },
                 response: serde_json::to_value(&response).ok(),
                 error: None,
             },
             // A failed or incomplete response is still a response: show it whole.
             Err(error) => {
                 let (status, response) = match &error {
-                    halley_responses::Error::ResponseFailed { response, .. } => {
-                        ("failed".to_owned(), serde_json::to_value(response).ok())
-                    }
-                    halley_responses::Error::Incomplete { response, .. } => {
-                        ("incomplete".to_owned(), serde_json::to_value(response).ok())
-                    }
-                    _ => ("error".to_owned(), snapshot),
+                    halley_responses::Error::ResponseFailed { response, .. } => (
+                        PlaygroundStatus::Failed,
+                        serde_json::to_value(response).ok(),
+                    ),
+                    halley_responses::Error::Incomplete { response, .. } => (
+                        PlaygroundStatus::Incomplete,
+                        serde_json::to_value(response).ok(),
+                    ),
+                    _ => (PlaygroundStatus::Error, snapshot),
                 };
                 PlaygroundOutcome {
                     status,

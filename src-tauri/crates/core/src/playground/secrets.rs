@@ -6,12 +6,13 @@
 //! origin — and scrubs it from everything it reports back (servers echo
 //! `tools`).
 
-use serde_json::Value;
+use halley_responses::{FoldUpdate, StreamEvent};
+use serde_json::{json, Value};
 
 use super::PlaygroundEvent;
 use crate::keys::KeyStore;
 use crate::origin::Origin;
-use crate::redact::Secrets;
+use crate::redact::{Secrets, REDACTED};
 use crate::Error;
 
 /// What the UI puts where a secret header value goes.
@@ -103,8 +104,35 @@ pub fn scrub_event(event: &mut PlaygroundEvent, secrets: &Secrets) {
         return;
     }
     match event {
-        PlaygroundEvent::Event { event: value, .. }
-        | PlaygroundEvent::Update { update: value, .. } => secrets.scrub_json(value),
+        // Scrubbed as the JSON the UI sees, then read back: a scrubbed event
+        // that no longer fits its type is kept whole as an unknown event.
+        // Should either step fail, the event is replaced by a placeholder:
+        // an unscrubbed event never goes on.
+        PlaygroundEvent::Event {
+            event: stream_event,
+            ..
+        } => {
+            let scrubbed = serde_json::to_value(&*stream_event)
+                .ok()
+                .and_then(|mut value| {
+                    secrets.scrub_json(&mut value);
+                    serde_json::to_vec(&value).ok()
+                })
+                .and_then(|bytes| StreamEvent::from_slice(&bytes).ok());
+            *stream_event = scrubbed.unwrap_or_else(|| {
+                StreamEvent::Unknown(json!({"type": stream_event.event_type(), "redacted": true}))
+            });
+        }
+        PlaygroundEvent::Update { update, .. } => {
+            let scrubbed = serde_json::to_value(&*update).ok().and_then(|mut value| {
+                secrets.scrub_json(&mut value);
+                serde_json::from_value(value).ok()
+            });
+            *update = scrubbed.unwrap_or(FoldUpdate::StreamError {
+                code: None,
+                message: REDACTED.into(),
+            });
+        }
         PlaygroundEvent::Finished {
             response, error, ..
         } => {
@@ -153,7 +181,12 @@ mod tests {
         // A server echoing the tools back must not hand the secret to the UI.
         let mut event = PlaygroundEvent::Event {
             ms: 1.0,
-            event: json!({"response": {"tools": request["tools"].clone()}}),
+            event: halley_responses::StreamEvent::from_slice(
+                json!({"type": "response.created", "response": {"tools": request["tools"].clone()}})
+                    .to_string()
+                    .as_bytes(),
+            )
+            .expect("an event"),
         };
         scrub_event(&mut event, &secrets);
         let text = serde_json::to_string(&event).expect("serializes");

@@ -47,7 +47,12 @@ fn no_key_ever_reaches_the_database_file() {
         .begin_assistant_message(&user.id, "gpt-5")
         .expect("begin");
     history
-        .update_assistant_progress(&a.id, "partial", "", &serde_json::json!([]))
+        .update_assistant_progress(
+            &a.id,
+            "partial",
+            "",
+            &halley_core::history::MessageParts::default(),
+        )
         .expect("progress");
     history
         .save_settings(&Settings {

@@ -2,12 +2,29 @@
 //! previous_response_id, replaying a branch, attachments and options.
 
 use halley_core::chat::{
-    build_request, prepare_regenerate, prepare_send, Chaining, ChatOptions, Outgoing,
+    prepare_regenerate, prepare_send, Chaining, ChatOptions, Outgoing, ReasoningEffort,
 };
-use halley_core::history::{AssistantOutcome, AttachmentKind, MessageStatus, NewAttachment, Usage};
-use serde_json::json;
+use halley_core::history::{
+    AssistantOutcome, AttachmentKind, ConversationTree, MessageParts, MessageStatus, NewAttachment,
+    Usage,
+};
+use halley_core::{Error, History};
+use serde_json::{json, Value};
 
 use crate::support::{memory_history, new_conversation, turn};
+
+/// The request as the JSON that goes on the wire.
+fn build_request(
+    history: &History,
+    tree: &ConversationTree,
+    user_message_id: &str,
+    options: &ChatOptions,
+    chaining: Chaining,
+) -> Result<Value, Error> {
+    let request =
+        halley_core::chat::build_request(history, tree, user_message_id, options, chaining)?;
+    Ok(serde_json::to_value(request).expect("a request is JSON"))
+}
 
 fn options(store: bool) -> ChatOptions {
     ChatOptions {
@@ -84,7 +101,10 @@ fn replay_sends_the_whole_branch_with_reasoning_blobs() {
                 status: MessageStatus::Complete,
                 text: "one".into(),
                 reasoning: String::new(),
-                parts: json!({"output": [reasoning, {"type": "message", "role": "assistant", "content": []}]}),
+                parts: MessageParts::from_value(
+                    json!({"output": [reasoning, {"type": "message", "role": "assistant", "content": []}]}),
+                )
+                .expect("parts"),
                 response_id: Some("resp_1".into()),
                 request: None,
                 response: None,
@@ -98,7 +118,7 @@ fn replay_sends_the_whole_branch_with_reasoning_blobs() {
         .expect("stored");
     let tree = history.get_conversation(&conversation).expect("tree");
     let mut opts = options(false);
-    opts.reasoning_effort = Some("low".into());
+    opts.reasoning_effort = Some(ReasoningEffort::Low);
     let body = build_request(&history, &tree, &next.id, &opts, Chaining::PreviousResponse)
         .expect("builds");
     let input = body["input"].as_array().expect("input is a list");

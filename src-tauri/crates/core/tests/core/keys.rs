@@ -5,25 +5,28 @@ use halley_core::keys::{
     probe, KeyStore, KeyringProbe, KeyringStore, MemoryStore, SecretString, KEYRING_SERVICE,
 };
 
-/// Whether the real Secret Service is reachable. Under `./x test` and on CI
-/// (`HALLEY_STRICT_TESTS` or `CI` set) its absence is a failure: both run these
-/// tests under dbus-run-session + gnome-keyring. Only a bare `cargo test`
-/// elsewhere gets a loud notice, and the keyring test passes without checking.
+/// Whether the real Secret Service is reachable. Without it the keyring
+/// tests fail — `./x test` and CI run them under dbus-run-session +
+/// gnome-keyring — unless the run allows skips with `HALLEY_ALLOW_SKIPS=1`
+/// (ignored when `HALLEY_STRICT_TESTS` or `CI` is set); a skip is said on stderr.
 pub fn keyring_available() -> bool {
     match probe() {
         KeyringProbe::Usable => true,
         KeyringProbe::Unusable { message } => {
+            let skips_allowed = std::env::var_os("HALLEY_ALLOW_SKIPS").is_some_and(|v| v == "1")
+                && std::env::var_os("HALLEY_STRICT_TESTS").is_none()
+                && std::env::var_os("CI").is_none();
             assert!(
-                std::env::var_os("HALLEY_STRICT_TESTS").is_none()
-                    && std::env::var_os("CI").is_none(),
-                "CI must run keyring tests against a real Secret Service: {message}"
+                skips_allowed,
+                "no usable keyring ({message}). Run the tests with one: \
+                 tests/with-keyring.sh cargo nextest run -p halley-core; \
+                 or set HALLEY_ALLOW_SKIPS=1 to skip the keyring checks"
             );
             // Written to stderr directly: the harness captures eprintln! of
             // passing tests, and this notice must be seen.
             let _ = writeln!(
                 std::io::stderr(),
-                "\n!!!!!!!!!! KEYRING TESTS NOT RUN: no usable keyring ({message}).\n\
-                 !!!!!!!!!! Run: XDG_DATA_HOME=$(mktemp -d) dbus-run-session -- sh -c 'echo -n test | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec cargo test -p halley-core'\n"
+                "\nSKIPPED: keyring checks (HALLEY_ALLOW_SKIPS=1 and no usable keyring: {message}); these tests checked nothing\n"
             );
             false
         }

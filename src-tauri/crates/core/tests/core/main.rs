@@ -7,6 +7,7 @@ mod export;
 mod health;
 mod keys;
 mod migrations;
+mod parts;
 mod playground;
 mod providers;
 mod purge;

@@ -4,8 +4,8 @@
 
 use std::sync::{Arc, Mutex};
 
-use halley_core::playground::{parse_request, run_playground, PlaygroundEvent};
-use halley_responses::{ApiKey, Client, Endpoint};
+use halley_core::playground::{parse_request, run_playground, PlaygroundEvent, PlaygroundStatus};
+use halley_responses::{Client, Endpoint, FoldUpdate, SecretString};
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
@@ -13,13 +13,13 @@ async fn run(request: Value) -> (Vec<PlaygroundEvent>, Vec<Value>) {
     let server = halley_mock::serve(halley_mock::Config::default())
         .await
         .expect("mock starts");
-    let endpoint = Endpoint::new(server.base_url(), ApiKey::new("sk-test-playground"));
+    let endpoint = Endpoint::new(server.base_url(), SecretString::new("sk-test-playground"));
     let events = Arc::new(Mutex::new(Vec::new()));
     let sink = events.clone();
     let emit = Arc::new(move |event: PlaygroundEvent| sink.lock().expect("lock").push(event));
     let request = parse_request(&request.to_string()).expect("request parses");
     run_playground(
-        &Client::new(),
+        &Client::new().expect("an HTTP client"),
         &endpoint,
         &request,
         CancellationToken::new(),
@@ -51,9 +51,7 @@ async fn streams_raw_events_updates_and_the_final_response() {
     let raw_types: Vec<String> = events
         .iter()
         .filter_map(|e| match e {
-            PlaygroundEvent::Event { event, .. } => {
-                event.get("type").and_then(Value::as_str).map(str::to_owned)
-            }
+            PlaygroundEvent::Event { event, .. } => Some(event.event_type().to_owned()),
             _ => None,
         })
         .collect();
@@ -67,10 +65,13 @@ async fn streams_raw_events_updates_and_the_final_response() {
         "text deltas are forwarded raw: {raw_types:?}"
     );
     assert!(
-        events
-            .iter()
-            .any(|e| matches!(e, PlaygroundEvent::Update { update, .. }
-            if update.get("kind") == Some(&json!("textDelta")))),
+        events.iter().any(|e| matches!(
+            e,
+            PlaygroundEvent::Update {
+                update: FoldUpdate::TextDelta { .. },
+                ..
+            }
+        )),
         "folded updates come alongside the raw events"
     );
     let mut last_ms = 0.0;
@@ -92,7 +93,11 @@ async fn streams_raw_events_updates_and_the_final_response() {
     else {
         panic!("the run ends with Finished: {events:?}");
     };
-    assert_eq!(status, "completed", "the echo completes: {error:?}");
+    assert_eq!(
+        *status,
+        PlaygroundStatus::Completed,
+        "the echo completes: {error:?}"
+    );
     let text = response
         .as_ref()
         .and_then(|r| r.pointer("/output"))
@@ -120,8 +125,8 @@ async fn function_outputs_round_trip_with_previous_response_id() {
     let server = halley_mock::serve(halley_mock::Config::default())
         .await
         .expect("mock starts");
-    let endpoint = Endpoint::new(server.base_url(), ApiKey::new("sk-test-playground"));
-    let client = Client::new();
+    let endpoint = Endpoint::new(server.base_url(), SecretString::new("sk-test-playground"));
+    let client = Client::new().expect("an HTTP client");
     let finished = |events: &Arc<Mutex<Vec<PlaygroundEvent>>>| {
         events
             .lock()
@@ -191,14 +196,14 @@ async fn cancelling_before_the_answer_ends_as_stopped() {
     let server = halley_mock::serve(halley_mock::Config::default())
         .await
         .expect("mock starts");
-    let endpoint = Endpoint::new(server.base_url(), ApiKey::new("sk-test-playground"));
+    let endpoint = Endpoint::new(server.base_url(), SecretString::new("sk-test-playground"));
     let cancel = CancellationToken::new();
     cancel.cancel();
     let events = Arc::new(Mutex::new(Vec::new()));
     let sink = events.clone();
     let request = parse_request(r#"{"model":"echo","input":"hi"}"#).expect("parses");
     let outcome = run_playground(
-        &Client::new(),
+        &Client::new().expect("an HTTP client"),
         &endpoint,
         &request,
         cancel,
@@ -206,7 +211,8 @@ async fn cancelling_before_the_answer_ends_as_stopped() {
     )
     .await;
     assert_eq!(
-        outcome.status, "stopped",
+        outcome.status,
+        PlaygroundStatus::Stopped,
         "Stop before anything arrived is a stop, not an error"
     );
     assert_eq!(

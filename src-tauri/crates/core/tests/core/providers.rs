@@ -282,3 +282,42 @@ mod cleartext_and_moves {
         );
     }
 }
+
+#[test]
+fn one_damaged_setting_falls_back_alone() {
+    let (dir, history) = crate::support::file_history();
+    let comet = history
+        .add_provider("CometAPI", ProviderKind::Cometapi, None)
+        .expect("add comet");
+    history
+        .save_settings(&Settings {
+            active_provider_id: Some(comet.id.clone()),
+            theme: "dark".into(),
+            font_size: 17,
+            ..Settings::default()
+        })
+        .expect("save");
+    // A hand-edited or damaged file: one value of the wrong type, one not JSON.
+    let conn = rusqlite::Connection::open(dir.path().join("history.sqlite3")).expect("open");
+    conn.execute(
+        "UPDATE settings SET value = '\"huge\"' WHERE key = 'fontSize'",
+        [],
+    )
+    .expect("damage one");
+    conn.execute(
+        "UPDATE settings SET value = 'not json' WHERE key = 'theme'",
+        [],
+    )
+    .expect("damage another");
+    let settings = history.settings().expect("still reads");
+    assert_eq!(
+        settings.font_size, 15,
+        "the damaged value takes its default"
+    );
+    assert_eq!(settings.theme, "system", "so does the one that is not JSON");
+    assert_eq!(
+        settings.active_provider_id,
+        Some(comet.id),
+        "and nothing else is lost with them"
+    );
+}

@@ -1,6 +1,5 @@
-use halley_core::history::{MessageError, MessageStatus};
+use halley_core::history::{MessageError, MessageParts, MessageStatus, TurnErrorCode};
 use halley_core::{Error, History};
-use serde_json::json;
 
 use crate::support::{complete, file_history, memory_history, new_conversation};
 
@@ -20,7 +19,7 @@ fn progress_then_finish() {
         "a new assistant message is streaming"
     );
     let updated = history
-        .update_assistant_progress(&a.id, "Hel", "", &json!([]))
+        .update_assistant_progress(&a.id, "Hel", "", &MessageParts::default())
         .expect("progress");
     assert!(updated, "progress lands while streaming");
     let done = history
@@ -32,7 +31,7 @@ fn progress_then_finish() {
         "the final text replaces progress"
     );
     let late = history
-        .update_assistant_progress(&a.id, "Hel", "", &json!([]))
+        .update_assistant_progress(&a.id, "Hel", "", &MessageParts::default())
         .expect("late progress");
     assert!(!late, "a late progress write after the end changes nothing");
     assert_eq!(
@@ -47,7 +46,7 @@ fn progress_then_finish() {
     );
     assert!(
         matches!(
-            history.update_assistant_progress("missing", "", "", &json!([])),
+            history.update_assistant_progress("missing", "", "", &MessageParts::default()),
             Err(Error::NotFound(_))
         ),
         "progress on an unknown id is NotFound, not silently ignored"
@@ -67,7 +66,7 @@ fn error_outcome_is_kept() {
     let mut outcome = complete("");
     outcome.status = MessageStatus::Error;
     outcome.error = Some(MessageError {
-        code: "rate_limit".into(),
+        code: TurnErrorCode::HttpStatus,
         message: "Slow down".into(),
         status: Some(429),
         api_code: None,
@@ -77,7 +76,7 @@ fn error_outcome_is_kept() {
         .expect("finish");
     assert_eq!(
         done.error.map(|e| (e.code, e.status)),
-        Some(("rate_limit".into(), Some(429))),
+        Some((TurnErrorCode::HttpStatus, Some(429))),
         "the error round-trips"
     );
 }
@@ -98,7 +97,7 @@ fn crash_keeps_partial_text_and_startup_marks_it_interrupted() {
             &a.id,
             "Once upon a time",
             "thinking",
-            &json!([{"type": "output_text"}]),
+            &MessageParts::default(),
         )
         .expect("progress");
     // Simulate a crash: the handle is leaked, never closed, never finished

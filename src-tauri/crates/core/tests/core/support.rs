@@ -1,4 +1,6 @@
-use halley_core::history::{AssistantOutcome, Message, MessageStatus, NewConversation, Usage};
+use halley_core::history::{
+    AssistantOutcome, Message, MessageParts, MessageStatus, NewConversation, Usage,
+};
 use halley_core::History;
 use serde_json::json;
 
@@ -29,7 +31,9 @@ pub fn complete(text: &str) -> AssistantOutcome {
         status: MessageStatus::Complete,
         text: text.into(),
         reasoning: String::new(),
-        parts: json!([{"type": "output_text", "text": text}]),
+        parts: MessageParts::from_value(json!({"output": [{"type": "message", "role": "assistant",
+            "content": [{"type": "output_text", "text": text}]}], "citations": []}))
+        .expect("parts"),
         response_id: Some("resp_1".into()),
         request: Some(json!({"model": "gpt-5", "input": "q"})),
         response: Some(json!({"id": "resp_1", "status": "completed"})),

@@ -7,9 +7,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use halley_core::chat::{run_turn, RunUpdate, Turn};
-use halley_core::history::MessageStatus;
+use halley_core::history::{MessageStatus, TurnErrorCode};
 use halley_core::playground::{parse_request, run_playground, PlaygroundEvent};
-use halley_responses::{ApiKey, Client, Endpoint, Limits};
+use halley_responses::{Client, Endpoint, Limits, SecretString};
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
@@ -20,6 +20,7 @@ fn stalling_client() -> Client {
         idle_timeout: Duration::from_millis(400),
         ..Limits::default()
     })
+    .expect("an HTTP client")
 }
 
 #[tokio::test]
@@ -27,7 +28,7 @@ async fn a_stalled_stream_ends_the_turn_as_stalled_and_keeps_the_partial_text() 
     let server = halley_mock::serve(halley_mock::Config::default())
         .await
         .expect("mock starts");
-    let endpoint = Endpoint::new(server.base_url(), ApiKey::new("sk-test-stall"));
+    let endpoint = Endpoint::new(server.base_url(), SecretString::new("sk-test-stall"));
     let history = memory_history();
     let conversation = new_conversation(&history, "stall");
     let user = history
@@ -40,7 +41,10 @@ async fn a_stalled_stream_ends_the_turn_as_stalled_and_keeps_the_partial_text() 
         assistant_message_id: answer.id.clone(),
         // The echo's first six events: created, in_progress, the item and
         // its part, and two words of text; then nothing.
-        request: json!({"model": "fault:stall-after-6", "input": "one two three four five", "stream": true}),
+        request: serde_json::from_value(
+            json!({"model": "fault:stall-after-6", "input": "one two three four five", "stream": true}),
+        )
+        .expect("a request"),
         replay: None,
     };
     let updates = Arc::new(Mutex::new(Vec::new()));
@@ -62,7 +66,7 @@ async fn a_stalled_stream_ends_the_turn_as_stalled_and_keeps_the_partial_text() 
     );
     assert_eq!(outcome.status, MessageStatus::Error);
     let error = outcome.error.expect("a stalled turn has an error");
-    assert_eq!(error.code, "stalled", "{error:?}");
+    assert_eq!(error.code, TurnErrorCode::Stalled, "{error:?}");
     assert!(error.message.starts_with("connection stalled"), "{error:?}");
     let streamed: String = updates
         .lock()
@@ -79,7 +83,7 @@ async fn a_stalled_stream_ends_the_turn_as_stalled_and_keeps_the_partial_text() 
     assert_eq!(stored.text, streamed, "the partial answer is kept");
     assert_eq!(
         stored.error.map(|e| e.code),
-        Some("stalled".to_owned()),
+        Some(TurnErrorCode::Stalled),
         "the stored error says stalled"
     );
     server.shutdown().await.expect("mock stops");
@@ -90,7 +94,7 @@ async fn a_stalled_stream_ends_a_playground_run_with_its_error() {
     let server = halley_mock::serve(halley_mock::Config::default())
         .await
         .expect("mock starts");
-    let endpoint = Endpoint::new(server.base_url(), ApiKey::new("sk-test-stall"));
+    let endpoint = Endpoint::new(server.base_url(), SecretString::new("sk-test-stall"));
     let events = Arc::new(Mutex::new(Vec::new()));
     let sink = events.clone();
     let request =
@@ -111,7 +115,7 @@ async fn a_stalled_stream_ends_a_playground_run_with_its_error() {
     });
     assert_eq!(
         error.map(|e| e.code),
-        Some("stalled".to_owned()),
+        Some(TurnErrorCode::Stalled),
         "the run ends with the stall: {events:?}"
     );
     server.shutdown().await.expect("mock stops");

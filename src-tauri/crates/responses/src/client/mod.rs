@@ -16,7 +16,7 @@ use crate::limits::Limits;
 use crate::nullable::Nullable;
 use crate::request::CreateResponse;
 use crate::response::{ApiErrorBody, Deleted, InputTokens, ItemList, Model, ModelList, Response};
-use crate::secret::ApiKey;
+use crate::secret::SecretString;
 use futures_util::StreamExt;
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use reqwest::{Method, RequestBuilder};
@@ -35,11 +35,11 @@ pub const MAX_INPUT_ITEM_PAGES: usize = 50;
 pub struct Endpoint {
     /// e.g. `https://api.cometapi.com/v1` (with or without a trailing slash).
     pub base_url: String,
-    pub key: ApiKey,
+    pub key: SecretString,
 }
 
 impl Endpoint {
-    pub fn new(base_url: impl Into<String>, key: ApiKey) -> Self {
+    pub fn new(base_url: impl Into<String>, key: SecretString) -> Self {
         Endpoint {
             base_url: base_url.into(),
             key,
@@ -82,29 +82,26 @@ pub struct Client {
     limits: Limits,
 }
 
-impl Default for Client {
-    fn default() -> Self {
-        Client::new()
-    }
-}
-
 impl Client {
-    pub fn new() -> Self {
+    /// A client with the default limits. Fails only when the TLS backend
+    /// cannot initialise (no usable root certificates, a broken system
+    /// configuration): the caller reports that instead of crashing.
+    pub fn new() -> Result<Self, Error> {
         Client::with_limits(Limits::default())
     }
 
     /// A client with its own bounds on what servers may send.
-    pub fn with_limits(limits: Limits) -> Self {
+    pub fn with_limits(limits: Limits) -> Result<Self, Error> {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(30))
             .redirect(redirect::policy())
             // A Referer would tell a redirect target where the request came from.
             .referer(false)
             .build()
-            // Building fails only when the TLS backend cannot initialise;
-            // the default client then reports it on first use.
-            .unwrap_or_default();
-        Client { http, limits }
+            .map_err(|e| {
+                Error::InvalidRequest(format!("the HTTP client could not be set up: {e}"))
+            })?;
+        Ok(Client { http, limits })
     }
 
     /// A client over a caller's reqwest client (its own redirect policy
@@ -474,7 +471,7 @@ mod tests {
             "https://api.cometapi.com/v1",
             "https://api.cometapi.com/v1/",
         ] {
-            let ep = Endpoint::new(base, ApiKey::new("k"));
+            let ep = Endpoint::new(base, SecretString::new("k"));
             assert_eq!(
                 ep.url("responses"),
                 "https://api.cometapi.com/v1/responses",

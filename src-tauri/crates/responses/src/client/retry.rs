@@ -87,6 +87,9 @@ pub fn parse_retry_after(
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
     };
+    // Proxies pass the upstream's headers on under a prefix (LiteLLM:
+    // `llm_provider-retry-after`); the proxy's own header wins.
+    let header = |name: &str| header(name).or_else(|| header(&format!("llm_provider-{name}")));
     if let Some(wait) = header("retry-after-ms")
         .and_then(|v| v.parse::<f64>().ok())
         .and_then(|ms| bounded_seconds(ms / 1000.0))
@@ -161,6 +164,28 @@ mod tests {
             "doubles each retry"
         );
         assert_eq!(policy.delay(30, None), policy.max_delay, "bounded");
+    }
+
+    #[test]
+    fn a_proxys_prefixed_retry_headers_count_and_its_own_win() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        // What LiteLLM proxy sends on with an upstream's 429.
+        let mut headers = HeaderMap::new();
+        headers.insert("llm_provider-retry-after", HeaderValue::from_static("7"));
+        headers.insert(
+            "llm_provider-retry-after-ms",
+            HeaderValue::from_static("6500"),
+        );
+        assert_eq!(
+            parse_retry_after(&headers, now),
+            Some(Duration::from_millis(6500))
+        );
+        headers.insert("retry-after-ms", HeaderValue::from_static("2000"));
+        assert_eq!(
+            parse_retry_after(&headers, now),
+            Some(Duration::from_secs(2)),
+            "the proxy's own header first"
+        );
     }
 
     #[test]

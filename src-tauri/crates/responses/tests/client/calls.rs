@@ -7,7 +7,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use futures_util::StreamExt;
 use halley_responses::{
-    ApiKey, Client, CreateResponse, Endpoint, Error, NetworkKind, RetryPolicy, StreamOptions,
+    Client, CreateResponse, Endpoint, Error, NetworkKind, RetryPolicy, SecretString, StreamOptions,
 };
 
 const RESPONSE: &str =
@@ -59,7 +59,7 @@ fn router() -> Router {
 #[tokio::test]
 async fn every_call_reaches_its_path() {
     let ep = serve(router()).await;
-    let client = Client::new();
+    let client = Client::new().expect("an HTTP client");
     let req = CreateResponse::new("gpt-5", "hi");
     let created = client.create(&ep, &req).await.expect("create");
     assert_eq!(created.status.as_str(), Some("completed"));
@@ -130,6 +130,7 @@ async fn input_items_follow_every_page_oldest_first() {
     );
     let ep = serve(router).await;
     let items = Client::new()
+        .expect("an HTTP client")
         .input_items(&ep, "resp_9")
         .await
         .expect("items");
@@ -149,8 +150,9 @@ async fn input_items_follow_every_page_oldest_first() {
 #[tokio::test]
 async fn a_wrong_key_is_an_http_error_without_the_key() {
     let mut ep = serve(router()).await;
-    ep.key = ApiKey::new("sk-wrong-key-000");
+    ep.key = SecretString::new("sk-wrong-key-000");
     let err = Client::new()
+        .expect("an HTTP client")
         .create(&ep, &CreateResponse::new("m", "hi"))
         .await
         .expect_err("401");
@@ -169,16 +171,56 @@ async fn refused_connection_is_a_connect_error() {
         .local_addr()
         .expect("addr")
         .port();
-    let ep = Endpoint::new(format!("http://127.0.0.1:{port}/v1"), ApiKey::new("k"));
+    let ep = Endpoint::new(
+        format!("http://127.0.0.1:{port}/v1"),
+        SecretString::new("k"),
+    );
     let opts = StreamOptions {
         retry: RetryPolicy::none(),
         ..StreamOptions::default()
     };
     match Client::new()
+        .expect("an HTTP client")
         .create_stream(&ep, &CreateResponse::new("m", "hi"), opts)
         .await
     {
         Err(Error::Network { kind, .. }) => assert_eq!(kind, NetworkKind::Connect),
         other => panic!("expected a connect error, got {:?}", other.err()),
+    }
+}
+
+#[tokio::test]
+async fn a_tls_failure_is_told_apart_by_its_type() {
+    // A plain-text server behind an https:// URL: the TLS handshake reads
+    // an HTTP status line and fails inside rustls.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            use tokio::io::AsyncWriteExt;
+            let _ = socket
+                .write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")
+                .await;
+        }
+    });
+    let ep = Endpoint::new(
+        format!("https://127.0.0.1:{port}/v1"),
+        SecretString::new("k"),
+    );
+    let opts = StreamOptions {
+        retry: RetryPolicy::none(),
+        ..StreamOptions::default()
+    };
+    match Client::new()
+        .expect("an HTTP client")
+        .create_stream(&ep, &CreateResponse::new("m", "hi"), opts)
+        .await
+    {
+        Err(Error::Network { kind, message }) => {
+            assert_eq!(kind, NetworkKind::Tls, "{message}")
+        }
+        other => panic!("expected a TLS error, got {:?}", other.err()),
     }
 }

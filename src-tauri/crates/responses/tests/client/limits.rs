@@ -6,8 +6,8 @@
 use futures_util::StreamExt;
 use halley_mock::{Config, RunningServer};
 use halley_responses::{
-    ApiKey, Client, CreateResponse, Endpoint, Error, LimitKind, Limits, RetryNotice, RetryPolicy,
-    StreamEvent, StreamOptions,
+    Client, CreateResponse, Endpoint, Error, LimitKind, Limits, RetryNotice, RetryPolicy,
+    SecretString, StreamEvent, StreamOptions,
 };
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -16,7 +16,7 @@ async fn mock() -> (RunningServer, Endpoint) {
     let server = halley_mock::serve(Config::default())
         .await
         .expect("mock starts");
-    let endpoint = Endpoint::new(server.base_url(), ApiKey::new("sk-test-limits"));
+    let endpoint = Endpoint::new(server.base_url(), SecretString::new("sk-test-limits"));
     (server, endpoint)
 }
 
@@ -61,6 +61,7 @@ async fn hostile_retry_headers_end_the_call_at_once_without_a_panic() {
     // `retry-after-ms: 1e30` once panicked in `Duration::from_secs_f64`.
     let error = client_error(
         Client::new()
+            .expect("an HTTP client")
             .create_stream(&endpoint, &request("fault:429-hostile-headers"), opts)
             .await,
     );
@@ -109,11 +110,12 @@ async fn a_line_over_the_frame_limit_ends_the_stream_with_too_large() {
     // The mock's line is 32 MiB, twice the default limit: the default
     // client stops at 16 MiB rather than holding it all.
     for client in [
-        Client::new(),
+        Client::new().expect("an HTTP client"),
         Client::with_limits(Limits {
             max_frame_bytes: 64 * 1024,
             ..Limits::default()
-        }),
+        })
+        .expect("an HTTP client"),
     ] {
         let (events, error) = read_all(&client, &endpoint, "fault:huge-line").await;
         assert_eq!(
@@ -142,7 +144,8 @@ async fn a_body_over_the_body_limit_is_refused_while_reading() {
     let client = Client::with_limits(Limits {
         max_body_bytes: 1024 * 1024,
         ..Limits::default()
-    });
+    })
+    .expect("an HTTP client");
     let started = Instant::now();
     let error = client_error(client.create(&endpoint, &request("fault:huge-body")).await);
     assert!(
@@ -170,7 +173,8 @@ async fn headers_then_silence_ends_as_stalled() {
     let client = Client::with_limits(Limits {
         idle_timeout: idle,
         ..Limits::default()
-    });
+    })
+    .expect("an HTTP client");
     let started = Instant::now();
     let (events, error) = read_all(&client, &endpoint, "fault:silence").await;
     let waited = started.elapsed();
@@ -194,7 +198,8 @@ async fn silence_mid_stream_ends_as_stalled_with_the_events_kept() {
     let client = Client::with_limits(Limits {
         idle_timeout: Duration::from_millis(300),
         ..Limits::default()
-    });
+    })
+    .expect("an HTTP client");
     let (events, error) = read_all(&client, &endpoint, "fault:stall-after-5").await;
     assert_eq!(
         events.len(),
@@ -227,7 +232,8 @@ async fn a_server_that_never_answers_a_json_call_ends_as_stalled() {
     let client = Client::with_limits(Limits {
         idle_timeout: Duration::from_millis(300),
         ..Limits::default()
-    });
+    })
+    .expect("an HTTP client");
     let error = client_error(client.create(&endpoint, &request("fault:stall")).await);
     assert!(matches!(error, Error::Stalled { .. }), "{error:?}");
     server.shutdown().await.expect("mock stops");

@@ -7,7 +7,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{any, post};
 use axum::Router;
-use halley_responses::{ApiKey, Client, CreateResponse, Endpoint, Error, StreamOptions};
+use halley_responses::{Client, CreateResponse, Endpoint, Error, SecretString, StreamOptions};
 use std::sync::{Arc, Mutex};
 
 /// What the second server saw: each request's body, and whether a
@@ -61,9 +61,10 @@ async fn a_redirect_to_another_origin_is_refused_and_the_body_stays_home() {
         StatusCode::FOUND, // 302 would turn it into a GET
     ] {
         let base = serve(redirecting_to(status, format!("{other}/v1/responses"))).await;
-        let endpoint = Endpoint::new(format!("{base}/v1"), ApiKey::new("sk-test-redirect"));
+        let endpoint = Endpoint::new(format!("{base}/v1"), SecretString::new("sk-test-redirect"));
         let request = CreateResponse::new("gpt-test", "the secret conversation");
         let error = match Client::new()
+            .expect("an HTTP client")
             .create_stream(&endpoint, &request, StreamOptions::default())
             .await
         {
@@ -112,8 +113,9 @@ async fn a_redirect_within_the_origin_is_followed() {
             }),
         );
     let base = serve(router).await;
-    let endpoint = Endpoint::new(format!("{base}/v1"), ApiKey::new("sk-test-redirect"));
+    let endpoint = Endpoint::new(format!("{base}/v1"), SecretString::new("sk-test-redirect"));
     let models = Client::new()
+        .expect("an HTTP client")
         .list_models(&endpoint)
         .await
         .expect("a same-origin redirect is followed");

@@ -3,7 +3,7 @@
 use axum::body::Body;
 use axum::http::{HeaderMap, Response, StatusCode};
 use axum::Router;
-use halley_responses::{ApiKey, Endpoint};
+use halley_responses::{Endpoint, SecretString};
 
 pub const KEY: &str = "sk-test-SECRET-9876";
 
@@ -14,7 +14,7 @@ pub async fn serve(router: Router) -> Endpoint {
         .expect("bind loopback");
     let addr = listener.local_addr().expect("local addr");
     tokio::spawn(async move { axum::serve(listener, router).await });
-    Endpoint::new(format!("http://{addr}/v1/"), ApiKey::new(KEY))
+    Endpoint::new(format!("http://{addr}/v1/"), SecretString::new(KEY))
 }
 
 pub fn sse(body: impl Into<Body>) -> Response<Body> {

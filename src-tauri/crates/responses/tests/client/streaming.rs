@@ -45,6 +45,7 @@ async fn json_error_on_a_stream_request_is_an_http_error() {
     );
     let ep = serve(router).await;
     let err = Client::new()
+        .expect("an HTTP client")
         .create_stream(&ep, &request(), StreamOptions::default())
         .await
         .err();
@@ -88,6 +89,7 @@ async fn retries_429_honouring_retry_after_then_streams() {
         ..StreamOptions::default()
     };
     let stream = Client::new()
+        .expect("an HTTP client")
         .create_stream(&ep, &request(), opts)
         .await
         .expect("second attempt succeeds");
@@ -129,6 +131,7 @@ async fn persistent_5xx_gives_up_after_the_retry_budget() {
         ..StreamOptions::default()
     };
     let err = Client::new()
+        .expect("an HTTP client")
         .create_stream(&ep, &request(), opts)
         .await
         .err()
@@ -174,6 +177,7 @@ async fn a_dropped_connection_keeps_the_events_and_is_not_retried() {
         ..StreamOptions::default()
     };
     let mut stream = Client::new()
+        .expect("an HTTP client")
         .create_stream(&ep, &request(), opts)
         .await
         .expect("stream starts");
@@ -241,6 +245,7 @@ async fn cancelling_ends_the_stream_and_closes_the_connection() {
     let opts = StreamOptions::default();
     let cancel = opts.cancel.clone();
     let mut stream = Client::new()
+        .expect("an HTTP client")
         .create_stream(&ep, &request(), opts)
         .await
         .expect("stream starts");
@@ -268,6 +273,7 @@ async fn done_marker_and_comments_from_a_gateway() {
     let router = Router::new().route("/v1/responses", post(move || async move { sse(body) }));
     let ep = serve(router).await;
     let stream = Client::new()
+        .expect("an HTTP client")
         .create_stream(&ep, &request(), StreamOptions::default())
         .await
         .expect("starts");
@@ -288,6 +294,7 @@ async fn already_cancelled_token_stops_before_sending() {
     let opts = StreamOptions::default();
     opts.cancel.cancel();
     let err = Client::new()
+        .expect("an HTTP client")
         .create_stream(&ep, &request(), opts)
         .await
         .err();

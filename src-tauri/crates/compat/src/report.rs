@@ -1,0 +1,123 @@
+//! The results as `docs/compatibility.md` (a table of cases × servers and,
+//! per server, what it did and what Halley did) and as a console summary.
+
+use std::fmt::Write;
+
+use crate::cases::{Case, CaseResult, Verdict};
+use crate::servers::Server;
+
+fn mark(verdict: &Verdict) -> &'static str {
+    match verdict {
+        Verdict::Ok => "✅",
+        Verdict::Finding(_) => "⚠️",
+        Verdict::Wrong(_) => "❌",
+        Verdict::Untested(_) => "—",
+    }
+}
+
+fn short(verdict: &Verdict) -> String {
+    match verdict {
+        Verdict::Ok => "works".into(),
+        Verdict::Finding(text) => text.clone(),
+        Verdict::Wrong(text) => format!("Halley wrong: {text}"),
+        Verdict::Untested(text) => format!("untested: {text}"),
+    }
+}
+
+/// Table cells must not break the table.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+fn find(results: &[CaseResult], server: usize, case: Case) -> Option<&CaseResult> {
+    results
+        .iter()
+        .find(|r| r.server == server && r.case == case)
+}
+
+pub fn markdown(servers: &[Server], results: &[CaseResult]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Compatibility with third-party Responses API servers\n"
+    );
+    let _ = writeln!(
+        out,
+        "Written by `tests/compat/run.sh` (part of `./x test`): each server below is \
+         installed from a package registry and run on 127.0.0.1, and every case is sent \
+         with Halley's own client (`halley-responses`). Do not edit by hand.\n"
+    );
+    let _ = writeln!(
+        out,
+        "✅ works · ⚠️ the server differs (a finding Halley must handle or tell the user) · \
+         ❌ Halley ended in a wrong state (the suite fails) · — untested, with the reason\n"
+    );
+    let mut header = String::from("| Case |");
+    let mut rule = String::from("|---|");
+    for server in servers {
+        let _ = write!(header, " {} |", cell(&server.name));
+        rule.push_str("---|");
+    }
+    let _ = writeln!(out, "{header}\n{rule}");
+    for case in Case::ALL {
+        let mut row = format!("| {} |", case.title());
+        for index in 0..servers.len() {
+            match find(results, index, case) {
+                Some(r) => {
+                    let _ = write!(row, " {} {} |", mark(&r.verdict), cell(&short(&r.verdict)));
+                }
+                None => row.push_str(" |"),
+            }
+        }
+        let _ = writeln!(out, "{row}");
+    }
+    for (index, server) in servers.iter().enumerate() {
+        let _ = writeln!(out, "\n## {}\n", server.name);
+        let _ = writeln!(
+            out,
+            "| Case | The server | Halley | Verdict |\n|---|---|---|---|"
+        );
+        for case in Case::ALL {
+            if let Some(r) = find(results, index, case) {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} {} |",
+                    case.title(),
+                    cell(&r.server_did),
+                    cell(&r.halley_did),
+                    mark(&r.verdict),
+                    cell(&short(&r.verdict))
+                );
+            }
+        }
+    }
+    out
+}
+
+pub fn summary(servers: &[Server], results: &[CaseResult]) -> String {
+    let mut out = String::new();
+    for (index, server) in servers.iter().enumerate() {
+        let mine: Vec<&CaseResult> = results.iter().filter(|r| r.server == index).collect();
+        let count = |f: fn(&Verdict) -> bool| mine.iter().filter(|r| f(&r.verdict)).count();
+        let _ = writeln!(
+            out,
+            "{}: {} works, {} findings, {} wrong, {} untested",
+            server.name,
+            count(|v| matches!(v, Verdict::Ok)),
+            count(|v| matches!(v, Verdict::Finding(_))),
+            count(|v| matches!(v, Verdict::Wrong(_))),
+            count(|v| matches!(v, Verdict::Untested(_))),
+        );
+        for r in mine.iter().filter(|r| r.verdict.is_wrong()) {
+            let _ = writeln!(
+                out,
+                "  WRONG {}: server {}; Halley {}; {}",
+                r.case.title(),
+                r.server_did,
+                r.halley_did,
+                short(&r.verdict)
+            );
+        }
+    }
+    out
+}

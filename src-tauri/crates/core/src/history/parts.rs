@@ -1,0 +1,124 @@
+//! The `parts` column of a message: what an answer keeps besides its text.
+//! One type owns its shape, for the writer (the chat turn), the reader (the
+//! app's message view, the replay of a branch) and the export.
+
+use halley_responses::OutputItem;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+/// A source an answer cites (a `url_citation` annotation), listed once per URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "Citation.ts")]
+pub struct Citation {
+    pub url: String,
+    pub title: Option<String>,
+}
+
+/// Written as `{"output": [...], "citations": [...]}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct MessageParts {
+    /// The response's output items as the API sent them (reasoning items
+    /// with their `encrypted_content` go back when the branch is replayed).
+    pub output: Vec<OutputItem>,
+    pub citations: Vec<Citation>,
+}
+
+/// The object shape as stored. `output` is `null` in rows of a turn that
+/// ended before any output arrived (written by earlier versions).
+#[derive(Deserialize)]
+struct Stored {
+    #[serde(default)]
+    output: Option<Vec<OutputItem>>,
+    #[serde(default)]
+    citations: Vec<Citation>,
+}
+
+impl MessageParts {
+    pub fn is_empty(&self) -> bool {
+        self.output.is_empty() && self.citations.is_empty()
+    }
+
+    /// Reads the column. `[]` is what user messages and answers that have
+    /// not streamed yet were given (the column's default, and what earlier
+    /// versions wrote): no parts. Anything else that is not the object shape
+    /// is damage, reported to the caller rather than read as nothing.
+    pub fn from_column(text: &str) -> Result<MessageParts, String> {
+        MessageParts::from_value(serde_json::from_str(text).map_err(|e| e.to_string())?)
+    }
+
+    /// Reads either stored shape from JSON (the column, or an exported file).
+    pub fn from_value(value: Value) -> Result<MessageParts, String> {
+        match value {
+            Value::Array(items) if items.is_empty() => Ok(MessageParts::default()),
+            Value::Object(_) => {
+                let stored: Stored = serde_json::from_value(value).map_err(|e| e.to_string())?;
+                Ok(MessageParts {
+                    output: stored.output.unwrap_or_default(),
+                    citations: stored.citations,
+                })
+            }
+            _ => Err("neither an object nor an empty list".into()),
+        }
+    }
+
+    /// The text stored in the column.
+    pub fn to_column(&self) -> Result<String, crate::Error> {
+        serde_json::to_string(self).map_err(|e| {
+            crate::Error::InvalidInput(format!("the answer's parts cannot be written: {e}"))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_stored_shapes_read() {
+        assert_eq!(MessageParts::from_column("[]"), Ok(MessageParts::default()));
+        // An answer that failed before any output: written with `null` output.
+        let failed = MessageParts::from_column(r#"{"output":null,"citations":[]}"#).expect("reads");
+        assert!(failed.is_empty());
+        let answer = MessageParts::from_column(
+            r#"{"output":[{"type":"message","id":"msg_1","role":"assistant","status":"completed","content":[{"type":"output_text","text":"hi","annotations":[]}]}],"citations":[{"url":"https://example.com","title":"Example"}]}"#,
+        )
+        .expect("reads");
+        assert_eq!(answer.output.len(), 1);
+        assert_eq!(answer.output[0].item_type(), "message");
+        assert_eq!(
+            answer.citations,
+            vec![Citation {
+                url: "https://example.com".into(),
+                title: Some("Example".into())
+            }]
+        );
+    }
+
+    #[test]
+    fn damage_is_an_error_not_nothing() {
+        assert!(MessageParts::from_column("not json").is_err());
+        assert!(MessageParts::from_column(r#"{"citations":[{"title":"no url"}]}"#).is_err());
+        assert!(MessageParts::from_column("[1]").is_err());
+    }
+
+    #[test]
+    fn written_shape_reads_back() {
+        let parts = MessageParts {
+            output: vec![OutputItem::Other(
+                serde_json::json!({"type": "compaction", "x": 1}),
+            )],
+            citations: vec![Citation {
+                url: "u".into(),
+                title: None,
+            }],
+        };
+        let column = parts.to_column().expect("writes");
+        assert!(
+            column.starts_with(r#"{"output":[{"type":"compaction""#),
+            "{column}"
+        );
+        assert_eq!(MessageParts::from_column(&column), Ok(parts));
+    }
+}
