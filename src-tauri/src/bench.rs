@@ -24,8 +24,9 @@ use serde::{Deserialize, Serialize};
 pub const BENCH_ENV: &str = "HALLEY_BENCH";
 
 /// What the page tells the harness it reached.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
+#[ts(export_to = "BenchMark.ts")]
 pub enum BenchMark {
     /// The first frame after the UI was mounted has been painted.
     FirstPaint,
@@ -91,12 +92,13 @@ impl BenchHooks {
     }
 
     /// The UI has committed the first `deltas` text deltas of the run to the DOM.
-    pub fn echo(&self, deltas: usize) {
+    pub fn echo(&self, deltas: u32) {
         let Some(recorder) = &self.0 else { return };
         let now = Instant::now();
         {
             let mut stream = recorder.lock_stream();
-            let upto = deltas.min(stream.sent.len());
+            let upto =
+                usize::try_from(deltas).map_or(stream.sent.len(), |n| n.min(stream.sent.len()));
             for index in stream.echoed..upto {
                 let latency = now.duration_since(stream.sent[index]);
                 stream.latency_ms.push(latency.as_secs_f64() * 1000.0);

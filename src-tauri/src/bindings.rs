@@ -65,6 +65,7 @@ pub const EXPORTED: &[Render] = &[
     render::<crate::updates::UpdateCheck>,
     render::<crate::updates::UpdateProgress>,
     render::<crate::instance::InstanceProblem>,
+    render::<crate::bench::BenchMark>,
 ];
 
 pub fn bindings_dir() -> PathBuf {

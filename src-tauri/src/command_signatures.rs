@@ -37,6 +37,14 @@ pub const SYNC_ALLOWED: &[(&str, &str)] = &[
     ("instance_problem", "managed state in memory"),
     ("app_quit", "asks the event loop to exit"),
     ("app_restart", "asks the event loop to restart"),
+    (
+        "bench_mark",
+        "only under HALLEY_BENCH: one line appended; a pool hop would delay the moment it marks",
+    ),
+    (
+        "bench_echo",
+        "only under HALLEY_BENCH: timestamps compared in memory",
+    ),
 ];
 
 /// Arguments Tauri fills in itself rather than from the UI's JSON.

@@ -12,6 +12,6 @@ pub fn bench_mark(hooks: State<'_, BenchHooks>, mark: BenchMark) {
 
 /// The page has committed the first `deltas` text deltas of the current run.
 #[tauri::command]
-pub fn bench_echo(hooks: State<'_, BenchHooks>, deltas: usize) {
+pub fn bench_echo(hooks: State<'_, BenchHooks>, deltas: u32) {
     hooks.echo(deltas);
 }

@@ -109,7 +109,11 @@ pub async fn regenerate(
     with_state(&state, move |state| answer_again(state, input, sink)).await
 }
 
-fn answer_again(state: &AppState, input: RegenerateInput, sink: chat::Emit) -> IpcResult<RunStarted> {
+fn answer_again(
+    state: &AppState,
+    input: RegenerateInput,
+    sink: chat::Emit,
+) -> IpcResult<RunStarted> {
     let (provider, endpoint) = active_endpoint(state)?;
     let (prepared, user_message_id) =
         chat::prepare_regenerate(&state.history, &input.assistant_message_id, &input.model)?;

@@ -3,6 +3,7 @@
 // so a drift shows up at compile time. Components do not import the wrappers
 // (eslint forbids it): they call a state module, which calls these.
 import { Channel, invoke } from "@tauri-apps/api/core";
+import type { BenchMark } from "./bindings/BenchMark";
 import type { IpcError } from "./bindings/IpcError";
 import type { Commands } from "./bindings/commands";
 import type { ProviderInput } from "./bindings/ProviderInput";
@@ -178,11 +179,8 @@ export const instanceIpc = {
   quit: () => call("app_quit"),
 };
 
-/** What the page reports to `./x bench` (src-tauri/src/bench.rs: BenchMark). */
-export type BenchMark = "first-paint" | "composer-ready";
-
 /** The `./x bench` hooks; called only through lib/bench.ts, and only when it is on. */
 export const benchIpc = {
-  mark: (mark: BenchMark) => call<null>("bench_mark", { mark }),
-  echo: (deltas: number) => call<null>("bench_echo", { deltas }),
+  mark: (mark: BenchMark) => call("bench_mark", { mark }),
+  echo: (deltas: number) => call("bench_echo", { deltas }),
 };

@@ -5,6 +5,7 @@ export type { AttachmentData } from "./AttachmentData";
 export type { AttachmentInput } from "./AttachmentInput";
 export type { AttachmentKind } from "./AttachmentKind";
 export type { BackgroundRun } from "./BackgroundRun";
+export type { BenchMark } from "./BenchMark";
 export type { Citation } from "./Citation";
 export type { ConversationSummary } from "./ConversationSummary";
 export type { ConversationView } from "./ConversationView";
