@@ -10,7 +10,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use halley_core::history::{AssistantOutcome, MessageStatus, NewConversation, Usage};
+use halley_core::history::{AssistantOutcome, MessageParts, MessageStatus, NewConversation, Usage};
 use halley_core::History;
 use serde_json::Value;
 
@@ -62,7 +62,7 @@ fn run(path: PathBuf, messages: usize, title: String) -> Result<String, halley_c
                     status: MessageStatus::Complete,
                     text,
                     reasoning: String::new(),
-                    parts: Value::Array(Vec::new()),
+                    parts: MessageParts::default(),
                     response_id: None,
                     request: None,
                     response: None,
