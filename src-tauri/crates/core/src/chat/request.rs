@@ -118,6 +118,10 @@ pub fn build_request(
 
 fn message(role: &str, content: Vec<ContentPart>) -> InputItem {
     InputItem::Message(InputMessage {
+        // The API lets `type` be left out, but a gateway that reads only items
+        // with an explicit `"type": "message"` turns the others into empty
+        // prompts without an error (seen against real gateway software).
+        kind: Nullable::Value("message".to_owned()),
         role: role.to_owned(),
         content: MessageContent::Parts(content),
         ..InputMessage::default()

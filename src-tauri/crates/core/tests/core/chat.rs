@@ -143,6 +143,13 @@ fn replay_sends_the_whole_branch_with_reasoning_blobs() {
         "output-only status is not sent back as input"
     );
     assert_eq!(input[2]["role"], json!("assistant"));
+    for item in [&input[0], &input[3]] {
+        assert_eq!(
+            item["type"],
+            json!("message"),
+            "every message says its type: some gateways read no other: {item}"
+        );
+    }
     assert_eq!(
         body["include"],
         json!(["reasoning.encrypted_content"]),
