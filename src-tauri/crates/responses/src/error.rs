@@ -187,8 +187,38 @@ impl Error {
     /// are not an HTTP refusal.
     pub fn reading(&self) -> Option<crate::gateway_error::ErrorReading> {
         match self {
+            // The parsed body is whole; `raw` is cut at ERROR_EXCERPT_CHARS,
+            // which can cut a long JSON error in the middle.
+            Error::HttpStatus {
+                status,
+                body: Some(body),
+                ..
+            } => serde_json::to_string(body)
+                .ok()
+                .map(|json| crate::gateway_error::read(*status, &json)),
             Error::HttpStatus { status, raw, .. } => Some(crate::gateway_error::read(*status, raw)),
             _ => None,
+        }
+    }
+
+    /// The message for a UI that shows the HTTP status on its own (so it is
+    /// not said twice): for a refusal, what the server said, read through
+    /// any gateway's wrapping, and the retry note; otherwise the whole message.
+    pub fn detail(&self) -> String {
+        match (self, self.reading()) {
+            (
+                Error::HttpStatus {
+                    retry_after,
+                    wait_too_long,
+                    ..
+                },
+                Some(reading),
+            ) => format!(
+                "{}{}",
+                reading.message,
+                wait_note(*retry_after, *wait_too_long)
+            ),
+            _ => self.to_string(),
         }
     }
 
@@ -315,6 +345,29 @@ pub(crate) fn truncate_for_error(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn detail_leaves_the_status_to_the_caller_and_unwraps_a_gateway() {
+        let err = Error::from_status(
+            500,
+            br#"{"error":{"message":"The server had an error while processing your request.","type":"server_error"}}"#,
+            None,
+        );
+        assert_eq!(
+            err.detail(),
+            "The server had an error while processing your request."
+        );
+        assert!(err.to_string().starts_with("HTTP 500: "));
+        let wrapped = Error::from_status(
+            429,
+            br#"{"error":{"message":"litellm.RateLimitError: RateLimitError: OpenAIException - {\"error\":{\"message\":\"Rate limit exceeded.\",\"code\":\"rate_limit_exceeded\"}}","code":"429"}}"#,
+            None,
+        );
+        assert_eq!(wrapped.detail(), "Rate limit exceeded.");
+        let plain = Error::from_status(502, b"Bad Gateway", None);
+        assert_eq!(plain.detail(), "Bad Gateway");
+        assert_eq!(Error::Cancelled.detail(), "cancelled");
+    }
 
     #[test]
     fn http_error_body_with_null_code_and_non_json_body() {

@@ -29,7 +29,8 @@ impl TurnError {
         };
         Self {
             code: TurnErrorCode::from(error),
-            message: error.to_string(),
+            // The UI shows the status beside it: not "HTTP 500: …" twice.
+            message: error.detail(),
             status: error.http_status(),
             api_code,
         }
