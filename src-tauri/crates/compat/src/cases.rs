@@ -369,11 +369,7 @@ impl Ctx<'_> {
                 Verdict::Wrong("no text read from a 200 answer".into()),
             ),
             Ok(response) => ("200".into(), answer(&response), Verdict::Ok),
-            Err(err) => (
-                describe_error(&err),
-                halley_error(&err),
-                Verdict::Wrong("a plain answer was not read".into()),
-            ),
+            Err(err) => failed(&err, Verdict::Wrong("a plain answer was not read".into())),
         }
     }
 
@@ -389,13 +385,7 @@ impl Ctx<'_> {
         }));
         let first = match self.client.create(&ep, &first).await {
             Ok(response) => response,
-            Err(err) => {
-                return (
-                    describe_error(&err),
-                    halley_error(&err),
-                    Verdict::Untested("the first turn failed".into()),
-                )
-            }
+            Err(err) => return failed(&err, Verdict::Untested("the first turn failed".into())),
         };
         let Some(first_id) = first.id.get().cloned() else {
             return (
@@ -444,9 +434,8 @@ impl Ctx<'_> {
                 };
                 (server_did, answer(&response), verdict)
             }
-            Err(err) => (
-                describe_error(&err),
-                halley_error(&err),
+            Err(err) => failed(
+                &err,
                 Verdict::Finding("`previous_response_id` refused: replay the branch".into()),
             ),
         }
@@ -466,13 +455,7 @@ impl Ctx<'_> {
         }));
         let response = match self.client.create(&ep, &first).await {
             Ok(response) => response,
-            Err(err) => {
-                return (
-                    describe_error(&err),
-                    halley_error(&err),
-                    Verdict::Finding("function tools refused".into()),
-                )
-            }
+            Err(err) => return failed(&err, Verdict::Finding("function tools refused".into())),
         };
         let Some(call) = response
             .output()
@@ -516,9 +499,8 @@ impl Ctx<'_> {
                 format!("{} output items", done.output().len()),
                 Verdict::Finding("no answer after the function output".into()),
             ),
-            Err(err) => (
-                describe_error(&err),
-                halley_error(&err),
+            Err(err) => failed(
+                &err,
                 Verdict::Finding("the function output was refused".into()),
             ),
         }
@@ -551,11 +533,7 @@ impl Ctx<'_> {
                 };
                 (did.into(), answer(&response), verdict)
             }
-            Err(err) => (
-                describe_error(&err),
-                halley_error(&err),
-                Verdict::Finding("structured output refused".into()),
-            ),
+            Err(err) => failed(&err, Verdict::Finding("structured output refused".into())),
         }
     }
 
@@ -578,9 +556,8 @@ impl Ctx<'_> {
                 };
                 (did.into(), answer(&response), Verdict::Ok)
             }
-            Err(err) => (
-                describe_error(&err),
-                halley_error(&err),
+            Err(err) => failed(
+                &err,
                 Verdict::Finding("`reasoning` refused: retry without it and say so".into()),
             ),
         }
@@ -612,11 +589,7 @@ impl Ctx<'_> {
                     )
                 }
             }
-            Err(err) => (
-                describe_error(&err),
-                halley_error(&err),
-                Verdict::Finding("web search refused".into()),
-            ),
+            Err(err) => failed(&err, Verdict::Finding("web search refused".into())),
         }
     }
 
@@ -648,11 +621,7 @@ impl Ctx<'_> {
         }));
         match self.client.create(&ep, &request).await {
             Ok(response) => ("200".into(), answer(&response), Verdict::Ok),
-            Err(err) => (
-                describe_error(&err),
-                halley_error(&err),
-                Verdict::Finding(refused.into()),
-            ),
+            Err(err) => failed(&err, Verdict::Finding(refused.into())),
         }
     }
 
@@ -706,11 +675,7 @@ impl Ctx<'_> {
         }));
         match self.client.create(&ep, &request).await {
             Ok(response) => ("200, ignored it".into(), answer(&response), Verdict::Ok),
-            Err(err) => (
-                describe_error(&err),
-                halley_error(&err),
-                Verdict::Finding("refuses unknown parameters".into()),
-            ),
+            Err(err) => failed(&err, Verdict::Finding("refuses unknown parameters".into())),
         }
     }
 
@@ -841,6 +806,11 @@ impl Ctx<'_> {
             ),
         }
     }
+}
+
+/// The request failed: what the server sent, Halley's reading, the verdict.
+fn failed(err: &Error, verdict: Verdict) -> Observed {
+    (describe_error(err), halley_error(err), verdict)
 }
 
 fn untested(why: String) -> Observed {
