@@ -69,7 +69,9 @@ impl From<halley_core::Error> for IpcError {
             halley_core::Error::KeyRequired(_) => ErrorCode::KeyRequired,
             halley_core::Error::SecretNotForServer(_) => ErrorCode::SecretNotForServer,
             halley_core::Error::History(_) => ErrorCode::Storage,
-            halley_core::Error::HttpClient(_) => ErrorCode::Internal,
+            halley_core::Error::HttpClient(_) | halley_core::Error::TaskLost(_) => {
+                ErrorCode::Internal
+            }
         };
         Self::new(code, error.to_string())
     }

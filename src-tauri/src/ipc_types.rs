@@ -11,7 +11,7 @@ pub use halley_core::chat::{
     Citation, ReasoningEffort, RunUpdate, ToolItemType, TurnError, TurnErrorCode,
 };
 pub use halley_core::history::{
-    Attachment, AttachmentKind, MessageStatus, Role, SearchHit, SearchResults, Usage,
+    Attachment, AttachmentKind, MessageStatus, Role, SearchHit, SearchResults, TurnNote, Usage,
 };
 use halley_core::keys::SecretString;
 pub use halley_core::providers::ProviderKind;
@@ -114,6 +114,8 @@ pub struct MessageView {
     pub text: String,
     pub reasoning: String,
     pub citations: Vec<Citation>,
+    /// What the turn did differently from what was asked (shown beside it).
+    pub notes: Vec<TurnNote>,
     pub attachments: Vec<Attachment>,
     pub model: Option<String>,
     pub usage: Option<Usage>,

@@ -1,6 +1,6 @@
 //! What the app holds while it runs.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -26,10 +26,6 @@ pub struct AppState {
     pub runs: RunRegistry,
     /// Models of the active provider, fetched once per provider.
     pub models: Arc<Mutex<Option<ProviderModels>>>,
-    /// Providers that refused a `previous_response_id` this session (gateways
-    /// that store nothing): their turns replay the branch from the start
-    /// instead of paying for a refused request each time.
-    pub unchained: UnchainedProviders,
 }
 
 impl AppState {
@@ -83,7 +79,6 @@ impl AppState {
             client,
             runs: RunRegistry::default(),
             models: Arc::new(Mutex::new(None)),
-            unchained: UnchainedProviders::default(),
         })
     }
 
@@ -128,26 +123,6 @@ fn purge_deleted_conversations(history: &Arc<History>) {
 #[derive(Default, Clone)]
 pub struct RunRegistry {
     runs: Arc<Mutex<HashMap<String, CancellationToken>>>,
-}
-
-/// Ids of providers that refused `previous_response_id` this session. Kept in
-/// memory only: a gateway may start storing responses, and one refused
-/// request per session is cheap.
-#[derive(Clone, Default)]
-pub struct UnchainedProviders(Arc<Mutex<HashSet<String>>>);
-
-impl UnchainedProviders {
-    pub fn contains(&self, provider_id: &str) -> bool {
-        self.lock().contains(provider_id)
-    }
-
-    pub fn insert(&self, provider_id: String) {
-        self.lock().insert(provider_id);
-    }
-
-    fn lock(&self) -> MutexGuard<'_, HashSet<String>> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
-    }
 }
 
 impl RunRegistry {

@@ -19,7 +19,7 @@ const WRITES: usize = 8;
 #[test]
 fn a_command_waiting_for_sqlite_holds_neither_the_caller_nor_the_runtime() {
     let app = TestApp::start();
-    let settings = app.call("get_settings", json!({}));
+    let settings = app.call("get_settings", json!({}))["settings"].clone();
     let blocker = rusqlite::Connection::open(app.data_dir().join("history.sqlite3"))
         .expect("a second connection to the history");
     blocker

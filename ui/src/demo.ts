@@ -19,6 +19,7 @@ function m(
     text,
     reasoning: "",
     citations: [],
+    notes: [],
     attachments: [],
     model: role === "assistant" ? "gpt-5-mini" : null,
     usage:
@@ -115,6 +116,19 @@ export function installDemoBackend(setup: boolean): void {
         ];
       case "get_conversation":
         return conversation;
+      case "get_settings":
+        return {
+          settings: {
+            theme: "system",
+            language: "system",
+            fontSize: 15,
+            serverSideStorage: true,
+            model: "gpt-5-mini",
+            webSearch: false,
+            reasoningEffort: null,
+          },
+          damaged: [],
+        };
       case "list_models":
         return ["gpt-5", "gpt-5-mini", "gpt-4.1", "o4-mini"];
       default:

@@ -6,7 +6,7 @@ use super::blocking::{blocking, with_state};
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::ipc_types::AppInfo;
 use crate::state::AppState;
-use halley_core::providers::Settings;
+use halley_core::settings::{Settings, SettingsReading};
 
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> IpcResult<AppInfo> {
@@ -40,7 +40,7 @@ pub async fn open_url(url: String) -> IpcResult<()> {
 }
 
 #[tauri::command]
-pub async fn get_settings(state: State<'_, AppState>) -> IpcResult<Settings> {
+pub async fn get_settings(state: State<'_, AppState>) -> IpcResult<SettingsReading> {
     with_state(&state, |state| Ok(state.history.settings()?)).await
 }
 

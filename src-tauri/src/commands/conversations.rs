@@ -19,6 +19,7 @@ fn message_view(message: Message) -> MessageView {
     let usage = (message.usage != Default::default()).then_some(message.usage);
     MessageView {
         citations: message.parts.citations,
+        notes: message.parts.notes,
         id: message.id,
         parent_id: message.parent_id,
         role: message.role,

@@ -4,6 +4,7 @@
 mod app;
 mod bench;
 mod blocking;
+mod capabilities;
 mod conversations;
 mod export_file;
 mod images;
@@ -26,6 +27,8 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         app::open_url,
         app::get_settings,
         app::save_settings,
+        capabilities::provider_capabilities,
+        capabilities::probe_provider,
         providers::keyring_status,
         providers::list_providers,
         providers::save_provider,

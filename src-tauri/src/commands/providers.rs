@@ -48,6 +48,17 @@ fn endpoint_for(state: &AppState, provider: &Provider) -> IpcResult<Endpoint> {
     Ok(Endpoint::new(provider.base_url.clone(), key))
 }
 
+/// The endpoint of the provider `id` (its URL and stored key).
+pub fn endpoint_of(state: &AppState, id: &str) -> IpcResult<Endpoint> {
+    let provider = state
+        .history
+        .list_providers()?
+        .into_iter()
+        .find(|p| p.id == id)
+        .ok_or_else(|| IpcError::new(ErrorCode::NotFound, "no such provider"))?;
+    endpoint_for(state, &provider)
+}
+
 /// Scrubs the endpoint's key from an error a gateway caused: an error body
 /// may echo the key it was sent. Every command that reports a gateway's
 /// error goes through this.
@@ -67,7 +78,7 @@ pub fn keyring_status(state: State<'_, AppState>) -> KeyringStatus {
 #[tauri::command]
 pub async fn list_providers(state: State<'_, AppState>) -> IpcResult<Vec<ProviderView>> {
     with_state(&state, |state| {
-        let active = state.history.settings()?.active_provider_id;
+        let active = state.history.active_provider_id()?;
         state
             .history
             .list_providers()?
@@ -103,16 +114,15 @@ fn save(state: &AppState, input: ProviderInput) -> IpcResult<ProviderView> {
             },
         },
     )?;
-    let settings = state.history.settings()?;
     // The first provider becomes the active one: a new user has nothing to pick.
-    if settings.active_provider_id.is_none() {
+    if state.history.active_provider_id()?.is_none() {
         state.history.set_active_provider(&provider.id)?;
     }
     *state
         .models
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
-    let active = state.history.settings()?.active_provider_id;
+    let active = state.history.active_provider_id()?;
     view(state, provider, active.as_deref())
 }
 
@@ -142,16 +152,7 @@ pub async fn set_active_provider(state: State<'_, AppState>, id: String) -> IpcR
 /// Checks a provider's URL and key with `GET /models`.
 #[tauri::command]
 pub async fn test_provider(state: State<'_, AppState>, id: String) -> IpcResult<ProviderTest> {
-    let endpoint = with_state(&state, move |state| {
-        let provider = state
-            .history
-            .list_providers()?
-            .into_iter()
-            .find(|p| p.id == id)
-            .ok_or_else(|| IpcError::new(ErrorCode::NotFound, "no such provider"))?;
-        endpoint_for(state, &provider)
-    })
-    .await?;
+    let endpoint = with_state(&state, move |state| endpoint_of(state, &id)).await?;
     // One attempt: "Test" reports how things are now, and a dead address
     // should say so at once rather than after seconds of backoff.
     let once = StreamOptions {
@@ -224,10 +225,10 @@ fn import(state: &AppState, variable: &str) -> IpcResult<ProviderView> {
             .history
             .add_provider(&proposal.name, proposal.kind, Some(&proposal.base_url))?;
     state.keys.set(&provider.id, &key)?;
-    if state.history.settings()?.active_provider_id.is_none() {
+    if state.history.active_provider_id()?.is_none() {
         state.history.set_active_provider(&provider.id)?;
     }
-    let active = state.history.settings()?.active_provider_id;
+    let active = state.history.active_provider_id()?;
     view(state, provider, active.as_deref())
 }
 

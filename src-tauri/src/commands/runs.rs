@@ -2,10 +2,10 @@
 //! user's message is saved and the run started; the answer streams over the
 //! run's own Channel. Stop cancels the run by id.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use base64::Engine;
-use halley_core::chat::{self, Chaining, ChatOptions, Outgoing, PreparedTurn, RunUpdate, Turn};
+use halley_core::chat::{self, ChatOptions, Outgoing, PreparedTurn, RunUpdate};
 use halley_core::history::NewAttachment;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -142,61 +142,27 @@ fn start(
     sink: chat::Emit,
 ) -> IpcResult<RunStarted> {
     let tree = state.history.get_conversation(&prepared.conversation_id)?;
-    let chaining = if state.unchained.contains(&provider_id) {
-        Chaining::Replay
-    } else {
-        Chaining::PreviousResponse
-    };
-    let request = chat::build_request(&state.history, &tree, user_message_id, &options, chaining)?;
-    // Built up front so a provider that rejects previous_response_id costs
-    // one extra request, not a failed turn.
-    let replay = match request.previous_response_id.is_value() {
-        true => Some(chat::build_request(
-            &state.history,
-            &tree,
-            user_message_id,
-            &options,
-            Chaining::Replay,
-        )?),
-        false => None,
-    };
+    let turn = chat::plan_turn(
+        &state.history,
+        &tree,
+        user_message_id,
+        &options,
+        &provider_id,
+        &prepared.assistant_message_id,
+    )?;
     let run_id = prepared.assistant_message_id.clone();
     let cancel = state.runs.start(&run_id);
-    let turn = Turn {
-        assistant_message_id: prepared.assistant_message_id.clone(),
-        request,
-        replay,
-    };
 
     let history = state.history.clone();
     let client = state.client.clone();
-    // `finished` is held back until the turn has returned and what it taught
-    // the app (a provider that refuses chain links) is recorded: a UI that
-    // sends the next message at once must find that already known.
-    let held_finish: Arc<Mutex<Option<RunUpdate>>> = Arc::default();
-    let emit: chat::Emit = {
-        let held_finish = held_finish.clone();
-        let sink = sink.clone();
-        Arc::new(move |update: RunUpdate| {
-            if matches!(update, RunUpdate::Finished { .. }) {
-                *lock(&held_finish) = Some(update);
-                return;
-            }
-            sink(update);
-        })
-    };
     let runs_id = run_id.clone();
     let runs = state.runs.clone();
-    let unchained = state.unchained.clone();
     tauri::async_runtime::spawn(async move {
+        // What the turn learns (a refused parameter, a refused chain link)
+        // is kept before it reports `finished`: a UI that sends the next
+        // message at once finds it already known.
         let outcome =
-            chat::run_turn(&history, &client, &endpoint, &turn, cancel, emit.clone()).await;
-        if matches!(&outcome, Ok(o) if o.chain_refused) {
-            unchained.insert(provider_id);
-        }
-        if let Some(finished) = lock(&held_finish).take() {
-            sink(finished);
-        }
+            chat::run_turn(&history, &client, &endpoint, &turn, cancel, sink.clone()).await;
         if let Err(error) = outcome {
             tracing::error!(%error, "a turn could not be saved");
             sink(RunUpdate::Finished {
@@ -233,9 +199,4 @@ fn channel_emit(on_update: Channel<RunUpdate>) -> chat::Emit {
 pub fn stop_run(state: State<'_, AppState>, run_id: String) -> IpcResult<()> {
     state.runs.cancel(&run_id);
     Ok(())
-}
-
-fn lock<T>(slot: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // Only an Option is swapped under this lock: a panic cannot leave it half-written.
-    slot.lock().unwrap_or_else(PoisonError::into_inner)
 }

@@ -42,9 +42,10 @@ export async function setupFresh(app, { baseUrl, apiKey = randomKey() }) {
   return apiKey;
 }
 
+/** The model the backend has stored (what the next start will use), asked over IPC. */
 function storedModel(session) {
   return session.execute(
-    "try { return JSON.parse(localStorage.getItem('halley.preferences')).model } catch { return null }",
+    "return window.__TAURI_INTERNALS__.invoke('get_settings').then((r) => r.settings.model, () => null)",
   );
 }
 

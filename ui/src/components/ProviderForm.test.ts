@@ -68,6 +68,10 @@ describe("ProviderForm", () => {
     await waitFor(() => expect(backend.calls.some((c) => c.cmd === "save_provider")).toBe(true));
     const first = backend.calls.find((c) => c.cmd === "save_provider")!;
     expect((first.args.input as { allowCleartextHttp: boolean }).allowCleartextHttp).toBe(false);
+    // The first save has finished (the form is usable again) before the second.
+    await waitFor(() =>
+      expect((screen.getByTestId("save-key") as HTMLButtonElement).disabled).toBe(false),
+    );
 
     await fireEvent.click(screen.getByTestId("cleartext-confirm"));
     await fireEvent.input(screen.getByTestId("api-key-input"), {

@@ -6,6 +6,11 @@ export function formatNumber(n: number): string {
   return new Intl.NumberFormat(language()).format(n);
 }
 
+/** A day in the user's language (when something was learned, say). */
+export function formatDate(ms: number): string {
+  return new Intl.DateTimeFormat(language(), { dateStyle: "medium" }).format(new Date(ms));
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;

@@ -78,6 +78,11 @@ export const ipc = {
   saveProvider: (input: ProviderInput) => call("save_provider", { input }),
   deleteProvider: (id: string) => call("delete_provider", { id }),
   setActiveProvider: (id: string) => call("set_active_provider", { id }),
+  /** What is known of a provider, for every model (learned by the probe and by turns). */
+  providerCapabilities: (providerId: string) => call("provider_capabilities", { providerId }),
+  /** Runs the capability probe for `model` (a dozen small requests) and keeps what it found. */
+  probeProvider: (providerId: string, model: string) =>
+    call("probe_provider", { providerId, model }),
   testProvider: (id: string) => call("test_provider", { id }),
   envKeyOffers: () => call("env_key_offers"),
   importEnvKey: (variable: string) => call("import_env_key", { variable }),

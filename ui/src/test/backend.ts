@@ -50,6 +50,7 @@ export function message(
     text,
     reasoning: "",
     citations: [],
+    notes: [],
     attachments: [],
     model: role === "assistant" ? "gpt-test" : null,
     usage: null,

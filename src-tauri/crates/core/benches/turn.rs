@@ -54,7 +54,7 @@ fn main() {
         let endpoint = Endpoint::new(base, SecretString::new("not-a-key"));
         let client = Client::new().expect("an HTTP client");
         let dir = tempfile::tempdir().expect("temp dir");
-        let history = History::open(&dir.path().join("history.sqlite3")).expect("history opens");
+        let history = Arc::new(History::open(&dir.path().join("history.sqlite3")).expect("history opens"));
 
         // Warm-up pass, which also checks that the turn path saw every event.
         let (_, json_bytes, updates) = turns(&history, &client, &endpoint, &current, &streams).await;
@@ -85,7 +85,7 @@ fn main() {
 /// One chat turn per recorded stream, through `run_turn`. Returns the
 /// number of events and the JSON bytes and count of updates emitted.
 async fn turns(
-    history: &History,
+    history: &Arc<History>,
     client: &Client,
     endpoint: &Endpoint,
     current: &Body,
@@ -124,6 +124,9 @@ async fn turns(
             request: serde_json::from_value(json!({"model": "m", "input": "x", "stream": true}))
                 .expect("a request"),
             replay: None,
+            // No provider row: nothing here is refused, so nothing is learned.
+            provider_id: String::new(),
+            notes: Vec::new(),
         };
         run_turn(
             history,

@@ -30,4 +30,8 @@ pub enum Error {
     /// The HTTP client could not be built (the TLS backend did not start).
     #[error("{0}")]
     HttpClient(String),
+    /// Work handed to the blocking pool did not come back (it panicked, or
+    /// the runtime is shutting down).
+    #[error("{0}")]
+    TaskLost(String),
 }

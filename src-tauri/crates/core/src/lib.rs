@@ -1,6 +1,7 @@
 //! What Halley does, without a window: history (SQLite), providers and keys,
 //! conversations and turns. Knows no Tauri.
 
+pub mod capabilities;
 pub mod chat;
 pub mod data_lock;
 mod error;
@@ -8,10 +9,12 @@ pub mod history;
 pub mod keys;
 pub mod origin;
 pub mod playground;
+pub mod probe;
 pub mod provider_keys;
 pub mod providers;
 pub mod redact;
 pub mod remote_image;
+pub mod settings;
 mod stream;
 pub mod update_schedule;
 

@@ -1,5 +1,5 @@
-//! Providers (where requests go) and app settings, stored in the history
-//! database. Never the key: that lives in a [`crate::keys::KeyStore`].
+//! Providers (where requests go) and which one is active, stored in the
+//! history database. Never the key: that lives in a [`crate::keys::KeyStore`].
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
@@ -61,34 +61,6 @@ pub struct Provider {
     pub created_at: f64,
 }
 
-/// Light, UI-facing app settings. Missing keys take their defaults.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase", default)]
-#[ts(export_to = "Settings.ts")]
-pub struct Settings {
-    pub active_provider_id: Option<String>,
-    /// "system", "light" or "dark".
-    pub theme: String,
-    /// A BCP 47 tag, or "system".
-    pub language: String,
-    /// In CSS pixels.
-    pub font_size: u32,
-    /// Whether requests ask the provider to store responses (`store: true`).
-    pub server_side_storage: bool,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Self {
-            active_provider_id: None,
-            theme: "system".into(),
-            language: "system".into(),
-            font_size: 15,
-            server_side_storage: false,
-        }
-    }
-}
-
 /// Whether the user confirmed that a key may travel unencrypted (`http://`)
 /// to a host that is not this machine. A typed answer from the save
 /// command's input, never inferred from the URL text.
@@ -147,50 +119,36 @@ fn load_provider(conn: &Connection, id: &str) -> Result<Provider, Error> {
     .ok_or_else(|| Error::NotFound(format!("no provider {id}")))
 }
 
-fn load_settings(conn: &Connection) -> Result<Settings, Error> {
-    let mut statement = conn.prepare_cached("SELECT key, value FROM settings")?;
-    let mut object = match serde_json::to_value(Settings::default()) {
-        Ok(serde_json::Value::Object(map)) => map,
-        _ => serde_json::Map::new(),
-    };
-    for row in statement.query_map([], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-    })? {
-        let (key, text) = row?;
-        // Each stored value is tried on its own: one damaged or hand-edited
-        // value falls back to its default, with a warning, and takes no
-        // other setting (the active provider, say) down with it.
-        let value = match serde_json::from_str::<serde_json::Value>(&text) {
-            Ok(value) => value,
-            Err(problem) => {
-                tracing::warn!(%key, %problem, "a stored setting is not JSON; its default is used");
-                continue;
-            }
-        };
-        let mut candidate = object.clone();
-        candidate.insert(key.clone(), value);
-        match serde_json::from_value::<Settings>(serde_json::Value::Object(candidate.clone())) {
-            Ok(_) => object = candidate,
-            Err(problem) => {
-                tracing::warn!(%key, %problem, "a stored setting has the wrong type; its default is used");
-            }
+/// The active provider's id is a settings row of its own (`activeProviderId`,
+/// a JSON string), apart from the user's [`crate::settings::Settings`].
+const ACTIVE_PROVIDER_KEY: &str = "activeProviderId";
+
+fn load_active_provider_id(conn: &Connection) -> Result<Option<String>, Error> {
+    let text: Option<String> = conn
+        .query_row(
+            "SELECT value FROM settings WHERE key = ?1",
+            [ACTIVE_PROVIDER_KEY],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let Some(text) = text else { return Ok(None) };
+    match serde_json::from_str::<Option<String>>(&text) {
+        Ok(id) => Ok(id),
+        Err(problem) => {
+            // The providers are still listed: the user picks one again.
+            tracing::warn!(%problem, "the stored active provider is unreadable; none is active");
+            Ok(None)
         }
     }
-    serde_json::from_value(serde_json::Value::Object(object))
-        .map_err(|e| Error::InvalidInput(format!("the settings cannot be read: {e}")))
 }
 
-fn store_settings(conn: &Connection, settings: &Settings) -> Result<(), Error> {
-    let value = serde_json::to_value(settings).map_err(|e| Error::InvalidInput(e.to_string()))?;
-    if let serde_json::Value::Object(map) = value {
-        for (key, value) in map {
-            conn.execute(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![key, value.to_string()],
-            )?;
-        }
-    }
+fn store_active_provider_id(conn: &Connection, id: Option<&str>) -> Result<(), Error> {
+    let value = serde_json::to_string(&id).map_err(|e| Error::InvalidInput(e.to_string()))?;
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![ACTIVE_PROVIDER_KEY, value],
+    )?;
     Ok(())
 }
 
@@ -232,10 +190,8 @@ impl History {
                 "INSERT INTO providers (id, name, kind, base_url, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![id, name, kind.name(), base_url, crate::history::now_ms()],
             )?;
-            let mut settings = load_settings(tx)?;
-            if settings.active_provider_id.is_none() {
-                settings.active_provider_id = Some(id.clone());
-                store_settings(tx, &settings)?;
+            if load_active_provider_id(tx)?.is_none() {
+                store_active_provider_id(tx, Some(&id))?;
             }
             load_provider(tx, &id)
         })
@@ -263,6 +219,13 @@ impl History {
     ) -> Result<Provider, Error> {
         let base_url = check_base_url(base_url, consent)?;
         self.write(|tx| {
+            // Another URL may be another server: what was learned about the
+            // old one (crate::capabilities) is not kept for it.
+            tx.execute(
+                "DELETE FROM capabilities WHERE provider_id = ?1
+                 AND ?2 <> (SELECT base_url FROM providers WHERE id = ?1)",
+                params![id, base_url],
+            )?;
             let changed = tx.execute(
                 "UPDATE providers SET name = ?2, base_url = ?3 WHERE id = ?1",
                 params![id, name.trim(), base_url],
@@ -281,23 +244,22 @@ impl History {
             if tx.execute("DELETE FROM providers WHERE id = ?1", [id])? == 0 {
                 return Err(Error::NotFound(format!("no provider {id}")));
             }
-            let mut settings = load_settings(tx)?;
-            if settings.active_provider_id.as_deref() == Some(id) {
-                settings.active_provider_id = tx
+            if load_active_provider_id(tx)?.as_deref() == Some(id) {
+                let oldest: Option<String> = tx
                     .query_row(
                         "SELECT id FROM providers ORDER BY created_at, rowid LIMIT 1",
                         [],
                         |row| row.get(0),
                     )
                     .optional()?;
-                store_settings(tx, &settings)?;
+                store_active_provider_id(tx, oldest.as_deref())?;
             }
             Ok(())
         })
     }
 
     pub fn active_provider(&self) -> Result<Option<Provider>, Error> {
-        self.read(|conn| match load_settings(conn)?.active_provider_id {
+        self.read(|conn| match load_active_provider_id(conn)? {
             Some(id) => match load_provider(conn, &id) {
                 Ok(provider) => Ok(Some(provider)),
                 Err(Error::NotFound(_)) => Ok(None),
@@ -310,24 +272,15 @@ impl History {
     pub fn set_active_provider(&self, id: &str) -> Result<(), Error> {
         self.write(|tx| {
             load_provider(tx, id)?;
-            let mut settings = load_settings(tx)?;
-            settings.active_provider_id = Some(id.to_owned());
-            store_settings(tx, &settings)
+            store_active_provider_id(tx, Some(id))
         })
     }
 
-    pub fn settings(&self) -> Result<Settings, Error> {
-        self.read(load_settings)
-    }
-
-    /// Saves all settings. An active provider id that does not exist is refused.
-    pub fn save_settings(&self, settings: &Settings) -> Result<(), Error> {
-        self.write(|tx| {
-            if let Some(id) = &settings.active_provider_id {
-                load_provider(tx, id)?;
-            }
-            store_settings(tx, settings)
-        })
+    /// The active provider's id, if one is set (it may name a provider
+    /// since deleted by an older version: [`History::active_provider`]
+    /// checks).
+    pub fn active_provider_id(&self) -> Result<Option<String>, Error> {
+        self.read(load_active_provider_id)
     }
 }
 

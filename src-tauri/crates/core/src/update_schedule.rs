@@ -1,6 +1,6 @@
 //! When Halley looks for a new version on its own: at most once a day. The
 //! last check's time is kept in the settings table (its own key, outside
-//! [`crate::providers::Settings`], so saving the user's settings from the UI
+//! [`crate::settings::Settings`], so saving the user's settings from the UI
 //! can never reset it). Checks the user asks for always run.
 
 use rusqlite::{params, OptionalExtension};
@@ -85,7 +85,7 @@ mod tests {
             );
             let at = history.record_update_check().expect("record");
             history
-                .save_settings(&crate::providers::Settings::default())
+                .save_settings(&crate::settings::Settings::default())
                 .expect("save the user's settings");
             assert_eq!(history.last_update_check().expect("read"), Some(at));
             assert!(!history.update_check_due().expect("read"));
@@ -95,8 +95,8 @@ mod tests {
         assert!(!reopened.update_check_due().expect("read"), "persisted");
         // The settings the UI reads are unaffected by the extra key.
         assert_eq!(
-            reopened.settings().expect("settings").theme,
-            crate::providers::Settings::default().theme
+            reopened.settings().expect("settings").settings.theme,
+            crate::settings::Settings::default().theme
         );
     }
 }

@@ -279,16 +279,13 @@ impl WithoutUrlRef for reqwest::Error {
 
 /// reqwest exposes only timeout/connect, so the rest is found by walking the
 /// source chain for typed errors: an `io::Error`'s kind (timed out), and
-/// the `rustls::Error` a TLS failure carries inside its `io::Error`. DNS is
-/// the one kind with no type to find: hyper-util's connector wraps the
-/// resolver's failure in its private `ConnectError`, whose fixed text
-/// `dns error` is all it exposes, so that text (or the resolver's own
-/// "failed to lookup address") decides it.
+/// the `rustls::Error` a TLS failure carries inside its `io::Error`, and the
+/// client's own resolver's [`LookupFailed`](crate::client::LookupFailed) for
+/// a name that could not be looked up.
 fn network_kind(err: &reqwest::Error) -> NetworkKind {
     if err.is_timeout() {
         return NetworkKind::Timeout;
     }
-    let mut dns = false;
     let mut source = std::error::Error::source(err);
     while let Some(s) = source {
         if is_tls(s) {
@@ -299,13 +296,12 @@ fn network_kind(err: &reqwest::Error) -> NetworkKind {
                 return NetworkKind::Timeout;
             }
         }
-        let text = s.to_string();
-        dns |= text == "dns error" || text.contains("failed to lookup address");
+        if s.is::<crate::client::LookupFailed>() {
+            return NetworkKind::Dns;
+        }
         source = s.source();
     }
-    if dns {
-        NetworkKind::Dns
-    } else if err.is_connect() {
+    if err.is_connect() {
         NetworkKind::Connect
     } else {
         NetworkKind::Other

@@ -4,9 +4,14 @@ import type { Citation } from "./Citation";
 import type { MessageStatus } from "./MessageStatus";
 import type { Role } from "./Role";
 import type { TurnError } from "./TurnError";
+import type { TurnNote } from "./TurnNote";
 import type { Usage } from "./Usage";
 
-export type MessageView = { id: string, parentId: string | null, role: Role, status: MessageStatus, text: string, reasoning: string, citations: Array<Citation>, attachments: Array<Attachment>, model: string | null, usage: Usage | null, error: TurnError | null, 
+export type MessageView = { id: string, parentId: string | null, role: Role, status: MessageStatus, text: string, reasoning: string, citations: Array<Citation>, 
+/**
+ * What the turn did differently from what was asked (shown beside it).
+ */
+notes: Array<TurnNote>, attachments: Array<Attachment>, model: string | null, usage: Usage | null, error: TurnError | null, 
 /**
  * Part of the stored message could not be read (its sources or its
  * error): the text is shown with a note saying so.

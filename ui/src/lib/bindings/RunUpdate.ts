@@ -4,9 +4,10 @@ import type { MessageStatus } from "./MessageStatus";
 import type { ToolItemType } from "./ToolItemType";
 import type { ToolProgress } from "./ToolProgress";
 import type { TurnError } from "./TurnError";
+import type { TurnNote } from "./TurnNote";
 import type { Usage } from "./Usage";
 
 /**
  * One small update of a running turn, streamed over the run's channel.
  */
-export type RunUpdate = { "kind": "retrying", attempt: number, maxAttempts: number, delayMs: number, } | { "kind": "textDelta", text: string, } | { "kind": "textReplaced", text: string, } | { "kind": "reasoningDelta", text: string, } | { "kind": "citation", citation: Citation, } | { "kind": "tool", itemType: ToolItemType, status: ToolProgress, } | { "kind": "usage", usage: Usage, } | { "kind": "finished", status: MessageStatus, error: TurnError | null, responseId: string | null, };
+export type RunUpdate = { "kind": "retrying", attempt: number, maxAttempts: number, delayMs: number, } | { "kind": "textDelta", text: string, } | { "kind": "textReplaced", text: string, } | { "kind": "reasoningDelta", text: string, } | { "kind": "citation", citation: Citation, } | { "kind": "tool", itemType: ToolItemType, status: ToolProgress, } | { "kind": "usage", usage: Usage, } | { "kind": "note", note: TurnNote, } | { "kind": "finished", status: MessageStatus, error: TurnError | null, responseId: string | null, };

@@ -18,6 +18,7 @@ import {
 import { StreamingMessage } from "../stream/stream.svelte";
 import { deepestLeaf, indexMessages } from "./tree";
 import { preferences } from "./preferences.svelte";
+import { loadCapabilities } from "./capabilities.svelte";
 import { showToast } from "./toasts.svelte";
 
 /** The run in flight. A class, so its fields stay reactive without a state proxy. */
@@ -80,6 +81,14 @@ export async function loadApp(): Promise<void> {
   // Without the backend the layout still renders; one toast explains why it is empty.
   if (failed && failed.status === "rejected") reportError(failed.reason);
   if (!chat.needsSetup) void loadModels(false);
+  void refreshCapabilities();
+}
+
+/** Rereads what the active provider is known to do (a turn may have taught something). */
+function refreshCapabilities(): Promise<void> {
+  const active = chat.providers.find((p) => p.active)?.id ?? null;
+  // A failure leaves the controls as they were: nothing is greyed by accident.
+  return loadCapabilities(active).catch(() => {});
 }
 
 export async function loadModels(refresh: boolean): Promise<void> {
@@ -136,6 +145,7 @@ function placeholder(
     text,
     reasoning: "",
     citations: [],
+    notes: [],
     attachments: [],
     model: role === "assistant" ? preferences.model : null,
     usage: null,
@@ -170,7 +180,7 @@ async function finishRun(run: ActiveRun): Promise<void> {
     await openConversation(run.conversationId);
   }
   if (chat.run === run) chat.run = null;
-  await refreshConversations();
+  await Promise.all([refreshConversations(), refreshCapabilities()]);
 }
 
 function onStarted(run: ActiveRun, started: RunStarted, userText: string | null): void {
@@ -197,10 +207,6 @@ function onStarted(run: ActiveRun, started: RunStarted, userText: string | null)
 // Parent of the message being sent: read by onStarted, set just before each call.
 let pendingParent: string | null = null;
 
-function effort() {
-  return preferences.reasoningEffort === "default" ? null : preferences.reasoningEffort;
-}
-
 /**
  * Sends a user message after `parentId` (the current leaf by default; an
  * edited message's parent to branch). Returns false when the send failed, so
@@ -224,8 +230,8 @@ export async function sendMessage(
         attachments,
         model: preferences.model,
         webSearch: preferences.webSearch,
-        reasoningEffort: effort(),
-        store: preferences.serverStorage,
+        reasoningEffort: preferences.reasoningEffort,
+        store: preferences.serverSideStorage,
       },
       push,
     );
@@ -250,8 +256,8 @@ export async function regenerate(assistantMessageId: string): Promise<void> {
         assistantMessageId,
         model: preferences.model,
         webSearch: preferences.webSearch,
-        reasoningEffort: effort(),
-        store: preferences.serverStorage,
+        reasoningEffort: preferences.reasoningEffort,
+        store: preferences.serverSideStorage,
       },
       (u) => run.stream.push(u),
     );
@@ -331,6 +337,7 @@ export async function refreshProviders(): Promise<void> {
   } catch (error) {
     reportError(error);
   }
+  await refreshCapabilities();
 }
 
 export { reportError };

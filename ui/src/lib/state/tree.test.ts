@@ -11,6 +11,7 @@ function msg(id: string, parentId: string | null, children: string[]): MessageVi
     text: id,
     reasoning: "",
     citations: [],
+    notes: [],
     attachments: [],
     model: null,
     usage: null,

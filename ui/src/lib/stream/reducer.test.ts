@@ -78,6 +78,19 @@ describe("stream reducer", () => {
     expect(s.text).toBe("partial");
   });
 
+  it("keeps each note, in order, for the answer to show", () => {
+    const state = reduceAll(initialStreamState(), [
+      { kind: "note", note: { kind: "withheld", feature: "web_search" } },
+      {
+        kind: "note",
+        note: { kind: "refused", feature: "reasoning_effort", message: "not supported" },
+      },
+      { kind: "textDelta", text: "hi" },
+    ]);
+    expect(state.notes.map((n) => n.kind)).toEqual(["withheld", "refused"]);
+    expect(state.text).toBe("hi");
+  });
+
   it("never mutates the previous state", () => {
     const start = initialStreamState();
     const frozen = JSON.stringify(start);

@@ -7,6 +7,7 @@ import type {
   ToolItemType,
   ToolProgress,
   TurnError,
+  TurnNote,
   Usage,
 } from "../ipc";
 
@@ -25,6 +26,8 @@ export interface StreamState {
   text: string;
   reasoning: string;
   citations: Citation[];
+  /** What the turn did differently from what was asked (a refused setting left out). */
+  notes: TurnNote[];
   /** Latest status of each tool item type (web_search_call, ...), in first-seen order. */
   tools: ToolActivity[];
   usage: Usage | null;
@@ -41,6 +44,7 @@ export function initialStreamState(): StreamState {
     text: "",
     reasoning: "",
     citations: [],
+    notes: [],
     tools: [],
     usage: null,
     status: "streaming",
@@ -86,6 +90,8 @@ export function reduceStream(state: StreamState, update: RunUpdate): StreamState
     }
     case "usage":
       return { ...state, usage: update.usage };
+    case "note":
+      return { ...state, notes: [...state.notes, update.note] };
     case "finished":
       return {
         ...state,
@@ -111,6 +117,7 @@ export interface AssistantTurn {
   text: string;
   reasoning: string;
   citations: readonly Citation[];
+  notes: readonly TurnNote[];
   status: MessageStatus;
   error: TurnError | null;
   usage: Usage | null;

@@ -2,12 +2,17 @@
 //! stream the answer, persist it at a bounded rate, and report small updates.
 //! Knows no Tauri: the app forwards [`RunUpdate`]s over its IPC channel.
 
+mod adapt;
+mod persist;
+mod plan;
 mod request;
 mod run;
 mod send;
 mod title;
 mod updates;
 
+pub use adapt::{withhold_known, without};
+pub use plan::plan_turn;
 pub use request::{build_request, Chaining, ChatOptions, ReasoningEffort};
 pub use run::{run_turn, Emit, Turn, TurnOutcome};
 pub use send::{prepare_regenerate, prepare_send, Outgoing, PreparedTurn};

@@ -7,13 +7,17 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use halley_responses::{
-    Accumulator, Annotation, Client, ContentPart, CreateResponse, Endpoint, FoldUpdate, OutputItem,
-    Response,
+    Accumulator, Annotation, Client, ContentPart, CreateResponse, Endpoint, ErrorKind, FoldUpdate,
+    OutputItem, Response, Tool,
 };
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
+use super::adapt;
+use super::persist::{self, Progress, ProgressWrites};
 use super::updates::{Citation, RunUpdate, ToolItemType, TurnError};
+use crate::capabilities::{Feature, Finding, FindingSource, Verdict};
+use crate::history::TurnNote;
 use crate::history::{AssistantOutcome, MessageError, MessageParts, MessageStatus, Usage};
 use crate::redact::Secrets;
 use crate::stream::{self, Ended};
@@ -29,10 +33,14 @@ pub type Emit = Arc<dyn Fn(RunUpdate) + Send + Sync>;
 #[derive(Debug, Clone)]
 pub struct Turn {
     pub assistant_message_id: String,
+    /// Whose capabilities the turn learns about when it has to adapt.
+    pub provider_id: String,
     pub request: CreateResponse,
     /// The same turn with the branch replayed, tried once when the provider
     /// rejects `previous_response_id` (gateways that store nothing do).
     pub replay: Option<CreateResponse>,
+    /// What the request already leaves out and why (known refusals).
+    pub notes: Vec<TurnNote>,
 }
 
 /// Whether an error says the provider cannot chain on a stored response.
@@ -69,8 +77,39 @@ pub struct TurnOutcome {
     pub error: Option<TurnError>,
     pub response_id: Option<String>,
     /// The provider refused `previous_response_id` and the branch was
-    /// replayed: later turns to it should replay from the start.
+    /// replayed (and this is now a finding: later turns replay at once).
     pub chain_refused: bool,
+    /// What the turn did differently from what was asked.
+    pub notes: Vec<TurnNote>,
+}
+
+/// The feature a refusal names, with the request sent again without it,
+/// when the refusal is about one parameter a chat turn can do without.
+fn adaptation(
+    error: &halley_responses::Error,
+    sent: &CreateResponse,
+) -> Option<(Feature, CreateResponse, String)> {
+    let reading = error.reading()?;
+    if reading.kind != ErrorKind::UnsupportedParameter {
+        return None;
+    }
+    let feature = Feature::of_param(reading.param.as_deref()?)?;
+    let adapted = adapt::without(sent, feature)?;
+    Some((feature, adapted, reading.message))
+}
+
+/// Whether web search was asked for and the finished answer shows no search.
+fn no_search_ran(sent: &CreateResponse, response: &Response) -> bool {
+    let asked = sent.tools.get().is_some_and(|tools| {
+        tools
+            .iter()
+            .any(|t| matches!(t, Tool::WebSearchPreview(_) | Tool::WebSearch(_)))
+    });
+    asked
+        && !response
+            .output()
+            .iter()
+            .any(|item| matches!(item, OutputItem::WebSearchCall(_)))
 }
 
 /// The answer as it builds up, kept per output item and part so that text
@@ -265,8 +304,9 @@ fn scrubbed(response: &Response, secrets: &Secrets) -> Result<(Response, Value),
 }
 
 /// Runs `turn` to its end and records the outcome on its assistant message.
+/// Its database writes run on the blocking pool ([`persist`]).
 pub async fn run_turn(
-    history: &History,
+    history: &Arc<History>,
     client: &Client,
     endpoint: &Endpoint,
     turn: &Turn,
@@ -275,6 +315,10 @@ pub async fn run_turn(
 ) -> Result<TurnOutcome, Error> {
     let mut sent = &turn.request;
     let mut chain_refused = false;
+    let mut notes = turn.notes.clone();
+    let secrets = Secrets::of_endpoint(endpoint);
+    let model = turn.request.model.as_str().unwrap_or_default().to_owned();
+    let adapted: CreateResponse;
     let options = {
         let emit = emit.clone();
         stream::options(&cancel, move |notice| {
@@ -298,6 +342,55 @@ pub async fn run_turn(
             tracing::info!("provider rejected previous_response_id; replaying the branch");
             sent = replay;
             chain_refused = true;
+            let mut evidence = error.detail();
+            secrets.scrub_in_place(&mut evidence);
+            learn(
+                history,
+                &turn.provider_id,
+                Finding::new(
+                    Feature::Chaining,
+                    &model,
+                    Verdict::Unsupported,
+                    evidence,
+                    error.http_status(),
+                    FindingSource::Request,
+                ),
+            )
+            .await;
+            opened = stream::open(
+                &cancel,
+                client.create_stream(endpoint, sent, options.clone()),
+            )
+            .await;
+        }
+    }
+    // Refused for one parameter a chat turn can do without: once more
+    // without it, and the lesson kept so the next turn does not pay for it.
+    if let Err(Ended::Failed(error)) = &opened {
+        if let Some((feature, without, mut message)) = adaptation(error, sent) {
+            secrets.scrub_in_place(&mut message);
+            tracing::info!(
+                feature = feature.as_str(),
+                "a parameter was refused; sending without it"
+            );
+            learn(
+                history,
+                &turn.provider_id,
+                Finding::new(
+                    feature,
+                    &model,
+                    Verdict::Unsupported,
+                    message.clone(),
+                    error.http_status(),
+                    FindingSource::Request,
+                ),
+            )
+            .await;
+            let note = TurnNote::Refused { feature, message };
+            emit(RunUpdate::Note { note: note.clone() });
+            notes.push(note);
+            adapted = without;
+            sent = &adapted;
             opened = stream::open(&cancel, client.create_stream(endpoint, sent, options)).await;
         }
     }
@@ -305,27 +398,33 @@ pub async fn run_turn(
         Err(ended) => ended,
         Ok(mut events) => {
             let mut last_persist = Instant::now();
-            stream::read(&mut events, &cancel, |event| {
+            let mut writes = ProgressWrites::new(history.clone(), &turn.assistant_message_id);
+            let ended = stream::read(&mut events, &cancel, |event| {
                 for update in accumulator.apply(&event) {
                     if let Some(update) = draft.apply(update, &accumulator) {
                         emit(update);
                     }
                 }
-                if last_persist.elapsed() >= PERSIST_EVERY {
+                // A write still running when the next is due is not waited
+                // for: this one is skipped and the next event tries again.
+                if last_persist.elapsed() >= PERSIST_EVERY && writes.ready()? {
                     last_persist = Instant::now();
-                    history.update_assistant_progress(
-                        &turn.assistant_message_id,
-                        &draft.text(),
-                        &draft.reasoning(),
-                        &MessageParts {
+                    writes.start(Progress {
+                        text: draft.text(),
+                        reasoning: draft.reasoning(),
+                        parts: MessageParts {
                             output: accumulator.snapshot().output().to_vec(),
                             citations: draft.citations.clone(),
+                            notes: notes.clone(),
                         },
-                    )?;
+                    });
                 }
                 Ok::<(), Error>(())
             })
-            .await?
+            .await;
+            // Settled first either way, so no progress lands after the outcome.
+            writes.settle().await?;
+            ended?
         }
     };
 
@@ -349,7 +448,6 @@ pub async fn run_turn(
 
     // A gateway may echo the key (an error body, a failed response): nothing
     // it said is stored, logged or shown before the key is scrubbed from it.
-    let secrets = Secrets::of_endpoint(endpoint);
     if let Some(error) = &mut error {
         secrets.scrub_in_place(&mut error.message);
     }
@@ -366,17 +464,25 @@ pub async fn run_turn(
         r => r,
     };
     let usage = response.usage.get().map_or(draft.usage, usage_of);
+    if status == MessageStatus::Complete && no_search_ran(sent, &response) {
+        emit(RunUpdate::Note {
+            note: TurnNote::NoSearchRan,
+        });
+        notes.push(TurnNote::NoSearchRan);
+    }
     let response_id = response.id.as_str().map(str::to_owned);
 
-    history.finish_assistant_message(
-        &turn.assistant_message_id,
-        &AssistantOutcome {
+    persist::finish(
+        history.clone(),
+        turn.assistant_message_id.clone(),
+        AssistantOutcome {
             status,
             text: final_text,
             reasoning: final_reasoning,
             parts: MessageParts {
                 output: response.output().to_vec(),
                 citations: draft.citations.clone(),
+                notes: notes.clone(),
             },
             response_id: response_id.clone(),
             request: Some(to_json(sent)?),
@@ -384,7 +490,8 @@ pub async fn run_turn(
             usage,
             error: error.as_ref().map(MessageError::from),
         },
-    )?;
+    )
+    .await?;
 
     emit(RunUpdate::Finished {
         status,
@@ -396,7 +503,16 @@ pub async fn run_turn(
         error,
         response_id,
         chain_refused,
+        notes,
     })
+}
+
+/// Keeps what a turn learned. Failing to keep it loses nothing of the
+/// answer, so it is logged, not raised.
+async fn learn(history: &Arc<History>, provider_id: &str, finding: Finding) {
+    if let Err(error) = persist::record_finding(history.clone(), provider_id, finding).await {
+        tracing::warn!(%error, "what a provider refused could not be kept");
+    }
 }
 
 #[cfg(test)]

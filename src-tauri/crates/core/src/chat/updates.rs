@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use crate::history::{Citation, TurnErrorCode};
-use crate::history::{MessageError, MessageStatus, Usage};
+use crate::history::{MessageError, MessageStatus, TurnNote, Usage};
 
 /// An error shown on the turn it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -131,6 +131,9 @@ pub enum RunUpdate {
     },
     /// Token usage at the end.
     Usage { usage: Usage },
+    /// The turn did something differently from what was asked (a refused
+    /// parameter left out, no search run); shown beside the answer.
+    Note { note: TurnNote },
     /// The run ended; `status` says how (complete / stopped / error).
     #[serde(rename_all = "camelCase")]
     Finished {

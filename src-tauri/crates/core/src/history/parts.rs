@@ -3,6 +3,8 @@
 //! app's message view, the replay of a branch) and the export.
 
 use halley_responses::OutputItem;
+
+use crate::capabilities::Feature;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
@@ -16,13 +18,31 @@ pub struct Citation {
     pub title: Option<String>,
 }
 
-/// Written as `{"output": [...], "citations": [...]}`.
+/// Something a turn did differently from what was asked, and says so beside
+/// the answer (kept, so a reopened conversation still says it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export_to = "TurnNote.ts")]
+pub enum TurnNote {
+    /// The provider refused `feature` for this model; the request was sent
+    /// again without it. `message` is what the provider said.
+    Refused { feature: Feature, message: String },
+    /// Not sent: this provider is known not to support it for this model.
+    Withheld { feature: Feature },
+    /// Web search was on, the provider answered, and no search ran.
+    NoSearchRan,
+}
+
+/// Written as `{"output": [...], "citations": [...], "notes": [...]}`
+/// (`notes` only when there are any).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MessageParts {
     /// The response's output items as the API sent them (reasoning items
     /// with their `encrypted_content` go back when the branch is replayed).
     pub output: Vec<OutputItem>,
     pub citations: Vec<Citation>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<TurnNote>,
 }
 
 /// The object shape as stored. `output` is `null` in rows of a turn that
@@ -33,11 +53,13 @@ struct Stored {
     output: Option<Vec<OutputItem>>,
     #[serde(default)]
     citations: Vec<Citation>,
+    #[serde(default)]
+    notes: Vec<TurnNote>,
 }
 
 impl MessageParts {
     pub fn is_empty(&self) -> bool {
-        self.output.is_empty() && self.citations.is_empty()
+        self.output.is_empty() && self.citations.is_empty() && self.notes.is_empty()
     }
 
     /// Reads the column. `[]` is what user messages and answers that have
@@ -57,6 +79,7 @@ impl MessageParts {
                 Ok(MessageParts {
                     output: stored.output.unwrap_or_default(),
                     citations: stored.citations,
+                    notes: stored.notes,
                 })
             }
             _ => Err("neither an object nor an empty list".into()),
@@ -112,6 +135,9 @@ mod tests {
             citations: vec![Citation {
                 url: "u".into(),
                 title: None,
+            }],
+            notes: vec![TurnNote::Withheld {
+                feature: Feature::ReasoningEffort,
             }],
         };
         let column = parts.to_column().expect("writes");

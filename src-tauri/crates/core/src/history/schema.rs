@@ -138,6 +138,21 @@ CREATE TABLE playground_preset_versions (
     PRIMARY KEY (preset_id, version)
 );
 "#,
+    r#"
+-- What each provider (and model behind it) really does, with the evidence
+-- (halley_core::capabilities). `model` is '' for provider-wide features.
+CREATE TABLE capabilities (
+    provider_id TEXT NOT NULL REFERENCES providers (id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    feature TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    status INTEGER,
+    source TEXT NOT NULL,
+    learned_at REAL NOT NULL,
+    PRIMARY KEY (provider_id, model, feature)
+);
+"#,
 ];
 
 /// Brings the schema up to date in one transaction, refusing a database

@@ -1,6 +1,7 @@
 use halley_core::history::NewConversation;
 use halley_core::keys::{KeyStore, KeyringStore, MemoryStore, SecretString};
-use halley_core::providers::{ProviderKind, Settings};
+use halley_core::providers::ProviderKind;
+use halley_core::settings::Settings;
 use halley_core::History;
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -55,11 +56,11 @@ fn no_key_ever_reaches_the_database_file() {
         )
         .expect("progress");
     history
-        .save_settings(&Settings {
-            active_provider_id: Some(provider.id.clone()),
-            ..Settings::default()
-        })
+        .save_settings(&Settings::default())
         .expect("settings");
+    history
+        .set_active_provider(&provider.id)
+        .expect("active provider");
 
     let mut bytes = std::fs::read(&path).expect("db bytes");
     if let Ok(wal) = std::fs::read(dir.path().join("history.sqlite3-wal")) {

@@ -2,6 +2,7 @@
 //! dirs and on in-memory databases.
 
 mod canary;
+mod capabilities;
 mod chat;
 mod export;
 mod health;

@@ -1,6 +1,7 @@
 use halley_core::providers::{
-    env_proposals_from, ProviderKind, Settings, COMETAPI_BASE_URL, OPENAI_BASE_URL,
+    env_proposals_from, ProviderKind, COMETAPI_BASE_URL, OPENAI_BASE_URL,
 };
+use halley_core::settings::{DamagedSetting, LanguageChoice, SettingProblem, Settings, Theme};
 use halley_core::Error;
 
 use crate::support::memory_history;
@@ -48,7 +49,7 @@ fn providers_and_active_one() {
     );
     history.set_active_provider(&custom.id).expect("switch");
     assert_eq!(
-        history.settings().expect("settings").active_provider_id,
+        history.active_provider_id().expect("active id"),
         Some(custom.id.clone()),
         "switch is saved"
     );
@@ -71,20 +72,22 @@ fn providers_and_active_one() {
 fn settings_round_trip_with_defaults() {
     let history = memory_history();
     assert_eq!(
-        history.settings().expect("defaults"),
+        history.settings().expect("defaults").settings,
         Settings::default(),
         "a fresh database has the defaults"
     );
     let settings = Settings {
-        theme: "dark".into(),
-        language: "vi".into(),
+        theme: Theme::Dark,
+        language: LanguageChoice::Vi,
         font_size: 17,
-        server_side_storage: true,
-        ..Settings::default()
+        server_side_storage: false,
+        model: "gpt-5".into(),
+        web_search: true,
+        reasoning_effort: Some(halley_core::chat::ReasoningEffort::High),
     };
     history.save_settings(&settings).expect("save");
     assert_eq!(
-        history.settings().expect("read"),
+        history.settings().expect("read").settings,
         settings,
         "every setting is stored"
     );
@@ -291,8 +294,7 @@ fn one_damaged_setting_falls_back_alone() {
         .expect("add comet");
     history
         .save_settings(&Settings {
-            active_provider_id: Some(comet.id.clone()),
-            theme: "dark".into(),
+            theme: Theme::Dark,
             font_size: 17,
             ..Settings::default()
         })
@@ -309,15 +311,40 @@ fn one_damaged_setting_falls_back_alone() {
         [],
     )
     .expect("damage another");
-    let settings = history.settings().expect("still reads");
+    let reading = history.settings().expect("still reads");
     assert_eq!(
-        settings.font_size, 15,
+        reading.settings.font_size, 15,
         "the damaged value takes its default"
     );
-    assert_eq!(settings.theme, "system", "so does the one that is not JSON");
     assert_eq!(
-        settings.active_provider_id,
-        Some(comet.id),
+        reading.settings.theme,
+        Theme::System,
+        "so does the one that is not JSON"
+    );
+    let mut damaged = reading.damaged.clone();
+    damaged.sort_by(|a, b| a.key.cmp(&b.key));
+    assert_eq!(
+        damaged,
+        vec![
+            DamagedSetting {
+                key: "fontSize".into(),
+                problem: SettingProblem::WrongValue
+            },
+            DamagedSetting {
+                key: "theme".into(),
+                problem: SettingProblem::NotJson
+            },
+        ],
+        "both are reported, so the UI can say so"
+    );
+    assert_eq!(
+        history.active_provider_id().expect("active id"),
+        Some(comet.id.clone()),
         "and nothing else is lost with them"
     );
+    // Saving the settings again replaces the damage.
+    history
+        .save_settings(&reading.settings)
+        .expect("save over the damage");
+    assert!(history.settings().expect("read").damaged.is_empty());
 }

@@ -29,7 +29,7 @@ async fn a_stalled_stream_ends_the_turn_as_stalled_and_keeps_the_partial_text() 
         .await
         .expect("mock starts");
     let endpoint = Endpoint::new(server.base_url(), SecretString::new("sk-test-stall"));
-    let history = memory_history();
+    let history = std::sync::Arc::new(memory_history());
     let conversation = new_conversation(&history, "stall");
     let user = history
         .append_user_message(&conversation, None, "q", &[])
@@ -46,6 +46,9 @@ async fn a_stalled_stream_ends_the_turn_as_stalled_and_keeps_the_partial_text() 
         )
         .expect("a request"),
         replay: None,
+        // No provider row: nothing here is refused, so nothing is learned.
+        provider_id: String::new(),
+        notes: Vec::new(),
     };
     let updates = Arc::new(Mutex::new(Vec::new()));
     let sink = updates.clone();

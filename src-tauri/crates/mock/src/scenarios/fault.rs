@@ -34,6 +34,11 @@ pub(crate) enum Fault {
     Slow,
     /// A gateway that stores nothing: `previous_response_id` is refused.
     NoChain,
+    /// A model without reasoning settings: `reasoning` is refused the way
+    /// api.openai.com refuses it for such a model.
+    NoReasoning,
+    /// A gateway that accepts the web search tool and never runs a search.
+    IgnoresSearch,
     /// The echo's first N events, then silence with the connection open.
     StallAfter(usize),
     /// Hostile headers, sizes or silence (see [`Hostile`]).
@@ -65,6 +70,8 @@ pub(crate) const KINDS: &[&str] = &[
     "json-error-on-stream",
     "slow",
     "no-chain",
+    "no-reasoning",
+    "ignores-search",
     "stall-after-5",
     "429-hostile-headers",
     "huge-line",
@@ -93,6 +100,8 @@ impl Fault {
             "json-error-on-stream" => Self::JsonErrorOnStream,
             "slow" => Self::Slow,
             "no-chain" => Self::NoChain,
+            "no-reasoning" => Self::NoReasoning,
+            "ignores-search" => Self::IgnoresSearch,
             "429-hostile-headers" => Self::Hostile(Hostile::RetryAfter),
             "huge-line" => Self::Hostile(Hostile::HugeLine),
             "huge-body" => Self::Hostile(Hostile::HugeBody),
@@ -173,6 +182,19 @@ pub(crate) fn plan(
             ),
             _ => Plan::Script(echo::script(request, delay)),
         },
+        Fault::NoReasoning if !request.field("reasoning").is_null() => Plan::Error(
+            ApiError::invalid_request(
+                "Unsupported parameter: 'reasoning.effort' is not supported with this model.",
+            )
+            .with_param("reasoning.effort")
+            .with_code("unsupported_parameter"),
+        ),
+        Fault::NoReasoning => Plan::Script(echo::script(request, delay)),
+        Fault::IgnoresSearch => {
+            let mut plain = request.clone();
+            plain.web_search = false;
+            Plan::Script(echo::script(&plain, delay))
+        }
         Fault::DropAfter(count) => {
             let mut script = echo::script(request, delay);
             script.steps.truncate(count);

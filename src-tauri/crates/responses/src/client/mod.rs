@@ -3,10 +3,12 @@
 
 mod body;
 mod redirect;
+mod resolve;
 mod retry;
 mod stream;
 
 pub(crate) use redirect::CrossOriginRedirect;
+pub use resolve::LookupFailed;
 pub use retry::{parse_retry_after, RetryNotice, RetryPolicy, MAX_PARSED_RETRY_AFTER};
 pub use stream::EventStream;
 
@@ -94,6 +96,7 @@ impl Client {
     pub fn with_limits(limits: Limits) -> Result<Self, Error> {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(30))
+            .dns_resolver(std::sync::Arc::new(resolve::SystemResolver))
             .redirect(redirect::policy())
             // A Referer would tell a redirect target where the request came from.
             .referer(false)

@@ -190,6 +190,31 @@ async fn refused_connection_is_a_connect_error() {
 }
 
 #[tokio::test]
+async fn a_name_that_does_not_resolve_is_told_apart_by_its_type() {
+    // `.invalid` never resolves (RFC 2606); on a machine without any
+    // resolver the lookup fails too, which is the same kind to a user.
+    let ep = Endpoint::new("https://halley-test.invalid/v1", SecretString::new("k"));
+    let opts = StreamOptions {
+        retry: RetryPolicy::none(),
+        ..StreamOptions::default()
+    };
+    match Client::new()
+        .expect("an HTTP client")
+        .create_stream(&ep, &CreateResponse::new("m", "hi"), opts)
+        .await
+    {
+        Err(Error::Network { kind, message }) => {
+            assert_eq!(kind, NetworkKind::Dns, "{message}");
+            assert!(
+                message.contains("halley-test.invalid"),
+                "the message names the host: {message}"
+            );
+        }
+        other => panic!("expected a lookup failure, got {:?}", other.err()),
+    }
+}
+
+#[tokio::test]
 async fn a_tls_failure_is_told_apart_by_its_type() {
     // A plain-text server behind an https:// URL: the TLS handshake reads
     // an HTTP status line and fails inside rustls.
