@@ -202,6 +202,29 @@ impl TestApp {
         (id, format!("__CHANNEL__:{id}"))
     }
 
+    /// Records that the provider's `model` honours `previous_response_id`,
+    /// as the probe finds for a real OpenAI (halley-mock's echo does not
+    /// remember turns, so its own probe would say otherwise).
+    pub fn trust_chaining(&self, provider: &Value, model: &str) {
+        use halley_core::capabilities::{Feature, Finding, FindingSource, Verdict};
+        let state = tauri::Manager::state::<halley_app::state::AppState>(&self._app);
+        let id = provider["id"].as_str().expect("a provider id");
+        state
+            .history
+            .record_finding(
+                id,
+                &Finding::new(
+                    Feature::Chaining,
+                    model,
+                    Verdict::Supported,
+                    "recorded by the test",
+                    Some(200),
+                    FindingSource::Probe,
+                ),
+            )
+            .expect("a finding is recorded");
+    }
+
     /// Adds a custom provider pointing at this test's mock server.
     pub fn add_mock_provider(&self, key: &str) -> Value {
         self.call(

@@ -23,7 +23,9 @@ fn input_roles(body: &Value) -> Vec<(String, String)> {
 fn a_turn_streams_saves_and_chains() {
     let app = TestApp::start();
     let key = format!("sk-turns-{}", uuid::Uuid::new_v4().simple());
-    app.add_mock_provider(&key);
+    let provider = app.add_mock_provider(&key);
+    // Chaining is used only where it is known to work (the probe's verdict).
+    app.trust_chaining(&provider, "echo");
 
     let first = app.send(None, None, "Hello there, echo", "echo", true);
     assert!(
@@ -169,10 +171,13 @@ fn a_turn_streams_saves_and_chains() {
 fn a_provider_that_refuses_chain_links_gets_the_branch_replayed() {
     let app = TestApp::start();
     let key = format!("sk-nochain-{}", uuid::Uuid::new_v4().simple());
-    app.add_mock_provider(&key);
+    let provider = app.add_mock_provider(&key);
     // fault:no-chain answers like echo but refuses any previous_response_id,
     // as a gateway that stores nothing does (400 previous_response_not_found).
     let model = "fault:no-chain";
+    // A probe once said chaining works (the gateway changed since): the
+    // refusal must still be survived, and remembered.
+    app.trust_chaining(&provider, model);
 
     let first = app.send(None, None, "First question", model, true);
     let updates = app.channels.wait_finished(first.channel);

@@ -73,7 +73,8 @@ fn regenerate_makes_a_sibling_answer() {
 #[test]
 fn regenerating_a_follow_up_chains_to_the_answer_before_it() {
     let app = TestApp::start();
-    app.add_mock_provider(&format!("sk-regen-{}", uuid::Uuid::new_v4().simple()));
+    let provider = app.add_mock_provider(&format!("sk-regen-{}", uuid::Uuid::new_v4().simple()));
+    app.trust_chaining(&provider, "echo");
     let first = app.send(None, None, "First", "echo", true);
     let first_done = app.channels.wait_finished(first.channel);
     let first_response = finished(&first_done)["responseId"].clone();
