@@ -14,7 +14,7 @@ shots=(
   update-ready
   playground-function-calls playground-timeline playground-logprobs playground-mcp-approval
   playground-structured playground-compare playground-code-export playground-presets
-  playground-background-resume
+  playground-background-resume capabilities-composer capabilities-settings
 )
 for shot in "${shots[@]}"; do
   [ -f "$from/$shot.png" ] || { echo "missing $from/$shot.png: run the e2e tests first" >&2; exit 1; }
