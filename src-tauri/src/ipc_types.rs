@@ -65,6 +65,8 @@ pub struct ProviderInput {
 pub struct ProviderTest {
     pub ok: bool,
     pub model_count: u32,
+    /// False when the server has no model list but answered a request.
+    pub lists_models: bool,
     pub error: Option<IpcError>,
 }
 

@@ -94,7 +94,10 @@ fn the_canary_key_appears_nowhere() {
             json!({"input": {"id": provider["id"], "name": "Mock", "kind": "custom",
                 "baseUrl": base_url, "apiKey": canary}}),
         );
-        let tested = app.call("test_provider", json!({ "id": provider["id"] }));
+        let tested = app.call(
+            "test_provider",
+            json!({ "id": provider["id"], "model": "echo" }),
+        );
         assert_eq!(
             tested["ok"], false,
             "{base_url} cannot list models: {tested}"
@@ -138,7 +141,10 @@ fn the_canary_key_appears_nowhere() {
             .is_some_and(|m| m.contains("Incorrect API key provided: Bearer <redacted>")),
         "the gateway's words are kept, the key in them is not: {end}"
     );
-    let tested = app.call("test_provider", json!({ "id": provider["id"] }));
+    let tested = app.call(
+        "test_provider",
+        json!({ "id": provider["id"], "model": "echo" }),
+    );
     assert!(
         tested["error"]["message"]
             .as_str()

@@ -144,7 +144,10 @@ fn test_says_in_plain_words_why_a_provider_does_not_answer() {
             json!({"input": {"id": null, "name": "Tested", "kind": "custom",
                 "baseUrl": base_url, "apiKey": key}}),
         );
-        app.call("test_provider", json!({ "id": saved["id"] }))
+        app.call(
+            "test_provider",
+            json!({ "id": saved["id"], "model": "echo" }),
+        )
     };
 
     let good = test(&app.mock.base_url(), "sk-test-good-0000");

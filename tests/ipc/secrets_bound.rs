@@ -132,7 +132,10 @@ fn a_provider_moved_to_another_origin_must_be_given_its_key_again() {
         .expect_err("the key does not follow the URL");
     assert_eq!(moved["code"], "key_required", "{moved}");
     // The "two calls" a script in the webview would make: re-point, then test.
-    let tested = app.call("test_provider", json!({ "id": provider["id"] }));
+    let tested = app.call(
+        "test_provider",
+        json!({ "id": provider["id"], "model": "echo" }),
+    );
     assert_eq!(
         tested["ok"], true,
         "the provider still points at the mock: {tested}"

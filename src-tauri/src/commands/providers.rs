@@ -149,9 +149,16 @@ pub async fn set_active_provider(state: State<'_, AppState>, id: String) -> IpcR
     .await
 }
 
-/// Checks a provider's URL and key with `GET /models`.
+/// Checks a provider's URL and key: `GET /models`, and where a server has
+/// no model list (some gateways serve the Responses API without it), one
+/// small `POST /responses` with `model`, so such a server is not told to
+/// "check the base URL".
 #[tauri::command]
-pub async fn test_provider(state: State<'_, AppState>, id: String) -> IpcResult<ProviderTest> {
+pub async fn test_provider(
+    state: State<'_, AppState>,
+    id: String,
+    model: String,
+) -> IpcResult<ProviderTest> {
     let endpoint = with_state(&state, move |state| endpoint_of(state, &id)).await?;
     // One attempt: "Test" reports how things are now, and a dead address
     // should say so at once rather than after seconds of backoff.
@@ -159,36 +166,66 @@ pub async fn test_provider(state: State<'_, AppState>, id: String) -> IpcResult<
         retry: RetryPolicy::none(),
         ..StreamOptions::default()
     };
+    let failed = |error: &halley_responses::Error| ProviderTest {
+        ok: false,
+        model_count: 0,
+        lists_models: false,
+        error: Some(scrubbed(&endpoint)(explain(error, &model))),
+    };
     let listed = state.client.list_models_with(&endpoint, &once).await;
     Ok(match listed {
         Ok(models) => ProviderTest {
             ok: true,
             model_count: u32::try_from(models.len()).unwrap_or(u32::MAX),
+            lists_models: true,
             error: None,
         },
-        Err(error) => ProviderTest {
-            ok: false,
-            model_count: 0,
-            error: Some(scrubbed(&endpoint)(explain(&error))),
-        },
+        Err(error) if matches!(error.http_status(), Some(404 | 405)) => {
+            let mut request =
+                halley_responses::CreateResponse::new(model.as_str(), "Reply with OK.");
+            request.max_output_tokens = halley_responses::Nullable::Value(16);
+            request.store = halley_responses::Nullable::Value(false);
+            match state.client.create_with(&endpoint, &request, &once).await {
+                Ok(_) => ProviderTest {
+                    ok: true,
+                    model_count: 0,
+                    lists_models: false,
+                    error: None,
+                },
+                Err(error) => failed(&error),
+            }
+        }
+        Err(error) => failed(&error),
     })
 }
 
-/// A test failure in words a non-developer can act on.
-fn explain(error: &halley_responses::Error) -> IpcError {
-    let hint = match (error, error.http_status()) {
-        (_, Some(401 | 403)) => {
-            "The key was refused. Check that you pasted the whole key for this provider."
+/// A test failure in words a non-developer can act on, by what kind of
+/// refusal it is (whatever shape the server's error had).
+fn explain(error: &halley_responses::Error, model: &str) -> IpcError {
+    use halley_responses::ErrorKind;
+    let kind = error.reading().map(|r| r.kind);
+    let hint = match (error, error.http_status(), kind) {
+        (_, Some(401 | 403), _) | (_, _, Some(ErrorKind::BadKey | ErrorKind::NoAccess)) => {
+            "The key was refused. Check that you pasted the whole key for this provider.".to_owned()
         }
-        (_, Some(404)) => {
-            "Nothing answers at this address. Check the base URL (it usually ends in /v1)."
+        (_, _, Some(ErrorKind::ModelNotFound)) => format!(
+            "The address and key work, but this provider does not serve the model {model}. Pick another model."
+        ),
+        (_, Some(404), _) | (_, _, Some(ErrorKind::NotFound)) => {
+            "Nothing answers at this address. Check the base URL (it usually ends in /v1).".to_owned()
         }
-        (halley_responses::Error::Network { .. }, _) => {
-            "Could not reach the provider. Check the base URL and your network."
+        (_, _, Some(ErrorKind::RateLimited | ErrorKind::Overloaded)) => {
+            "The provider is busy right now. Try again in a moment.".to_owned()
         }
-        _ => "The provider answered with an error.",
+        (_, _, Some(ErrorKind::QuotaExceeded)) => {
+            "The account has no credit left at this provider.".to_owned()
+        }
+        (halley_responses::Error::Network { .. }, _, _) => {
+            "Could not reach the provider. Check the base URL and your network.".to_owned()
+        }
+        _ => "The provider answered with an error.".to_owned(),
     };
-    IpcError::new(ErrorCode::Api, format!("{hint} ({error})"))
+    IpcError::new(ErrorCode::Api, format!("{hint} ({})", error.detail()))
 }
 
 #[tauri::command]

@@ -83,7 +83,8 @@ export const ipc = {
   /** Runs the capability probe for `model` (a dozen small requests) and keeps what it found. */
   probeProvider: (providerId: string, model: string) =>
     call("probe_provider", { providerId, model }),
-  testProvider: (id: string) => call("test_provider", { id }),
+  /** Checks the address and key (and `model`, where the server lists no models). */
+  testProvider: (id: string, model: string) => call("test_provider", { id, model }),
   envKeyOffers: () => call("env_key_offers"),
   importEnvKey: (variable: string) => call("import_env_key", { variable }),
   listModels: (refresh: boolean) => call("list_models", { refresh }),

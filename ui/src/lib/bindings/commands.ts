@@ -60,7 +60,7 @@ export type Commands = {
   startup_restore_backup: { args: { name: string }; returns: string };
   startup_start_fresh: { args: Record<string, never>; returns: string };
   stop_run: { args: { runId: string }; returns: null };
-  test_provider: { args: { id: string }; returns: ProviderTest };
+  test_provider: { args: { id: string; model: string }; returns: ProviderTest };
   undo_delete_conversation: { args: { id: string }; returns: null };
   update_check: { args: { force: boolean }; returns: UpdateCheck };
   update_download: { args: { onProgress: Channel<UpdateProgress> }; returns: null };

@@ -113,6 +113,7 @@ export const en = {
   "setup.keepKey": "Keep the saved key (…{last4})",
   "setup.test": "Test",
   "setup.testOk": "Connected: {count} models available.",
+  "setup.testOkNoList": "Connected: the provider answered (it does not list its models).",
   "setup.testFailed": "Connection failed: {message}",
   "setup.cleartextWarning":
     "This address is not encrypted (http://) and is not on this computer: your API key and every message would cross the network readable by anyone on the way. Use https:// if the server supports it.",

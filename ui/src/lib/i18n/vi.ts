@@ -112,6 +112,7 @@ export const vi: Catalog = {
   "setup.keepKey": "Giữ khóa đã lưu (…{last4})",
   "setup.test": "Kiểm tra",
   "setup.testOk": "Đã kết nối: có {count} mô hình.",
+  "setup.testOkNoList": "Đã kết nối: nhà cung cấp đã trả lời (không liệt kê mô hình).",
   "setup.testFailed": "Kết nối thất bại: {message}",
   "setup.cleartextWarning":
     "Địa chỉ này không được mã hóa (http://) và không nằm trên máy này: khóa API và mọi tin nhắn sẽ đi qua mạng ở dạng ai trên đường truyền cũng đọc được. Hãy dùng https:// nếu máy chủ hỗ trợ.",

@@ -17,7 +17,7 @@ import {
 } from "../ipc";
 import { StreamingMessage } from "../stream/stream.svelte";
 import { deepestLeaf, indexMessages } from "./tree";
-import { preferences } from "./preferences.svelte";
+import { DEFAULT_MODEL, preferences, savePreferences } from "./preferences.svelte";
 import { loadCapabilities } from "./capabilities.svelte";
 import { showToast } from "./toasts.svelte";
 
@@ -84,6 +84,22 @@ export async function loadApp(): Promise<void> {
   void refreshCapabilities();
 }
 
+/** Models to try first when the built-in default is not served, best first. */
+const PREFERRED = ["gpt-5-mini", "gpt-5", "gpt-4.1-mini", "gpt-4o-mini", "gpt-4.1", "gpt-4o"];
+/** Listed models that are not for chat (embeddings, speech, images, moderation). */
+const NOT_CHAT = /embed|whisper|tts|dall-e|image|moderation|audio|transcribe|realtime|search-api/i;
+
+/**
+ * The model a new user should start with: `current` unless it is the
+ * built-in default and the provider lists models without it.
+ */
+export function firstChoice(listed: readonly string[], current: string): string {
+  if (current !== DEFAULT_MODEL || listed.length === 0 || listed.includes(current)) return current;
+  return (
+    PREFERRED.find((m) => listed.includes(m)) ?? listed.find((m) => !NOT_CHAT.test(m)) ?? current
+  );
+}
+
 /** Rereads what the active provider is known to do (a turn may have taught something). */
 function refreshCapabilities(): Promise<void> {
   const active = chat.providers.find((p) => p.active)?.id ?? null;
@@ -97,6 +113,13 @@ export async function loadModels(refresh: boolean): Promise<void> {
   } catch {
     // The model field accepts free text; an empty list is not worth a toast.
     chat.models = [];
+  }
+  // The built-in default, never chosen, that this provider does not serve:
+  // a model it lists is the better first choice than a certain refusal.
+  const pick = firstChoice(chat.models, preferences.model);
+  if (pick !== preferences.model) {
+    preferences.model = pick;
+    savePreferences();
   }
 }
 

@@ -9,6 +9,7 @@ import {
   type ProviderView,
 } from "../ipc";
 import { loadModels, refreshProviders } from "./chat.svelte";
+import { preferences } from "./preferences.svelte";
 
 /** Creates or updates a provider; `useProvider` then makes it the one in use. */
 export function saveProvider(input: ProviderInput): Promise<ProviderView> {
@@ -46,5 +47,5 @@ export async function deleteProvider(id: string): Promise<void> {
 
 /** One `GET /models` with the stored key: does the provider answer? */
 export function testProvider(id: string): Promise<ProviderTest> {
-  return ipc.testProvider(id);
+  return ipc.testProvider(id, preferences.model);
 }
