@@ -244,6 +244,9 @@ impl Connection {
             return format!("the server could not be reached: {error}");
         };
         let exit = process.wait_exit(limits.stop_grace).await;
+        if exit.is_some() {
+            process.stderr.wait_end(Duration::from_millis(500)).await;
+        }
         let mut reason = match exit {
             Some(status) => format!("the server exited before it answered ({status})"),
             None => format!("the server's handshake failed: {error}"),
@@ -462,7 +465,11 @@ impl Connection {
         let Some(process) = &self.process else {
             return "the server closed the connection".into();
         };
-        let mut reason = match process.wait_exit(Duration::from_millis(500)).await {
+        let exit = process.wait_exit(Duration::from_millis(500)).await;
+        if exit.is_some() {
+            process.stderr.wait_end(Duration::from_millis(500)).await;
+        }
+        let mut reason = match exit {
             Some(status) => format!("the server stopped ({status})"),
             None => "the server closed its output".into(),
         };

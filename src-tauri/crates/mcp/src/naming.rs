@@ -150,7 +150,10 @@ mod tests {
     #[test]
     fn a_plain_name_is_server_then_tool() {
         let t = tool("1", "files", "read_file");
-        assert_eq!(function_names(std::slice::from_ref(&t))[&t], "files__read_file");
+        assert_eq!(
+            function_names(std::slice::from_ref(&t))[&t],
+            "files__read_file"
+        );
     }
 
     #[test]

@@ -176,6 +176,8 @@ fn spawn_error(command: &str, error: &std::io::Error) -> Error {
 pub struct StderrTail {
     limit: usize,
     bytes: Mutex<VecDeque<u8>>,
+    /// Set when stderr reached its end (the server and its children closed it).
+    ended: tokio::sync::watch::Sender<bool>,
 }
 
 impl StderrTail {
@@ -183,7 +185,15 @@ impl StderrTail {
         Self {
             limit,
             bytes: Mutex::new(VecDeque::with_capacity(limit.min(64 * 1024))),
+            ended: tokio::sync::watch::channel(false).0,
         }
+    }
+
+    /// Waits up to `limit` for stderr to end: a server that just exited may
+    /// have written its last words a moment before, still in the pipe.
+    pub async fn wait_end(&self, limit: Duration) {
+        let mut ended = self.ended.subscribe();
+        let _ = tokio::time::timeout(limit, ended.wait_for(|e| *e)).await;
     }
 
     fn push(&self, chunk: &[u8]) {
@@ -224,4 +234,5 @@ async fn read_stderr(mut stderr: ChildStderr, tail: Arc<StderrTail>) {
         }
         tail.push(&buf[..n]);
     }
+    tail.ended.send_replace(true);
 }
