@@ -15,7 +15,7 @@ pub type ServerId = String;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export_to = "McpServerConfig.ts")]
+#[ts(export_to = "McpServerConfig.ts", rename = "McpServerConfig")]
 pub struct ServerConfig {
     pub id: ServerId,
     /// The name the user sees, and the prefix of its tools' names for the
@@ -27,7 +27,7 @@ pub struct ServerConfig {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "camelCase")]
-#[ts(export_to = "McpTransportConfig.ts")]
+#[ts(export_to = "McpTransportConfig.ts", rename = "McpTransportConfig")]
 pub enum TransportConfig {
     /// A program Halley starts and talks to over its stdin and stdout.
     Stdio {
@@ -52,7 +52,7 @@ pub enum TransportConfig {
 /// empty and the real value is in the keyring (see [`SecretSlot`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export_to = "McpNamedValue.ts")]
+#[ts(export_to = "McpNamedValue.ts", rename = "McpNamedValue")]
 pub struct NamedValue {
     pub name: String,
     #[serde(default)]
@@ -82,7 +82,7 @@ impl NamedValue {
 /// Which secret of a server: an environment variable or a header, by name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", content = "name", rename_all = "camelCase")]
-#[ts(export_to = "McpSecretSlot.ts")]
+#[ts(export_to = "McpSecretSlot.ts", rename = "McpSecretSlot")]
 pub enum SecretSlot {
     Env(String),
     /// Header names are case-insensitive; kept lower-cased.

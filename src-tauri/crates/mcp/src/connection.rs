@@ -29,7 +29,7 @@ use crate::{Error, Limits};
 /// What a server offers, as it listed it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export_to = "McpCatalog.ts")]
+#[ts(export_to = "McpCatalog.ts", rename = "McpCatalog")]
 pub struct Catalog {
     pub server: Option<ServerInfoView>,
     pub tools: Vec<ToolView>,
@@ -41,7 +41,7 @@ pub struct Catalog {
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export_to = "McpServerInfo.ts")]
+#[ts(export_to = "McpServerInfo.ts", rename = "McpServerInfo")]
 pub struct ServerInfoView {
     pub name: String,
     pub version: String,
@@ -51,7 +51,7 @@ pub struct ServerInfoView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export_to = "McpToolView.ts")]
+#[ts(export_to = "McpToolView.ts", rename = "McpToolView")]
 pub struct ToolView {
     pub name: String,
     pub title: Option<String>,
@@ -66,7 +66,7 @@ pub struct ToolView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export_to = "McpResourceView.ts")]
+#[ts(export_to = "McpResourceView.ts", rename = "McpResourceView")]
 pub struct ResourceView {
     pub uri: String,
     pub name: String,
@@ -76,7 +76,7 @@ pub struct ResourceView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export_to = "McpPromptView.ts")]
+#[ts(export_to = "McpPromptView.ts", rename = "McpPromptView")]
 pub struct PromptView {
     pub name: String,
     pub description: Option<String>,

@@ -12,7 +12,7 @@ use ts_rs::TS;
 /// What the UI shows of one tool call's answer.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export_to = "McpToolResult.ts")]
+#[ts(export_to = "McpToolResult.ts", rename = "McpToolResult")]
 pub struct ToolResult {
     pub parts: Vec<ResultPart>,
     /// `structuredContent`, as the server sent it.
@@ -26,7 +26,7 @@ pub struct ToolResult {
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(tag = "type", rename_all = "camelCase")]
-#[ts(export_to = "McpResultPart.ts")]
+#[ts(export_to = "McpResultPart.ts", rename = "McpResultPart")]
 pub enum ResultPart {
     Text {
         text: String,

@@ -39,7 +39,7 @@ pub enum Error {
 /// [`Error`]'s kind, for the UI (which never reads messages).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
-#[ts(export_to = "McpErrorKind.ts")]
+#[ts(export_to = "McpErrorKind.ts", rename = "McpErrorKind")]
 pub enum ErrorKind {
     InvalidConfig,
     UnknownServer,

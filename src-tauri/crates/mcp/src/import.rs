@@ -41,7 +41,7 @@ pub struct ImportedServer {
 /// An entry that could not be read, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export_to = "McpImportProblem.ts")]
+#[ts(export_to = "McpImportProblem.ts", rename = "McpImportProblem")]
 pub struct ImportProblem {
     pub name: String,
     pub message: String,

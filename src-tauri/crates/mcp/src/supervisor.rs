@@ -26,7 +26,7 @@ use crate::{Error, ErrorKind, Limits, SecretSource, SecretString};
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(tag = "state", rename_all = "camelCase")]
-#[ts(export_to = "McpServerState.ts")]
+#[ts(export_to = "McpServerState.ts", rename = "McpServerState")]
 pub enum ServerState {
     Stopped,
     Starting,
@@ -46,7 +46,7 @@ pub enum ServerState {
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export_to = "McpServerStatus.ts")]
+#[ts(export_to = "McpServerStatus.ts", rename = "McpServerStatus")]
 pub struct ServerStatus {
     pub id: ServerId,
     pub name: String,
@@ -60,7 +60,7 @@ pub struct ServerStatus {
 /// A change worth telling the UI: a server's state, or what it lists.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export_to = "McpServerEvent.ts")]
+#[ts(export_to = "McpServerEvent.ts", rename = "McpServerEvent")]
 pub struct ServerEvent {
     pub status: ServerStatus,
     pub catalog_changed: bool,
@@ -81,7 +81,7 @@ pub struct OfferedTool {
 /// server took.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export_to = "McpCallOutcome.ts")]
+#[ts(export_to = "McpCallOutcome.ts", rename = "McpCallOutcome")]
 pub struct CallOutcome {
     pub result: ToolResult,
     pub model_output: String,
@@ -236,6 +236,18 @@ impl Supervisor {
             }
         }
         futures_util::future::join_all(to_stop.iter().map(|slot| self.stop_slot(slot))).await;
+    }
+
+    /// The configs to start with, before any server runs (at start-up,
+    /// where nothing can be awaited yet). Later changes go through
+    /// [`Self::set_servers`], which also stops what must stop.
+    pub fn load(&self, configs: Vec<ServerConfig>) {
+        let mut slots = lock(&self.inner.slots);
+        for config in configs {
+            slots
+                .entry(config.id.clone())
+                .or_insert_with(|| Arc::new(Slot::new(config)));
+        }
     }
 
     pub fn statuses(&self) -> Vec<ServerStatus> {
