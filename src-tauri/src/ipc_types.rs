@@ -254,6 +254,7 @@ mod tests {
 pub type McpServerConfig = halley_mcp::ServerConfig;
 pub type McpCatalog = halley_mcp::Catalog;
 pub type McpCallOutcome = halley_mcp::CallOutcome;
+pub type McpServerEvent = halley_mcp::ServerEvent;
 
 /// One MCP server as Settings shows it: its config (secret entries empty),
 /// its state, and which secrets have a value in the keyring.

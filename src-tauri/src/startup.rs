@@ -43,7 +43,6 @@ impl Startup {
     /// old file) and, if it opens, lets every other command run.
     pub fn reopen<R: Runtime>(&self, app: &tauri::AppHandle<R>) -> Result<(), halley_core::Error> {
         let state = AppState::open(self.data_dir.clone())?;
-        crate::commands::mcp::forward_events(app, &state.mcp);
         app.manage(state);
         *self.lock() = None;
         Ok(())
@@ -59,7 +58,6 @@ pub fn open_or_explain<R: Runtime>(
 ) -> Result<(), halley_core::Error> {
     let problem = match AppState::open(data_dir.clone()) {
         Ok(state) => {
-            crate::commands::mcp::forward_events(app.handle(), &state.mcp);
             app.manage(state);
             None
         }

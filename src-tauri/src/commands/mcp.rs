@@ -5,34 +5,40 @@
 use halley_core::mcp_servers;
 use halley_mcp::{SecretSlot, ServerConfig, TransportConfig};
 use serde_json::Value;
-use tauri::{Emitter, Runtime, State};
+use tauri::ipc::Channel;
+use tauri::State;
 
 use super::blocking::with_state;
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::ipc_types::{
-    McpCallOutcome, McpCatalog, McpImportResult, McpSecretInput, McpServerConfig, McpServerView,
-    McpServersView,
+    McpCallOutcome, McpCatalog, McpImportResult, McpSecretInput, McpServerConfig, McpServerEvent,
+    McpServerView, McpServersView,
 };
 use crate::state::AppState;
 
-/// The event every server state change is sent on (payload `McpServerEvent`).
-pub const MCP_SERVER_EVENT: &str = "mcp-server";
-
-/// Forwards the supervisor's events to the window for as long as the app runs.
-pub fn forward_events<R: Runtime>(app: &tauri::AppHandle<R>, supervisor: &halley_mcp::Supervisor) {
-    let mut events = supervisor.subscribe();
-    let app = app.clone();
+/// Sends every server's state changes over `on_event` until the window
+/// goes away (the send fails). A Channel, like runs: the webview needs no
+/// event permission beyond Halley's own commands.
+#[tauri::command]
+pub async fn mcp_watch_servers(
+    state: State<'_, AppState>,
+    on_event: Channel<McpServerEvent>,
+) -> IpcResult<()> {
+    let mut events = state.mcp.subscribe();
     tauri::async_runtime::spawn(async move {
         loop {
             match events.recv().await {
                 Ok(event) => {
-                    let _ = app.emit(MCP_SERVER_EVENT, event);
+                    if on_event.send(event).is_err() {
+                        break;
+                    }
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             }
         }
     });
+    Ok(())
 }
 
 fn view(state: &AppState, config: ServerConfig) -> IpcResult<McpServerView> {

@@ -8,7 +8,7 @@ mod conversations;
 mod export_file;
 mod images;
 mod instance;
-pub mod mcp;
+mod mcp;
 mod playground;
 mod playground_server;
 mod presets;
@@ -60,6 +60,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         mcp::mcp_stop_server,
         mcp::mcp_call_tool,
         mcp::mcp_cancel_call,
+        mcp::mcp_watch_servers,
         playground::playground_run,
         playground::validate_json,
         playground::playground_set_mcp_secret,

@@ -1,6 +1,7 @@
 // The English catalog is the source of truth: every key the UI uses is here,
 // and other languages must provide the same keys (checked by the type below).
 import { playgroundEn } from "./playground.en";
+import { mcpEn } from "./mcp.en";
 import { updatesEn } from "./updates.en";
 
 export const en = {
@@ -164,6 +165,7 @@ export const en = {
   "settings.imported": "Imported “{title}”",
   ...playgroundEn,
   ...updatesEn,
+  ...mcpEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

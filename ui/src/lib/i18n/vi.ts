@@ -1,5 +1,6 @@
 import type { Catalog } from "./en";
 import { playgroundVi } from "./playground.vi";
+import { mcpVi } from "./mcp.vi";
 import { updatesVi } from "./updates.vi";
 
 export const vi: Catalog = {
@@ -163,4 +164,5 @@ export const vi: Catalog = {
   "settings.imported": "Đã nhập “{title}”",
   ...playgroundVi,
   ...updatesVi,
+  ...mcpVi,
 };
