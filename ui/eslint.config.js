@@ -55,7 +55,14 @@ export default ts.config(
           patterns: [
             {
               group: ["**/lib/ipc"],
-              importNames: ["ipc", "playgroundIpc", "presetIpc", "updateIpc", "instanceIpc"],
+              importNames: [
+                "ipc",
+                "playgroundIpc",
+                "presetIpc",
+                "updateIpc",
+                "instanceIpc",
+                "mcpIpc",
+              ],
               message: "Components call a state module (src/lib/state), which calls ipc.ts.",
             },
           ],

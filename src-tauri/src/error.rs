@@ -46,6 +46,9 @@ pub enum ErrorCode {
     UpdateBadSignature,
     /// Installing failed; the installed version is unchanged.
     UpdateInstallFailed,
+    /// An MCP server could not be started, failed a call, timed out or sent
+    /// too much; the message says which and why.
+    Mcp,
 }
 
 impl IpcError {
@@ -83,6 +86,20 @@ impl From<halley_responses::Error> for IpcError {
             halley_responses::Error::Network { .. } => ErrorCode::Network,
             halley_responses::Error::Cancelled => ErrorCode::Cancelled,
             _ => ErrorCode::Api,
+        };
+        Self::new(code, error.to_string())
+    }
+}
+
+impl From<halley_mcp::Error> for IpcError {
+    fn from(error: halley_mcp::Error) -> Self {
+        use halley_mcp::Error as E;
+        let code = match &error {
+            E::InvalidConfig(_) | E::InvalidArguments(_) => ErrorCode::InvalidInput,
+            E::UnknownServer(_) => ErrorCode::NotFound,
+            E::Secret(_) => ErrorCode::Keyring,
+            E::Cancelled => ErrorCode::Cancelled,
+            _ => ErrorCode::Mcp,
         };
         Self::new(code, error.to_string())
     }

@@ -251,3 +251,50 @@ mod tests {
         );
     }
 }
+
+// ---- MCP servers (Settings, the Playground's inspector) ----
+
+// The names the UI knows these types by (their TypeScript names).
+pub type McpServerConfig = halley_mcp::ServerConfig;
+pub type McpCatalog = halley_mcp::Catalog;
+pub type McpCallOutcome = halley_mcp::CallOutcome;
+pub type McpServerEvent = halley_mcp::ServerEvent;
+
+/// One MCP server as Settings shows it: its config (secret entries empty),
+/// its state, and which secrets have a value in the keyring.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "McpServerView.ts")]
+pub struct McpServerView {
+    pub config: halley_mcp::ServerConfig,
+    pub status: halley_mcp::ServerStatus,
+    pub stored_secrets: Vec<halley_mcp::SecretSlot>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "McpServersView.ts")]
+pub struct McpServersView {
+    pub servers: Vec<McpServerView>,
+    /// The stored list could not be read (it is kept aside on the next save).
+    pub damaged: bool,
+}
+
+/// A secret value typed in Settings, going straight to the keyring.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "McpSecretInput.ts")]
+pub struct McpSecretInput {
+    pub slot: halley_mcp::SecretSlot,
+    #[ts(type = "string")]
+    pub value: SecretString,
+}
+
+/// What an import of pasted `mcpServers` JSON added, and what it could not read.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "McpImportResult.ts")]
+pub struct McpImportResult {
+    pub added: Vec<McpServerView>,
+    pub problems: Vec<halley_mcp::import::ImportProblem>,
+}

@@ -80,9 +80,28 @@ pub fn run() {
         Some(plugin) => builder.plugin(plugin),
         None => builder,
     };
-    if let Err(error) = run_app(builder).run(context) {
-        tracing::error!(%error, "Halley stopped with an error");
-        std::process::exit(1);
+    let app = match run_app(builder).build(context) {
+        Ok(app) => app,
+        Err(error) => {
+            tracing::error!(%error, "Halley stopped with an error");
+            std::process::exit(1);
+        }
+    };
+    app.run(|app, event| {
+        if let tauri::RunEvent::Exit = event {
+            stop_mcp_servers(app);
+        }
+    });
+}
+
+/// Stops every MCP server before the process ends (stdin closed, SIGTERM,
+/// SIGKILL to each process group; bounded, see `Supervisor::shutdown`): a
+/// child left running would outlive Halley.
+pub fn stop_mcp_servers<R: Runtime>(app: &tauri::AppHandle<R>) {
+    if let Some(state) = app.try_state::<state::AppState>() {
+        let supervisor = state.mcp.clone();
+        tauri::async_runtime::block_on(supervisor.shutdown());
+        supervisor.kill_all_now();
     }
 }
 

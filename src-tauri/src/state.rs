@@ -26,6 +26,11 @@ pub struct AppState {
     pub runs: RunRegistry,
     /// Models of the active provider, fetched once per provider.
     pub models: Arc<Mutex<Option<ProviderModels>>>,
+    /// The user's MCP servers, started when first needed and stopped when
+    /// the app exits (`lib.rs`, `RunEvent::Exit`).
+    pub mcp: halley_mcp::Supervisor,
+    /// Inspector calls under way, by call id, so they can be cancelled.
+    pub mcp_calls: RunRegistry,
 }
 
 impl AppState {
@@ -71,6 +76,12 @@ impl AppState {
         // Built before anything is handed out: a client that cannot start
         // (no TLS backend) stops the start-up with its reason, not a panic.
         let client = Client::new().map_err(|e| halley_core::Error::HttpClient(e.to_string()))?;
+        let mcp = halley_mcp::Supervisor::new(
+            halley_mcp::Limits::default(),
+            Arc::new(halley_core::mcp_servers::KeyringSecrets(keys.clone())),
+            home_dir(),
+        );
+        mcp.load(history.mcp_servers()?.servers);
         Ok(Self {
             data_dir,
             history,
@@ -79,12 +90,22 @@ impl AppState {
             client,
             runs: RunRegistry::default(),
             models: Arc::new(Mutex::new(None)),
+            mcp,
+            mcp_calls: RunRegistry::default(),
         })
     }
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
     }
+}
+
+/// The user's home folder: where a stdio MCP server without a working
+/// folder starts (as in other MCP clients), not wherever Halley was started.
+fn home_dir() -> Option<PathBuf> {
+    std::env::var_os(if cfg!(windows) { "USERPROFILE" } else { "HOME" })
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
 }
 
 /// A provider id and the model ids it listed.

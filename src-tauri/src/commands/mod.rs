@@ -9,6 +9,7 @@ mod conversations;
 mod export_file;
 mod images;
 mod instance;
+mod mcp;
 mod playground;
 mod playground_server;
 mod presets;
@@ -52,6 +53,17 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         runs::send_message,
         runs::regenerate,
         runs::stop_run,
+        mcp::mcp_list_servers,
+        mcp::mcp_save_server,
+        mcp::mcp_set_server_enabled,
+        mcp::mcp_delete_server,
+        mcp::mcp_import_servers,
+        mcp::mcp_server_catalog,
+        mcp::mcp_restart_server,
+        mcp::mcp_stop_server,
+        mcp::mcp_call_tool,
+        mcp::mcp_cancel_call,
+        mcp::mcp_watch_servers,
         playground::playground_run,
         playground::validate_json,
         playground::playground_set_mcp_secret,

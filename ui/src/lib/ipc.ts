@@ -185,6 +185,33 @@ export const instanceIpc = {
   quit: () => call("app_quit"),
 };
 
+// ---- MCP servers -----------------------------------------------------------
+import type { McpSecretInput } from "./bindings/McpSecretInput";
+import type { McpServerConfig } from "./bindings/McpServerConfig";
+import type { McpServerEvent } from "./bindings/McpServerEvent";
+
+export const mcpIpc = {
+  list: () => call("mcp_list_servers"),
+  /** Secret values go to the keyring once and never come back (views say which are stored). */
+  save: (server: McpServerConfig, secrets: McpSecretInput[]) =>
+    call("mcp_save_server", { server, secrets }),
+  setEnabled: (id: string, enabled: boolean) => call("mcp_set_server_enabled", { id, enabled }),
+  remove: (id: string) => call("mcp_delete_server", { id }),
+  importServers: (text: string) => call("mcp_import_servers", { text }),
+  catalog: (id: string) => call("mcp_server_catalog", { id }),
+  restart: (id: string) => call("mcp_restart_server", { id }),
+  stop: (id: string) => call("mcp_stop_server", { id }),
+  callTool: (callId: string, serverId: string, tool: string, args: Record<string, unknown>) =>
+    call("mcp_call_tool", { callId, serverId, tool, arguments: args }),
+  cancelCall: (callId: string) => call("mcp_cancel_call", { callId }),
+  /** Every server's state changes, for as long as the window lives. */
+  watch: (onEvent: (event: McpServerEvent) => void) => {
+    const ch = new Channel<McpServerEvent>();
+    ch.onmessage = onEvent;
+    return call("mcp_watch_servers", { onEvent: ch });
+  },
+};
+
 /** The `./x bench` hooks; called only through lib/bench.ts, and only when it is on. */
 export const benchIpc = {
   mark: (mark: BenchMark) => call("bench_mark", { mark }),

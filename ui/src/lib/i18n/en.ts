@@ -1,6 +1,7 @@
 // The English catalog is the source of truth: every key the UI uses is here,
 // and other languages must provide the same keys (checked by the type below).
 import { playgroundEn } from "./playground.en";
+import { mcpEn } from "./mcp.en";
 import { updatesEn } from "./updates.en";
 
 export const en = {
@@ -200,6 +201,7 @@ export const en = {
   "feature.logprobs": "Token probabilities",
   "feature.background": "Background runs",
   ...updatesEn,
+  ...mcpEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

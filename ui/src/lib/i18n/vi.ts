@@ -1,5 +1,6 @@
 import type { Catalog } from "./en";
 import { playgroundVi } from "./playground.vi";
+import { mcpVi } from "./mcp.vi";
 import { updatesVi } from "./updates.vi";
 
 export const vi: Catalog = {
@@ -199,4 +200,5 @@ export const vi: Catalog = {
   "feature.logprobs": "Xác suất token",
   "feature.background": "Chạy nền",
   ...updatesVi,
+  ...mcpVi,
 };
