@@ -270,3 +270,54 @@ describe("fenced code helpers", () => {
     expect(stripClosingFence("a\n```js\n")).toBe("a\n```js\n");
   });
 });
+
+describe("rendering only the wanted parts", () => {
+  const text = Array.from({ length: 400 }, (_, i) => `Paragraph **${i}**.`).join("\n\n");
+  const limits = { deadline: Infinity, maxChars: Infinity };
+
+  it("renders the parts asked for and leaves the others as their source", () => {
+    clearBlockCache();
+    const renderer = new MessageRenderer(labels);
+    renderer.update(text, false);
+    const before = renderStats.blocks;
+    const { parts, pending } = renderer.work(limits, [10, 12]);
+    expect(pending).toBe(false);
+    expect(parts.length).toBeGreaterThan(20);
+    expect(parts.map((part, i) => (part.kind === "html" ? i : -1)).filter((i) => i >= 0)).toEqual([
+      10, 11,
+    ]);
+    expect(renderStats.blocks - before).toBe(2);
+    // A source part is the text it stands for: nothing is lost before it is rendered.
+    expect(parts.map((part) => (part.kind === "source" ? part.source : "")).join("")).toContain(
+      "Paragraph **0**.",
+    );
+  });
+
+  it("renders a part once it is wanted, and keeps it rendered", () => {
+    clearBlockCache();
+    const renderer = new MessageRenderer(labels);
+    renderer.update(text, false);
+    renderer.work(limits, [0, 1]);
+    const later = renderer.work(limits, [5, 6]).parts;
+    expect(later[0]?.kind).toBe("html");
+    expect(later[5]?.kind).toBe("html");
+    expect(later[3]?.kind).toBe("source");
+  });
+
+  it("stops rendering wanted parts at the limit and says more is pending", () => {
+    clearBlockCache();
+    const renderer = new MessageRenderer(labels);
+    renderer.update(text, false);
+    renderer.work(limits, [0, 0]); // split only
+    // One part at least per call, then the character limit stops it.
+    const first = renderer.work({ deadline: Infinity, maxChars: 1 }, [0, 30]);
+    expect(first.pending).toBe(true);
+    expect(first.parts.filter((part) => part.kind === "html")).toHaveLength(1);
+    let calls = 1;
+    for (let more = true; more; calls++) {
+      more = renderer.work({ deadline: Infinity, maxChars: 1 }, [0, 30]).pending;
+    }
+    // One call per part.
+    expect(calls).toBe(first.parts.length);
+  });
+});

@@ -108,7 +108,7 @@ export const CHUNK = 8 * 1024;
  * puts in the page or leaves out, so what one part holds must stay small
  * (8 KB of one-line paragraphs would be 2,700 elements).
  */
-export const CHUNK_BLOCKS = 64;
+export const CHUNK_BLOCKS = 16;
 /**
  * The open block of a streaming message is re-rendered on every frame; past
  * this size it is shown as text until it is finished.
@@ -254,6 +254,8 @@ export class MessageRenderer {
   private settledTo = 0;
   /** Finished blocks lexed but not made parts yet; they start at settledTo. */
   private queue: string[] = [];
+  /** The first block of the queue not taken yet (taking from the front by splice was quadratic). */
+  private queueAt = 0;
   /** Where the text not lexed yet starts (after the queue). */
   private lexedTo = 0;
   /** A block too large to parse, being shown as text from settledTo on. */
@@ -336,6 +338,7 @@ export class MessageRenderer {
     this.settled = [];
     this.settledTo = 0;
     this.queue = [];
+    this.queueAt = 0;
     this.lexedTo = 0;
     this.oversized = null;
     this.live = [];
@@ -344,7 +347,7 @@ export class MessageRenderer {
 
   /** Whether `step` would do something now. */
   private canStep(): boolean {
-    if (this.queue.length > 0) return true;
+    if (this.queueAt < this.queue.length) return true;
     const block = this.oversized;
     if (block !== null) {
       const end = block.scan(this.text, !this.streaming) ?? this.text.length;
@@ -357,7 +360,7 @@ export class MessageRenderer {
 
   /** One bounded unit of work; false when there is nothing to do until the text changes. */
   private step(): boolean {
-    if (this.queue.length > 0) {
+    if (this.queueAt < this.queue.length) {
       this.takeChunk();
       return true;
     }
@@ -377,13 +380,19 @@ export class MessageRenderer {
   private takeChunk(): void {
     let size = 0;
     let count = 0;
-    while (count < this.queue.length && count < CHUNK_BLOCKS) {
-      const next = this.queue[count]?.length ?? 0;
+    const queued = this.queue.length - this.queueAt;
+    while (count < queued && count < CHUNK_BLOCKS) {
+      const next = this.queue[this.queueAt + count]?.length ?? 0;
       if (count > 0 && size + next > CHUNK) break;
       size += next;
       count++;
     }
-    const source = this.queue.splice(0, count).join("");
+    const source = this.queue.slice(this.queueAt, this.queueAt + count).join("");
+    this.queueAt += count;
+    if (this.queueAt === this.queue.length) {
+      this.queue = [];
+      this.queueAt = 0;
+    }
     // Rendered when wanted (see `work`), unless it already was (a message shown before).
     this.settled.push(
       cachedOnly(source, this.labels()) ?? { kind: "source", source, lines: sourceLines(source) },
