@@ -269,9 +269,7 @@ after(async () => {
   await mock?.stop();
   const rows = Object.entries(figures).map(([name, f]) => ({ name, ...f }));
   writeFileSync(join(ARTIFACTS, "large-answers.json"), JSON.stringify(rows, null, 2));
-  console.log(
-    "shape | stream: frame gap / timer late / total, elements | open: … | scroll: …",
-  );
+  console.log("shape | stream: frame gap / timer late / total, elements | open: … | scroll: …");
   const cell = (f = {}) => `${f.frame} / ${f.timer} / ${f.total} ms, ${f.elements}`;
   for (const r of rows) {
     console.log(`${r.name} | ${cell(r.stream)} | ${cell(r.open)} | ${cell(r.scroll)}`);
