@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, waitFor } from "@testing-library/svelte";
 import { clearMocks } from "@tauri-apps/api/mocks";
+import { tick } from "svelte";
+import { MAX_WINDOW_PARTS } from "../lib/virtual/part-window";
+import { ScrollWindow, scrollWindowContext } from "../lib/virtual/scroll-window";
 import { mockBackend } from "../test/backend";
 import Markdown from "./Markdown.svelte";
 
@@ -52,5 +55,78 @@ describe("Markdown remote images", () => {
     expect(button.title).toBe("not a PNG, JPEG, GIF or WebP image");
     expect(button.disabled).toBe(false);
     expect(container.querySelector("img")).toBeNull();
+  });
+});
+
+describe("Markdown in a scroll window", () => {
+  const paragraphs = Array.from({ length: 2000 }, (_, i) => `Paragraph ${i}.`);
+
+  /** A viewport 800 px tall at the top of the screen, the message's top at `messageTop()`. */
+  function layout(messageTop: () => number): ScrollWindow {
+    const scroll = new ScrollWindow();
+    const viewport = document.createElement("div");
+    scroll.viewport = viewport;
+    vi.spyOn(Element.prototype, "getBoundingClientRect").mockImplementation(function (
+      this: Element,
+    ) {
+      const top = this.classList.contains("markdown") ? messageTop() : 0;
+      return DOMRect.fromRect({ x: 0, y: top, width: 700, height: this === viewport ? 800 : 0 });
+    });
+    return scroll;
+  }
+
+  const spacerHeights = (root: Element) =>
+    [...root.querySelectorAll<HTMLElement>(".md-spacer")].map((el) => parseFloat(el.style.height));
+
+  it("puts only the parts near the view in the page, and spacers for the rest", async () => {
+    let top = 0;
+    const scroll = layout(() => top);
+    const { container } = render(Markdown, {
+      props: { text: paragraphs.join("\n\n") },
+      context: scrollWindowContext(scroll),
+    });
+    const md = container.querySelector(".markdown")!;
+    // Rendered over several tasks: done when the spacer below stands for all 4,000 lines.
+    await waitFor(() => expect(spacerHeights(md)[0]).toBeGreaterThan(95_000), { timeout: 5000 });
+    const atTop = md.querySelectorAll(".md-block").length;
+    expect(atTop).toBeGreaterThan(0);
+    expect(atTop).toBeLessThanOrEqual(MAX_WINDOW_PARTS);
+    expect(md.querySelectorAll("p").length).toBeLessThan(200);
+    expect(md.textContent).toContain("Paragraph 0.");
+    expect(md.textContent).not.toContain("Paragraph 1999.");
+    // The message is as tall as all of it would be: only one spacer, below.
+    const [below] = spacerHeights(md);
+    expect(spacerHeights(md)).toHaveLength(1);
+
+    // Scrolled to the middle: the parts there, and spacers on both sides.
+    top = -below! / 2;
+    scroll.moved();
+    await tick();
+    expect(md.textContent).not.toContain("Paragraph 0.");
+    const shown = [...md.querySelectorAll("p")].map((p) => Number(/\d+/.exec(p.textContent)?.[0]));
+    expect(Math.min(...shown)).toBeGreaterThan(500);
+    expect(Math.max(...shown)).toBeLessThan(1500);
+    expect(spacerHeights(md)).toHaveLength(2);
+  });
+
+  it("copies the whole of a code block too large to parse, from its first piece", async () => {
+    const writeText = vi.fn(() => Promise.resolve());
+    Object.defineProperty(navigator, "clipboard", { value: { writeText }, configurable: true });
+    const code = Array.from({ length: 4000 }, (_, i) => `line ${i}`).join("\n");
+    const scroll = layout(() => 0);
+    const { container } = render(Markdown, {
+      props: { text: "```sh\n" + code + "\n```\n\nEND" },
+      context: scrollWindowContext(scroll),
+    });
+    const button = await waitFor(() => {
+      const found = container.querySelector<HTMLButtonElement>(".md-code-first button.md-copy");
+      if (!found) throw new Error("no copy button yet");
+      return found;
+    });
+    expect(container.querySelector(".md-code-first .code-lang")?.textContent).toBe("sh");
+    // Most of the block's pieces are not in the page; the copy is still all of it.
+    await fireEvent.click(button);
+    expect(writeText).toHaveBeenCalledWith(code);
+    await waitFor(() => expect(button.textContent).toBe("Copied"));
   });
 });

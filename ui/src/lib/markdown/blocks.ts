@@ -42,8 +42,56 @@ function mergeOpenMath(blocks: string[]): string[] {
   return merged;
 }
 
-const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+/** A line that opens (or closes) a code fence; group 1 is the marker. */
+export const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 const BLANK = /^[ \t]*$/;
+
+/** The opening fence line at the start of `text`: its length (with the newline), marker and language; or null. */
+export function openingFence(
+  text: string,
+): { length: number; marker: string; language: string } | null {
+  const newline = text.indexOf("\n");
+  const line = newline < 0 ? text : text.slice(0, newline);
+  const marker = FENCE.exec(line)?.[1];
+  if (marker === undefined) return null;
+  const info = line.slice(line.indexOf(marker) + marker.length).trim();
+  const language = /^[\w+#-]+/.exec(info)?.[0] ?? "";
+  return { length: newline < 0 ? text.length : newline + 1, marker, language };
+}
+
+/** Whether `line` closes a fence opened with `marker`. */
+function closes(line: string, marker: string): boolean {
+  const found = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(line)?.[1];
+  return found !== undefined && found[0] === marker[0] && found.length >= marker.length;
+}
+
+/** `text` (the end of a fenced block) without its closing fence line and the blank lines after it. */
+export function stripClosingFence(text: string): string {
+  const trimmed = text.replace(/\n[ \t\n]*$/, "");
+  const lineStart = trimmed.lastIndexOf("\n") + 1;
+  return /^ {0,3}(`{3,}|~{3,})[ \t]*$/.test(trimmed.slice(lineStart))
+    ? trimmed.slice(0, lineStart)
+    : text;
+}
+
+/**
+ * The code of the fenced block whose opening fence starts at `start` in
+ * `text`: the lines up to its closing fence (or the end). One linear scan,
+ * done when the user copies it.
+ */
+export function fencedCode(text: string, start: number): string {
+  const lineEnd = text.indexOf("\n", start);
+  const opening = openingFence(text.slice(start, lineEnd < 0 ? text.length : lineEnd + 1));
+  if (opening === null) return "";
+  const from = start + opening.length;
+  for (let at = from; at < text.length;) {
+    const newline = text.indexOf("\n", at);
+    const end = newline < 0 ? text.length : newline;
+    if (closes(text.slice(at, end), opening.marker)) return text.slice(from, at).replace(/\n$/, "");
+    at = end + 1;
+  }
+  return text.slice(from).replace(/\n$/, "");
+}
 
 /**
  * Finds where a block too large to parse ends, without parsing it: after
@@ -62,11 +110,7 @@ export class BlockEndScanner {
   /** Where the block ends, once found. */
   end: number | null = null;
 
-  /** `untilEnd`: the block is everything from `start` to the end of the message. */
-  constructor(
-    readonly start: number,
-    private readonly untilEnd = false,
-  ) {
+  constructor(readonly start: number) {
     this.at = start;
   }
 
@@ -75,7 +119,7 @@ export class BlockEndScanner {
 
   /** Scans the complete lines of `text` not scanned yet; `finished` ends the block at the text's end. */
   scan(text: string, finished: boolean): number | null {
-    while (this.end === null && !this.untilEnd) {
+    while (this.end === null) {
       const newline = text.indexOf("\n", this.at);
       if (newline < 0) break;
       const line = text.slice(this.at, newline);
@@ -98,8 +142,7 @@ export class BlockEndScanner {
       return;
     }
     if (this.fence !== null) {
-      const marker = FENCE.exec(line)?.[1];
-      if (marker && marker[0] === this.fence[0] && marker.length >= this.fence.length) {
+      if (closes(line, this.fence)) {
         // The code block ends with its closing fence; the next line starts the next block.
         this.fence = null;
         this.blank = true;

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { fencedCode, openingFence, stripClosingFence } from "./blocks";
 import { closeIncomplete } from "./incomplete";
 import { partsHtml, partsToElement } from "./testing/parts";
 import { clearBlockCache, MessageRenderer, renderStats } from "./renderer";
@@ -192,5 +193,131 @@ describe("per-block memoization", () => {
     new MessageRenderer(labels).render("Same\n\nBlocks", false);
     // A message scrolled back into view must not be parsed again.
     expect(renderStats.blocks).toBe(before);
+  });
+});
+
+describe("a code block too large to parse", () => {
+  const code = Array.from(
+    { length: 3000 },
+    (_, i) => `let line${i} = [${i}, "\`\`\` not a fence"];`,
+  );
+  const source = "Intro\n\n~~~~rust title\n" + code.join("\n") + "\n~~~~\n\nAfter **that**.";
+
+  it("is shown as code in pieces, without its fences, the first one with its language", () => {
+    const parts = new MessageRenderer(labels).render(source, false);
+    const pieces = parts.filter((part) => part.kind === "text");
+    expect(pieces.length).toBeGreaterThan(5);
+    expect(pieces.every((part) => part.code)).toBe(true);
+    expect(pieces[0]?.fence?.language).toBe("rust");
+    expect(pieces.slice(1).some((part) => part.fence)).toBe(false);
+    // What is shown is exactly the code: no fence line at either end.
+    expect(pieces.map((part) => part.text).join("")).toBe(code.join("\n") + "\n");
+    // The block after it is markdown again.
+    expect(partsToElement(parts.slice(-1)).querySelector("strong")?.textContent).toBe("that");
+  });
+
+  it("gives its whole code to copy, read from the message", () => {
+    const renderer = new MessageRenderer(labels);
+    const parts = renderer.render(source, false);
+    const first = parts.find((part) => part.kind === "text" && part.fence);
+    const start = first?.kind === "text" ? first.fence?.start : undefined;
+    expect(start).toBe("Intro\n\n".length);
+    expect(renderer.codeAt(start ?? -1)).toBe(code.join("\n"));
+  });
+
+  it("copies what has arrived of a block still streaming", () => {
+    const renderer = new MessageRenderer(labels);
+    const partial = "```js\n" + code.slice(0, 2000).join("\n") + "\n";
+    const parts = renderer.render(partial, true);
+    expect(parts.every((part) => part.kind === "text" && part.code)).toBe(true);
+    expect(renderer.codeAt(0)).toBe(code.slice(0, 2000).join("\n"));
+  });
+
+  it("shows an open block past the live limit as code while it streams", () => {
+    const parts = new MessageRenderer(labels).render(
+      "```js\n" + code.slice(0, 400).join("\n"),
+      true,
+    );
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.every((part) => part.kind === "text" && part.code)).toBe(true);
+  });
+});
+
+describe("fenced code helpers", () => {
+  it("reads an opening fence's marker and language", () => {
+    expect(openingFence("```js title=x\ncode")).toEqual({
+      length: 14,
+      marker: "```",
+      language: "js",
+    });
+    expect(openingFence("   ~~~\n")).toEqual({ length: 7, marker: "~~~", language: "" });
+    expect(openingFence("    ```js\n")).toBeNull(); // indented code, not a fence
+    expect(openingFence("text\n")).toBeNull();
+  });
+
+  it("takes the code up to a closing fence of the same kind and length or more", () => {
+    const text = "````md\n```\ninner\n```\n~~~~\n`````  \nafter";
+    expect(fencedCode(text, 0)).toBe("```\ninner\n```\n~~~~");
+    expect(fencedCode("```\nno end\n", 0)).toBe("no end");
+    expect(fencedCode("x\n```py\nprint()\n```\n", 2)).toBe("print()");
+    // A fence with an info string does not close a block.
+    expect(fencedCode("```\na\n```js\nb\n```", 0)).toBe("a\n```js\nb");
+  });
+
+  it("strips a closing fence and the blank lines after it", () => {
+    expect(stripClosingFence("a\nb\n```\n\n\n")).toBe("a\nb\n");
+    expect(stripClosingFence("a\nb\n")).toBe("a\nb\n");
+    expect(stripClosingFence("a\n```js\n")).toBe("a\n```js\n");
+  });
+});
+
+describe("rendering only the wanted parts", () => {
+  const text = Array.from({ length: 400 }, (_, i) => `Paragraph **${i}**.`).join("\n\n");
+  const limits = { deadline: Infinity, maxChars: Infinity };
+
+  it("renders the parts asked for and leaves the others as their source", () => {
+    clearBlockCache();
+    const renderer = new MessageRenderer(labels);
+    renderer.update(text, false);
+    const before = renderStats.blocks;
+    const { parts, pending } = renderer.work(limits, [10, 12]);
+    expect(pending).toBe(false);
+    expect(parts.length).toBeGreaterThan(20);
+    expect(parts.map((part, i) => (part.kind === "html" ? i : -1)).filter((i) => i >= 0)).toEqual([
+      10, 11,
+    ]);
+    expect(renderStats.blocks - before).toBe(2);
+    // A source part is the text it stands for: nothing is lost before it is rendered.
+    expect(parts.map((part) => (part.kind === "source" ? part.source : "")).join("")).toContain(
+      "Paragraph **0**.",
+    );
+  });
+
+  it("renders a part once it is wanted, and keeps it rendered", () => {
+    clearBlockCache();
+    const renderer = new MessageRenderer(labels);
+    renderer.update(text, false);
+    renderer.work(limits, [0, 1]);
+    const later = renderer.work(limits, [5, 6]).parts;
+    expect(later[0]?.kind).toBe("html");
+    expect(later[5]?.kind).toBe("html");
+    expect(later[3]?.kind).toBe("source");
+  });
+
+  it("stops rendering wanted parts at the limit and says more is pending", () => {
+    clearBlockCache();
+    const renderer = new MessageRenderer(labels);
+    renderer.update(text, false);
+    renderer.work(limits, [0, 0]); // split only
+    // One part at least per call, then the character limit stops it.
+    const first = renderer.work({ deadline: Infinity, maxChars: 1 }, [0, 30]);
+    expect(first.pending).toBe(true);
+    expect(first.parts.filter((part) => part.kind === "html")).toHaveLength(1);
+    let calls = 1;
+    for (let more = true; more; calls++) {
+      more = renderer.work({ deadline: Infinity, maxChars: 1 }, [0, 30]).pending;
+    }
+    // One call per part.
+    expect(calls).toBe(first.parts.length);
   });
 });

@@ -1,15 +1,27 @@
 // Markdown → sanitized parts, a bounded amount of work at a time.
 //
-// A message is lexed LEX_WINDOW characters at a time into top-level blocks;
-// finished blocks are rendered in chunks of up to CHUNK characters, each
-// chunk once (cached by its source, shared by all messages). A block too
-// large to parse in one go is shown as its text, in PIECE-sized parts. While
-// a message streams, only its open last block is re-rendered. `work` stops at
-// a deadline and at MAX_NEW_CHARS of new content, whatever the input: the
-// caller shows the not-yet-rendered rest as text and calls again after
-// yielding, so no task of the UI grows with the message (docs/architecture.md).
+// A message is lexed LEX_STEP characters at a time (LEX_WINDOW for a block that
+// fills that) into top-level blocks;
+// finished blocks are grouped into parts of up to CHUNK characters and
+// CHUNK_BLOCKS blocks, and a part is rendered (parsed, sanitized, cached by
+// its source, shared by all messages) once it is wanted: the component asks
+// for the parts near the view, so a long message renders what is seen, not
+// all of itself. A block too large to parse is shown as its text, in
+// PIECE-sized parts. While a message streams, only its open last block is
+// re-rendered. `work` stops at a deadline and at MAX_NEW_CHARS of new
+// content, whatever the input: the caller shows what is not rendered yet as
+// text and calls again after yielding, so no task of the UI grows with the
+// message (docs/architecture.md).
 import { Marked, type MarkedExtension } from "marked";
-import { BlockEndScanner, lexBlocks } from "./blocks";
+import { anchorRules } from "./anchored-rules";
+import {
+  BlockEndScanner,
+  FENCE,
+  fencedCode,
+  lexBlocks,
+  openingFence,
+  stripClosingFence,
+} from "./blocks";
 import { emphasisLimit, tooManyDelimiterRuns } from "./emphasis-limit";
 import { escapeHtml, highlightCode } from "./highlight";
 import { closeIncomplete } from "./incomplete";
@@ -37,26 +49,69 @@ function makeMarked(...extra: MarkedExtension[]): Marked {
 }
 
 export const marked = makeMarked();
+// Before any lexing: marked's "^" rules as sticky copies (quadratic in WebKitGTK otherwise).
+anchorRules(marked);
 /** For a source with many emphasis delimiters only (see emphasis-limit.ts). */
 const markedWithEmphasisLimit = makeMarked(emphasisLimit);
 
 /**
  * What a message shows: sanitized HTML, or text (always set as text nodes,
  * never parsed). `pending` marks the not-yet-rendered rest of the message.
+ * `lines` is the source's length in lines of about CHARS_PER_LINE: what a part
+ * not yet laid out is assumed to take (the component windows parts by height).
+ * `fence` is on the first piece of a code block too large to parse: where the
+ * block starts in the message (its code is read from there to copy it) and its
+ * language.
  */
 export type Part =
-  | { readonly kind: "html"; readonly html: string }
+  | { readonly kind: "html"; readonly html: string; readonly lines: number }
+  | SourcePart
   | {
       readonly kind: "text";
       readonly text: string;
       readonly code: boolean;
+      readonly lines: number;
       readonly pending?: true;
+      readonly fence?: { readonly start: number; readonly language: string };
     };
+
+/**
+ * Finished blocks not rendered yet: `work` renders a part when it is wanted
+ * (in or near the view), and until then it is shown as its text.
+ */
+export interface SourcePart {
+  readonly kind: "source";
+  readonly source: string;
+  readonly lines: number;
+}
+
+/** Characters a line of text holds in a message, roughly (for height estimates). */
+export const CHARS_PER_LINE = 100;
+
+/** How many lines of about CHARS_PER_LINE `source` takes (every source line at least one). */
+export function sourceLines(source: string): number {
+  let lines = 0;
+  for (let start = 0; ;) {
+    const newline = source.indexOf("\n", start);
+    const end = newline < 0 ? source.length : newline;
+    lines += Math.max(1, Math.ceil((end - start) / CHARS_PER_LINE));
+    if (newline < 0) return lines;
+    start = newline + 1;
+  }
+}
 
 /** Most characters lexed at once; a block that fills a whole window is shown as text. */
 export const LEX_WINDOW = 16 * 1024;
-/** Finished blocks are rendered (parsed, sanitized, cached) together up to this size. */
+/** Characters lexed at once unless a block fills them (then LEX_WINDOW). */
+export const LEX_STEP = 8 * 1024;
+/** Finished blocks are rendered (parsed, sanitized, cached) together up to this size… */
 export const CHUNK = 8 * 1024;
+/**
+ * …and up to this many blocks: a chunk is one part, the unit the component
+ * puts in the page or leaves out, so what one part holds must stay small
+ * (8 KB of one-line paragraphs would be 2,700 elements).
+ */
+export const CHUNK_BLOCKS = 16;
 /**
  * The open block of a streaming message is re-rendered on every frame; past
  * this size it is shown as text until it is finished.
@@ -68,15 +123,6 @@ export const PIECE = 8 * 1024;
 export const PREVIEW = 8 * 1024;
 /** New content (in source characters) one call of `work` adds at most: the DOM and layout cost of a task. */
 export const MAX_NEW_CHARS = 32 * 1024;
-
-/**
- * Elements (counted as tags in the sanitized HTML) one message shows as
- * rendered markdown; past them the rest of the message is shown as text.
- * Each element costs style, layout and memory however the work is spread: a
- * 1 MB answer of small rich blocks made hundreds of thousands, and the
- * webview took minutes. Tens of pages of ordinary markdown fit.
- */
-export const MAX_ELEMENTS = 30_000;
 
 /** How many blocks went through parse + sanitize, and the longest text lexed or parsed at once (tests read them). */
 export const renderStats = { blocks: 0, largestParsed: 0 };
@@ -96,8 +142,10 @@ export function parseMarkdown(source: string): string {
   return parser.parse(source.replace(MATH_MARKS, ""), { async: false });
 }
 
-function textPart(text: string, code = false): Part {
-  return { kind: "text", text, code };
+type TextPart = Extract<Part, { kind: "text" }>;
+
+function textPart(text: string, code = false): TextPart {
+  return { kind: "text", text, code, lines: sourceLines(text) };
 }
 
 export function renderBlock(source: string, labels: SanitizeLabels): Part {
@@ -106,12 +154,16 @@ export function renderBlock(source: string, labels: SanitizeLabels): Part {
   takeMath();
   try {
     const html = parseMarkdown(source);
-    return { kind: "html", html: sanitizeHtml(html, labels, takeMath()) };
+    return {
+      kind: "html",
+      html: sanitizeHtml(html, labels, takeMath()),
+      lines: sourceLines(source),
+    };
   } catch {
     // Nesting deep enough to overflow the parser's stack (thousands of ">"):
     // the text is still shown, as text.
     takeMath();
-    return textPart(source, /^ {0,3}(?:`{3,}|~{3,})/.test(source));
+    return textPart(source, FENCE.test(source));
   }
 }
 
@@ -122,18 +174,29 @@ const cache = new Map<string, Part>();
 let cachedChars = 0;
 
 const partSize = (key: string, part: Part) =>
-  key.length + (part.kind === "html" ? part.html.length : part.text.length);
+  key.length +
+  (part.kind === "html" ? part.html.length : part.kind === "text" ? part.text.length : 0);
 
-function cachedBlock(source: string, labels: SanitizeLabels): Part {
-  // The labels are part of the output, so a language switch must not reuse old HTML.
-  const key = `${labels.copy}\u0000${labels.loadImage("")}\u0000${source}`;
+// The labels are part of the output, so a language switch must not reuse old HTML.
+const cacheKey = (source: string, labels: SanitizeLabels) =>
+  `${labels.copy}\u0000${labels.loadImage("")}\u0000${source}`;
+
+/** The rendered part for `source` if it is cached (a message shown before). */
+function cachedOnly(source: string, labels: SanitizeLabels): Part | undefined {
+  const key = cacheKey(source, labels);
   const hit = cache.get(key);
   if (hit !== undefined) {
     // Refresh recency: Map keeps insertion order, so the oldest entry is evicted first.
     cache.delete(key);
     cache.set(key, hit);
-    return hit;
   }
+  return hit;
+}
+
+function cachedBlock(source: string, labels: SanitizeLabels): Part {
+  const hit = cachedOnly(source, labels);
+  if (hit !== undefined) return hit;
+  const key = cacheKey(source, labels);
   const part = renderBlock(source, labels);
   cache.set(key, part);
   cachedChars += partSize(key, part);
@@ -149,14 +212,6 @@ function cachedBlock(source: string, labels: SanitizeLabels): Part {
 export function clearBlockCache(): void {
   cache.clear();
   cachedChars = 0;
-}
-
-function countTags(html: string): number {
-  let tags = 0;
-  for (let at = html.indexOf("<"); at >= 0; at = html.indexOf("<", at + 1)) {
-    if (html[at + 1] !== "/") tags++;
-  }
-  return tags;
 }
 
 /** The last "\n" in text[from, to), or -1; never scans outside that range. */
@@ -181,6 +236,9 @@ export interface RenderedMessage {
   readonly pending: boolean;
 }
 
+/** A half-open range of part indices, [first, end). */
+export type PartRange = readonly [number, number];
+
 export interface WorkLimits {
   /** A `performance.now()` time after which no new unit of work starts. */
   deadline: number;
@@ -193,12 +251,14 @@ export class MessageRenderer {
   private text = "";
   private streaming = false;
   private labelsKey = "";
-  /** Parts of finished blocks, in order; they never change. */
+  /** Parts of finished blocks, in order; a source part becomes its rendered part, nothing else changes. */
   private settled: Part[] = [];
   /** Where the text the settled parts show ends. */
   private settledTo = 0;
-  /** Finished blocks lexed but not rendered yet; they start at settledTo. */
+  /** Finished blocks lexed but not made parts yet; they start at settledTo. */
   private queue: string[] = [];
+  /** The first block of the queue not taken yet (taking from the front by splice was quadratic). */
+  private queueAt = 0;
   /** Where the text not lexed yet starts (after the queue). */
   private lexedTo = 0;
   /** A block too large to parse, being shown as text from settledTo on. */
@@ -207,12 +267,10 @@ export class MessageRenderer {
   private live: Part[] = [];
   /** The text length the live parts were made for. */
   private liveFor = -1;
-  /** Tags in the settled HTML parts (see MAX_ELEMENTS). */
-  private elements = 0;
 
   constructor(private readonly labels: () => SanitizeLabels) {}
 
-  /** How much of the text is shown rendered (or as final text) so far. */
+  /** How much of the text is in parts (rendered, or as final text, or to render when wanted) so far. */
   get renderedLength(): number {
     return this.settledTo;
   }
@@ -231,22 +289,45 @@ export class MessageRenderer {
   }
 
   /**
-   * Renders until `limits` are reached or nothing is left to do now. Each
-   * call shows at least one new unit, so a short message is done in one.
+   * Renders the source parts in `wanted` (all parts when not given), then
+   * splits more of the text into parts, until `limits` are reached or nothing
+   * is left to do now. Each call does at least one new unit, so a short
+   * message is done in one. Parts outside `wanted` stay source parts: a
+   * message renders what is near the view, not all of itself.
    */
-  work(limits: WorkLimits): RenderedMessage {
+  work(limits: WorkLimits, wanted: PartRange = [0, Infinity]): RenderedMessage {
+    // Characters rendered and split into parts by this call. Each of the two
+    // does at least one unit per call, so a short message is done in one.
+    let rendered = 0;
+    let split = 0;
+    const over = () => performance.now() >= limits.deadline || rendered + split >= limits.maxChars;
+    const labels = this.labels();
+    let wantedLeft = false;
+    const renderWanted = () => {
+      wantedLeft = false;
+      const end = Math.min(wanted[1], this.settled.length);
+      for (let i = Math.max(0, wanted[0]); i < end; i++) {
+        const part = this.settled[i];
+        if (part?.kind !== "source") continue;
+        if (rendered > 0 && over()) {
+          wantedLeft = true;
+          return;
+        }
+        this.settled[i] = cachedBlock(part.source, labels);
+        rendered += part.source.length;
+      }
+    };
+    // What is in view first, then more of the text, then what of that is in view.
+    renderWanted();
     const startChars = this.settledTo;
-    while (this.step()) {
-      const progressed = this.settledTo > startChars;
-      const over =
-        performance.now() >= limits.deadline || this.settledTo - startChars >= limits.maxChars;
-      if (progressed && over) break;
-    }
-    if (!this.canStep()) return { parts: this.settled.concat(this.live), pending: false };
+    while (!(split > 0 && over()) && this.step()) split = this.settledTo - startChars;
+    renderWanted();
+    const more = wantedLeft || this.canStep();
+    if (!this.canStep()) return { parts: this.settled.concat(this.live), pending: more };
     const rest = this.text.slice(this.settledTo, this.settledTo + PREVIEW);
     return {
-      parts: rest ? [...this.settled, textPart(rest)] : this.settled.slice(),
-      pending: true,
+      parts: rest ? [...this.settled, { ...textPart(rest), pending: true }] : this.settled.slice(),
+      pending: more,
     };
   }
 
@@ -260,16 +341,16 @@ export class MessageRenderer {
     this.settled = [];
     this.settledTo = 0;
     this.queue = [];
+    this.queueAt = 0;
     this.lexedTo = 0;
     this.oversized = null;
     this.live = [];
     this.liveFor = -1;
-    this.elements = 0;
   }
 
   /** Whether `step` would do something now. */
   private canStep(): boolean {
-    if (this.queue.length > 0 || this.capReached()) return true;
+    if (this.queueAt < this.queue.length) return true;
     const block = this.oversized;
     if (block !== null) {
       const end = block.scan(this.text, !this.streaming) ?? this.text.length;
@@ -280,23 +361,10 @@ export class MessageRenderer {
     return !(this.streaming && rest <= LEX_WINDOW && this.liveFor === this.text.length);
   }
 
-  /** Whether MAX_ELEMENTS are shown and the rest is not yet being shown as text. */
-  private capReached(): boolean {
-    return (
-      this.elements >= MAX_ELEMENTS && this.oversized === null && this.settledTo < this.text.length
-    );
-  }
-
   /** One bounded unit of work; false when there is nothing to do until the text changes. */
   private step(): boolean {
-    if (this.capReached()) {
-      // Enough is rendered: the rest of the message, lexed or not, is shown as its text.
-      this.queue = [];
-      this.lexedTo = this.settledTo;
-      this.oversized = new BlockEndScanner(this.settledTo, true);
-    }
-    if (this.queue.length > 0) {
-      this.renderChunk();
+    if (this.queueAt < this.queue.length) {
+      this.takeChunk();
       return true;
     }
     if (this.oversized !== null) return this.stepOversized(this.oversized);
@@ -311,41 +379,55 @@ export class MessageRenderer {
     return true;
   }
 
-  private renderChunk(): void {
+  /** The next finished blocks, up to CHUNK characters and CHUNK_BLOCKS blocks, as one part. */
+  private takeChunk(): void {
     let size = 0;
     let count = 0;
-    while (count < this.queue.length) {
-      const next = this.queue[count]?.length ?? 0;
+    const queued = this.queue.length - this.queueAt;
+    while (count < queued && count < CHUNK_BLOCKS) {
+      const next = this.queue[this.queueAt + count]?.length ?? 0;
       if (count > 0 && size + next > CHUNK) break;
       size += next;
       count++;
     }
-    const source = this.queue.splice(0, count).join("");
-    const part = cachedBlock(source, this.labels());
-    this.settled.push(part);
+    const source = this.queue.slice(this.queueAt, this.queueAt + count).join("");
+    this.queueAt += count;
+    if (this.queueAt === this.queue.length) {
+      this.queue = [];
+      this.queueAt = 0;
+    }
+    // Rendered when wanted (see `work`), unless it already was (a message shown before).
+    this.settled.push(
+      cachedOnly(source, this.labels()) ?? { kind: "source", source, lines: sourceLines(source) },
+    );
     this.settledTo += source.length;
-    if (part.kind === "html") this.elements += countTags(part.html);
   }
 
   /** Lexes the next window; every block but the last is finished. */
   private lexWindow(): void {
     const from = this.lexedTo;
-    if (this.text.length - from <= LEX_WINDOW) {
-      // The finished end of the message: every block is final.
-      this.queue.push(...lex(this.text.slice(from)));
-      this.lexedTo = this.text.length;
-      return;
+    const rest = this.text.length - from;
+    // A LEX_STEP window first; only a block that fills it is given a whole
+    // LEX_WINDOW before it counts as too large to parse. 16 KB of one-line
+    // paragraphs take 25-50 ms to lex in WebKitGTK: one unit of work.
+    for (const size of [LEX_STEP, LEX_WINDOW]) {
+      if (rest <= size) {
+        // The finished end of the message: every block is final.
+        this.queue.push(...lex(this.text.slice(from)));
+        this.lexedTo = this.text.length;
+        return;
+      }
+      const newline = lastNewline(this.text, from + size / 2, from + size);
+      const cut = newline >= 0 ? newline + 1 : from + size;
+      const blocks = lex(this.text.slice(from, cut));
+      if (blocks.length > 1) {
+        blocks.pop();
+        this.queue.push(...blocks);
+        this.lexedTo += blocks.reduce((n, b) => n + b.length, 0);
+        return;
+      }
     }
-    const newline = lastNewline(this.text, from + LEX_WINDOW / 2, from + LEX_WINDOW);
-    const cut = newline >= 0 ? newline + 1 : from + LEX_WINDOW;
-    const blocks = lex(this.text.slice(from, cut));
-    if (blocks.length > 1) {
-      blocks.pop();
-      this.queue.push(...blocks);
-      this.lexedTo += blocks.reduce((n, b) => n + b.length, 0);
-    } else {
-      this.oversized = new BlockEndScanner(from);
-    }
+    this.oversized = new BlockEndScanner(from);
   }
 
   /** The open block of a streaming message: rendered with its unfinished syntax closed, or as text when large. */
@@ -358,9 +440,10 @@ export class MessageRenderer {
     this.liveFor = this.text.length;
     if (tail.length > OPEN_BLOCK_LIMIT) {
       this.live = [];
+      const code = FENCE.test(tail);
       for (let at = 0; at < tail.length;) {
         const end = Math.min(tail.length, pieceEnd(tail, at));
-        this.live.push(textPart(tail.slice(at, end)));
+        this.live.push(textPart(tail.slice(at, end), code));
         at = end;
       }
     } else {
@@ -375,20 +458,41 @@ export class MessageRenderer {
     const from = this.settledTo;
     if (end - from >= PIECE) {
       const to = pieceEnd(this.text, from);
-      this.settled.push(textPart(this.text.slice(from, to), block.code));
+      this.settled.push(this.piece(block, from, to, block.end === to));
       this.settledTo = this.lexedTo = to;
       this.live = [];
       return true;
     }
     if (block.end !== null) {
-      if (end > from) this.settled.push(textPart(this.text.slice(from, end), block.code));
+      if (end > from) this.settled.push(this.piece(block, from, end, true));
       this.settledTo = this.lexedTo = end;
       this.oversized = null;
       this.live = [];
       return true;
     }
     // Still arriving: the last, partial piece is live until it fills.
-    this.live = end > from ? [textPart(this.text.slice(from, end), block.code)] : [];
+    this.live = end > from ? [this.piece(block, from, end, false)] : [];
     return false;
+  }
+
+  /**
+   * The text [from, to) of a block too large to parse. A code block is shown
+   * as code without its fences: its first piece carries the language and a
+   * copy button (the whole block's code is read from the message on a click).
+   */
+  private piece(block: BlockEndScanner, from: number, to: number, last: boolean): Part {
+    let text = this.text.slice(from, to);
+    if (!block.code) return textPart(text);
+    if (last) text = stripClosingFence(text);
+    if (from !== block.start) return textPart(text, true);
+    const opening = openingFence(text);
+    if (opening === null) return textPart(text, true);
+    text = text.slice(opening.length);
+    return { ...textPart(text, true), fence: { start: from, language: opening.language } };
+  }
+
+  /** The code of the fenced block that starts at `start` (see Part's `fence`), for copying. */
+  codeAt(start: number): string {
+    return fencedCode(this.text, start);
   }
 }

@@ -131,13 +131,22 @@ export async function refreshConversations(): Promise<void> {
   }
 }
 
+// Bumped by every change of the open conversation: a conversation that
+// arrives after the user went elsewhere (New chat, another conversation) is
+// not shown. A 1 MB answer takes a while to load, and the reload at the end
+// of a run raced a click on New chat.
+let opening = 0;
+
 export function newChat(): void {
+  opening++;
   chat.current = null;
 }
 
 export async function openConversation(id: string): Promise<void> {
+  const ticket = ++opening;
   try {
-    chat.current = await ipc.getConversation(id);
+    const view = await ipc.getConversation(id);
+    if (ticket === opening) chat.current = view;
   } catch (error) {
     reportError(error);
   }
@@ -211,6 +220,7 @@ function onStarted(run: ActiveRun, started: RunStarted, userText: string | null)
   run.conversationId = started.conversationId;
   run.assistantMessageId = started.assistantMessageId;
   if (!chat.current || chat.current.id !== started.conversationId) {
+    opening++;
     chat.current = emptyConversation(started.conversationId, userText?.slice(0, 60) ?? "");
   }
   const view = chat.current;
@@ -344,7 +354,7 @@ export async function deleteConversation(id: string): Promise<void> {
     return;
   }
   chat.conversations = chat.conversations.filter((c) => c.id !== id);
-  if (chat.current?.id === id) chat.current = null;
+  if (chat.current?.id === id) newChat();
   showToast(t("sidebar.deleted"), "info", {
     label: t("toast.undo"),
     run: () => {

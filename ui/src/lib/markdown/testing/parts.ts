@@ -8,7 +8,7 @@ export function partsToElement(parts: readonly Part[]): HTMLElement {
     const block = document.createElement("div");
     block.className = part.kind === "html" ? "md-block" : "md-block md-plain";
     if (part.kind === "html") block.innerHTML = part.html;
-    else block.textContent = part.text;
+    else block.textContent = part.kind === "text" ? part.text : part.source;
     root.append(block);
   }
   return root;
