@@ -40,7 +40,10 @@ function processesWith(needle) {
 }
 
 test("a pasted mcpServers config starts server-filesystem, lists its tools, and quitting stops it", async () => {
-  assert.ok(existsSync(FILESYSTEM), `server-filesystem is installed (npm ci in tests/mcp): ${FILESYSTEM}`);
+  assert.ok(
+    existsSync(FILESYSTEM),
+    `server-filesystem is installed (npm ci in tests/mcp): ${FILESYSTEM}`,
+  );
   const folder = mkdtempSync(join(tmpdir(), "halley-e2e-mcp-"));
   writeFileSync(join(folder, "notes.txt"), "heliotrope\n");
   mock = await startMock();
@@ -63,7 +66,9 @@ test("a pasted mcpServers config starts server-filesystem, lists its tools, and 
   await session.until(async () => (await session.findAll(tid("mcp-import-note"))).length === 2, {
     what: "import notes",
   });
-  const notes = await Promise.all((await session.findAll(tid("mcp-import-note"))).map((n) => n.text()));
+  const notes = await Promise.all(
+    (await session.findAll(tid("mcp-import-note"))).map((n) => n.text()),
+  );
   assert.match(notes[0], /Added 2 servers/);
   assert.match(notes[1], /^old: .*SSE/);
 
@@ -74,7 +79,8 @@ test("a pasted mcpServers config starts server-filesystem, lists its tools, and 
   });
   assert.ok(tool, "read_text_file is listed");
   await session.until(
-    async () => (await (await files.find(tid("mcp-server-state"))).attribute("data-state")) === "ready",
+    async () =>
+      (await (await files.find(tid("mcp-server-state"))).attribute("data-state")) === "ready",
     { what: "files ready" },
   );
   const running = processesWith(folder);

@@ -27,9 +27,7 @@ test("setup with a Custom provider stores the key in the keyring, not in SQLite"
   await session.screenshot(shot("setup"));
 
   // Test with a refused key: the result is shown here, on the setup screen.
-  await (
-    await session.find(`${tid("provider-select")} option[value="custom"]`)
-  ).click();
+  await (await session.find(`${tid("provider-select")} option[value="custom"]`)).click();
   const url = await session.find(tid("base-url-input"));
   await session.until(async () => (await url.attribute("readonly")) === null, {
     what: "base URL editable after choosing Custom",
@@ -41,15 +39,8 @@ test("setup with a Custom provider stores the key in the keyring, not in SQLite"
   const result = await session.waitFor(tid("provider-message"), {
     timeout: 20000,
   });
-  assert.match(
-    await result.text(),
-    /key was refused/,
-    "the test says what is wrong",
-  );
-  assert.ok(
-    await session.find(tid("setup-screen")),
-    "and the setup screen stays",
-  );
+  assert.match(await result.text(), /key was refused/, "the test says what is wrong");
+  assert.ok(await session.find(tid("setup-screen")), "and the setup screen stays");
   await session.screenshot(shot("setup-test-refused"));
 
   await completeSetup(session, { baseUrl: mock.baseUrl, apiKey: key });
@@ -62,15 +53,8 @@ test("setup with a Custom provider stores the key in the keyring, not in SQLite"
   await session.until(async () => (await storedModel()) === "echo", {
     what: "the model to be picked from what the provider lists",
   });
-  assert.ok(
-    await session.find(tid("composer-input")),
-    "after Save the chat layout replaces setup",
-  );
-  assert.equal(
-    await session.find(tid("setup-screen")),
-    null,
-    "the setup screen is gone",
-  );
+  assert.ok(await session.find(tid("composer-input")), "after Save the chat layout replaces setup");
+  assert.equal(await session.find(tid("setup-screen")), null, "the setup screen is gone");
   await session.screenshot(shot("setup-done"));
 
   // The app stores the key with service app.halley.desktop (user = provider id).
@@ -91,23 +75,12 @@ test("setup with a Custom provider stores the key in the keyring, not in SQLite"
   await app.stop();
   app = null;
   const db = join(dataDir, "history.sqlite3");
-  assert.ok(
-    existsSync(db),
-    "the history database exists (otherwise the check below is empty)",
-  );
+  assert.ok(existsSync(db), "the history database exists (otherwise the check below is empty)");
   for (const file of [db, `${db}-wal`, `${db}-journal`]) {
     if (!existsSync(file)) continue;
     const bytes = readFileSync(file);
-    assert.equal(
-      bytes.indexOf(key),
-      -1,
-      `${file} must not contain the API key`,
-    );
+    assert.equal(bytes.indexOf(key), -1, `${file} must not contain the API key`);
     // A partial key (e.g. the last 4 for display) is fine, but not the secret part.
-    assert.equal(
-      bytes.indexOf(key.slice(0, 20)),
-      -1,
-      `${file} must not contain the key's prefix`,
-    );
+    assert.equal(bytes.indexOf(key.slice(0, 20)), -1, `${file} must not contain the key's prefix`);
   }
 });
