@@ -52,7 +52,7 @@ suite "ui: unit tests (vitest)" bash -c 'cd ui && npm test --silent'
 suite "workflows: actionlint + shellcheck" tests/workflows/lint.sh
 # ./x bench's own pieces (statistics, /proc reading, the report); no app, no figures.
 suite "bench harness (unit tests)" node --test tests/bench/lib.test.mjs
-suite "build: app + mock" bash -c 'cargo build --locked --features custom-protocol --bin halley && cargo build --locked -p halley-mock --bin halley-mock'
+suite "build: app + mock" bash -c 'cargo build --locked --features custom-protocol --bin halley && cargo build --locked -p halley-mock --bin halley-mock && cargo build --locked -p halley-mcp --bin halley-mcp-test-server'
 suite "installed copy: .deb (apt-get install, first run)" timeout 900 tests/installed/deb.sh
 # Each test may take 3 minutes and the suite 25: a hung webview fails the run
 # with the name of its test instead of eating CI's time.

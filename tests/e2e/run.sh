@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs only the end-to-end tests (all, or the files given), as ./x test does:
 # under Xvfb with a real, unlocked gnome-keyring. Build the UI, the app
-# (--features custom-protocol) and halley-mock first.
+# (--features custom-protocol), halley-mock and halley-mcp-test-server first.
 # Each test has its own 3-minute limit (lib/harness.mjs); --test-timeout is
 # the limit for a whole file, which node applies to each file as a test.
 set -euo pipefail

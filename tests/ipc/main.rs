@@ -13,6 +13,7 @@ mod channels;
 mod chat_turns;
 mod echo_gateway;
 mod logs;
+mod mcp_servers;
 mod not_blocking;
 mod providers;
 mod regenerate;

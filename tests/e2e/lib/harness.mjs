@@ -19,7 +19,7 @@ import { join, resolve } from "node:path";
 import { Session, sleep } from "./webdriver.mjs";
 
 export const ROOT = resolve(import.meta.dirname, "../../..");
-const TARGET = process.env.CARGO_TARGET_DIR || join(ROOT, "target");
+export const TARGET = process.env.CARGO_TARGET_DIR || join(ROOT, "target");
 // HALLEY_E2E_APP: another build of the app, e.g. the copy a .deb installed
 // (tests/installed/deb.sh).
 export const APP = process.env.HALLEY_E2E_APP || join(TARGET, "debug", "halley");

@@ -58,7 +58,8 @@ pub struct Limits {
     pub max_list_items: usize,
     /// How much of a server's stderr is kept for its "failed" state.
     pub stderr_tail_bytes: usize,
-    /// Each step of a stop (stdin closed, SIGTERM, SIGKILL) waits this long.
+    /// Each step of a stop (stdin closed, SIGTERM, SIGKILL) waits this long:
+    /// short, because quitting Halley waits for it (three steps at most).
     pub stop_grace: Duration,
     pub output: OutputLimits,
 }
@@ -74,7 +75,7 @@ impl Default for Limits {
             max_list_pages: 50,
             max_list_items: 2000,
             stderr_tail_bytes: 8 * 1024,
-            stop_grace: Duration::from_millis(1500),
+            stop_grace: Duration::from_millis(700),
             output: OutputLimits::default(),
         }
     }
