@@ -76,9 +76,6 @@ pub struct TurnOutcome {
     pub status: MessageStatus,
     pub error: Option<TurnError>,
     pub response_id: Option<String>,
-    /// The provider refused `previous_response_id` and the branch was
-    /// replayed (and this is now a finding: later turns replay at once).
-    pub chain_refused: bool,
     /// What the turn did differently from what was asked.
     pub notes: Vec<TurnNote>,
 }
@@ -314,7 +311,6 @@ pub async fn run_turn(
     emit: Emit,
 ) -> Result<TurnOutcome, Error> {
     let mut sent = &turn.request;
-    let mut chain_refused = false;
     let mut notes = turn.notes.clone();
     let secrets = Secrets::of_endpoint(endpoint);
     let model = turn.request.model.as_str().unwrap_or_default().to_owned();
@@ -341,7 +337,6 @@ pub async fn run_turn(
         if rejects_chaining(error) {
             tracing::info!("provider rejected previous_response_id; replaying the branch");
             sent = replay;
-            chain_refused = true;
             let mut evidence = error.detail();
             secrets.scrub_in_place(&mut evidence);
             learn(
@@ -502,7 +497,6 @@ pub async fn run_turn(
         status,
         error,
         response_id,
-        chain_refused,
         notes,
     })
 }
