@@ -99,12 +99,7 @@ impl History {
                     )?;
                 }
             }
-            tx.execute(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![SETTINGS_KEY, text],
-            )?;
-            Ok(())
+            crate::history::put_setting(tx, SETTINGS_KEY, &text)
         })
     }
 }

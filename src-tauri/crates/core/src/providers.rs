@@ -144,12 +144,7 @@ fn load_active_provider_id(conn: &Connection) -> Result<Option<String>, Error> {
 
 fn store_active_provider_id(conn: &Connection, id: Option<&str>) -> Result<(), Error> {
     let value = serde_json::to_string(&id).map_err(|e| Error::InvalidInput(e.to_string()))?;
-    conn.execute(
-        "INSERT INTO settings (key, value) VALUES (?1, ?2)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        params![ACTIVE_PROVIDER_KEY, value],
-    )?;
-    Ok(())
+    crate::history::put_setting(conn, ACTIVE_PROVIDER_KEY, &value)
 }
 
 impl History {

@@ -6,7 +6,7 @@
 //! ([`crate::providers`]), so saving preferences can never undo a provider
 //! switch made meanwhile.
 
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -187,11 +187,7 @@ fn store(conn: &Connection, settings: &Settings) -> Result<(), Error> {
     let value = serde_json::to_value(settings).map_err(|e| Error::InvalidInput(e.to_string()))?;
     if let serde_json::Value::Object(map) = value {
         for (key, value) in map {
-            conn.execute(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![key, value.to_string()],
-            )?;
+            crate::history::put_setting(conn, &key, &value.to_string())?;
         }
     }
     Ok(())

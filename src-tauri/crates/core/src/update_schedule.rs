@@ -42,11 +42,7 @@ impl History {
     pub fn record_update_check(&self) -> Result<f64, Error> {
         let now = now_ms();
         self.write(|tx| {
-            tx.execute(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![LAST_CHECK_KEY, now.to_string()],
-            )?;
+            crate::history::put_setting(tx, LAST_CHECK_KEY, &now.to_string())?;
             Ok(now)
         })
     }

@@ -138,6 +138,17 @@ fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
 }
 
 /// Milliseconds since the Unix epoch, the one timestamp format of the history.
+/// Writes one key of the `settings` table (a JSON text), replacing its
+/// value. Each module owns its keys; this is the one way they are written.
+pub(crate) fn put_setting(conn: &Connection, key: &str, value: &str) -> Result<(), Error> {
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        rusqlite::params![key, value],
+    )?;
+    Ok(())
+}
+
 pub(crate) fn now_ms() -> f64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
