@@ -31,6 +31,9 @@ pub struct AppState {
     pub mcp: halley_mcp::Supervisor,
     /// Inspector calls under way, by call id, so they can be cancelled.
     pub mcp_calls: RunRegistry,
+    /// Capability probes the app starts by itself, one per provider and
+    /// model at a time.
+    pub probes: halley_core::probe_schedule::ProbeSchedule,
 }
 
 impl AppState {
@@ -92,6 +95,7 @@ impl AppState {
             models: Arc::new(Mutex::new(None)),
             mcp,
             mcp_calls: RunRegistry::default(),
+            probes: halley_core::probe_schedule::ProbeSchedule::default(),
         })
     }
 

@@ -6,6 +6,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import type { BenchMark } from "./bindings/BenchMark";
 import type { IpcError } from "./bindings/IpcError";
 import type { Commands } from "./bindings/commands";
+import type { ProbeEvent } from "./bindings/ProbeEvent";
 import type { ProviderInput } from "./bindings/ProviderInput";
 import type { RunUpdate } from "./bindings/RunUpdate";
 import type { SendInput } from "./bindings/SendInput";
@@ -83,6 +84,12 @@ export const ipc = {
   /** Runs the capability probe for `model` (a dozen small requests) and keeps what it found. */
   probeProvider: (providerId: string, model: string) =>
     call("probe_provider", { providerId, model }),
+  /** Every probe's start and end (also the ones the backend starts by itself). */
+  watchCapabilities: (onEvent: (event: ProbeEvent) => void) => {
+    const ch = new Channel<ProbeEvent>();
+    ch.onmessage = onEvent;
+    return call("watch_capabilities", { onEvent: ch });
+  },
   /** Checks the address and key (and `model`, where the server lists no models). */
   testProvider: (id: string, model: string) => call("test_provider", { id, model }),
   envKeyOffers: () => call("env_key_offers"),

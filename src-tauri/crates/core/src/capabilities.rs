@@ -139,7 +139,8 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    fn as_str(self) -> &'static str {
+    /// The stored spelling (the same as the serialized one).
+    pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Supported => "supported",
             Verdict::Unsupported => "unsupported",
@@ -243,6 +244,16 @@ pub struct Capabilities {
 impl Capabilities {
     pub fn findings(&self) -> &[Finding] {
         &self.findings
+    }
+
+    #[cfg(test)]
+    pub(crate) fn from_findings(findings: Vec<Finding>) -> Self {
+        Capabilities { findings }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn findings_mut(&mut self) -> &mut Vec<Finding> {
+        &mut self.findings
     }
 
     /// The finding for `feature` with `model`, if one is known and fresh.

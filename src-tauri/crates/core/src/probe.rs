@@ -100,9 +100,12 @@ impl Probe<'_> {
         findings.extend(self.streaming().await);
         findings.extend(self.chaining().await);
         findings.push(self.reasoning().await);
+        findings.push(self.reasoning_summary().await);
+        findings.push(self.encrypted_reasoning().await);
         findings.push(self.structured_output().await);
         findings.push(self.logprobs().await);
         findings.push(self.web_search().await);
+        findings.push(self.background().await);
         findings
     }
 
@@ -336,6 +339,152 @@ impl Probe<'_> {
         });
         self.accepted(Feature::ReasoningEffort, request, |_| None)
             .await
+    }
+
+    /// Accepting `summary` is what counts: a model that thinks little on a
+    /// one-word task may write no summary, and a missing one must not turn
+    /// summaries off for the questions that need them.
+    async fn reasoning_summary(&self) -> Finding {
+        let mut request = self.request("Reply with the single word: ready");
+        request.reasoning = Nullable::Value(ReasoningConfig {
+            summary: Nullable::Value("auto".into()),
+            ..ReasoningConfig::default()
+        });
+        self.accepted(Feature::ReasoningSummary, request, |_| None)
+            .await
+    }
+
+    /// Asked for with `store: false`, as a stateless reasoning turn does.
+    async fn encrypted_reasoning(&self) -> Finding {
+        let mut request = self.request("Reply with the single word: ready");
+        request.include = Nullable::Value(vec!["reasoning.encrypted_content".into()]);
+        self.accepted(Feature::EncryptedReasoning, request, |_| None)
+            .await
+    }
+
+    /// A background run must be fetched again until it ends; a gateway
+    /// that answers at once without saying `background: true` ignored it.
+    /// A second run is cancelled straight away: Stop on a long answer
+    /// relies on it.
+    async fn background(&self) -> Finding {
+        let started = match self.ask(self.background_request()).await {
+            Answer::Ok(response) => response,
+            Answer::Refused(status, message) => {
+                return self.found(
+                    Feature::Background,
+                    Verdict::Unsupported,
+                    message,
+                    Some(status),
+                )
+            }
+            Answer::Unclear(reason) | Answer::BadKey(reason) => {
+                return self.found(Feature::Background, Verdict::Untested, reason, None)
+            }
+        };
+        let status = started.status.as_str().unwrap_or_default().to_owned();
+        let Some(id) = started.id.as_str().map(str::to_owned) else {
+            return self.found(
+                Feature::Background,
+                Verdict::Ignored,
+                "accepted, but the answer has no id to fetch it by",
+                Some(200),
+            );
+        };
+        if !matches!(status.as_str(), "queued" | "in_progress") {
+            return if started.background.get() == Some(&true) {
+                self.found(
+                    Feature::Background,
+                    Verdict::Supported,
+                    format!("accepted; the run had already ended ({status})"),
+                    Some(200),
+                )
+            } else {
+                self.found(
+                    Feature::Background,
+                    Verdict::Ignored,
+                    format!("accepted, but answered at once ({status}) without running in the background"),
+                    Some(200),
+                )
+            };
+        }
+        let ended = match self.poll_until_done(&id).await {
+            Ok(status) => status,
+            Err(finding) => return finding,
+        };
+        let cancel = self.cancel_check().await;
+        self.found(
+            Feature::Background,
+            Verdict::Supported,
+            format!("{status}, fetched again until {ended}; {cancel}"),
+            Some(200),
+        )
+    }
+
+    fn background_request(&self) -> CreateResponse {
+        let mut request = self.request("Reply with the single word: ready");
+        request.background = Nullable::Value(true);
+        request.store = Nullable::Value(true);
+        request
+    }
+
+    /// Fetches a background run until it ends, within [`CHECK_LIMIT`].
+    async fn poll_until_done(&self, id: &str) -> Result<String, Finding> {
+        let deadline = tokio::time::Instant::now() + CHECK_LIMIT;
+        loop {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            match self.bounded(self.client.retrieve(self.endpoint, id)).await {
+                Answer::Ok(response) => {
+                    let status = response.status.as_str().unwrap_or_default();
+                    if !matches!(status, "queued" | "in_progress") {
+                        return Ok(status.to_owned());
+                    }
+                }
+                Answer::Refused(status, message) => {
+                    return Err(self.found(
+                        Feature::Background,
+                        Verdict::Unsupported,
+                        format!("started, but could not be fetched again: {message}"),
+                        Some(status),
+                    ))
+                }
+                Answer::Unclear(reason) | Answer::BadKey(reason) => {
+                    return Err(self.found(Feature::Background, Verdict::Untested, reason, None))
+                }
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(self.found(
+                    Feature::Background,
+                    Verdict::Untested,
+                    format!("still running after {} s", CHECK_LIMIT.as_secs()),
+                    None,
+                ));
+            }
+        }
+    }
+
+    /// Starts a second background run and cancels it: what happened, in
+    /// words for the evidence (a failed cancel does not make background
+    /// mode unsupported; the run still ends).
+    async fn cancel_check(&self) -> String {
+        let id = match self.ask(self.background_request()).await {
+            Answer::Ok(response) => match response.id.as_str() {
+                Some(id) => id.to_owned(),
+                None => return "cancel not checked: no id".into(),
+            },
+            _ => return "cancel not checked".into(),
+        };
+        match self.bounded(self.client.cancel(self.endpoint, &id)).await {
+            Answer::Ok(response) => match response.status.as_str().unwrap_or_default() {
+                "cancelled" => "a second run was cancelled".into(),
+                other => format!("cancel answered, the run was {other}"),
+            },
+            Answer::Refused(status, message) => {
+                format!("cancel refused (HTTP {status}: {message})")
+            }
+            Answer::Unclear(reason) | Answer::BadKey(reason) => {
+                format!("cancel not checked: {reason}")
+            }
+        }
     }
 
     async fn structured_output(&self) -> Finding {

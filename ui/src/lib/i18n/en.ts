@@ -183,6 +183,7 @@ export const en = {
   "capabilities.evidence": "What the provider did",
   "capabilities.check": "Check what this provider supports",
   "capabilities.checking": "Checking…",
+  "capabilities.automatically": "Check each model by itself the first time it is used here",
   "verdict.supported": "Supported",
   "verdict.unsupported": "Not supported",
   "verdict.ignored": "Accepted, not used",

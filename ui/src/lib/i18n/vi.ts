@@ -182,6 +182,7 @@ export const vi: Catalog = {
   "capabilities.evidence": "Nhà cung cấp đã phản hồi",
   "capabilities.check": "Kiểm tra nhà cung cấp hỗ trợ gì",
   "capabilities.checking": "Đang kiểm tra…",
+  "capabilities.automatically": "Tự kiểm tra mỗi mô hình khi dùng lần đầu ở đây",
   "verdict.supported": "Được hỗ trợ",
   "verdict.unsupported": "Không hỗ trợ",
   "verdict.ignored": "Chấp nhận nhưng không dùng",

@@ -268,10 +268,26 @@ async fn the_probe_judges_by_what_came_back() {
         // The echo answers the second turn without the first: accepted, not honoured.
         (Feature::Chaining, Verdict::Ignored),
         (Feature::ReasoningEffort, Verdict::Supported),
+        (Feature::ReasoningSummary, Verdict::Supported),
+        (Feature::EncryptedReasoning, Verdict::Supported),
         (Feature::WebSearch, Verdict::Supported),
+        (Feature::Background, Verdict::Supported),
     ] {
         assert!(found.contains(&expected), "{expected:?} in {found:?}");
     }
+    let background = echo
+        .iter()
+        .find(|f| f.feature == Feature::Background)
+        .expect("background judged");
+    assert!(
+        background
+            .evidence
+            .contains("fetched again until completed")
+            && !background.evidence.contains("cancel not checked")
+            && !background.evidence.contains("cancel refused"),
+        "a background run was followed to its end and a second one's cancel answered: {}",
+        background.evidence
+    );
     let chaining = echo
         .iter()
         .find(|f| f.feature == Feature::Chaining)
@@ -304,4 +320,61 @@ async fn the_probe_judges_by_what_came_back() {
     for finding in echo.iter().chain(&refusing).chain(&limited) {
         assert!(!finding.evidence.contains("sk-test-capabilities"));
     }
+}
+
+/// The probe the app starts by itself: one per provider and model at a
+/// time, its findings kept, watchers told when it starts and ends.
+#[tokio::test]
+async fn a_scheduled_probe_runs_once_at_a_time_and_keeps_what_it_found() {
+    use halley_core::probe_schedule::{ProbeEvent, ProbeSchedule};
+
+    let gateway = gateway().await;
+    let client = Client::new().expect("client");
+    let schedule = ProbeSchedule::default();
+    let mut events = schedule.subscribe();
+    let cancel = CancellationToken::new();
+    let run = || {
+        schedule.run(
+            gateway.history.clone(),
+            &client,
+            &gateway.endpoint,
+            &gateway.provider_id,
+            "echo",
+            &cancel,
+        )
+    };
+    let (first, second) = tokio::join!(run(), run());
+    let ran = [first.expect("stored"), second.expect("stored")];
+    assert_eq!(
+        ran.iter().filter(|r| **r).count(),
+        1,
+        "a second trigger while one runs is dropped: {ran:?}"
+    );
+    assert!(!schedule.is_running(&gateway.provider_id, "echo"));
+
+    let known = gateway
+        .history
+        .capabilities(&gateway.provider_id)
+        .expect("read");
+    let probed = known
+        .findings()
+        .iter()
+        .find(|f| f.feature == Feature::Responses && f.model == "echo")
+        .expect("the probe's findings are stored");
+    assert_eq!(probed.source, FindingSource::Probe);
+    assert!(!halley_core::probe_schedule::is_due(
+        &known,
+        "echo",
+        probed.learned_at
+    ));
+    let started = ProbeEvent::Started {
+        provider_id: gateway.provider_id.clone(),
+        model: "echo".into(),
+    };
+    let finished = ProbeEvent::Finished {
+        provider_id: gateway.provider_id.clone(),
+        model: "echo".into(),
+    };
+    assert_eq!(events.recv().await.expect("started"), started);
+    assert_eq!(events.recv().await.expect("finished"), finished);
 }
