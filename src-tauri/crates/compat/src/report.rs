@@ -112,12 +112,11 @@ fn probe_section(out: &mut String, probe: &ProbeResult) {
             .iter()
             .find(|c| c.feature == finding.feature)
             .map_or("—".to_owned(), |c| {
-                format!(
-                    "{} {} ({})",
-                    mark(&c.verdict),
-                    cell(&short(&c.verdict)),
-                    c.case.title()
-                )
+                let said = match &c.verdict {
+                    Verdict::Ok => "agrees".to_owned(),
+                    other => short(other),
+                };
+                format!("{} {} ({})", mark(&c.verdict), cell(&said), c.case.title())
             });
         let _ = writeln!(
             out,
