@@ -378,3 +378,69 @@ async fn a_scheduled_probe_runs_once_at_a_time_and_keeps_what_it_found() {
     assert_eq!(events.recv().await.expect("started"), started);
     assert_eq!(events.recv().await.expect("finished"), finished);
 }
+
+/// halley-mock's gateway personalities, each a quirk seen in the wild: the
+/// turn ends in the right state and keeps every streamed word.
+#[tokio::test]
+async fn each_gateway_personality_ends_in_the_right_state() {
+    let gateway = gateway().await;
+    let plain = |model: &str| ChatOptions {
+        reasoning_effort: None,
+        ..options(model)
+    };
+    for model in ["fault:bare-events", "fault:done-marker"] {
+        let (outcome, prepared, _, _) =
+            send(&gateway, None, None, "hello personality", &plain(model)).await;
+        assert_eq!(
+            outcome.status,
+            MessageStatus::Complete,
+            "{model}: {outcome:?}"
+        );
+        let answer = gateway
+            .history
+            .get_message(&prepared.assistant_message_id)
+            .expect("answer");
+        assert_eq!(
+            answer.text, "hello personality",
+            "{model}: the whole answer"
+        );
+    }
+
+    // `response.failed` with an empty output after the text streamed.
+    let (outcome, prepared, _, _) = send(
+        &gateway,
+        None,
+        None,
+        "kept despite the failure",
+        &plain("fault:failed-after-text"),
+    )
+    .await;
+    assert_eq!(outcome.status, MessageStatus::Error, "{outcome:?}");
+    let answer = gateway
+        .history
+        .get_message(&prepared.assistant_message_id)
+        .expect("answer");
+    assert_eq!(
+        answer.text, "kept despite the failure",
+        "the streamed text outlives an empty terminal event"
+    );
+
+    // What the probe makes of a gateway that numbers nothing.
+    let client = Client::new().expect("client");
+    let bare = halley_core::probe::probe(
+        &client,
+        &gateway.endpoint,
+        "fault:bare-events",
+        &CancellationToken::new(),
+    )
+    .await;
+    let found = verdicts(&bare);
+    assert!(
+        found.contains(&(Feature::Streaming, Verdict::Supported)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(Feature::SequenceNumbers, Verdict::Unsupported)),
+        "{found:?}"
+    );
+}

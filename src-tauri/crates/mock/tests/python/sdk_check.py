@@ -309,6 +309,29 @@ def case_replays():
     raises(openai.BadRequestError, lambda: stream_events("case:pydai-http-400-stream-request"))
 
 
+@check
+def bare_events_parse_without_names_or_numbers():
+    events = stream_events("fault:bare-events")
+    expect(types(events)[-1] == "response.completed", "the stream completes")
+    expect(text_of(events) == "hello sdk", "the answer is whole")
+    expect(all(getattr(e, "sequence_number", None) is None for e in events), "no event is numbered")
+
+
+@check
+def done_marker_after_the_terminal_event():
+    events = stream_events("fault:done-marker")
+    expect(types(events)[-1] == "response.completed", "[DONE] is no event")
+    expect(text_of(events) == "hello sdk", "the answer is whole")
+
+
+@check
+def failed_after_text_has_an_empty_output():
+    events = stream_events("fault:failed-after-text")
+    expect(text_of(events) == "hello sdk", "the text streamed")
+    expect(events[-1].type == "response.failed", "then failed")
+    expect(events[-1].response.output == [], "with nothing in its output")
+
+
 def main():
     passed, failed = 0, 0
     for fn in CHECKS:
