@@ -7,14 +7,7 @@
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { freshDataDir, startApp, startMock, test } from "./lib/harness.mjs";
-import {
-  newChat,
-  send,
-  setModel,
-  settledAnswer,
-  setupFresh,
-  tid,
-} from "./lib/chat.mjs";
+import { newChat, send, setModel, settledAnswer, setupFresh, tid } from "./lib/chat.mjs";
 import { startRecorder } from "./lib/recorder.mjs";
 import { sleep } from "./lib/webdriver.mjs";
 
@@ -47,11 +40,7 @@ const PROBE_PROMPT = "Reply with the single word: ready";
 const probeRequests = (model) =>
   recorder
     .creates()
-    .filter(
-      (body) =>
-        body.model === model &&
-        JSON.stringify(body.input).includes(PROBE_PROMPT),
-    );
+    .filter((body) => body.model === model && JSON.stringify(body.input).includes(PROBE_PROMPT));
 
 const verdictOf = async (feature) =>
   (await session.find(tid(`capability-${feature}`))).attribute("data-verdict");
@@ -61,11 +50,7 @@ test("a model's first use starts the probe, and Settings shows what it found", a
   await setModel(session, "echo");
   await send(session, "hello there");
   const answer = await settledAnswer(session);
-  assert.equal(
-    answer.status,
-    "complete",
-    "the turn does not wait for the probe",
-  );
+  assert.equal(answer.status, "complete", "the turn does not wait for the probe");
   await session.until(async () => probeRequests("echo").length > 0, {
     what: "the probe's requests for the model just picked",
     timeout: 30000,
@@ -73,13 +58,10 @@ test("a model's first use starts the probe, and Settings shows what it found", a
 
   await (await session.find(tid("settings-button"))).click();
   await session.waitFor(tid("capabilities"));
-  await session.until(
-    async () => (await verdictOf("chaining")) !== "untested",
-    {
-      what: "the automatic probe's verdict on chaining, without pressing Check",
-      timeout: 60000,
-    },
-  );
+  await session.until(async () => (await verdictOf("chaining")) !== "untested", {
+    what: "the automatic probe's verdict on chaining, without pressing Check",
+    timeout: 60000,
+  });
   assert.equal(await verdictOf("responses"), "supported");
   assert.equal(
     await verdictOf("chaining"),
@@ -92,11 +74,7 @@ test("a model's first use starts the probe, and Settings shows what it found", a
   await send(session, "and again");
   await settledAnswer(session, { after: 1 });
   await sleep(1000);
-  assert.equal(
-    probeRequests("echo").length,
-    probes,
-    "no second probe of the same model",
-  );
+  assert.equal(probeRequests("echo").length, probes, "no second probe of the same model");
 });
 
 test("turned off, a newly picked model is not probed", async () => {
@@ -121,9 +99,5 @@ test("turned off, a newly picked model is not probed", async () => {
   await send(session, "no probe please");
   await settledAnswer(session);
   await sleep(2000);
-  assert.equal(
-    probeRequests("echo-plain").length,
-    0,
-    "nothing but the user's turn was sent",
-  );
+  assert.equal(probeRequests("echo-plain").length, 0, "nothing but the user's turn was sent");
 });

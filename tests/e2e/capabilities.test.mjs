@@ -6,21 +6,8 @@
 // composer, and Settings shows what the probe found with its evidence.
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
-import {
-  freshDataDir,
-  shot,
-  startApp,
-  startMock,
-  test,
-} from "./lib/harness.mjs";
-import {
-  newChat,
-  send,
-  setModel,
-  settledAnswer,
-  setupFresh,
-  tid,
-} from "./lib/chat.mjs";
+import { freshDataDir, shot, startApp, startMock, test } from "./lib/harness.mjs";
+import { newChat, send, setModel, settledAnswer, setupFresh, tid } from "./lib/chat.mjs";
 import { startRecorder } from "./lib/recorder.mjs";
 
 let mock;
@@ -56,11 +43,7 @@ test("the second turn carries the first on a gateway that never proved it chains
   assert.equal(answer.status, "complete");
   const second = sentTurns().slice(before);
   assert.equal(second.length, 1, "one request for the second turn");
-  assert.equal(
-    second[0].previous_response_id,
-    undefined,
-    "no chain link is trusted yet",
-  );
+  assert.equal(second[0].previous_response_id, undefined, "no chain link is trusted yet");
   assert.ok(
     JSON.stringify(second[0].input).includes("periwinkle"),
     "the first turn is replayed in the second request",
@@ -79,17 +62,9 @@ test("a refused setting is dropped once, said beside the answer, then greyed", a
   const before = sentTurns().length;
   await send(session, "think hard about this");
   const answer = await settledAnswer(session);
-  assert.equal(
-    answer.status,
-    "complete",
-    "the answer arrives without the refused setting",
-  );
+  assert.equal(answer.status, "complete", "the answer arrives without the refused setting");
   const sent = sentTurns().slice(before);
-  assert.equal(
-    sent.length,
-    2,
-    "the refused request and the one without reasoning",
-  );
+  assert.equal(sent.length, 2, "the refused request and the one without reasoning");
   assert.ok(sent[0].reasoning, "the first asked for reasoning");
   assert.equal(sent[1].reasoning, undefined, "the retry left it out");
 
@@ -98,9 +73,7 @@ test("a refused setting is dropped once, said beside the answer, then greyed", a
   // The lesson is kept: the control says so, and the next turn does not ask.
   await session.until(
     async () =>
-      session.execute(
-        `return document.querySelector('[data-testid="effort-select"]').disabled`,
-      ),
+      session.execute(`return document.querySelector('[data-testid="effort-select"]').disabled`),
     { what: "the effort control to be greyed" },
   );
   const reason = await session.execute(
@@ -129,9 +102,8 @@ test("Settings shows what the probe found, with the provider's own words", async
   await (await session.find(tid("probe-provider"))).click();
   await session.until(
     async () =>
-      (await (
-        await session.find(tid("capability-chaining"))
-      ).attribute("data-verdict")) !== "untested",
+      (await (await session.find(tid("capability-chaining"))).attribute("data-verdict")) !==
+      "untested",
     { what: "the probe to judge chaining", timeout: 60000 },
   );
   const chaining = await session.find(tid("capability-chaining"));
@@ -142,9 +114,7 @@ test("Settings shows what the probe found, with the provider's own words", async
   );
   assert.match(await chaining.text(), /did not know the first turn/);
   assert.equal(
-    await (
-      await session.find(tid("capability-streaming"))
-    ).attribute("data-verdict"),
+    await (await session.find(tid("capability-streaming"))).attribute("data-verdict"),
     "supported",
   );
   await session.execute(
@@ -155,9 +125,7 @@ test("Settings shows what the probe found, with the provider's own words", async
 
 test("the Playground greys what the provider refused, with its words, but keeps it usable", async () => {
   await session.keys("\uE00C");
-  await session.execute(
-    `document.querySelector('[data-testid="mode-playground"]').click()`,
-  );
+  await session.execute(`document.querySelector('[data-testid="mode-playground"]').click()`);
   await session.waitFor(tid("playground"));
   // The model whose refusal the chat turn above taught.
   await session.execute(
@@ -178,7 +146,5 @@ test("the Playground greys what the provider refused, with its words, but keeps 
   );
   assert.match(reason.text, /Not supported by this model: .*reasoning\.effort/);
   assert.equal(reason.disabled, false, "a prompt engineer can still send it");
-  await session.execute(
-    `document.querySelector('[data-testid="mode-chat"]')?.click()`,
-  );
+  await session.execute(`document.querySelector('[data-testid="mode-chat"]')?.click()`);
 });

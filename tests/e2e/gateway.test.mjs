@@ -10,14 +10,7 @@
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { freshDataDir, shot, startApp, test } from "./lib/harness.mjs";
-import {
-  newChat,
-  send,
-  setModel,
-  settledAnswer,
-  setupFresh,
-  tid,
-} from "./lib/chat.mjs";
+import { newChat, send, setModel, settledAnswer, setupFresh, tid } from "./lib/chat.mjs";
 import { LITELLM_KEY, startLitellm } from "./lib/gateways.mjs";
 
 let gateway;
@@ -41,26 +34,15 @@ test("through LiteLLM, the second turn reaches the model with the first", async 
   await setModel(session, "bridge");
   await send(session, "my favourite colour is periwinkle");
   const first = await settledAnswer(session, { timeout: 60000 });
-  assert.equal(
-    first.status,
-    "complete",
-    "the first answer arrives through the gateway",
-  );
+  assert.equal(first.status, "complete", "the first answer arrives through the gateway");
   const before = (await gateway.journal()).length;
   await send(session, "which colour did I name?");
   const second = await settledAnswer(session, { after: 1, timeout: 60000 });
   assert.equal(second.status, "complete");
   const reached = (await gateway.journal()).slice(before);
-  assert.equal(
-    reached.length,
-    1,
-    "one request reached the model for the second turn",
-  );
+  assert.equal(reached.length, 1, "one request reached the model for the second turn");
   const prompt = JSON.stringify(reached[0]);
-  assert.ok(
-    prompt.includes("which colour did I name?"),
-    "the new message reached it",
-  );
+  assert.ok(prompt.includes("which colour did I name?"), "the new message reached it");
   assert.ok(
     prompt.includes("periwinkle"),
     `the first turn reached the model too (replayed, not trusted to previous_response_id): ${prompt.slice(0, 400)}`,
@@ -77,18 +59,12 @@ test("through LiteLLM's pass-through, refused reasoning is left out, said and gr
   );
   await send(session, "think about kiwis");
   const answer = await settledAnswer(session, { timeout: 60000 });
-  assert.equal(
-    answer.status,
-    "complete",
-    "the answer arrives without the refused setting",
-  );
+  assert.equal(answer.status, "complete", "the answer arrives without the refused setting");
   const notes = await session.waitFor(tid("turn-notes"));
   assert.match(await notes.text(), /Reasoning effort was left out/);
   await session.until(
     async () =>
-      session.execute(
-        `return document.querySelector('[data-testid="effort-select"]').disabled`,
-      ),
+      session.execute(`return document.querySelector('[data-testid="effort-select"]').disabled`),
     { what: "the effort control to be greyed" },
   );
   const reason = await session.execute(

@@ -98,8 +98,8 @@ impl TestApp {
         app
     }
 
-    /// The probe the app starts by itself (a model's first turn) would add a
-    /// dozen requests to the mock and, ending late, overwrite what a test
+    /// The probe the app starts by itself (a model's first turn) would add about
+    /// twenty requests to the mock and, ending late, overwrite what a test
     /// recorded (`trust_chaining`): off unless a test turns it on.
     pub fn set_automatic_probes(&self, on: bool) {
         let state = tauri::Manager::state::<halley_app::state::AppState>(&self._app);

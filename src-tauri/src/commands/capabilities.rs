@@ -105,7 +105,7 @@ pub async fn watch_capabilities(
 /// caller: a probe is a bonus, not a step of what the user asked for.
 pub fn probe_if_due(state: &AppState, provider_id: &str, model: &str) {
     // The end-to-end tests read the requests their turns send; a probe
-    // beside them would add a dozen. Test builds only (see
+    // beside them would add twenty. Test builds only (see
     // tests/e2e/lib/harness.mjs).
     #[cfg(debug_assertions)]
     if std::env::var_os("HALLEY_TEST_NO_AUTO_PROBE").is_some_and(|v| !v.is_empty()) {

@@ -5,14 +5,7 @@
 // sets them up: `bridge` turns /v1/responses into chat completions, `pass`
 // passes /v1/responses through.
 import { spawn } from "node:child_process";
-import {
-  existsSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -43,18 +36,14 @@ async function waitFor(name, url, seconds, log) {
     }
   }
   const tail = readFileSync(log, "utf8").split("\n").slice(-30).join("\n");
-  throw new Error(
-    `${name} did not answer ${url} within ${seconds} s; its log:\n${tail}`,
-  );
+  throw new Error(`${name} did not answer ${url} within ${seconds} s; its log:\n${tail}`);
 }
 
 /** Starts llmock and LiteLLM; `journal()` is every request that reached the model. */
 export async function startLitellm() {
   for (const bin of ["llmock", "litellm"]) {
     if (!existsSync(join(VENV, "bin", bin))) {
-      throw new Error(
-        `${join(VENV, "bin", bin)} is missing: run ./x test, which installs it`,
-      );
+      throw new Error(`${join(VENV, "bin", bin)} is missing: run ./x test, which installs it`);
     }
   }
   const work = mkdtempSync(join(tmpdir(), "halley-gateways-"));

@@ -81,7 +81,7 @@ export const ipc = {
   setActiveProvider: (id: string) => call("set_active_provider", { id }),
   /** What is known of a provider, for every model (learned by the probe and by turns). */
   providerCapabilities: (providerId: string) => call("provider_capabilities", { providerId }),
-  /** Runs the capability probe for `model` (a dozen small requests) and keeps what it found. */
+  /** Runs the capability probe for `model` (about twenty small requests) and keeps what it found. */
   probeProvider: (providerId: string, model: string) =>
     call("probe_provider", { providerId, model }),
   /** Every probe's start and end (also the ones the backend starts by itself). */

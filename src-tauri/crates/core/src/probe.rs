@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use halley_responses::request::ReasoningConfig;
-use halley_responses::request::{JsonSchemaFormat, TextConfig, TextFormat, WebSearchTool};
+use halley_responses::request::{
+    CodeInterpreterTool, JsonSchemaFormat, TextConfig, TextFormat, WebSearchTool,
+};
 use halley_responses::{
     Client, CreateResponse, Endpoint, Error as WireError, ErrorKind, Nullable, OutputItem,
     RetryPolicy, StreamOptions, Tool,
@@ -106,6 +108,9 @@ impl Probe<'_> {
         findings.push(self.logprobs().await);
         findings.push(self.web_search().await);
         findings.push(self.background().await);
+        findings.push(self.input_tokens().await);
+        findings.push(self.hosted_tool(Feature::CodeInterpreter).await);
+        findings.push(self.hosted_tool(Feature::ImageGeneration).await);
         findings
     }
 
@@ -407,15 +412,20 @@ impl Probe<'_> {
                 )
             };
         }
-        let ended = match self.poll_until_done(&id).await {
-            Ok(status) => status,
-            Err(finding) => return finding,
+        // Picking the run's stream up again is what a dropped long answer
+        // needs; fetching it until it ends is the fallback.
+        let ended = match self.resume_until_done(&id).await {
+            Some(status) => format!("resumed as a stream until {status}"),
+            None => match self.poll_until_done(&id).await {
+                Ok(status) => format!("not resumable as a stream, fetched again until {status}"),
+                Err(finding) => return finding,
+            },
         };
         let cancel = self.cancel_check().await;
         self.found(
             Feature::Background,
             Verdict::Supported,
-            format!("{status}, fetched again until {ended}; {cancel}"),
+            format!("{status}, {ended}; {cancel}"),
             Some(200),
         )
     }
@@ -425,6 +435,31 @@ impl Probe<'_> {
         request.background = Nullable::Value(true);
         request.store = Nullable::Value(true);
         request
+    }
+
+    /// Reads a background run's stream from the start to its terminal
+    /// event; its final status, or `None` when it cannot be read so.
+    async fn resume_until_done(&self, id: &str) -> Option<String> {
+        let opened = self
+            .bounded(
+                self.client
+                    .resume_stream(self.endpoint, id, None, self.options()),
+            )
+            .await;
+        let Answer::Ok(mut events) = opened else {
+            return None;
+        };
+        let read = tokio::time::timeout(CHECK_LIMIT, async {
+            while let Some(Ok(event)) = events.next().await {
+                if event.is_terminal() {
+                    return event
+                        .response()
+                        .and_then(|r| r.status.as_str().map(str::to_owned));
+                }
+            }
+            None
+        });
+        read.await.ok().flatten()
     }
 
     /// Fetches a background run until it ends, within [`CHECK_LIMIT`].
@@ -459,6 +494,61 @@ impl Probe<'_> {
                     None,
                 ));
             }
+        }
+    }
+
+    async fn input_tokens(&self) -> Finding {
+        let request = self.request("Reply with the single word: ready");
+        match self
+            .bounded(self.client.input_tokens(self.endpoint, &request))
+            .await
+        {
+            Answer::Ok(counted) if counted.input_tokens > 0 => self.found(
+                Feature::InputTokens,
+                Verdict::Supported,
+                format!("counted {} input tokens", counted.input_tokens),
+                Some(200),
+            ),
+            Answer::Ok(_) => self.found(
+                Feature::InputTokens,
+                Verdict::Ignored,
+                "answered, but counted no tokens",
+                Some(200),
+            ),
+            Answer::Refused(status, message) => self.found(
+                Feature::InputTokens,
+                Verdict::Unsupported,
+                message,
+                Some(status),
+            ),
+            Answer::Unclear(reason) | Answer::BadKey(reason) => {
+                self.found(Feature::InputTokens, Verdict::Untested, reason, None)
+            }
+        }
+    }
+
+    /// A hosted tool offered on a request that does not need it: a refusal
+    /// says the provider cannot run it. Making the model run it would cost
+    /// a container or an image on every probe, so "supported" here means
+    /// "accepted", and the evidence says so.
+    async fn hosted_tool(&self, feature: Feature) -> Finding {
+        let tool = match feature {
+            Feature::CodeInterpreter => Tool::CodeInterpreter(CodeInterpreterTool {
+                container: Nullable::Value(json!({"type": "auto"})),
+                ..CodeInterpreterTool::default()
+            }),
+            _ => Tool::Other(json!({"type": "image_generation"})),
+        };
+        let mut request = self.request("Reply with the single word: ready");
+        request.tools = Nullable::Value(vec![tool]);
+        match self.accepted(feature, request, |_| None).await {
+            finding if finding.verdict == Verdict::Supported => self.found(
+                feature,
+                Verdict::Supported,
+                "accepted when offered (not run: running it would be billed)",
+                Some(200),
+            ),
+            finding => finding,
         }
     }
 

@@ -58,7 +58,7 @@ pub struct Settings {
     pub web_search: bool,
     /// `None` leaves the model's default.
     pub reasoning_effort: Option<ReasoningEffort>,
-    /// Whether the capability probe runs by itself (a dozen small requests)
+    /// Whether the capability probe runs by itself (about twenty small requests)
     /// when a model is first used at a provider
     /// ([`crate::probe_schedule`]); off, it runs only when asked.
     pub probe_automatically: bool,

@@ -26,7 +26,7 @@ model: string, webSearch: boolean,
  */
 reasoningEffort: ReasoningEffort | null, 
 /**
- * Whether the capability probe runs by itself (a dozen small requests)
+ * Whether the capability probe runs by itself (about twenty small requests)
  * when a model is first used at a provider
  * ([`crate::probe_schedule`]); off, it runs only when asked.
  */

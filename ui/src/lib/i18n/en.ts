@@ -177,7 +177,7 @@ export const en = {
   "composer.ignoredByModel": "This model ignores it: {evidence}",
   "capabilities.title": "What this provider supports",
   "capabilities.intro":
-    "What {provider} does with {model}, as Halley found out. Checking sends about a dozen small requests.",
+    "What {provider} does with {model}, as Halley found out. Checking sends about twenty small requests, each a few tokens.",
   "capabilities.feature": "Feature",
   "capabilities.verdict": "Works?",
   "capabilities.evidence": "What the provider did",
@@ -201,6 +201,9 @@ export const en = {
   "feature.structuredOutput": "Structured output",
   "feature.logprobs": "Token probabilities",
   "feature.background": "Background runs",
+  "feature.inputTokens": "Token counting before sending",
+  "feature.codeInterpreter": "Code interpreter",
+  "feature.imageGeneration": "Image generation",
   ...updatesEn,
   ...mcpEn,
 } as const;

@@ -176,7 +176,7 @@ export const vi: Catalog = {
   "composer.ignoredByModel": "Mô hình này bỏ qua tùy chọn: {evidence}",
   "capabilities.title": "Nhà cung cấp này hỗ trợ gì",
   "capabilities.intro":
-    "{provider} làm gì với {model}, theo những gì Halley đã kiểm tra. Việc kiểm tra gửi khoảng chục yêu cầu nhỏ.",
+    "{provider} làm gì với {model}, theo những gì Halley đã kiểm tra. Việc kiểm tra gửi khoảng hai mươi yêu cầu nhỏ, mỗi yêu cầu vài token.",
   "capabilities.feature": "Tính năng",
   "capabilities.verdict": "Hoạt động?",
   "capabilities.evidence": "Nhà cung cấp đã phản hồi",
@@ -200,6 +200,9 @@ export const vi: Catalog = {
   "feature.structuredOutput": "Đầu ra có cấu trúc",
   "feature.logprobs": "Xác suất token",
   "feature.background": "Chạy nền",
+  "feature.inputTokens": "Đếm token trước khi gửi",
+  "feature.codeInterpreter": "Trình chạy mã",
+  "feature.imageGeneration": "Tạo ảnh",
   ...updatesVi,
   ...mcpVi,
 };

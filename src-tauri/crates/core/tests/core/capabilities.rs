@@ -272,6 +272,9 @@ async fn the_probe_judges_by_what_came_back() {
         (Feature::EncryptedReasoning, Verdict::Supported),
         (Feature::WebSearch, Verdict::Supported),
         (Feature::Background, Verdict::Supported),
+        (Feature::InputTokens, Verdict::Supported),
+        (Feature::CodeInterpreter, Verdict::Supported),
+        (Feature::ImageGeneration, Verdict::Supported),
     ] {
         assert!(found.contains(&expected), "{expected:?} in {found:?}");
     }
@@ -282,7 +285,7 @@ async fn the_probe_judges_by_what_came_back() {
     assert!(
         background
             .evidence
-            .contains("fetched again until completed")
+            .contains("resumed as a stream until completed")
             && !background.evidence.contains("cancel not checked")
             && !background.evidence.contains("cancel refused"),
         "a background run was followed to its end and a second one's cancel answered: {}",
