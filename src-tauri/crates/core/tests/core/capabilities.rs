@@ -447,3 +447,30 @@ async fn each_gateway_personality_ends_in_the_right_state() {
         "{found:?}"
     );
 }
+
+/// A provider that is down while the probe runs tells nothing: every check
+/// is untested with the reason, none turns a feature off, and the probe
+/// ends rather than waiting.
+#[tokio::test]
+async fn a_provider_that_is_down_leaves_everything_untested() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let endpoint = Endpoint::new(
+        format!("http://127.0.0.1:{port}/v1"),
+        SecretString::new("sk-test-capabilities"),
+    );
+    let client = Client::new().expect("client");
+    let findings =
+        halley_core::probe::probe(&client, &endpoint, "gpt-5", &CancellationToken::new()).await;
+    assert!(!findings.is_empty());
+    for finding in &findings {
+        assert_eq!(finding.verdict, Verdict::Untested, "{finding:?}");
+        assert!(
+            !finding.evidence.is_empty(),
+            "the reason is kept: {finding:?}"
+        );
+    }
+}
