@@ -2,11 +2,13 @@
 //! OpenAI-compatible base URL, with the key given per call.
 
 mod body;
+mod files;
 mod redirect;
 mod resolve;
 mod retry;
 mod stream;
 
+pub use files::{Polling, UploadProgress, MAX_LIST_PAGES};
 pub(crate) use redirect::CrossOriginRedirect;
 pub use resolve::LookupFailed;
 pub use retry::{parse_retry_after, RetryNotice, RetryPolicy, MAX_PARSED_RETRY_AFTER};
