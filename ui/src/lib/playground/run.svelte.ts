@@ -11,7 +11,7 @@ import {
   type PlaygroundEvent,
   type PlaygroundStatus,
 } from "../ipc";
-import { autoReplyOutputs } from "./canned";
+import { autoReplyOutputs, maxAutoRounds } from "./canned";
 import { approvalResponse, pendingApprovals, type PendingApproval } from "./approvals";
 import { applyUpdate, cardsFromResponse, type OutputCard } from "./output";
 import {
@@ -24,6 +24,7 @@ import {
   type PendingCall,
 } from "./request";
 import { defaultForm, type PlaygroundForm } from "./state";
+import { answerLocalCall, localMcp, localToolNamed } from "./local-mcp.svelte";
 import type { TimedEvent } from "./timeline";
 
 /** Not started, streaming, or how the last run ended. */
@@ -48,7 +49,7 @@ export type TokenCount =
 
 class Playground {
   form = $state<PlaygroundForm>(defaultForm());
-  readonly built = $derived(buildRequest(this.form));
+  readonly built = $derived(buildRequest(this.form, localFunctionTools() as JsonObject[]));
 
   runId = $state<string | null>(null);
   status = $state<RunStatus>("idle");
@@ -216,6 +217,30 @@ class Playground {
       this.lookupResult = JSON.stringify(result, null, 2);
     } catch (error) {
       this.lookupResult = `${toIpcError(error).code}: ${toIpcError(error).message}`;
+    }
+  }
+
+  /** The pending calls of the user's own MCP tools (Halley runs them). */
+  get localCalls(): PendingCall[] {
+    return this.pending.filter((c) => localToolNamed(c.name) !== undefined);
+  }
+
+  /**
+   * Approves (runs on its server) or declines one pending call of a local
+   * MCP tool. Once every pending call has an output and they were all
+   * local, the outputs go back to the model at once, within the auto-reply
+   * bound on rounds.
+   */
+  async answerLocal(call: PendingCall, approve: boolean): Promise<void> {
+    const tool = localToolNamed(call.name);
+    if (!tool) return;
+    const result = await answerLocalCall(call.callId, tool, call.arguments, approve);
+    this.callOutputs = { ...this.callOutputs, [call.callId]: result.output };
+    const pending = this.pending;
+    const allLocal = pending.every((c) => localToolNamed(c.name) !== undefined);
+    const answered = pending.every((c) => localMcp.results[c.callId] !== undefined);
+    if (allLocal && answered && this.round < maxAutoRounds(this.form)) {
+      await this.submitOutputs();
     }
   }
 

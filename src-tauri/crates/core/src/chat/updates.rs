@@ -129,6 +129,10 @@ pub enum RunUpdate {
         item_type: ToolItemType,
         status: ToolProgress,
     },
+    /// An MCP tool call of the turn changed: waiting for approval, running,
+    /// answered, failed or declined (the whole step, replacing the one with
+    /// its `callId`).
+    ToolStep { step: super::tools::ToolStep },
     /// Token usage at the end.
     Usage { usage: Usage },
     /// The turn did something differently from what was asked (a refused
