@@ -9,25 +9,11 @@
 // Playground's inspector runs a tool from the form made from its schema.
 import { after } from "node:test";
 import assert from "node:assert/strict";
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  ROOT,
-  TARGET,
-  appPids,
-  startApp,
-  startMock,
-  shot,
-  test,
-} from "./lib/harness.mjs";
-import { ESCAPE, send, settledAnswer, setupFresh, tid } from "./lib/chat.mjs";
+import { ROOT, TARGET, appPids, startApp, startMock, shot, test } from "./lib/harness.mjs";
+import { send, settledAnswer, setupFresh, tid } from "./lib/chat.mjs";
 import { sleep } from "./lib/webdriver.mjs";
 
 const FILESYSTEM = join(
@@ -52,13 +38,8 @@ function processesWith(needle) {
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const cmdline = readFileSync(
-        `/proc/${entry}/cmdline`,
-        "latin1",
-      ).replaceAll("\0", " ");
-      const state = readFileSync(`/proc/${entry}/stat`, "latin1").split(
-        ") ",
-      )[1]?.[0];
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "latin1").replaceAll("\0", " ");
+      const state = readFileSync(`/proc/${entry}/stat`, "latin1").split(") ")[1]?.[0];
       if (cmdline.includes(needle) && state !== "Z") found.push(Number(entry));
     } catch {
       // Gone while we looked.
@@ -97,69 +78,47 @@ test("a pasted mcpServers config starts server-filesystem, lists its tools, and 
       old: { type: "sse", url: "https://mcp.example.com/sse" },
     },
   };
-  await (
-    await session.find(tid("mcp-import-text"))
-  ).type(JSON.stringify(config));
+  await (await session.find(tid("mcp-import-text"))).type(JSON.stringify(config));
   await (await session.find(tid("mcp-import-button"))).click();
   // Two added, the SSE one refused by name with the reason.
-  await session.until(
-    async () => (await session.findAll(tid("mcp-import-note"))).length === 2,
-    {
-      what: "import notes",
-    },
-  );
+  await session.until(async () => (await session.findAll(tid("mcp-import-note"))).length === 2, {
+    what: "import notes",
+  });
   const notes = await Promise.all(
     (await session.findAll(tid("mcp-import-note"))).map((n) => n.text()),
   );
   assert.match(notes[0], /Added 3 servers/);
   assert.match(notes[1], /^old: .*SSE/);
 
-  const files = await session.waitFor(
-    `${tid("mcp-server")}[data-name="files"]`,
-  );
+  const files = await session.waitFor(`${tid("mcp-server")}[data-name="files"]`);
   await (await files.find(tid("mcp-server-tools"))).click();
-  const tool = await session.waitFor(
-    `${tid("mcp-tool")}[data-name="read_text_file"]`,
-    {
-      timeout: 30000,
-    },
-  );
+  const tool = await session.waitFor(`${tid("mcp-tool")}[data-name="read_text_file"]`, {
+    timeout: 30000,
+  });
   assert.ok(tool, "read_text_file is listed");
   await session.until(
     async () =>
-      (await (
-        await files.find(tid("mcp-server-state"))
-      ).attribute("data-state")) === "ready",
+      (await (await files.find(tid("mcp-server-state"))).attribute("data-state")) === "ready",
     { what: "files ready" },
   );
   const running = processesWith(folder);
   assert.ok(running.length > 0, "the server runs (found in /proc)");
-  const stubborn = await session.find(
-    `${tid("mcp-server")}[data-name="stubborn"]`,
-  );
+  const stubborn = await session.find(`${tid("mcp-server")}[data-name="stubborn"]`);
   await (await stubborn.find(tid("mcp-server-tools"))).click();
   await session.until(
     async () =>
-      (await (
-        await stubborn.find(tid("mcp-server-state"))
-      ).attribute("data-state")) === "ready",
+      (await (await stubborn.find(tid("mcp-server-state"))).attribute("data-state")) === "ready",
     { what: "stubborn ready" },
   );
   assert.ok(
     processesWith(`${STUBBORN} --ignore-term --linger`).length > 0,
     "the stubborn server runs",
   );
-  const missing = await session.find(
-    `${tid("mcp-server")}[data-name="missing"]`,
-  );
+  const missing = await session.find(`${tid("mcp-server")}[data-name="missing"]`);
   await (await missing.find(tid("mcp-server-tools"))).click();
   const error = await session.waitFor(tid("mcp-server-error"));
   assert.match(await error.text(), /was not found/);
-  assert.equal(
-    (await session.findAll(tid("mcp-server-error"))).length,
-    1,
-    "said once",
-  );
+  assert.equal((await session.findAll(tid("mcp-server-error"))).length, 1, "said once");
 
   // The list with the stubborn server's tools open: the picture for the docs.
   await (await files.find(tid("mcp-server-tools"))).click();
@@ -174,19 +133,10 @@ test("a pasted mcpServers config starts server-filesystem, lists its tools, and 
   await session
     .execute("window.__TAURI_INTERNALS__.invoke('app_quit'); return null;")
     .catch(() => {});
-  for (let i = 0; i < 100 && appPids(app.dataDir).length > 0; i++)
-    await sleep(100);
+  for (let i = 0; i < 100 && appPids(app.dataDir).length > 0; i++) await sleep(100);
   assert.deepEqual(appPids(app.dataDir), [], "the app exited by itself");
-  assert.deepEqual(
-    processesWith(folder),
-    [],
-    "no server process survives the app",
-  );
-  assert.deepEqual(
-    processesWith(STUBBORN),
-    [],
-    "not even one that ignores stdin and SIGTERM",
-  );
+  assert.deepEqual(processesWith(folder), [], "no server process survives the app");
+  assert.deepEqual(processesWith(STUBBORN), [], "not even one that ignores stdin and SIGTERM");
   await app.stop();
   app = null;
 });
@@ -198,10 +148,7 @@ async function approvalCard(session) {
 }
 
 test("chat calls server-filesystem after approval, always-allow skips the card, a timeout is an error on its step, the inspector runs a tool", async () => {
-  assert.ok(
-    existsSync(FILESYSTEM),
-    `server-filesystem is installed: ${FILESYSTEM}`,
-  );
+  assert.ok(existsSync(FILESYSTEM), `server-filesystem is installed: ${FILESYSTEM}`);
   assert.ok(existsSync(STUBBORN), `the test server is built: ${STUBBORN}`);
   const folder = mkdtempSync(join(tmpdir(), "halley-e2e-mcp-chat-"));
   const file = join(folder, "notes.txt");
@@ -224,27 +171,18 @@ test("chat calls server-filesystem after approval, always-allow skips the card, 
       slow: { command: STUBBORN },
     },
   };
-  await (
-    await session.find(tid("mcp-import-text"))
-  ).type(JSON.stringify(config));
+  await (await session.find(tid("mcp-import-text"))).type(JSON.stringify(config));
   await (await session.find(tid("mcp-import-button"))).click();
   await session.waitFor(tid("mcp-import-note"));
-  await session.keys(ESCAPE);
-  await session.until(
-    async () => (await session.findAll(tid("mcp-settings"))).length === 0,
-    {
-      what: "settings closed",
-    },
-  );
+  await (await session.find("button.close")).click();
+  await session.until(async () => (await session.findAll(tid("mcp-settings"))).length === 0, {
+    what: "settings closed",
+  });
 
   // The composer's tools menu: this conversation may use both servers.
   await (await session.find(tid("tools-menu-button"))).click();
   for (const name of ["files", "slow"]) {
-    await (
-      await session.waitFor(
-        `${tid("composer-mcp-server")}[data-name="${name}"]`,
-      )
-    ).click();
+    await (await session.waitFor(`${tid("composer-mcp-server")}[data-name="${name}"]`)).click();
   }
   await (await session.find(tid("tools-menu-button"))).click();
   const read = `call:files__read_text_file ${JSON.stringify({ path: file })}`;
@@ -252,11 +190,7 @@ test("chat calls server-filesystem after approval, always-allow skips the card, 
   // 1. Asked, shown with its exact arguments, allowed once.
   let before = await send(session, read, { typed: false });
   const args = await approvalCard(session);
-  assert.match(
-    args,
-    /"path": ".*notes\.txt"/,
-    "the card shows the exact arguments",
-  );
+  assert.match(args, /"path": ".*notes\.txt"/, "the card shows the exact arguments");
   const card = await session.find(tid("approval-card"));
   assert.match(await card.text(), /files/, "the card names the server");
   assert.match(await card.text(), /read_text_file/, "and the tool");
@@ -282,8 +216,7 @@ test("chat calls server-filesystem after approval, always-allow skips the card, 
   let sawCard = false;
   answer = await session.until(
     async () => {
-      if ((await session.findAll(tid("approval-card"))).length > 0)
-        sawCard = true;
+      if ((await session.findAll(tid("approval-card"))).length > 0) sawCard = true;
       const all = await session.findAll(tid("message-assistant"));
       if (all.length <= before) return null;
       const last = all[all.length - 1];
@@ -296,44 +229,26 @@ test("chat calls server-filesystem after approval, always-allow skips the card, 
   assert.match(answer, /^Got outputs: heliotrope/);
 
   // 4. A tool that does not answer in time: an error on its step, the turn goes on.
-  before = await send(
-    session,
-    `call:slow__sleep ${JSON.stringify({ ms: 20000 })}`,
-    {
-      typed: false,
-    },
-  );
+  before = await send(session, `call:slow__sleep ${JSON.stringify({ ms: 20000 })}`, {
+    typed: false,
+  });
   await approvalCard(session);
   await (await session.find(tid("approve-once"))).click();
   answer = await settledAnswer(session, { after: before, timeout: 60000 });
-  assert.equal(
-    answer.status,
-    "complete",
-    "the turn goes on after the tool failed",
-  );
+  assert.equal(answer.status, "complete", "the turn goes on after the tool failed");
   assert.match(answer.text, /^Got outputs: The tool call failed: /);
-  const failed = await answer.el.find(
-    `${tid("tool-step")}[data-status="failed"]`,
-  );
+  const failed = await answer.el.find(`${tid("tool-step")}[data-status="failed"]`);
   assert.ok(failed, "the step is marked failed");
-  assert.match(
-    await (await failed.find(tid("tool-step-error"))).text(),
-    /3 s|did not answer/,
-  );
+  assert.match(await (await failed.find(tid("tool-step-error"))).text(), /3 s|did not answer/);
 
   // Settings lists the remembered permission and revokes it.
   await (await session.find(tid("settings-button"))).click();
-  const permission = await session.waitFor(
-    `${tid("mcp-permission")}[data-tool="read_text_file"]`,
-  );
+  const permission = await session.waitFor(`${tid("mcp-permission")}[data-tool="read_text_file"]`);
   await (await permission.find(tid("mcp-permission-revoke"))).click();
-  await session.until(
-    async () => (await session.findAll(tid("mcp-permission"))).length === 0,
-    {
-      what: "the permission revoked",
-    },
-  );
-  await session.keys(ESCAPE);
+  await session.until(async () => (await session.findAll(tid("mcp-permission"))).length === 0, {
+    what: "the permission revoked",
+  });
+  await (await session.find("button.close")).click();
 
   // 5. The inspector: a form from read_text_file's schema, run by hand.
   await (await session.find(tid("mode-playground"))).click();
@@ -353,23 +268,14 @@ test("chat calls server-filesystem after approval, always-allow skips the card, 
   await choose("inspector-server", "files");
   await session.waitFor(tid("inspector-tool"), { timeout: 30000 });
   await choose("inspector-tool", "read_text_file");
-  const field = await session.waitFor(
-    `${tid("inspector-field")}[data-name="path"] input`,
-  );
+  const field = await session.waitFor(`${tid("inspector-field")}[data-name="path"] input`);
   await field.type(file);
   await (await session.find(tid("inspector-run"))).click();
   const outcome = await session.waitFor(tid("inspector-outcome"), {
     timeout: 30000,
   });
-  assert.match(
-    await outcome.text(),
-    /heliotrope/,
-    "the tool ran with the form's arguments",
-  );
-  assert.match(
-    await (await session.find(tid("inspector-timing"))).text(),
-    /ms/,
-  );
+  assert.match(await outcome.text(), /heliotrope/, "the tool ran with the form's arguments");
+  assert.match(await (await session.find(tid("inspector-timing"))).text(), /ms/);
   await session.execute(
     "document.querySelector('[data-testid=mcp-inspector]').scrollIntoView(); return null;",
   );

@@ -60,9 +60,8 @@ async function reload(): Promise<void> {
 }
 
 export async function chooseLocalServer(id: string, on: boolean): Promise<void> {
-  localMcp.chosen = on
-    ? [...new Set([...localMcp.chosen, id])]
-    : localMcp.chosen.filter((s) => s !== id);
+  const others = localMcp.chosen.filter((s) => s !== id);
+  localMcp.chosen = on ? [...others, id] : others;
   await reload();
 }
 

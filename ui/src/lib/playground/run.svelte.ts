@@ -24,7 +24,7 @@ import {
   type PendingCall,
 } from "./request";
 import { defaultForm, type PlaygroundForm } from "./state";
-import { answerLocalCall, localMcp, localToolNamed } from "./local-mcp.svelte";
+import { answerLocalCall, localFunctionTools, localMcp, localToolNamed } from "./local-mcp.svelte";
 import type { TimedEvent } from "./timeline";
 
 /** Not started, streaming, or how the last run ended. */

@@ -25,8 +25,8 @@ describe("a form from an MCP tool's input schema", () => {
       ["filter", "json", false],
       ["count", "integer", false],
     ]);
-    expect(fields[3].options).toEqual(['"fast"', '"slow"']);
-    expect(fields[1].description).toBe("Last N lines");
+    expect(fields[3]?.options).toEqual(['"fast"', '"slow"']);
+    expect(fields[1]?.description).toBe("Last N lines");
   });
 
   it("turns the typed values into the arguments, leaving empty optional fields out", () => {
