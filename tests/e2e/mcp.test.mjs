@@ -277,7 +277,43 @@ test("chat calls server-filesystem after approval, always-allow skips the card, 
   assert.match(await outcome.text(), /heliotrope/, "the tool ran with the form's arguments");
   assert.match(await (await session.find(tid("inspector-timing"))).text(), /ms/);
   await session.execute(
-    "document.querySelector('[data-testid=mcp-inspector]').scrollIntoView(); return null;",
+    "document.querySelector('[data-testid=inspector-outcome]').scrollIntoView({ block: 'end' }); return null;",
   );
   await session.screenshot(shot("mcp-inspector"));
+
+  // 6. Force the tool on the next turn, and run it through the model: the
+  // request carries the local tool and tool_choice; the call waits for the
+  // user, runs on the server, and its output goes back by itself.
+  await (await session.find(tid("inspector-force"))).click();
+  const forced = await session.waitFor(tid("inspector-forced"), { timeout: 30000 });
+  assert.match(await forced.text(), /files__read_text_file/);
+  await session.execute(
+    `const set = (id, value) => {
+       const el = document.querySelector('[data-testid="' + id + '"]');
+       const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+       Object.getOwnPropertyDescriptor(proto, "value").set.call(el, value);
+       el.dispatchEvent(new Event("input", { bubbles: true }));
+     };
+     set("pg-model", "echo");
+     set("pg-message-text", arguments[0]);
+     return null;`,
+    [read],
+  );
+  const preview = await session.execute(
+    "return document.querySelector('[data-testid=pg-output]') ? document.body.innerText : '';",
+  );
+  assert.match(preview, /"tool_choice"/, "the request preview forces the tool");
+  await (await session.find(tid("pg-run"))).click();
+  const local = await session.waitFor(tid("pg-local-mcp-call"), { timeout: 30000 });
+  assert.match(await local.text(), /read_text_file/);
+  await (await local.find(tid("pg-local-mcp-run"))).click();
+  await session.until(
+    async () => {
+      const cards = await session.execute(
+        "return [...document.querySelectorAll('[data-testid=pg-output-item]')].map((e) => e.innerText).join('\\n');",
+      );
+      return /Got outputs: heliotrope/.test(cards);
+    },
+    { timeout: 30000, what: "the Playground's answer to the tool output" },
+  );
 });

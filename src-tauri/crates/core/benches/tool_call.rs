@@ -119,12 +119,9 @@ async fn serve(arrivals: Arrivals) -> String {
 /// The request (head and body), and when its first bytes arrived.
 async fn read_request(socket: &mut tokio::net::TcpStream) -> (Instant, String) {
     let mut buf = Vec::new();
-    let mut chunk = [0u8; 16384];
+    let mut chunk = vec![0u8; 16384];
     let mut first = None;
-    loop {
-        let Ok(n) = socket.read(&mut chunk).await else {
-            break;
-        };
+    while let Ok(n) = socket.read(&mut chunk).await {
         first.get_or_insert_with(Instant::now);
         if n == 0 {
             break;

@@ -255,6 +255,12 @@ class Playground {
     if (!this.sentBody || !this.response) return;
     const base: JsonObject = { ...this.sentBody };
     delete base.stream;
+    // A forced function is for the model's first step: forced again on the
+    // answer to its own call, it would call it forever.
+    const choice = base.tool_choice;
+    if (typeof choice === "object" && choice !== null && !Array.isArray(choice)) {
+      if ((choice as JsonObject).type === "function") delete base.tool_choice;
+    }
     const next = followUpRequest(base, this.response, outputs);
     this.#keepRound();
     await this.#send(next);

@@ -433,7 +433,9 @@ pub async fn run_turn(
     cancel: CancellationToken,
     emit: Emit,
 ) -> Result<TurnOutcome, Error> {
-    let mut sent = turn.request.clone();
+    // On the heap, with the accumulator below: they are large, and the
+    // turn's future must stay small (clippy's large_futures).
+    let mut sent = Box::new(turn.request.clone());
     let mut notes = turn.notes.clone();
     let secrets = Secrets::of_endpoint(endpoint);
     let options = {
@@ -454,7 +456,7 @@ pub async fn run_turn(
     let mut earlier_text: Vec<String> = Vec::new();
     let mut round: u32 = 0;
     let (status, response, mut error) = loop {
-        let mut accumulator = Accumulator::new();
+        let mut accumulator = Box::new(Accumulator::new());
         // The inner futures are boxed so `run_turn`'s own stays small
         // (clippy's large_futures): one allocation per round.
         let opened = if round == 0 {
@@ -555,7 +557,7 @@ pub async fn run_turn(
         if !text.is_empty() {
             earlier_text.push(text);
         }
-        sent = tools::follow_up(&sent, &response, outputs);
+        *sent = tools::follow_up(&sent, &response, outputs);
         draft.next_round(response.output().len(), &emit);
         round += 1;
     };

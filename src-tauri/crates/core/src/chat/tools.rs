@@ -300,7 +300,9 @@ pub(super) async fn answer_calls(
 
 /// Puts `step` at `at` in `steps` (adding it when new) and reports it.
 fn put(steps: &mut Vec<ToolStep>, at: usize, step: ToolStep, emit: &Emit) {
-    emit(RunUpdate::ToolStep { step: step.clone() });
+    emit(RunUpdate::ToolStep {
+        step: Box::new(step.clone()),
+    });
     if at < steps.len() {
         steps[at] = step;
     } else {

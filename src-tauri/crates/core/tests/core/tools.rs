@@ -194,7 +194,7 @@ fn steps(updates: &Updates) -> Vec<ToolStep> {
         .expect("updates")
         .iter()
         .filter_map(|u| match u {
-            RunUpdate::ToolStep { step } => Some(step.clone()),
+            RunUpdate::ToolStep { step } => Some(step.as_ref().clone()),
             _ => None,
         })
         .collect()
