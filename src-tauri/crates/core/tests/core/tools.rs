@@ -384,3 +384,37 @@ async fn a_server_killed_mid_call_is_an_error_on_its_step_and_the_turn_goes_on()
         "the model was told the call failed: {text}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stop_while_a_card_waits_ends_the_turn_and_keeps_the_step() {
+    let Some(setup) = setup().await else { return };
+    let (run_id, updates, task, cancel) = start(
+        &setup,
+        r#"call:everything__echo {"message": "later"}"#,
+        true,
+        chat::MAX_TOOL_ROUNDS,
+    )
+    .await;
+    let waiting = step_in(&updates, ToolStepStatus::AwaitingApproval).await;
+    cancel.cancel();
+    let outcome = tokio::time::timeout(Duration::from_secs(10), task)
+        .await
+        .expect("Stop does not wait for an answer on the card")
+        .expect("the turn ends");
+    assert_eq!(outcome.status, MessageStatus::Stopped);
+    let (_, kept, status) = stored_steps(&setup.history, &run_id);
+    assert_eq!(
+        status,
+        MessageStatus::Stopped,
+        "the answer is kept, marked stopped"
+    );
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].status, ToolStepStatus::Failed, "{kept:?}");
+    assert!(kept[0].result.is_none(), "the tool never ran");
+    assert!(
+        !setup
+            .approvals
+            .answer(&run_id, &waiting.call_id, ApprovalAnswer::AllowOnce),
+        "no card waits after Stop"
+    );
+}
