@@ -169,6 +169,7 @@ test("chat calls server-filesystem after approval, always-allow skips the card, 
     mcpServers: {
       files: { command: "node", args: [FILESYSTEM, folder] },
       slow: { command: STUBBORN },
+      missing: { command: "halley-e2e-no-such-command" },
     },
   };
   await (await session.find(tid("mcp-import-text"))).type(JSON.stringify(config));
@@ -181,7 +182,7 @@ test("chat calls server-filesystem after approval, always-allow skips the card, 
 
   // The composer's tools menu: this conversation may use both servers.
   await (await session.find(tid("tools-menu-button"))).click();
-  for (const name of ["files", "slow"]) {
+  for (const name of ["files", "slow", "missing"]) {
     await (await session.waitFor(`${tid("composer-mcp-server")}[data-name="${name}"]`)).click();
   }
   await (await session.find(tid("tools-menu-button"))).click();
@@ -201,6 +202,10 @@ test("chat calls server-filesystem after approval, always-allow skips the card, 
   // The echo model answers "Got outputs: …" from the function_call_output
   // items of the request it received: the file's content went back to it.
   assert.match(answer.text, /^Got outputs: heliotrope/);
+  // A chosen server that cannot start is said beside the answer; the turn ran without it.
+  const notes = await answer.el.find(tid("turn-notes"));
+  assert.ok(notes, "a note says which server's tools were not offered");
+  assert.match(await notes.text(), /missing.*was not found/s);
   const step = await answer.el.find(tid("tool-step"));
   assert.equal(await step.attribute("data-status"), "done");
   await (await step.find("summary")).click();
