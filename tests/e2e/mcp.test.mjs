@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, TARGET, appPids, startApp, startMock, shot, test } from "./lib/harness.mjs";
 import { send, settledAnswer, setupFresh, tid } from "./lib/chat.mjs";
+import { expectAccessible } from "./lib/a11y.mjs";
 import { sleep } from "./lib/webdriver.mjs";
 
 const FILESYSTEM = join(
@@ -196,6 +197,7 @@ test("chat calls server-filesystem after approval, always-allow skips the card, 
   assert.match(await card.text(), /files/, "the card names the server");
   assert.match(await card.text(), /read_text_file/, "and the tool");
   await session.screenshot(shot("mcp-approval"));
+  await expectAccessible(session, "mcp-approval");
   await (await session.find(tid("approve-once"))).click();
   let answer = await settledAnswer(session, { after: before, timeout: 60000 });
   assert.equal(answer.status, "complete");
@@ -210,6 +212,7 @@ test("chat calls server-filesystem after approval, always-allow skips the card, 
   assert.equal(await step.attribute("data-status"), "done");
   await (await step.find("summary")).click();
   await session.screenshot(shot("mcp-tool-step"));
+  await expectAccessible(session, "mcp-tool-step");
 
   // 2. "Always allow" once, and 3. no card any more.
   before = await send(session, read, { typed: false });
@@ -285,6 +288,7 @@ test("chat calls server-filesystem after approval, always-allow skips the card, 
     "document.querySelector('[data-testid=inspector-outcome]').scrollIntoView({ block: 'end' }); return null;",
   );
   await session.screenshot(shot("mcp-inspector"));
+  await expectAccessible(session, "mcp-inspector");
 
   // 6. Force the tool on the next turn, and run it through the model: the
   // request carries the local tool and tool_choice; the call waits for the
