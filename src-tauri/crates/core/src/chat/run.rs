@@ -142,6 +142,8 @@ impl Draft {
     /// Starts the next round of a turn with tool calls; its text is a new
     /// paragraph after the text so far.
     fn next_round(&mut self, items_before: usize, emit: &Emit) {
+        // This round's usage is counted (by the turn); the next reports its own.
+        self.usage = Usage::default();
         let items = u32::try_from(items_before).unwrap_or(u32::MAX - 1);
         self.offset = self.offset.saturating_add(items).saturating_add(1);
         if !self.text.is_empty() {
@@ -287,6 +289,15 @@ fn usage_of(usage: &halley_responses::Usage) -> Usage {
                 .and_then(|d| d.reasoning_tokens.get().copied())
                 .unwrap_or(0),
         ),
+    }
+}
+
+fn plus(a: Usage, b: Usage) -> Usage {
+    Usage {
+        input_tokens: a.input_tokens.saturating_add(b.input_tokens),
+        cached_tokens: a.cached_tokens.saturating_add(b.cached_tokens),
+        output_tokens: a.output_tokens.saturating_add(b.output_tokens),
+        reasoning_tokens: a.reasoning_tokens.saturating_add(b.reasoning_tokens),
     }
 }
 
@@ -455,6 +466,7 @@ pub async fn run_turn(
     // before it calls a tool).
     let mut earlier_text: Vec<String> = Vec::new();
     let mut round: u32 = 0;
+    let mut earlier_usage = Usage::default();
     let (status, response, mut error) = loop {
         let mut accumulator = Box::new(Accumulator::new());
         // The inner futures are boxed so `run_turn`'s own stays small
@@ -557,6 +569,10 @@ pub async fn run_turn(
         if !text.is_empty() {
             earlier_text.push(text);
         }
+        earlier_usage = plus(
+            earlier_usage,
+            response.usage.get().map_or(draft.usage, usage_of),
+        );
         *sent = tools::follow_up(&sent, &response, outputs);
         draft.next_round(response.output().len(), &emit);
         round += 1;
@@ -582,7 +598,11 @@ pub async fn run_turn(
         r if r.is_empty() || round > 0 => draft.reasoning(),
         r => r,
     };
-    let usage = response.usage.get().map_or(draft.usage, usage_of);
+    // Every round was a request the provider counted: the turn costs them all.
+    let usage = plus(
+        earlier_usage,
+        response.usage.get().map_or(draft.usage, usage_of),
+    );
     if status == MessageStatus::Complete && no_search_ran(&sent, &response) {
         emit(RunUpdate::Note {
             note: TurnNote::NoSearchRan,

@@ -255,6 +255,22 @@ async fn an_approved_call_runs_on_the_server_and_its_output_goes_back_to_the_mod
     assert_eq!(kept[0].status, ToolStepStatus::Done);
     assert_eq!(kept[0].output.as_deref(), Some("Echo: heliotrope"));
     assert!(kept[0].ms.is_some(), "the server's time is kept");
+    let reported: Vec<u32> = updates
+        .lock()
+        .expect("updates")
+        .iter()
+        .filter_map(|u| match u {
+            RunUpdate::Usage { usage } => Some(usage.input_tokens),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(reported.len(), 2, "each round reports its usage");
+    let message = setup.history.get_message(&run_id).expect("stored");
+    assert_eq!(
+        message.usage.input_tokens,
+        reported.iter().sum::<u32>(),
+        "the turn costs both requests, not only the last"
+    );
     let exchange = setup.history.message_exchange(&run_id).expect("stored");
     let request = exchange
         .request
