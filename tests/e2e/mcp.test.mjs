@@ -315,14 +315,34 @@ test("chat calls server-filesystem after approval, always-allow skips the card, 
   await (await session.find(tid("pg-run"))).click();
   const local = await session.waitFor(tid("pg-local-mcp-call"), { timeout: 30000 });
   assert.match(await local.text(), /read_text_file/);
-  await (await local.find(tid("pg-local-mcp-run"))).click();
-  await session.until(
-    async () => {
-      const cards = await session.execute(
-        "return [...document.querySelectorAll('[data-testid=pg-output-item]')].map((e) => e.innerText).join('\\n');",
-      );
-      return /Got outputs: heliotrope/.test(cards);
-    },
-    { timeout: 30000, what: "the Playground's answer to the tool output" },
+  await (await local.find(tid("pg-local-mcp-always"))).click();
+  const answered = (pattern) =>
+    session.until(
+      async () => {
+        const cards = await session.execute(
+          "return [...document.querySelectorAll('[data-testid=pg-output-item]')].map((e) => e.innerText).join('\\n');",
+        );
+        return pattern.test(cards);
+      },
+      { timeout: 30000, what: "the Playground's answer to the tool output" },
+    );
+  await answered(/Got outputs: heliotrope/);
+  // Allowed from now on, in the Playground as in chat: the next run's call
+  // (another file, so its answer cannot be the last one's) runs without a click.
+  const other = join(folder, "other.txt");
+  writeFileSync(other, "marigold\n");
+  await session.execute(
+    `const el = document.querySelector('[data-testid="pg-message-text"]');
+     Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value").set.call(el, arguments[0]);
+     el.dispatchEvent(new Event("input", { bubbles: true }));
+     return null;`,
+    [`call:files__read_text_file ${JSON.stringify({ path: other })}`],
+  );
+  await (await session.find(tid("pg-run"))).click();
+  await answered(/Got outputs: marigold/);
+  assert.equal(
+    (await session.findAll(tid("pg-local-mcp-run"))).length,
+    0,
+    "no card waits for a click",
   );
 });

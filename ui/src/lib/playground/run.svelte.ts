@@ -25,6 +25,7 @@ import {
 } from "./request";
 import { defaultForm, type PlaygroundForm } from "./state";
 import { answerLocalCall, localFunctionTools, localMcp, localToolNamed } from "./local-mcp.svelte";
+import { loadToolPolicies, policyOf, setToolPolicy } from "../state/mcp.svelte";
 import type { TimedEvent } from "./timeline";
 
 /** Not started, streaming, or how the last run ended. */
@@ -244,6 +245,33 @@ class Playground {
     }
   }
 
+  /**
+   * Runs the pending local calls the user always allows (as chat does) and
+   * declines the ones they never allow; the others wait for a click.
+   */
+  async #answerAllowed(): Promise<void> {
+    const calls = this.localCalls;
+    if (calls.length === 0) return;
+    await loadToolPolicies().catch(() => {});
+    for (const call of calls) {
+      const tool = localToolNamed(call.name);
+      if (!tool || localMcp.results[call.callId]) continue;
+      const policy =
+        tool.destructive && policyOf(tool.serverId, tool.tool) === "allow"
+          ? "ask"
+          : policyOf(tool.serverId, tool.tool);
+      if (policy !== "ask") await this.answerLocal(call, policy === "allow");
+    }
+  }
+
+  /** Remembers "always allow" for the call's tool, then runs it. */
+  async alwaysAllowLocal(call: PendingCall): Promise<void> {
+    const tool = localToolNamed(call.name);
+    if (!tool || tool.destructive) return;
+    await setToolPolicy(tool.serverId, tool.tool, "allow");
+    await this.answerLocal(call, true);
+  }
+
   /** Sends the typed function outputs back and streams the model's next step. */
   async submitOutputs(): Promise<void> {
     await this.#reply(
@@ -362,6 +390,7 @@ class Playground {
     if (batch.some((e) => e.kind === "finished") && this.#replaying === false) {
       const auto = autoReplyOutputs(this.form, this.pending, this.round);
       if (auto) queueMicrotask(() => void this.#reply(auto));
+      else queueMicrotask(() => void this.#answerAllowed());
     }
   }
 }
