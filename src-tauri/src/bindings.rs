@@ -60,6 +60,7 @@ pub const EXPORTED: &[Render] = &[
     render::<halley_core::capabilities::Verdict>,
     render::<halley_core::capabilities::FindingSource>,
     render::<halley_core::capabilities::Finding>,
+    render::<halley_core::probe_schedule::ProbeEvent>,
     render::<crate::ipc_types::StartupProblemView>,
     render::<halley_core::history::HistoryProblem>,
     render::<halley_core::history::HistoryBackup>,

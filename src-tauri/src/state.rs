@@ -33,6 +33,9 @@ pub struct AppState {
     pub mcp_calls: RunRegistry,
     /// Chat tool calls waiting on their approval card.
     pub approvals: halley_core::chat::Approvals,
+    /// Capability probes the app starts by itself, one per provider and
+    /// model at a time.
+    pub probes: halley_core::probe_schedule::ProbeSchedule,
 }
 
 /// The MCP client's bounds. Debug builds (the end-to-end tests') read
@@ -111,6 +114,7 @@ impl AppState {
             mcp,
             mcp_calls: RunRegistry::default(),
             approvals: halley_core::chat::Approvals::default(),
+            probes: halley_core::probe_schedule::ProbeSchedule::default(),
         })
     }
 

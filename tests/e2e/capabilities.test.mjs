@@ -122,3 +122,29 @@ test("Settings shows what the probe found, with the provider's own words", async
   );
   await session.screenshot(shot("capabilities-settings"));
 });
+
+test("the Playground greys what the provider refused, with its words, but keeps it usable", async () => {
+  await session.keys("\uE00C");
+  await session.execute(`document.querySelector('[data-testid="mode-playground"]').click()`);
+  await session.waitFor(tid("playground"));
+  // The model whose refusal the chat turn above taught.
+  await session.execute(
+    `const el = document.querySelector('[data-testid="pg-model"]');
+     Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(el, "fault:no-reasoning");
+     el.dispatchEvent(new Event("input", { bubbles: true }));
+     el.dispatchEvent(new Event("change", { bubbles: true }));`,
+  );
+  const reason = await session.until(
+    async () =>
+      session.execute(
+        `const select = document.querySelector('[data-testid="pg-reasoning-effort"]');
+         const field = select && select.closest('.field');
+         const note = field && field.querySelector('[data-testid="pg-withheld"]');
+         return note ? { text: note.textContent, disabled: select.disabled } : null;`,
+      ),
+    { what: "reasoning.effort greyed in the Playground" },
+  );
+  assert.match(reason.text, /Not supported by this model: .*reasoning\.effort/);
+  assert.equal(reason.disabled, false, "a prompt engineer can still send it");
+  await session.execute(`document.querySelector('[data-testid="mode-chat"]')?.click()`);
+});

@@ -84,7 +84,7 @@ impl TestApp {
         let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
             .build()
             .expect("a webview window on the mock runtime");
-        Self {
+        let app = Self {
             webview,
             channels,
             responses: Mutex::new(Vec::new()),
@@ -93,7 +93,22 @@ impl TestApp {
             _app: app,
             data_dir,
             delete_providers_on_drop: true,
-        }
+        };
+        app.set_automatic_probes(false);
+        app
+    }
+
+    /// The probe the app starts by itself (a model's first turn) would add about
+    /// twenty requests to the mock and, ending late, overwrite what a test
+    /// recorded (`trust_chaining`): off unless a test turns it on.
+    pub fn set_automatic_probes(&self, on: bool) {
+        let state = tauri::Manager::state::<halley_app::state::AppState>(&self._app);
+        let mut settings = state.history.settings().expect("settings").settings;
+        settings.probe_automatically = on;
+        state
+            .history
+            .save_settings(&settings)
+            .expect("settings saved");
     }
 
     /// Quits and starts again on the same data folder (with a new mock

@@ -8,6 +8,7 @@
 //! must pass.
 
 mod app;
+mod auto_probe;
 mod canary;
 mod channels;
 mod chat_turns;

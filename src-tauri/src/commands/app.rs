@@ -47,7 +47,16 @@ pub async fn get_settings(state: State<'_, AppState>) -> IpcResult<SettingsReadi
 #[tauri::command]
 pub async fn save_settings(state: State<'_, AppState>, settings: Settings) -> IpcResult<()> {
     with_state(&state, move |state| {
-        Ok(state.history.save_settings(&settings)?)
+        let before = state.history.settings()?.settings.model;
+        state.history.save_settings(&settings)?;
+        // A model picked for the first time at this provider is probed
+        // before its first turn is sent.
+        if before != settings.model {
+            if let Some(provider_id) = state.history.active_provider_id()? {
+                super::capabilities::probe_if_due(state, &provider_id, &settings.model);
+            }
+        }
+        Ok(())
     })
     .await
 }

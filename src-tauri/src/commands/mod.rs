@@ -30,6 +30,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         app::save_settings,
         capabilities::provider_capabilities,
         capabilities::probe_provider,
+        capabilities::watch_capabilities,
         providers::keyring_status,
         providers::list_providers,
         providers::save_provider,

@@ -53,17 +53,36 @@ fn start_run(
     // A background response is written down as it streams, so it can be
     // resumed after the app closes; other runs are not stored.
     let bookmark = ResumeBookmark::new(state.history.clone(), &model_of(&request), request_json);
-    let emit: playground::PlaygroundEmit = Arc::new(move |mut event| {
-        playground::scrub_event(&mut event, &secrets);
-        bookmark.observe(&event);
-        // A closed window drops the channel; nothing else to do then.
-        let _ = on_event.send(event);
-    });
+    let emit = bookkept_emit(bookmark, secrets, on_event);
     tauri::async_runtime::spawn(async move {
         playground::run_playground(&client, &endpoint, &request, cancel, emit).await;
         runs.finish(&finished_id);
     });
     Ok(run_id)
+}
+
+/// A run's events, scrubbed of secrets, into its channel, with the
+/// background bookkeeping seeing each one first. A closed window drops the
+/// channel; nothing else to do then. The end goes out once the bookkeeping
+/// is written (`ResumeBookmark::after_writes`), so the UI reading the
+/// stored runs on `finished` sees the final status.
+pub(super) fn bookkept_emit(
+    bookmark: ResumeBookmark,
+    secrets: Secrets,
+    on_event: Channel<PlaygroundEvent>,
+) -> playground::PlaygroundEmit {
+    Arc::new(move |mut event| {
+        playground::scrub_event(&mut event, &secrets);
+        bookmark.observe(&event);
+        if matches!(event, PlaygroundEvent::Finished { .. }) {
+            let on_event = on_event.clone();
+            bookmark.after_writes(move || {
+                let _ = on_event.send(event);
+            });
+        } else {
+            let _ = on_event.send(event);
+        }
+    })
 }
 
 /// Saves the inspector's raw events as a `.sse` recording in the Downloads

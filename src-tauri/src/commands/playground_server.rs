@@ -3,8 +3,6 @@
 //! delete it, and count a request's input tokens. Background runs being
 //! tracked are listed so the UI can offer to resume them after a restart.
 
-use std::sync::Arc;
-
 use halley_core::playground::{self, BackgroundRun, PlaygroundEvent, ResumeBookmark};
 use serde_json::Value;
 use tauri::ipc::Channel;
@@ -61,11 +59,7 @@ fn resume(
     {
         secrets.extend(playground::mcp_secrets_named_by(&body, state.keys.as_ref()));
     }
-    let emit: playground::PlaygroundEmit = Arc::new(move |mut event| {
-        playground::scrub_event(&mut event, &secrets);
-        bookmark.observe(&event);
-        let _ = on_event.send(event);
-    });
+    let emit = super::playground::bookkept_emit(bookmark, secrets, on_event);
     tauri::async_runtime::spawn(async move {
         playground::resume_playground(
             &client,

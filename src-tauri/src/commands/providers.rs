@@ -123,6 +123,10 @@ fn save(state: &AppState, input: ProviderInput) -> IpcResult<ProviderView> {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
     let active = state.history.active_provider_id()?;
+    if active.as_deref() == Some(provider.id.as_str()) {
+        let model = state.history.settings()?.settings.model;
+        super::capabilities::probe_if_due(state, &provider.id, &model);
+    }
     view(state, provider, active.as_deref())
 }
 
@@ -266,6 +270,10 @@ fn import(state: &AppState, variable: &str) -> IpcResult<ProviderView> {
         state.history.set_active_provider(&provider.id)?;
     }
     let active = state.history.active_provider_id()?;
+    if active.as_deref() == Some(provider.id.as_str()) {
+        let model = state.history.settings()?.settings.model;
+        super::capabilities::probe_if_due(state, &provider.id, &model);
+    }
     view(state, provider, active.as_deref())
 }
 

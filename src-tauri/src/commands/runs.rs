@@ -159,6 +159,9 @@ fn start(
         &provider_id,
         &prepared.assistant_message_id,
     )?;
+    // The first turn with a model at a provider starts the probe beside it;
+    // this turn takes the safe path (replay) whatever the probe finds.
+    super::capabilities::probe_if_due(state, &provider_id, &options.model);
     let run_id = prepared.assistant_message_id.clone();
     let cancel = state.runs.start(&run_id);
 

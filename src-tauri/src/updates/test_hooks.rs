@@ -12,7 +12,9 @@ pub struct Overrides {
     pub pubkey: Option<String>,
 }
 
+#[cfg(debug_assertions)]
 pub const ENDPOINT_ENV: &str = "HALLEY_UPDATE_ENDPOINT";
+#[cfg(debug_assertions)]
 pub const PUBKEY_ENV: &str = "HALLEY_UPDATE_PUBKEY";
 
 #[cfg(debug_assertions)]

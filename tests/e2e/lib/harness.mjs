@@ -218,6 +218,10 @@ export async function startApp({
         HALLEY_DATA_DIR: dataDir,
         HALLEY_LOG: "info",
         HALLEY_UPDATE_ENDPOINT: NO_UPDATE_SERVER,
+        // Tests read the requests their own turns send; the probe Halley
+        // starts by itself would add a dozen. capabilities.test.mjs turns
+        // it back on (`HALLEY_TEST_NO_AUTO_PROBE: ""`).
+        HALLEY_TEST_NO_AUTO_PROBE: "1",
         ...env,
       },
       stdio: ["ignore", log, log],

@@ -17,6 +17,9 @@ const FEATURE_LABELS: Record<Feature, MessageKey> = {
   structured_output: "feature.structuredOutput",
   logprobs: "feature.logprobs",
   background: "feature.background",
+  input_tokens: "feature.inputTokens",
+  code_interpreter: "feature.codeInterpreter",
+  image_generation: "feature.imageGeneration",
 };
 
 export function featureLabel(feature: Feature): MessageKey {

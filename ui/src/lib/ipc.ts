@@ -6,6 +6,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import type { BenchMark } from "./bindings/BenchMark";
 import type { IpcError } from "./bindings/IpcError";
 import type { Commands } from "./bindings/commands";
+import type { ProbeEvent } from "./bindings/ProbeEvent";
 import type { ProviderInput } from "./bindings/ProviderInput";
 import type { RunUpdate } from "./bindings/RunUpdate";
 import type { SendInput } from "./bindings/SendInput";
@@ -80,9 +81,15 @@ export const ipc = {
   setActiveProvider: (id: string) => call("set_active_provider", { id }),
   /** What is known of a provider, for every model (learned by the probe and by turns). */
   providerCapabilities: (providerId: string) => call("provider_capabilities", { providerId }),
-  /** Runs the capability probe for `model` (a dozen small requests) and keeps what it found. */
+  /** Runs the capability probe for `model` (about twenty small requests) and keeps what it found. */
   probeProvider: (providerId: string, model: string) =>
     call("probe_provider", { providerId, model }),
+  /** Every probe's start and end (also the ones the backend starts by itself). */
+  watchCapabilities: (onEvent: (event: ProbeEvent) => void) => {
+    const ch = new Channel<ProbeEvent>();
+    ch.onmessage = onEvent;
+    return call("watch_capabilities", { onEvent: ch });
+  },
   /** Checks the address and key (and `model`, where the server lists no models). */
   testProvider: (id: string, model: string) => call("test_provider", { id, model }),
   envKeyOffers: () => call("env_key_offers"),

@@ -11,10 +11,13 @@
 //! final response lost, a fault Halley hid, a hang. What a server does
 //! differently (drops `previous_response_id`, refuses `reasoning`, reports a
 //! wrong key as 400) is a finding written to the table, not a failure: that is
-//! the knowledge the capability probe is built from.
+//! the knowledge the capability probe is built from. The probe itself then
+//! runs against each server and must agree with what the cases saw there
+//! (`probe_check`).
 
 mod backend;
 mod cases;
+mod probe_check;
 mod report;
 mod servers;
 
@@ -56,13 +59,19 @@ fn main() -> ExitCode {
         }
     };
     let results = runtime.block_on(cases::run_all(&client, &servers));
-    let markdown = report::markdown(&servers, &results);
+    let probes = runtime.block_on(probe_check::run_all(&client, &servers, &results));
+    let markdown = report::markdown(&servers, &results, &probes);
     if let Err(err) = std::fs::write(&out_path, &markdown) {
         eprintln!("halley-compat: cannot write {out_path}: {err}");
         return ExitCode::from(2);
     }
-    print!("{}", report::summary(&servers, &results));
-    let wrong = results.iter().filter(|r| r.verdict.is_wrong()).count();
+    print!("{}", report::summary(&servers, &results, &probes));
+    let wrong = results.iter().filter(|r| r.verdict.is_wrong()).count()
+        + probes
+            .iter()
+            .flat_map(|p| &p.checks)
+            .filter(|c| c.verdict.is_wrong())
+            .count();
     if wrong > 0 {
         eprintln!("halley-compat: Halley ended in a wrong state in {wrong} case(s); see above");
         ExitCode::FAILURE

@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use crate::cases::{Case, CaseResult, Verdict};
+use crate::probe_check::ProbeResult;
 use crate::servers::Server;
 
 fn mark(verdict: &Verdict) -> &'static str {
@@ -35,7 +36,7 @@ fn find(results: &[CaseResult], server: usize, case: Case) -> Option<&CaseResult
         .find(|r| r.server == server && r.case == case)
 }
 
-pub fn markdown(servers: &[Server], results: &[CaseResult]) -> String {
+pub fn markdown(servers: &[Server], results: &[CaseResult], probes: &[ProbeResult]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -90,11 +91,45 @@ pub fn markdown(servers: &[Server], results: &[CaseResult]) -> String {
                 );
             }
         }
+        if let Some(probe) = probes.iter().find(|p| p.server == index) {
+            probe_section(&mut out, probe);
+        }
     }
     out
 }
 
-pub fn summary(servers: &[Server], results: &[CaseResult]) -> String {
+/// What the capability probe found at one server, feature by feature, and
+/// whether it agrees with the cases above.
+fn probe_section(out: &mut String, probe: &ProbeResult) {
+    let _ = writeln!(
+        out,
+        "\nThe capability probe (what Halley checks when a model is first used), \
+         held to the cases above:\n\n| Feature | Probe | Evidence | Agrees with the cases |\n|---|---|---|---|"
+    );
+    for finding in &probe.findings {
+        let agreement = probe
+            .checks
+            .iter()
+            .find(|c| c.feature == finding.feature)
+            .map_or("—".to_owned(), |c| {
+                let said = match &c.verdict {
+                    Verdict::Ok => "agrees".to_owned(),
+                    other => short(other),
+                };
+                format!("{} {} ({})", mark(&c.verdict), cell(&said), c.case.title())
+            });
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            finding.feature.as_str(),
+            finding.verdict.as_str(),
+            cell(&finding.evidence),
+            agreement
+        );
+    }
+}
+
+pub fn summary(servers: &[Server], results: &[CaseResult], probes: &[ProbeResult]) -> String {
     let mut out = String::new();
     for (index, server) in servers.iter().enumerate() {
         let mine: Vec<&CaseResult> = results.iter().filter(|r| r.server == index).collect();
@@ -116,6 +151,20 @@ pub fn summary(servers: &[Server], results: &[CaseResult]) -> String {
                 r.server_did,
                 r.halley_did,
                 short(&r.verdict)
+            );
+        }
+        for check in probes
+            .iter()
+            .filter(|p| p.server == index)
+            .flat_map(|p| &p.checks)
+            .filter(|c| c.verdict.is_wrong())
+        {
+            let _ = writeln!(
+                out,
+                "  WRONG probe of {}: {} ({})",
+                check.feature.as_str(),
+                short(&check.verdict),
+                check.case.title()
             );
         }
     }

@@ -45,12 +45,19 @@ pub enum Feature {
     StructuredOutput,
     /// `include: ["message.output_text.logprobs"]` with `top_logprobs`.
     Logprobs,
-    /// `background: true`, then retrieve and cancel.
+    /// `background: true`, then its stream picked up again (or retrieve),
+    /// and cancel.
     Background,
+    /// `POST /responses/input_tokens` counts a request's tokens.
+    InputTokens,
+    /// The hosted `code_interpreter` tool is accepted.
+    CodeInterpreter,
+    /// The hosted `image_generation` tool is accepted.
+    ImageGeneration,
 }
 
 impl Feature {
-    pub const ALL: [Feature; 13] = [
+    pub const ALL: [Feature; 16] = [
         Feature::ModelList,
         Feature::Responses,
         Feature::Streaming,
@@ -64,6 +71,9 @@ impl Feature {
         Feature::StructuredOutput,
         Feature::Logprobs,
         Feature::Background,
+        Feature::InputTokens,
+        Feature::CodeInterpreter,
+        Feature::ImageGeneration,
     ];
 
     /// The stored spelling (the same as the serialized one).
@@ -82,6 +92,9 @@ impl Feature {
             Feature::StructuredOutput => "structured_output",
             Feature::Logprobs => "logprobs",
             Feature::Background => "background",
+            Feature::InputTokens => "input_tokens",
+            Feature::CodeInterpreter => "code_interpreter",
+            Feature::ImageGeneration => "image_generation",
         }
     }
 
@@ -113,6 +126,8 @@ impl Feature {
             "reasoning" | "reasoning_effort" => Some(Feature::ReasoningEffort),
             "include" => Some(Feature::EncryptedReasoning),
             "tools" | "web_search_preview" | "web_search" => Some(Feature::WebSearch),
+            "code_interpreter" => Some(Feature::CodeInterpreter),
+            "image_generation" => Some(Feature::ImageGeneration),
             "previous_response_id" => Some(Feature::Chaining),
             "background" => Some(Feature::Background),
             "top_logprobs" | "logprobs" => Some(Feature::Logprobs),
@@ -139,7 +154,8 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    fn as_str(self) -> &'static str {
+    /// The stored spelling (the same as the serialized one).
+    pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Supported => "supported",
             Verdict::Unsupported => "unsupported",
@@ -243,6 +259,16 @@ pub struct Capabilities {
 impl Capabilities {
     pub fn findings(&self) -> &[Finding] {
         &self.findings
+    }
+
+    #[cfg(test)]
+    pub(crate) fn from_findings(findings: Vec<Finding>) -> Self {
+        Capabilities { findings }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn findings_mut(&mut self) -> &mut Vec<Finding> {
+        &mut self.findings
     }
 
     /// The finding for `feature` with `model`, if one is known and fresh.

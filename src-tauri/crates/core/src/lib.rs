@@ -12,6 +12,7 @@ pub mod mcp_servers;
 pub mod origin;
 pub mod playground;
 pub mod probe;
+pub mod probe_schedule;
 pub mod provider_keys;
 pub mod providers;
 pub mod redact;

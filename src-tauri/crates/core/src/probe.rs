@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use halley_responses::request::ReasoningConfig;
-use halley_responses::request::{JsonSchemaFormat, TextConfig, TextFormat, WebSearchTool};
+use halley_responses::request::{
+    CodeInterpreterTool, JsonSchemaFormat, TextConfig, TextFormat, WebSearchTool,
+};
 use halley_responses::{
     Client, CreateResponse, Endpoint, Error as WireError, ErrorKind, Nullable, OutputItem,
     RetryPolicy, StreamOptions, Tool,
@@ -100,9 +102,15 @@ impl Probe<'_> {
         findings.extend(self.streaming().await);
         findings.extend(self.chaining().await);
         findings.push(self.reasoning().await);
+        findings.push(self.reasoning_summary().await);
+        findings.push(self.encrypted_reasoning().await);
         findings.push(self.structured_output().await);
         findings.push(self.logprobs().await);
         findings.push(self.web_search().await);
+        findings.push(self.background().await);
+        findings.push(self.input_tokens().await);
+        findings.push(self.hosted_tool(Feature::CodeInterpreter).await);
+        findings.push(self.hosted_tool(Feature::ImageGeneration).await);
         findings
     }
 
@@ -336,6 +344,237 @@ impl Probe<'_> {
         });
         self.accepted(Feature::ReasoningEffort, request, |_| None)
             .await
+    }
+
+    /// Accepting `summary` is what counts: a model that thinks little on a
+    /// one-word task may write no summary, and a missing one must not turn
+    /// summaries off for the questions that need them.
+    async fn reasoning_summary(&self) -> Finding {
+        let mut request = self.request("Reply with the single word: ready");
+        request.reasoning = Nullable::Value(ReasoningConfig {
+            summary: Nullable::Value("auto".into()),
+            ..ReasoningConfig::default()
+        });
+        self.accepted(Feature::ReasoningSummary, request, |_| None)
+            .await
+    }
+
+    /// Asked for with `store: false`, as a stateless reasoning turn does.
+    async fn encrypted_reasoning(&self) -> Finding {
+        let mut request = self.request("Reply with the single word: ready");
+        request.include = Nullable::Value(vec!["reasoning.encrypted_content".into()]);
+        self.accepted(Feature::EncryptedReasoning, request, |_| None)
+            .await
+    }
+
+    /// A background run must be fetched again until it ends; a gateway
+    /// that answers at once without saying `background: true` ignored it.
+    /// A second run is cancelled straight away: Stop on a long answer
+    /// relies on it.
+    async fn background(&self) -> Finding {
+        let started = match self.ask(self.background_request()).await {
+            Answer::Ok(response) => response,
+            Answer::Refused(status, message) => {
+                return self.found(
+                    Feature::Background,
+                    Verdict::Unsupported,
+                    message,
+                    Some(status),
+                )
+            }
+            Answer::Unclear(reason) | Answer::BadKey(reason) => {
+                return self.found(Feature::Background, Verdict::Untested, reason, None)
+            }
+        };
+        let status = started.status.as_str().unwrap_or_default().to_owned();
+        let Some(id) = started.id.as_str().map(str::to_owned) else {
+            return self.found(
+                Feature::Background,
+                Verdict::Ignored,
+                "accepted, but the answer has no id to fetch it by",
+                Some(200),
+            );
+        };
+        if !matches!(status.as_str(), "queued" | "in_progress") {
+            return if started.background.get() == Some(&true) {
+                self.found(
+                    Feature::Background,
+                    Verdict::Supported,
+                    format!("accepted; the run had already ended ({status})"),
+                    Some(200),
+                )
+            } else {
+                self.found(
+                    Feature::Background,
+                    Verdict::Ignored,
+                    format!("accepted, but answered at once ({status}) without running in the background"),
+                    Some(200),
+                )
+            };
+        }
+        // Picking the run's stream up again is what a dropped long answer
+        // needs; fetching it until it ends is the fallback.
+        let ended = match self.resume_until_done(&id).await {
+            Some(status) => format!("resumed as a stream until {status}"),
+            None => match self.poll_until_done(&id).await {
+                Ok(status) => format!("not resumable as a stream, fetched again until {status}"),
+                Err(finding) => return finding,
+            },
+        };
+        let cancel = self.cancel_check().await;
+        self.found(
+            Feature::Background,
+            Verdict::Supported,
+            format!("{status}, {ended}; {cancel}"),
+            Some(200),
+        )
+    }
+
+    fn background_request(&self) -> CreateResponse {
+        let mut request = self.request("Reply with the single word: ready");
+        request.background = Nullable::Value(true);
+        request.store = Nullable::Value(true);
+        request
+    }
+
+    /// Reads a background run's stream from the start to its terminal
+    /// event; its final status, or `None` when it cannot be read so.
+    async fn resume_until_done(&self, id: &str) -> Option<String> {
+        let opened = self
+            .bounded(
+                self.client
+                    .resume_stream(self.endpoint, id, None, self.options()),
+            )
+            .await;
+        let Answer::Ok(mut events) = opened else {
+            return None;
+        };
+        let read = tokio::time::timeout(CHECK_LIMIT, async {
+            while let Some(Ok(event)) = events.next().await {
+                if event.is_terminal() {
+                    return event
+                        .response()
+                        .and_then(|r| r.status.as_str().map(str::to_owned));
+                }
+            }
+            None
+        });
+        read.await.ok().flatten()
+    }
+
+    /// Fetches a background run until it ends, within [`CHECK_LIMIT`].
+    async fn poll_until_done(&self, id: &str) -> Result<String, Finding> {
+        let deadline = tokio::time::Instant::now() + CHECK_LIMIT;
+        loop {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            match self.bounded(self.client.retrieve(self.endpoint, id)).await {
+                Answer::Ok(response) => {
+                    let status = response.status.as_str().unwrap_or_default();
+                    if !matches!(status, "queued" | "in_progress") {
+                        return Ok(status.to_owned());
+                    }
+                }
+                Answer::Refused(status, message) => {
+                    return Err(self.found(
+                        Feature::Background,
+                        Verdict::Unsupported,
+                        format!("started, but could not be fetched again: {message}"),
+                        Some(status),
+                    ))
+                }
+                Answer::Unclear(reason) | Answer::BadKey(reason) => {
+                    return Err(self.found(Feature::Background, Verdict::Untested, reason, None))
+                }
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(self.found(
+                    Feature::Background,
+                    Verdict::Untested,
+                    format!("still running after {} s", CHECK_LIMIT.as_secs()),
+                    None,
+                ));
+            }
+        }
+    }
+
+    async fn input_tokens(&self) -> Finding {
+        let request = self.request("Reply with the single word: ready");
+        match self
+            .bounded(self.client.input_tokens(self.endpoint, &request))
+            .await
+        {
+            Answer::Ok(counted) if counted.input_tokens > 0 => self.found(
+                Feature::InputTokens,
+                Verdict::Supported,
+                format!("counted {} input tokens", counted.input_tokens),
+                Some(200),
+            ),
+            Answer::Ok(_) => self.found(
+                Feature::InputTokens,
+                Verdict::Ignored,
+                "answered, but counted no tokens",
+                Some(200),
+            ),
+            Answer::Refused(status, message) => self.found(
+                Feature::InputTokens,
+                Verdict::Unsupported,
+                message,
+                Some(status),
+            ),
+            Answer::Unclear(reason) | Answer::BadKey(reason) => {
+                self.found(Feature::InputTokens, Verdict::Untested, reason, None)
+            }
+        }
+    }
+
+    /// A hosted tool offered on a request that does not need it: a refusal
+    /// says the provider cannot run it. Making the model run it would cost
+    /// a container or an image on every probe, so "supported" here means
+    /// "accepted", and the evidence says so.
+    async fn hosted_tool(&self, feature: Feature) -> Finding {
+        let tool = match feature {
+            Feature::CodeInterpreter => Tool::CodeInterpreter(CodeInterpreterTool {
+                container: Nullable::Value(json!({"type": "auto"})),
+                ..CodeInterpreterTool::default()
+            }),
+            _ => Tool::Other(json!({"type": "image_generation"})),
+        };
+        let mut request = self.request("Reply with the single word: ready");
+        request.tools = Nullable::Value(vec![tool]);
+        match self.accepted(feature, request, |_| None).await {
+            finding if finding.verdict == Verdict::Supported => self.found(
+                feature,
+                Verdict::Supported,
+                "accepted when offered (not run: running it would be billed)",
+                Some(200),
+            ),
+            finding => finding,
+        }
+    }
+
+    /// Starts a second background run and cancels it: what happened, in
+    /// words for the evidence (a failed cancel does not make background
+    /// mode unsupported; the run still ends).
+    async fn cancel_check(&self) -> String {
+        let id = match self.ask(self.background_request()).await {
+            Answer::Ok(response) => match response.id.as_str() {
+                Some(id) => id.to_owned(),
+                None => return "cancel not checked: no id".into(),
+            },
+            _ => return "cancel not checked".into(),
+        };
+        match self.bounded(self.client.cancel(self.endpoint, &id)).await {
+            Answer::Ok(response) => match response.status.as_str().unwrap_or_default() {
+                "cancelled" => "a second run was cancelled".into(),
+                other => format!("cancel answered, the run was {other}"),
+            },
+            Answer::Refused(status, message) => {
+                format!("cancel refused (HTTP {status}: {message})")
+            }
+            Answer::Unclear(reason) | Answer::BadKey(reason) => {
+                format!("cancel not checked: {reason}")
+            }
+        }
     }
 
     async fn structured_output(&self) -> Finding {

@@ -58,6 +58,10 @@ pub struct Settings {
     pub web_search: bool,
     /// `None` leaves the model's default.
     pub reasoning_effort: Option<ReasoningEffort>,
+    /// Whether the capability probe runs by itself (about twenty small requests)
+    /// when a model is first used at a provider
+    /// ([`crate::probe_schedule`]); off, it runs only when asked.
+    pub probe_automatically: bool,
 }
 
 pub const DEFAULT_MODEL: &str = "gpt-5-mini";
@@ -72,6 +76,7 @@ impl Default for Settings {
             model: DEFAULT_MODEL.to_owned(),
             web_search: false,
             reasoning_effort: None,
+            probe_automatically: true,
         }
     }
 }

@@ -14,6 +14,8 @@ pub struct Config {
     /// Pause before each streamed delta (and between replayed case events).
     /// A request's `metadata.mock_delay_ms` overrides it.
     pub delta_delay: Duration,
+    /// The largest file `POST /v1/files` takes; larger is a 413.
+    pub max_file_bytes: usize,
 }
 
 impl Default for Config {
@@ -22,6 +24,7 @@ impl Default for Config {
             port: 0,
             cases_dir: None,
             delta_delay: Duration::from_millis(5),
+            max_file_bytes: 64 * 1024 * 1024,
         }
     }
 }

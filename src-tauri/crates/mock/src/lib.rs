@@ -18,6 +18,7 @@ mod api_error;
 mod auth;
 mod config;
 mod create_request;
+mod files;
 mod playback;
 mod request_log;
 mod response_object;

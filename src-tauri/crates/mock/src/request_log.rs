@@ -46,11 +46,33 @@ pub(crate) async fn record(
     next: Next,
 ) -> Response {
     let (parts, body) = request.into_parts();
+    // An upload streams through unread: the files route applies its own
+    // size limit (a 413) as it reads, and the log keeps no file bytes.
+    let multipart = parts
+        .headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/"));
+    if multipart {
+        if let Ok(mut entries) = log.lock() {
+            entries.push(entry_of(&parts, None));
+        }
+        return next.run(Request::from_parts(parts, body)).await;
+    }
     let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
         return ApiError::invalid_request("The request body could not be read or is too large.")
             .into_response();
     };
-    let entry = RecordedRequest {
+    let entry = entry_of(&parts, serde_json::from_slice(&bytes).ok());
+    if let Ok(mut entries) = log.lock() {
+        entries.push(entry);
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+fn entry_of(parts: &axum::http::request::Parts, body: Option<Value>) -> RecordedRequest {
+    RecordedRequest {
         method: parts.method.to_string(),
         path: parts.uri.path().to_owned(),
         query: parts.uri.query().map(str::to_owned),
@@ -64,11 +86,6 @@ pub(crate) async fn record(
                 )
             })
             .collect(),
-        body: serde_json::from_slice(&bytes).ok(),
-    };
-    if let Ok(mut entries) = log.lock() {
-        entries.push(entry);
+        body,
     }
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
 }

@@ -35,6 +35,7 @@ pub async fn serve(config: Config) -> Result<RunningServer, io::Error> {
         config,
         store: Store::default(),
         attempts: Attempts::default(),
+        files: crate::files::Files::default(),
         shutdown: shutdown.clone(),
     });
     let app = router(state, log.clone());

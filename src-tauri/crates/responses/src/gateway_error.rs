@@ -32,6 +32,8 @@ pub enum ErrorKind {
     RateLimited,
     /// The account is out of credit; waiting does not help.
     QuotaExceeded,
+    /// The request or the uploaded file is larger than the server takes.
+    TooLarge,
     /// Any other request the server would not take.
     InvalidRequest,
     /// The server or the model behind it is overloaded.
@@ -307,6 +309,15 @@ fn classify(status: u16, message: &str, code: Option<&str>, kind: Option<&str>) 
     {
         return ErrorKind::UnsupportedParameter;
     }
+    if status == 413
+        || tag(&["file_too_large", "request_too_large", "payload_too_large"])
+        || has("file too large")
+        || has("file is too large")
+        || has("request entity too large")
+        || has("exceeds the maximum file size")
+    {
+        return ErrorKind::TooLarge;
+    }
     if tag(&["model_not_found"])
         || has("invalid model name")
         || (has("model") && (has("does not exist") || has("not found")))
@@ -326,7 +337,7 @@ fn classify(status: u16, message: &str, code: Option<&str>, kind: Option<&str>) 
         403 => ErrorKind::NoAccess,
         404 => ErrorKind::NotFound,
         429 => ErrorKind::RateLimited,
-        400 | 409 | 413 | 415 | 422 => ErrorKind::InvalidRequest,
+        400 | 409 | 415 | 422 => ErrorKind::InvalidRequest,
         503 | 529 => ErrorKind::Overloaded,
         500..=599 => ErrorKind::ServerError,
         _ if tag(&[

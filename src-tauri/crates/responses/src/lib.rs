@@ -8,6 +8,7 @@
 pub mod client;
 pub mod error;
 pub mod events;
+pub mod files;
 pub mod fold;
 pub mod gateway_error;
 pub mod items;

@@ -24,4 +24,10 @@ model: string, webSearch: boolean,
 /**
  * `None` leaves the model's default.
  */
-reasoningEffort: ReasoningEffort | null, };
+reasoningEffort: ReasoningEffort | null, 
+/**
+ * Whether the capability probe runs by itself (about twenty small requests)
+ * when a model is first used at a provider
+ * ([`crate::probe_schedule`]); off, it runs only when asked.
+ */
+probeAutomatically: boolean, };

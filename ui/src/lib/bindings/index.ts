@@ -54,6 +54,7 @@ export type { PlaygroundEvent } from "./PlaygroundEvent";
 export type { PlaygroundStatus } from "./PlaygroundStatus";
 export type { PresetSummary } from "./PresetSummary";
 export type { PresetVersion } from "./PresetVersion";
+export type { ProbeEvent } from "./ProbeEvent";
 export type { ProviderInput } from "./ProviderInput";
 export type { ProviderKind } from "./ProviderKind";
 export type { ProviderTest } from "./ProviderTest";

@@ -12,7 +12,7 @@ export interface Variant {
   id: string;
   model: string;
   temperature: number | null;
-  reasoningEffort: "" | "none" | "minimal" | "low" | "medium" | "high";
+  reasoningEffort: "" | "none" | "minimal" | "low" | "medium" | "high" | "xhigh";
   maxOutputTokens: number | null;
 }
 

@@ -63,7 +63,7 @@ export interface PlaygroundForm {
   metadata: KeyValueRow[];
   promptCacheKey: string;
   safetyIdentifier: string;
-  reasoningEffort: "" | "none" | "minimal" | "low" | "medium" | "high";
+  reasoningEffort: "" | "none" | "minimal" | "low" | "medium" | "high" | "xhigh";
   reasoningSummary: "" | "auto" | "concise" | "detailed";
   verbosity: "" | "low" | "medium" | "high";
   previousResponseId: string;

@@ -17,6 +17,7 @@ const defaults: Settings = {
   model: DEFAULT_MODEL,
   webSearch: false,
   reasoningEffort: null,
+  probeAutomatically: true,
 };
 
 export const preferences = $state<Settings>({ ...defaults });

@@ -17,6 +17,7 @@ const stored: Settings = {
   model: "gpt-5",
   webSearch: false,
   reasoningEffort: null,
+  probeAutomatically: false,
 };
 
 afterEach(() => {

@@ -57,7 +57,10 @@ pub fn without(request: &CreateResponse, feature: Feature) -> Option<CreateRespo
         | Feature::StoredResponses
         | Feature::StructuredOutput
         | Feature::Logprobs
-        | Feature::Background => return None,
+        | Feature::Background
+        | Feature::InputTokens
+        | Feature::CodeInterpreter
+        | Feature::ImageGeneration => return None,
     }
     Some(adapted)
 }

@@ -2,7 +2,7 @@
 //! the last stream event seen, kept in SQLite so that a run started before
 //! the app closed can be resumed with `starting_after` after it reopens.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{mpsc, Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use rusqlite::{params, OptionalExtension};
@@ -137,12 +137,76 @@ fn row_to_run(row: &rusqlite::Row<'_>) -> rusqlite::Result<BackgroundRun> {
 /// written at most every `interval` (a fast stream sends hundreds a second);
 /// status changes and the end are written at once. Falling a little behind
 /// is harmless: a resume replays the events after the stored number.
+///
+/// The events arrive on the async runtime's workers, where a SQLite write
+/// (which may wait out another connection's lock) must not run: writes go,
+/// in order, to a thread of the bookmark's own.
 pub struct ResumeBookmark {
-    history: Arc<History>,
     model: String,
     request: String,
     interval: Duration,
     state: Mutex<BookmarkState>,
+    writes: Mutex<mpsc::Sender<Write>>,
+}
+
+/// A write for the bookmark's thread.
+enum Write {
+    Record {
+        id: String,
+        model: String,
+        request: String,
+        status: String,
+        last_sequence: Option<u32>,
+    },
+    Update {
+        id: String,
+        status: String,
+        last_sequence: Option<u32>,
+    },
+    /// Run once every write before it is done.
+    Then(Box<dyn FnOnce() + Send>),
+}
+
+/// Runs the writes in the order they were sent, until the bookmark is
+/// dropped. A failed write is logged, not raised: losing the bookmark must
+/// not break the run itself.
+fn start_writer(history: Arc<History>) -> mpsc::Sender<Write> {
+    let (sender, writes) = mpsc::channel::<Write>();
+    let spawned = std::thread::Builder::new()
+        .name("halley-bookmark".into())
+        .spawn(move || {
+            for write in writes {
+                let result = match write {
+                    Write::Record {
+                        id,
+                        model,
+                        request,
+                        status,
+                        last_sequence,
+                    } => {
+                        history.record_background_run(&id, &model, &request, &status, last_sequence)
+                    }
+                    Write::Update {
+                        id,
+                        status,
+                        last_sequence,
+                    } => history.update_background_run(&id, &status, last_sequence),
+                    Write::Then(then) => {
+                        then();
+                        Ok(())
+                    }
+                };
+                if let Err(error) = result {
+                    tracing::warn!(%error, "could not record the background run's progress");
+                }
+            }
+        });
+    if let Err(error) = spawned {
+        // The channel's receiver went with the closure: sends fail, and are
+        // logged once each (the run itself goes on).
+        tracing::warn!(%error, "could not start the background run's bookkeeping");
+    }
+    sender
 }
 
 #[derive(Default)]
@@ -158,12 +222,43 @@ impl ResumeBookmark {
     /// For a new run: the row is created when the response id is known.
     pub fn new(history: Arc<History>, model: &str, request: &str) -> Self {
         Self {
-            history,
             model: model.to_owned(),
             request: request.to_owned(),
             interval: Duration::from_millis(250),
             state: Mutex::new(BookmarkState::default()),
+            writes: Mutex::new(start_writer(history)),
         }
+    }
+
+    /// Runs `then` once every write so far is in the database (at once if
+    /// the writes cannot run): the end of a run is reported after it, so a
+    /// UI that reads the stored runs on `finished` sees the final status.
+    pub fn after_writes(&self, then: impl FnOnce() + Send + 'static) {
+        if let Err(mpsc::SendError(Write::Then(then))) = self
+            .writes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .send(Write::Then(Box::new(then)))
+        {
+            then();
+        }
+    }
+
+    /// Waits until every write so far is in the database.
+    pub fn flush(&self) {
+        let (done, wait) = mpsc::channel();
+        self.after_writes(move || {
+            let _ = done.send(());
+        });
+        let _ = wait.recv();
+    }
+
+    fn write(&self, write: Write) -> Result<(), Error> {
+        self.writes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .send(write)
+            .map_err(|_| Error::TaskLost("the background run's bookkeeping stopped".into()))
     }
 
     /// For a resumed run whose row exists already.
@@ -216,13 +311,13 @@ impl ResumeBookmark {
                     if let (true, Some(id)) = (background, id) {
                         state.response_id = Some(id.to_owned());
                         state.status = status.unwrap_or("queued").to_owned();
-                        self.history.record_background_run(
-                            id,
-                            &self.model,
-                            &self.request,
-                            &state.status,
-                            state.last_sequence,
-                        )?;
+                        self.write(Write::Record {
+                            id: id.to_owned(),
+                            model: self.model.clone(),
+                            request: self.request.clone(),
+                            status: state.status.clone(),
+                            last_sequence: state.last_sequence,
+                        })?;
                         state.written_at = Some(Instant::now());
                         state.dirty = false;
                         return Ok(());
@@ -239,8 +334,11 @@ impl ResumeBookmark {
                     .written_at
                     .is_none_or(|at| at.elapsed() >= self.interval);
                 if changed || (state.dirty && due) {
-                    self.history
-                        .update_background_run(&id, &state.status, state.last_sequence)?;
+                    self.write(Write::Update {
+                        id,
+                        status: state.status.clone(),
+                        last_sequence: state.last_sequence,
+                    })?;
                     state.written_at = Some(Instant::now());
                     state.dirty = false;
                 }
@@ -258,8 +356,11 @@ impl ResumeBookmark {
                     PlaygroundStatus::Incomplete => "incomplete".to_owned(),
                     PlaygroundStatus::Cancelled => "cancelled".to_owned(),
                 };
-                self.history
-                    .update_background_run(&id, &status, state.last_sequence)?;
+                self.write(Write::Update {
+                    id,
+                    status: status.clone(),
+                    last_sequence: state.last_sequence,
+                })?;
                 state.status = status;
                 state.dirty = false;
             }
@@ -298,6 +399,7 @@ mod tests {
         let bookmark = ResumeBookmark::new(history.clone(), "echo", "{\"model\":\"echo\"}")
             .with_interval(Duration::ZERO);
         bookmark.observe(&created(true));
+        bookmark.flush();
         let run = history
             .background_run("resp_1")
             .expect("read")
@@ -311,6 +413,7 @@ mod tests {
         bookmark.observe(&event(
             json!({"type": "response.output_text.delta", "sequence_number": 7, "delta": "hi"}),
         ));
+        bookmark.flush();
         let unfinished = history.unfinished_background_runs().expect("list");
         assert_eq!(
             unfinished.len(),
@@ -329,6 +432,7 @@ mod tests {
             response: None,
             error: None,
         });
+        bookmark.flush();
         assert!(
             history
                 .unfinished_background_runs()
@@ -343,6 +447,7 @@ mod tests {
         let history = history();
         let bookmark = ResumeBookmark::new(history.clone(), "echo", "{}");
         bookmark.observe(&created(false));
+        bookmark.flush();
         assert!(
             history.background_run("resp_1").expect("read").is_none(),
             "only background responses can be resumed, so only they are stored"
@@ -361,6 +466,7 @@ mod tests {
             response: None,
             error: None,
         });
+        bookmark.flush();
         // Closing the stream does not stop a background response on the server.
         assert_eq!(history.unfinished_background_runs().expect("list").len(), 1);
     }
@@ -374,6 +480,7 @@ mod tests {
         bookmark.observe(&event(
             json!({"type": "response.output_text.delta", "sequence_number": 5}),
         ));
+        bookmark.flush();
         let run = history
             .background_run("resp_1")
             .expect("read")
@@ -387,6 +494,7 @@ mod tests {
             json!({"type": "response.in_progress", "sequence_number": 6,
             "response": {"id": "resp_1", "status": "in_progress"}}),
         ));
+        bookmark.flush();
         let run = history
             .background_run("resp_1")
             .expect("read")

@@ -268,10 +268,29 @@ async fn the_probe_judges_by_what_came_back() {
         // The echo answers the second turn without the first: accepted, not honoured.
         (Feature::Chaining, Verdict::Ignored),
         (Feature::ReasoningEffort, Verdict::Supported),
+        (Feature::ReasoningSummary, Verdict::Supported),
+        (Feature::EncryptedReasoning, Verdict::Supported),
         (Feature::WebSearch, Verdict::Supported),
+        (Feature::Background, Verdict::Supported),
+        (Feature::InputTokens, Verdict::Supported),
+        (Feature::CodeInterpreter, Verdict::Supported),
+        (Feature::ImageGeneration, Verdict::Supported),
     ] {
         assert!(found.contains(&expected), "{expected:?} in {found:?}");
     }
+    let background = echo
+        .iter()
+        .find(|f| f.feature == Feature::Background)
+        .expect("background judged");
+    assert!(
+        background
+            .evidence
+            .contains("resumed as a stream until completed")
+            && !background.evidence.contains("cancel not checked")
+            && !background.evidence.contains("cancel refused"),
+        "a background run was followed to its end and a second one's cancel answered: {}",
+        background.evidence
+    );
     let chaining = echo
         .iter()
         .find(|f| f.feature == Feature::Chaining)
@@ -303,5 +322,155 @@ async fn the_probe_judges_by_what_came_back() {
     // And the key never appears in what is kept.
     for finding in echo.iter().chain(&refusing).chain(&limited) {
         assert!(!finding.evidence.contains("sk-test-capabilities"));
+    }
+}
+
+/// The probe the app starts by itself: one per provider and model at a
+/// time, its findings kept, watchers told when it starts and ends.
+#[tokio::test]
+async fn a_scheduled_probe_runs_once_at_a_time_and_keeps_what_it_found() {
+    use halley_core::probe_schedule::{ProbeEvent, ProbeSchedule};
+
+    let gateway = gateway().await;
+    let client = Client::new().expect("client");
+    let schedule = ProbeSchedule::default();
+    let mut events = schedule.subscribe();
+    let cancel = CancellationToken::new();
+    let run = || {
+        schedule.run(
+            gateway.history.clone(),
+            &client,
+            &gateway.endpoint,
+            &gateway.provider_id,
+            "echo",
+            &cancel,
+        )
+    };
+    let (first, second) = tokio::join!(run(), run());
+    let ran = [first.expect("stored"), second.expect("stored")];
+    assert_eq!(
+        ran.iter().filter(|r| **r).count(),
+        1,
+        "a second trigger while one runs is dropped: {ran:?}"
+    );
+    assert!(!schedule.is_running(&gateway.provider_id, "echo"));
+
+    let known = gateway
+        .history
+        .capabilities(&gateway.provider_id)
+        .expect("read");
+    let probed = known
+        .findings()
+        .iter()
+        .find(|f| f.feature == Feature::Responses && f.model == "echo")
+        .expect("the probe's findings are stored");
+    assert_eq!(probed.source, FindingSource::Probe);
+    assert!(!halley_core::probe_schedule::is_due(
+        &known,
+        "echo",
+        probed.learned_at
+    ));
+    let started = ProbeEvent::Started {
+        provider_id: gateway.provider_id.clone(),
+        model: "echo".into(),
+    };
+    let finished = ProbeEvent::Finished {
+        provider_id: gateway.provider_id.clone(),
+        model: "echo".into(),
+    };
+    assert_eq!(events.recv().await.expect("started"), started);
+    assert_eq!(events.recv().await.expect("finished"), finished);
+}
+
+/// halley-mock's gateway personalities, each a quirk seen in the wild: the
+/// turn ends in the right state and keeps every streamed word.
+#[tokio::test]
+async fn each_gateway_personality_ends_in_the_right_state() {
+    let gateway = gateway().await;
+    let plain = |model: &str| ChatOptions {
+        reasoning_effort: None,
+        ..options(model)
+    };
+    for model in ["fault:bare-events", "fault:done-marker"] {
+        let (outcome, prepared, _, _) =
+            send(&gateway, None, None, "hello personality", &plain(model)).await;
+        assert_eq!(
+            outcome.status,
+            MessageStatus::Complete,
+            "{model}: {outcome:?}"
+        );
+        let answer = gateway
+            .history
+            .get_message(&prepared.assistant_message_id)
+            .expect("answer");
+        assert_eq!(
+            answer.text, "hello personality",
+            "{model}: the whole answer"
+        );
+    }
+
+    // `response.failed` with an empty output after the text streamed.
+    let (outcome, prepared, _, _) = send(
+        &gateway,
+        None,
+        None,
+        "kept despite the failure",
+        &plain("fault:failed-after-text"),
+    )
+    .await;
+    assert_eq!(outcome.status, MessageStatus::Error, "{outcome:?}");
+    let answer = gateway
+        .history
+        .get_message(&prepared.assistant_message_id)
+        .expect("answer");
+    assert_eq!(
+        answer.text, "kept despite the failure",
+        "the streamed text outlives an empty terminal event"
+    );
+
+    // What the probe makes of a gateway that numbers nothing.
+    let client = Client::new().expect("client");
+    let bare = halley_core::probe::probe(
+        &client,
+        &gateway.endpoint,
+        "fault:bare-events",
+        &CancellationToken::new(),
+    )
+    .await;
+    let found = verdicts(&bare);
+    assert!(
+        found.contains(&(Feature::Streaming, Verdict::Supported)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(Feature::SequenceNumbers, Verdict::Unsupported)),
+        "{found:?}"
+    );
+}
+
+/// A provider that is down while the probe runs tells nothing: every check
+/// is untested with the reason, none turns a feature off, and the probe
+/// ends rather than waiting.
+#[tokio::test]
+async fn a_provider_that_is_down_leaves_everything_untested() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let endpoint = Endpoint::new(
+        format!("http://127.0.0.1:{port}/v1"),
+        SecretString::new("sk-test-capabilities"),
+    );
+    let client = Client::new().expect("client");
+    let findings =
+        halley_core::probe::probe(&client, &endpoint, "gpt-5", &CancellationToken::new()).await;
+    assert!(!findings.is_empty());
+    for finding in &findings {
+        assert_eq!(finding.verdict, Verdict::Untested, "{finding:?}");
+        assert!(
+            !finding.evidence.is_empty(),
+            "the reason is kept: {finding:?}"
+        );
     }
 }

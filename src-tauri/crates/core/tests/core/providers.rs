@@ -84,6 +84,7 @@ fn settings_round_trip_with_defaults() {
         model: "gpt-5".into(),
         web_search: true,
         reasoning_effort: Some(halley_core::chat::ReasoningEffort::High),
+        probe_automatically: false,
     };
     history.save_settings(&settings).expect("save");
     assert_eq!(

@@ -1,6 +1,7 @@
 //! The HTTP surface: which path goes to which handler, and the layers every
 //! request passes (the request log, then the bearer-key check).
 
+mod files;
 mod inputs;
 mod models;
 mod responses;
@@ -8,7 +9,7 @@ mod responses;
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
@@ -27,6 +28,7 @@ pub(crate) struct AppState {
     pub config: Config,
     pub store: Store,
     pub attempts: Attempts,
+    pub files: crate::files::Files,
     /// Fires when the server stops; streams and background work end on it.
     pub shutdown: CancellationToken,
 }
@@ -42,6 +44,44 @@ pub(crate) fn router(state: Arc<AppState>, log: RequestLog) -> Router {
         .route("/v1/responses/{id}/cancel", post(responses::cancel))
         .route("/v1/responses/{id}/input_items", get(inputs::input_items))
         .route("/v1/models", get(models::list))
+        .route(
+            "/v1/files",
+            // The size limit is the mock's own (a 413 as the API says it).
+            post(files::upload)
+                .layer(DefaultBodyLimit::disable())
+                .get(files::list),
+        )
+        .route("/v1/files/{id}", get(files::retrieve).delete(files::delete))
+        .route("/v1/files/{id}/content", get(files::content))
+        .route(
+            "/v1/vector_stores",
+            post(files::create_store).get(files::list_stores),
+        )
+        .route(
+            "/v1/vector_stores/{id}",
+            get(files::retrieve_store).delete(files::delete_store),
+        )
+        .route(
+            "/v1/vector_stores/{id}/files",
+            post(files::add_store_file).get(files::list_store_files),
+        )
+        .route(
+            "/v1/vector_stores/{id}/files/{file_id}",
+            get(files::retrieve_store_file).delete(files::remove_store_file),
+        )
+        .route(
+            "/v1/vector_stores/{id}/file_batches",
+            post(files::create_batch),
+        )
+        .route(
+            "/v1/vector_stores/{id}/file_batches/{batch_id}",
+            get(files::retrieve_batch),
+        )
+        .route("/v1/containers/{id}/files", get(files::container_files))
+        .route(
+            "/v1/containers/{id}/files/{file_id}/content",
+            get(files::container_file_content),
+        )
         .fallback(unknown_url)
         .method_not_allowed_fallback(unknown_url)
         .with_state(state)

@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use axum::http::StatusCode;
+use bytes::Bytes;
 use serde_json::{json, Value};
 
 use super::hostile::Hostile;
@@ -14,7 +15,7 @@ use super::lifecycle::{Item, Lifecycle, Terminal, DELTA_CHARS};
 use super::{echo, Plan, Script};
 use crate::api_error::ApiError;
 use crate::create_request::CreateRequest;
-use crate::sse::Step;
+use crate::sse::{Frame, Step};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Fault {
@@ -39,6 +40,15 @@ pub(crate) enum Fault {
     NoReasoning,
     /// A gateway that accepts the web search tool and never runs a search.
     IgnoresSearch,
+    /// A gateway that frames events with `data:` lines only: no `event:`
+    /// names and no `sequence_number` (so nothing can resume from one).
+    BareEvents,
+    /// A gateway that ends the stream with the chat-completions
+    /// `data: [DONE]` after the terminal event.
+    DoneMarker,
+    /// The answer streams, then `response.failed` comes with an empty
+    /// `output`: the streamed text must not be lost with it.
+    FailedAfterText,
     /// The echo's first N events, then silence with the connection open.
     StallAfter(usize),
     /// Hostile headers, sizes or silence (see [`Hostile`]).
@@ -72,6 +82,9 @@ pub(crate) const KINDS: &[&str] = &[
     "no-chain",
     "no-reasoning",
     "ignores-search",
+    "bare-events",
+    "done-marker",
+    "failed-after-text",
     "stall-after-5",
     "429-hostile-headers",
     "huge-line",
@@ -102,6 +115,9 @@ impl Fault {
             "no-chain" => Self::NoChain,
             "no-reasoning" => Self::NoReasoning,
             "ignores-search" => Self::IgnoresSearch,
+            "bare-events" => Self::BareEvents,
+            "done-marker" => Self::DoneMarker,
+            "failed-after-text" => Self::FailedAfterText,
             "429-hostile-headers" => Self::Hostile(Hostile::RetryAfter),
             "huge-line" => Self::Hostile(Hostile::HugeLine),
             "huge-body" => Self::Hostile(Hostile::HugeBody),
@@ -247,6 +263,36 @@ pub(crate) fn plan(
             Plan::Script(lifecycle.close(server_failure()))
         }
         Fault::Failed => Plan::Script(Lifecycle::open(request, delay).close(server_failure())),
+        Fault::BareEvents => {
+            let mut script = echo::script(request, delay);
+            for step in &mut script.steps {
+                if let Step::Send { frame, .. } = step {
+                    if let Some(mut event) = frame.event.take() {
+                        if let Some(object) = event.as_object_mut() {
+                            object.remove("sequence_number");
+                        }
+                        *frame = Frame::raw(Bytes::from(format!("data: {event}\n\n")));
+                    }
+                }
+            }
+            Plan::Script(script)
+        }
+        Fault::DoneMarker => {
+            let mut script = echo::script(request, delay);
+            script.steps.push(Step::Send {
+                frame: Frame::raw(Bytes::from_static(b"data: [DONE]\n\n")),
+                delay: Duration::ZERO,
+            });
+            Plan::Script(script)
+        }
+        Fault::FailedAfterText => {
+            let mut lifecycle = Lifecycle::open(request, delay);
+            for item in echo::items(request) {
+                lifecycle.item(&item, Terminal::Completed);
+            }
+            lifecycle.forget_output();
+            Plan::Script(lifecycle.close(server_failure()))
+        }
         Fault::Incomplete => {
             let mut lifecycle = Lifecycle::open(request, delay);
             let full = echo::answer_text(request);

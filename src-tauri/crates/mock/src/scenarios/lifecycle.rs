@@ -310,6 +310,12 @@ impl Lifecycle {
     }
 
     /// Writes the terminal event and hands back the script.
+    /// Leaves the finished items out of the terminal response, as a gateway
+    /// whose `response.failed` carries an empty `output` does.
+    pub fn forget_output(&mut self) {
+        self.output.clear();
+    }
+
     pub fn close(mut self, terminal: Terminal) -> Script {
         let output_tokens = estimate_tokens(self.output_chars + self.reasoning_chars);
         let reasoning_tokens = if self.reasoning_chars > 0 {

@@ -314,6 +314,81 @@ def case_replays():
     raises(openai.BadRequestError, lambda: stream_events("case:pydai-http-400-stream-request"))
 
 
+@check
+def bare_events_parse_without_names_or_numbers():
+    events = stream_events("fault:bare-events")
+    expect(types(events)[-1] == "response.completed", "the stream completes")
+    expect(text_of(events) == "hello sdk", "the answer is whole")
+    expect(all(getattr(e, "sequence_number", None) is None for e in events), "no event is numbered")
+
+
+@check
+def done_marker_after_the_terminal_event():
+    events = stream_events("fault:done-marker")
+    expect(types(events)[-1] == "response.completed", "[DONE] is no event")
+    expect(text_of(events) == "hello sdk", "the answer is whole")
+
+
+@check
+def failed_after_text_has_an_empty_output():
+    events = stream_events("fault:failed-after-text")
+    expect(text_of(events) == "hello sdk", "the text streamed")
+    expect(events[-1].type == "response.failed", "then failed")
+    expect(events[-1].response.output == [], "with nothing in its output")
+
+
+@check
+def files_upload_list_content_delete():
+    sdk = client()
+    created = sdk.files.create(file=("notes.txt", b"section 3 says hello"), purpose="user_data")
+    expect(created.id.startswith("file-"), "a file id")
+    expect(created.bytes == 20 and created.filename == "notes.txt", "size and name kept")
+    expect(any(f.id == created.id for f in sdk.files.list()), "listed")
+    expect(sdk.files.retrieve(created.id).purpose == "user_data", "retrieved")
+    expect(sdk.files.content(created.id).read() == b"section 3 says hello", "same bytes back")
+    expect(sdk.files.delete(created.id).deleted, "deleted")
+    raises(openai.NotFoundError, lambda: sdk.files.retrieve(created.id))
+
+
+@check
+def vector_store_upload_and_poll():
+    sdk = client()
+    store = sdk.vector_stores.create(name="knowledge")
+    done = sdk.vector_stores.files.upload_and_poll(
+        vector_store_id=store.id, file=("notes.txt", b"section 3"), poll_interval_ms=10)
+    expect(done.status == "completed", "indexing completes after a few polls")
+    failed = sdk.vector_stores.files.upload_and_poll(
+        vector_store_id=store.id, file=("unindexable.bin", b"\x00"), poll_interval_ms=10)
+    expect(failed.status == "failed", "a file that cannot be indexed fails")
+    expect(failed.last_error.code == "unsupported_file", "with the reason")
+    counts = sdk.vector_stores.retrieve(store.id).file_counts
+    expect((counts.completed, counts.failed) == (1, 1), "the store counts both")
+    batch = sdk.vector_stores.file_batches.create_and_poll(
+        vector_store_id=store.id,
+        file_ids=[sdk.files.create(file=("b.txt", b"b"), purpose="assistants").id],
+        poll_interval_ms=10)
+    expect(batch.status == "completed" and batch.file_counts.completed == 1, "a batch completes")
+    expect(sdk.vector_stores.delete(store.id).deleted, "the store is deleted")
+
+
+@check
+def container_file_content():
+    sdk = client()
+    files = sdk.containers.files.list(container_id="cntr_run1")
+    csv = next(f for f in files if f.path.endswith("data.csv"))
+    content = sdk.containers.files.content.retrieve(file_id=csv.id, container_id="cntr_run1")
+    expect(content.read() == b"month,sales\njan,3\nfeb,5\n", "the data behind the chart")
+    raises(openai.NotFoundError, lambda: sdk.containers.files.list(container_id="cntr_expired"))
+
+
+@check
+def a_file_over_the_limit_is_413():
+    big = b"x" * (64 * 1024 * 1024 + 1)
+    error = raises(openai.APIStatusError, lambda: client().files.create(
+        file=("big.bin", big), purpose="user_data"))
+    expect(error.status_code == 413, "413 Payload Too Large")
+
+
 def main():
     passed, failed = 0, 0
     for fn in CHECKS:

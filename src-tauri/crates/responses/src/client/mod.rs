@@ -2,11 +2,13 @@
 //! OpenAI-compatible base URL, with the key given per call.
 
 mod body;
+mod files;
 mod redirect;
 mod resolve;
 mod retry;
 mod stream;
 
+pub use files::{Polling, UploadProgress, MAX_LIST_PAGES};
 pub(crate) use redirect::CrossOriginRedirect;
 pub use resolve::LookupFailed;
 pub use retry::{parse_retry_after, RetryNotice, RetryPolicy, MAX_PARSED_RETRY_AFTER};
@@ -291,7 +293,11 @@ impl Client {
             }
         };
         let response = self.send(ep, build, opts).await?;
+        let page = is_web_page(&response);
         let bytes = self.read_body(response, &opts.cancel).await?;
+        if page {
+            return Err(web_page_error(&bytes));
+        }
         serde_json::from_slice(&bytes).map_err(|e| Error::Protocol {
             message: format!("invalid JSON body: {e}"),
             line: truncate_for_error(&String::from_utf8_lossy(&bytes)),
@@ -312,6 +318,10 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_ascii_lowercase();
+        if is_web_page(&response) {
+            let bytes = self.read_body(response, &opts.cancel).await?;
+            return Err(web_page_error(&bytes));
+        }
         if content_type.starts_with("application/json") {
             // A server that ignores `stream: true` answers with the whole response.
             let bytes = self.read_body(response, &opts.cancel).await?;
@@ -462,6 +472,29 @@ fn path_segment(id: &str) -> String {
         }
     }
     out
+}
+
+/// A web page where the API should be: most often a base URL without `/v1`
+/// landing on a gateway's dashboard or a proxy's sign-in page. Read as a
+/// stream it would have no events and look like a dropped connection.
+fn is_web_page(response: &reqwest::Response) -> bool {
+    response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            let v = v.trim_start().to_ascii_lowercase();
+            v.starts_with("text/html") || v.starts_with("application/xhtml")
+        })
+}
+
+fn web_page_error(body: &[u8]) -> Error {
+    Error::Protocol {
+        message: "the server answered with a web page, not the API: check the base URL \
+                  (it usually ends in /v1)"
+            .into(),
+        line: truncate_for_error(&String::from_utf8_lossy(body)),
+    }
 }
 
 #[cfg(test)]

@@ -249,3 +249,48 @@ async fn a_tls_failure_is_told_apart_by_its_type() {
         other => panic!("expected a TLS error, got {:?}", other.err()),
     }
 }
+
+/// A base URL without `/v1` often lands on a gateway's web dashboard, which
+/// answers 200 with a page: said as a wrong address, streamed or not, never
+/// as a stream that dropped.
+#[tokio::test]
+async fn a_web_page_where_the_api_should_be_is_a_wrong_address() {
+    let page = || async {
+        axum::response::Response::builder()
+            .header("content-type", "text/html; charset=utf-8")
+            .body(axum::body::Body::from(
+                "<!doctype html><title>Gateway dashboard</title><p>Sign in</p>",
+            ))
+            .expect("a page")
+    };
+    let ep = serve(
+        Router::new()
+            .route("/v1/responses", post(page))
+            .route("/v1/models", get(page)),
+    )
+    .await;
+    let client = Client::new().expect("an HTTP client");
+    let request = CreateResponse::new("m", "hi");
+    let streamed = client
+        .create_stream(&ep, &request, StreamOptions::default())
+        .await
+        .err()
+        .expect("a page is no stream");
+    let whole = client
+        .create(&ep, &request)
+        .await
+        .expect_err("nor a response");
+    let models = client.list_models(&ep).await.expect_err("nor a model list");
+    for err in [streamed, whole, models] {
+        match &err {
+            Error::Protocol { message, line } => {
+                assert!(message.contains("check the base URL"), "{message}");
+                assert!(
+                    line.contains("Gateway dashboard"),
+                    "the page is shown: {line}"
+                );
+            }
+            other => panic!("expected a wrong-address protocol error, got {other:?}"),
+        }
+    }
+}

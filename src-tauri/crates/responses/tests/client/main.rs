@@ -1,6 +1,7 @@
 //! The HTTP client against a real loopback server (axum on 127.0.0.1).
 
 mod calls;
+mod files;
 mod limits;
 mod redirects;
 mod server;

@@ -1,0 +1,156 @@
+//! The Files and Vector Stores a mock server holds, in memory, with the
+//! status flows of the OpenAI API reference: a file added to a store is
+//! `in_progress` for a few looks and then `completed`, or `failed` with a
+//! `last_error` when its name says it cannot be indexed.
+
+use std::collections::BTreeMap;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use bytes::Bytes;
+use serde_json::{json, Value};
+
+/// Looks at an added file before its indexing completes.
+pub(crate) const INDEXING_LOOKS: u32 = 2;
+
+/// A file whose name contains this fails to index (a test's way to ask).
+pub(crate) const UNINDEXABLE: &str = "unindexable";
+
+pub(crate) struct StoredFile {
+    pub filename: String,
+    pub purpose: String,
+    pub bytes: Bytes,
+    pub created_at: u64,
+}
+
+impl StoredFile {
+    pub fn object(&self, id: &str) -> Value {
+        json!({
+            "id": id, "object": "file", "bytes": self.bytes.len(),
+            "created_at": self.created_at, "expires_at": null,
+            "filename": self.filename, "purpose": self.purpose,
+            "status": "processed", "status_details": null,
+        })
+    }
+}
+
+pub(crate) struct IndexedFile {
+    pub file_id: String,
+    pub looks_left: u32,
+    pub fails: bool,
+    pub created_at: u64,
+}
+
+impl IndexedFile {
+    pub fn status(&self) -> &'static str {
+        match (self.looks_left, self.fails) {
+            (0, true) => "failed",
+            (0, false) => "completed",
+            _ => "in_progress",
+        }
+    }
+
+    pub fn object(&self, store_id: &str) -> Value {
+        let status = self.status();
+        let last_error = if status == "failed" {
+            json!({"code": "unsupported_file", "message": "The file type is not supported."})
+        } else {
+            Value::Null
+        };
+        json!({
+            "id": self.file_id, "object": "vector_store.file", "status": status,
+            "last_error": last_error, "vector_store_id": store_id,
+            "usage_bytes": 0, "created_at": self.created_at, "attributes": {},
+            "chunking_strategy": {"type": "static", "static": {
+                "max_chunk_size_tokens": 800, "chunk_overlap_tokens": 400}},
+        })
+    }
+}
+
+pub(crate) struct VectorStore {
+    pub name: Option<String>,
+    pub files: Vec<IndexedFile>,
+    pub created_at: u64,
+    pub metadata: Value,
+}
+
+impl VectorStore {
+    pub fn object(&self, id: &str) -> Value {
+        let count = |status: &str| self.files.iter().filter(|f| f.status() == status).count();
+        let in_progress = count("in_progress");
+        json!({
+            "id": id, "object": "vector_store", "name": self.name,
+            "status": if in_progress > 0 { "in_progress" } else { "completed" },
+            "file_counts": {
+                "in_progress": in_progress, "completed": count("completed"),
+                "failed": count("failed"), "cancelled": 0, "total": self.files.len(),
+            },
+            "usage_bytes": 0, "created_at": self.created_at, "expires_after": null,
+            "expires_at": null, "last_active_at": self.created_at, "metadata": self.metadata,
+        })
+    }
+}
+
+/// A code interpreter container's files: what a run's code wrote.
+pub(crate) struct ContainerFile {
+    pub id: &'static str,
+    pub path: &'static str,
+    pub bytes: &'static [u8],
+}
+
+/// Every container the mock knows holds the same two files (a chart and
+/// the data behind it), except `cntr_expired`, which is gone.
+pub(crate) const CONTAINER_FILES: [ContainerFile; 2] = [
+    ContainerFile {
+        id: "cfile_chart",
+        path: "/mnt/data/chart.png",
+        bytes: PNG_1X1,
+    },
+    ContainerFile {
+        id: "cfile_data",
+        path: "/mnt/data/data.csv",
+        bytes: b"month,sales\njan,3\nfeb,5\n",
+    },
+];
+
+pub(crate) const EXPIRED_CONTAINER: &str = "cntr_expired";
+
+/// A 1×1 transparent PNG.
+const PNG_1X1: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0b, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x60, 0x00, 0x02, 0x00,
+    0x00, 0x05, 0x00, 0x01, 0x7a, 0x5e, 0xab, 0x3f, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44,
+    0xae, 0x42, 0x60, 0x82,
+];
+
+#[derive(Default)]
+pub(crate) struct Files {
+    inner: Mutex<FilesInner>,
+}
+
+#[derive(Default)]
+pub(crate) struct FilesInner {
+    pub files: BTreeMap<String, StoredFile>,
+    pub stores: BTreeMap<String, VectorStore>,
+    next: u64,
+}
+
+impl FilesInner {
+    /// Ids in creation order (the maps are ordered by id).
+    pub fn new_id(&mut self, prefix: &str) -> String {
+        self.next += 1;
+        format!("{prefix}{:08}", self.next)
+    }
+}
+
+impl Files {
+    pub fn lock(&self) -> MutexGuard<'_, FilesInner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+pub(crate) fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
