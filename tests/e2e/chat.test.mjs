@@ -149,12 +149,21 @@ test("an HTTP 500 shows the error banner, and Retry with echo answers", async ()
   assert.equal(await session.find(tid("error-banner")), null, "the new answer has no error");
 });
 
-test("an HTTP 401 shows the error banner with the status", async () => {
+test("an HTTP 401 says the key was refused and leads to Settings", async () => {
   const answer = await ask("fault:401", `unauthorized please ${word("w")}`);
   assert.equal(answer.status, "error", "401 is not retried and ends the turn in error");
   const banner = await session.waitFor(tid("error-banner"));
   assert.match(await banner.text(), /HTTP 401/, "the banner names the HTTP status");
+  assert.match(await banner.text(), /refused the API key/, "in words a user can act on");
+  assert.equal(
+    (await session.findAll(tid("regenerate"))).length,
+    0,
+    "an answer that is only an error offers Retry in its banner, not a second Regenerate",
+  );
   await session.screenshot(shot("chat-error-401"));
+  await (await session.find(tid("fix-key"))).click();
+  await session.waitFor(tid("provider-item"));
+  await session.keys("\uE00C");
 });
 
 test("a 500 on the first attempt is retried automatically and answers", async () => {

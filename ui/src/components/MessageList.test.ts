@@ -145,4 +145,43 @@ describe("MessageList", () => {
     render(MessageList, { conversation: chat.current });
     expect(screen.queryByTestId("damaged-notice")).toBeNull();
   });
+
+  it("reads a reasoning summary as markdown, and the usage as one figure", () => {
+    const answer = {
+      ...message("a1", "u1", "assistant", "The answer."),
+      reasoning: "**Weighing the options**\n\nFirst one, then the other.",
+      usage: { inputTokens: 11, cachedTokens: 0, outputTokens: 58, reasoningTokens: 20 },
+    };
+    chat.current = conversation([message("u1", null, "user", "q", ["a1"]), answer], "a1");
+    render(MessageList, { conversation: chat.current });
+    const thinking = screen.getByTestId("message-assistant").querySelector(".thinking-body");
+    expect(thinking?.querySelector("strong")?.textContent).toBe("Weighing the options");
+    expect(thinking?.textContent).not.toContain("**");
+    const usageLine = screen.getByText("69 tokens");
+    expect(usageLine.getAttribute("title")).toContain("58");
+  });
+
+  it("a refused key points to Settings, and an error-only answer offers nothing to copy", async () => {
+    const { dialogs } = await import("../lib/state/dialogs.svelte");
+    dialogs.settings = false;
+    const answer = {
+      ...message("a1", "u1", "assistant", ""),
+      status: "error" as const,
+      error: {
+        code: "http_status" as const,
+        message: "Incorrect API key provided",
+        status: 401,
+        apiCode: "invalid_api_key",
+      },
+    };
+    chat.current = conversation([message("u1", null, "user", "q", ["a1"]), answer], "a1");
+    render(MessageList, { conversation: chat.current });
+    expect(screen.getByTestId("error-hint").textContent).toContain("refused the API key");
+    expect(screen.getByTestId("retry-button")).toBeTruthy();
+    const assistant = screen.getByTestId("message-assistant");
+    expect(assistant.querySelector('[data-testid="copy-message"]')).toBeNull();
+    expect(assistant.querySelector('[data-testid="regenerate"]')).toBeNull();
+    await fireEvent.click(screen.getByTestId("fix-key"));
+    expect(dialogs.settings).toBe(true);
+  });
 });

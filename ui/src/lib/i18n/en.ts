@@ -81,13 +81,16 @@ export const en = {
   "message.interrupted": "Interrupted",
   "message.errorTitle": "The request failed",
   "message.retry": "Retry",
+  "message.fixKey": "Fix the key in Settings",
+  "message.hint.keyRefused":
+    "The provider refused the API key. Check it in Settings → Providers (a key can be revoked, mistyped or for another provider).",
   "message.hint.stalled":
     "The connection stalled: the server sent nothing for a long time. What arrived is kept; Retry asks again.",
   "message.hint.tooLarge":
     "The server sent more data than Halley accepts in one piece, so reading stopped. What arrived is kept.",
   "message.hint.redirectRefused":
     "The server tried to send this request to another address. Halley does not follow that; check the provider's base URL.",
-  "usage.turn": "{input} in · {output} out",
+  "usage.turn": "{total} tokens",
   "usage.conversation": "{total} tokens",
   "usage.detail": "Input {input} (cached {cached}) · output {output} (reasoning {reasoning})",
   "search.title": "Search messages",

@@ -80,13 +80,16 @@ export const vi: Catalog = {
   "message.interrupted": "Bị gián đoạn",
   "message.errorTitle": "Yêu cầu thất bại",
   "message.retry": "Thử lại",
+  "message.fixKey": "Sửa khóa trong Cài đặt",
+  "message.hint.keyRefused":
+    "Nhà cung cấp đã từ chối khóa API. Hãy kiểm tra trong Cài đặt → Nhà cung cấp (khóa có thể đã bị thu hồi, gõ sai hoặc thuộc nhà cung cấp khác).",
   "message.hint.stalled":
     "Kết nối bị treo: máy chủ không gửi gì trong một thời gian dài. Phần đã nhận được giữ lại; bấm Thử lại để hỏi lại.",
   "message.hint.tooLarge":
     "Máy chủ gửi một khối dữ liệu lớn hơn mức Halley chấp nhận, nên việc đọc đã dừng. Phần đã nhận được giữ lại.",
   "message.hint.redirectRefused":
     "Máy chủ định chuyển yêu cầu này sang một địa chỉ khác. Halley không đi theo; hãy kiểm tra URL gốc của nhà cung cấp.",
-  "usage.turn": "{input} vào · {output} ra",
+  "usage.turn": "{total} token",
   "usage.conversation": "{total} token",
   "usage.detail": "Đầu vào {input} (bộ nhớ đệm {cached}) · đầu ra {output} (suy luận {reasoning})",
   "search.title": "Tìm tin nhắn",
