@@ -118,6 +118,8 @@ pub struct MessageView {
     pub citations: Vec<Citation>,
     /// What the turn did differently from what was asked (shown beside it).
     pub notes: Vec<TurnNote>,
+    /// The MCP tool calls the answer made, with arguments and results.
+    pub tool_steps: Vec<ToolStep>,
     pub attachments: Vec<Attachment>,
     pub model: Option<String>,
     pub usage: Option<Usage>,
@@ -141,6 +143,8 @@ pub struct ConversationView {
     pub messages: Vec<MessageView>,
     pub current_leaf_id: Option<String>,
     pub usage: Usage,
+    /// The MCP servers whose tools this conversation offers the model.
+    pub mcp_servers: Vec<String>,
 }
 
 // ---- Sending --------------------------------------------------------------
@@ -186,6 +190,10 @@ pub struct SendInput {
     /// Server-side storage: chain turns with previous_response_id. Off, the
     /// app replays the branch itself.
     pub store: bool,
+    /// The MCP servers whose tools the model may call (kept on the
+    /// conversation).
+    #[serde(default)]
+    pub mcp_servers: Vec<String>,
 }
 
 /// Another answer to the user message before `assistant_message_id`, with
@@ -199,6 +207,8 @@ pub struct RegenerateInput {
     pub web_search: bool,
     pub reasoning_effort: Option<ReasoningEffort>,
     pub store: bool,
+    #[serde(default)]
+    pub mcp_servers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -259,6 +269,44 @@ pub type McpServerConfig = halley_mcp::ServerConfig;
 pub type McpCatalog = halley_mcp::Catalog;
 pub type McpCallOutcome = halley_mcp::CallOutcome;
 pub type McpServerEvent = halley_mcp::ServerEvent;
+pub use halley_core::chat::{ApprovalAnswer, ToolStep, ToolStepStatus};
+pub use halley_core::mcp_policies::{
+    ToolPolicy as McpToolPolicy, ToolPolicyEntry as McpToolPolicyEntry,
+};
+
+/// One MCP tool as the Playground offers it to the model: the function
+/// definition for the request, and where a call of it goes.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "McpOfferedTool.ts")]
+pub struct McpOfferedTool {
+    /// The `{"type": "function", ...}` tool, as sent.
+    #[ts(type = "Record<string, unknown>")]
+    pub function: serde_json::Value,
+    pub name: String,
+    pub server_id: String,
+    pub server_name: String,
+    pub tool: String,
+    pub read_only: bool,
+    pub destructive: bool,
+}
+
+/// The Playground's MCP tools, and the servers that could not start.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "McpOfferedTools.ts")]
+pub struct McpOfferedTools {
+    pub tools: Vec<McpOfferedTool>,
+    pub failures: Vec<McpServerFailure>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "McpServerFailure.ts")]
+pub struct McpServerFailure {
+    pub server_id: String,
+    pub message: String,
+}
 
 /// One MCP server as Settings shows it: its config (secret entries empty),
 /// its state, and which secrets have a value in the keyring.

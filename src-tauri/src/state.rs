@@ -31,9 +31,27 @@ pub struct AppState {
     pub mcp: halley_mcp::Supervisor,
     /// Inspector calls under way, by call id, so they can be cancelled.
     pub mcp_calls: RunRegistry,
+    /// Chat tool calls waiting on their approval card.
+    pub approvals: halley_core::chat::Approvals,
     /// Capability probes the app starts by itself, one per provider and
     /// model at a time.
     pub probes: halley_core::probe_schedule::ProbeSchedule,
+}
+
+/// The MCP client's bounds. Debug builds (the end-to-end tests') read
+/// `HALLEY_MCP_CALL_LIMIT_MS` so a test can see a tool time out without
+/// waiting two minutes; a shipped (release) build has no such knob.
+fn mcp_limits() -> halley_mcp::Limits {
+    #[allow(unused_mut)]
+    let mut limits = halley_mcp::Limits::default();
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("HALLEY_MCP_CALL_LIMIT_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        limits.call = std::time::Duration::from_millis(ms);
+    }
+    limits
 }
 
 impl AppState {
@@ -80,7 +98,7 @@ impl AppState {
         // (no TLS backend) stops the start-up with its reason, not a panic.
         let client = Client::new().map_err(|e| halley_core::Error::HttpClient(e.to_string()))?;
         let mcp = halley_mcp::Supervisor::new(
-            halley_mcp::Limits::default(),
+            mcp_limits(),
             Arc::new(halley_core::mcp_servers::KeyringSecrets(keys.clone())),
             home_dir(),
         );
@@ -95,6 +113,7 @@ impl AppState {
             models: Arc::new(Mutex::new(None)),
             mcp,
             mcp_calls: RunRegistry::default(),
+            approvals: halley_core::chat::Approvals::default(),
             probes: halley_core::probe_schedule::ProbeSchedule::default(),
         })
     }

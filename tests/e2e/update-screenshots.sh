@@ -11,7 +11,7 @@ to=docs/screenshots
 shots=(
   setup chat-markdown chat-error-500 chat-branch-2 chat-stopped chat-image chat-search-results
   crash-restart hostile remote-image-placeholder startup-damaged instance-already-running
-  update-ready mcp-settings
+  update-ready mcp-settings mcp-approval mcp-tool-step mcp-inspector
   playground-function-calls playground-timeline playground-logprobs playground-mcp-approval
   playground-structured playground-compare playground-code-export playground-presets
   playground-background-resume capabilities-composer capabilities-settings

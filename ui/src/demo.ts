@@ -20,6 +20,7 @@ function m(
     reasoning: "",
     citations: [],
     notes: [],
+    toolSteps: [],
     attachments: [],
     model: role === "assistant" ? "gpt-5-mini" : null,
     usage:
@@ -77,6 +78,7 @@ const conversation: ConversationView = {
   pinned: true,
   messages,
   currentLeafId: "a2",
+  mcpServers: [],
   usage: { inputTokens: 2400, cachedTokens: 300, outputTokens: 900, reasoningTokens: 120 },
 };
 

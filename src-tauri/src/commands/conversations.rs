@@ -20,6 +20,7 @@ fn message_view(message: Message) -> MessageView {
     MessageView {
         citations: message.parts.citations,
         notes: message.parts.notes,
+        tool_steps: message.parts.tool_steps,
         id: message.id,
         parent_id: message.parent_id,
         role: message.role,
@@ -39,6 +40,7 @@ fn message_view(message: Message) -> MessageView {
 pub fn conversation_view(state: &AppState, tree: ConversationTree) -> IpcResult<ConversationView> {
     let usage = state.history.conversation_usage(&tree.conversation.id)?;
     Ok(ConversationView {
+        mcp_servers: halley_core::history::mcp_servers_of(&tree.conversation.settings),
         id: tree.conversation.id,
         title: tree.conversation.title,
         pinned: tree.conversation.pinned,

@@ -11,8 +11,9 @@ use tauri::State;
 use super::blocking::with_state;
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::ipc_types::{
-    McpCallOutcome, McpCatalog, McpImportResult, McpSecretInput, McpServerConfig, McpServerEvent,
-    McpServerView, McpServersView,
+    ApprovalAnswer, McpCallOutcome, McpCatalog, McpImportResult, McpOfferedTool, McpOfferedTools,
+    McpSecretInput, McpServerConfig, McpServerEvent, McpServerFailure, McpServerView,
+    McpServersView, McpToolPolicy, McpToolPolicyEntry,
 };
 use crate::state::AppState;
 
@@ -179,6 +180,7 @@ pub async fn mcp_delete_server(state: State<'_, AppState>, id: String) -> IpcRes
         let removed = servers.remove(at);
         state.history.save_mcp_servers(&servers)?;
         mcp_servers::delete_secrets(state.keys.as_ref(), &removed)?;
+        state.history.forget_mcp_tool_policies(&removed.id)?;
         Ok(servers)
     })
     .await?;
@@ -271,4 +273,76 @@ pub async fn mcp_call_tool(
 #[tauri::command]
 pub async fn mcp_cancel_call(state: State<'_, AppState>, call_id: String) -> IpcResult<bool> {
     Ok(state.mcp_calls.cancel(&call_id))
+}
+
+/// The user's answer on a chat tool call's approval card. False when no
+/// card waits for it (the turn was stopped, or it was answered already).
+#[tauri::command]
+pub async fn mcp_answer_approval(
+    state: State<'_, AppState>,
+    run_id: String,
+    call_id: String,
+    answer: ApprovalAnswer,
+) -> IpcResult<bool> {
+    Ok(state.approvals.answer(&run_id, &call_id, answer))
+}
+
+/// Every remembered "always allow" and "never", for Settings.
+#[tauri::command]
+pub async fn mcp_tool_policies(state: State<'_, AppState>) -> IpcResult<Vec<McpToolPolicyEntry>> {
+    with_state(&state, |state| Ok(state.history.mcp_tool_policies()?)).await
+}
+
+/// Sets what happens when the model calls `tool` of `server_id`; `ask`
+/// forgets a remembered choice.
+#[tauri::command]
+pub async fn mcp_set_tool_policy(
+    state: State<'_, AppState>,
+    server_id: String,
+    tool: String,
+    policy: McpToolPolicy,
+) -> IpcResult<Vec<McpToolPolicyEntry>> {
+    with_state(&state, move |state| {
+        Ok(state
+            .history
+            .set_mcp_tool_policy(&server_id, &tool, policy)?)
+    })
+    .await
+}
+
+/// The function tools of the chosen servers (starting them if needed), for
+/// the Playground's request, each with where a call of it goes.
+#[tauri::command]
+pub async fn mcp_offered_tools(
+    state: State<'_, AppState>,
+    server_ids: Vec<String>,
+) -> IpcResult<McpOfferedTools> {
+    let (offered, failures) = state.mcp.offered_tools(Some(&server_ids)).await;
+    let tools = offered
+        .into_iter()
+        .map(|t| {
+            let function =
+                serde_json::to_value(halley_responses::Tool::Function(t.function.clone()))
+                    .map_err(|e| IpcError::new(ErrorCode::Internal, e.to_string()))?;
+            Ok(McpOfferedTool {
+                function,
+                name: t.function.name,
+                server_id: t.server_id,
+                server_name: t.server_name,
+                tool: t.tool,
+                read_only: t.read_only,
+                destructive: t.destructive,
+            })
+        })
+        .collect::<IpcResult<Vec<_>>>()?;
+    Ok(McpOfferedTools {
+        tools,
+        failures: failures
+            .into_iter()
+            .map(|(server_id, error)| McpServerFailure {
+                server_id,
+                message: error.to_string(),
+            })
+            .collect(),
+    })
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use base64::Engine;
 use halley_core::chat::{self, ChatOptions, Outgoing, PreparedTurn, RunUpdate};
-use halley_core::history::NewAttachment;
+use halley_core::history::{NewAttachment, TurnNote};
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -91,7 +91,7 @@ fn send(state: &AppState, input: SendInput, sink: chat::Emit) -> IpcResult<RunSt
         state,
         prepared,
         &user_message_id,
-        options,
+        (options, input.mcp_servers),
         (provider.id, endpoint),
         sink,
     )
@@ -127,7 +127,7 @@ fn answer_again(
         state,
         prepared,
         &user_message_id,
-        options,
+        (options, input.mcp_servers),
         (provider.id, endpoint),
         sink,
     )
@@ -137,12 +137,21 @@ fn start(
     state: &AppState,
     prepared: PreparedTurn,
     user_message_id: &str,
-    options: ChatOptions,
+    (options, mcp_servers): (ChatOptions, Vec<String>),
     (provider_id, endpoint): (String, halley_responses::Endpoint),
     sink: chat::Emit,
 ) -> IpcResult<RunStarted> {
+    // The conversation remembers its servers, so reopening it offers the same.
+    // The user's message is already kept: failing to remember the choice must
+    // not fail the send (the UI would give the text back and it would be sent twice).
+    if let Err(error) = state
+        .history
+        .set_conversation_mcp_servers(&prepared.conversation_id, &mcp_servers)
+    {
+        tracing::warn!(%error, "the conversation's MCP servers could not be kept");
+    }
     let tree = state.history.get_conversation(&prepared.conversation_id)?;
-    let turn = chat::plan_turn(
+    let mut turn = chat::plan_turn(
         &state.history,
         &tree,
         user_message_id,
@@ -160,7 +169,17 @@ fn start(
     let client = state.client.clone();
     let runs_id = run_id.clone();
     let runs = state.runs.clone();
+    let supervisor = state.mcp.clone();
+    let approvals = state.approvals.clone();
     tauri::async_runtime::spawn(async move {
+        if !mcp_servers.is_empty() {
+            // Stop while the servers start: the turn then ends at once.
+            let offering = offer_tools(&mut turn, supervisor, approvals, &mcp_servers, &sink);
+            tokio::select! {
+                () = Box::pin(offering) => {}
+                () = cancel.cancelled() => {}
+            }
+        }
         // What the turn learns (a refused parameter, a refused chain link)
         // is kept before it reports `finished`: a UI that sends the next
         // message at once finds it already known.
@@ -188,6 +207,34 @@ fn start(
         user_message_id: prepared.user_message_id,
         assistant_message_id: prepared.assistant_message_id,
     })
+}
+
+/// Offers the chosen servers' tools to the model (starting the servers if
+/// needed). A server that cannot start is said beside the answer; the turn
+/// goes on without its tools.
+async fn offer_tools(
+    turn: &mut chat::Turn,
+    supervisor: halley_mcp::Supervisor,
+    approvals: chat::Approvals,
+    ids: &[String],
+    sink: &chat::Emit,
+) {
+    let (offered, failures) = supervisor.offered_tools(Some(ids)).await;
+    for (id, error) in failures {
+        let server = supervisor.status(&id).map(|s| s.name).unwrap_or(id);
+        let note = TurnNote::ToolsUnavailable {
+            server,
+            message: error.to_string(),
+        };
+        sink(RunUpdate::Note { note: note.clone() });
+        turn.notes.push(note);
+    }
+    turn.offer_tools(chat::TurnTools {
+        supervisor,
+        offered,
+        approvals,
+        max_rounds: chat::MAX_TOOL_ROUNDS,
+    });
 }
 
 /// The run's updates into its channel. A closed window drops the channel;

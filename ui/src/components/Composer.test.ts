@@ -82,6 +82,45 @@ describe("Composer", () => {
     expect(stop).toBeTruthy();
   });
 
+  it("offers the enabled MCP servers in its tools menu and sends the chosen ones", async () => {
+    const server = (id: string, name: string, enabled: boolean) => ({
+      config: {
+        id,
+        name,
+        enabled,
+        transport: { kind: "stdio" as const, command: "srv", args: [], env: [], cwd: null },
+      },
+      status: { id, name, enabled, pid: null, state: "stopped" as const },
+      storedSecrets: [],
+    });
+    const backend = mockBackend({
+      mcp_list_servers: () => ({
+        servers: [server("s1", "files", true), server("s2", "off", false)],
+        damaged: false,
+      }),
+      mcp_watch_servers: () => null,
+      send_message: started,
+      list_conversations: () => [],
+    });
+    chat.mcpServers = [];
+    render(Composer);
+    await fireEvent.click(screen.getByTestId("tools-menu-button"));
+    const choices = await screen.findAllByTestId("composer-mcp-server");
+    // A server that is off is not offered.
+    expect(choices.map((c) => c.getAttribute("data-name"))).toEqual(["files"]);
+    await fireEvent.click(choices[0]!);
+    expect(screen.getByTestId("tools-menu-button").textContent).toContain("1");
+    const input = screen.getByTestId("composer-input") as HTMLTextAreaElement;
+    await fireEvent.input(input, { target: { value: "read my notes" } });
+    await fireEvent.keyDown(input, { key: "Enter" });
+    await waitFor(() =>
+      expect(backend.calls.find((c) => c.cmd === "send_message")?.args.input).toMatchObject({
+        mcpServers: ["s1"],
+      }),
+    );
+    chat.mcpServers = [];
+  });
+
   it("refuses files that are neither images nor PDFs", async () => {
     mockBackend({});
     const { container } = render(Composer);

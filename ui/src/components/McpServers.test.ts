@@ -36,6 +36,7 @@ describe("McpServers", () => {
     mockBackend({
       mcp_list_servers: () => ({ servers: [failed], damaged: false }),
       mcp_watch_servers: () => null,
+      mcp_tool_policies: () => [],
     });
     render(McpServers);
     const error = await screen.findByTestId("mcp-server-error");
@@ -50,6 +51,7 @@ describe("McpServers", () => {
     const backend = mockBackend({
       mcp_list_servers: () => ({ servers: [], damaged: false }),
       mcp_watch_servers: () => null,
+      mcp_tool_policies: () => [],
       mcp_import_servers: () => ({
         added: [{ ...failed, status: { ...failed.status, state: "stopped" } }],
         problems: [{ name: "old", message: "this server uses the older SSE transport" }],

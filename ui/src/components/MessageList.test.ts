@@ -9,7 +9,7 @@ import MessageList from "./MessageList.svelte";
 const usage = { inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0 };
 
 function conversation(messages: MessageView[], currentLeafId: string): ConversationView {
-  return { id: "c1", title: "T", pinned: false, messages, currentLeafId, usage };
+  return { id: "c1", title: "T", pinned: false, messages, currentLeafId, usage, mcpServers: [] };
 }
 
 beforeEach(() => {

@@ -15,6 +15,7 @@ const input: SendInput = {
   webSearch: false,
   reasoningEffort: null,
   store: true,
+  mcpServers: [],
 };
 
 describe("ipc", () => {

@@ -196,6 +196,8 @@ export const instanceIpc = {
 import type { McpSecretInput } from "./bindings/McpSecretInput";
 import type { McpServerConfig } from "./bindings/McpServerConfig";
 import type { McpServerEvent } from "./bindings/McpServerEvent";
+import type { ApprovalAnswer } from "./bindings/ApprovalAnswer";
+import type { McpToolPolicy } from "./bindings/McpToolPolicy";
 
 export const mcpIpc = {
   list: () => call("mcp_list_servers"),
@@ -211,6 +213,14 @@ export const mcpIpc = {
   callTool: (callId: string, serverId: string, tool: string, args: Record<string, unknown>) =>
     call("mcp_call_tool", { callId, serverId, tool, arguments: args }),
   cancelCall: (callId: string) => call("mcp_cancel_call", { callId }),
+  /** The user's answer on a chat tool call's approval card; false when no card waits. */
+  answerApproval: (runId: string, callId: string, answer: ApprovalAnswer) =>
+    call("mcp_answer_approval", { runId, callId, answer }),
+  toolPolicies: () => call("mcp_tool_policies"),
+  setToolPolicy: (serverId: string, tool: string, policy: McpToolPolicy) =>
+    call("mcp_set_tool_policy", { serverId, tool, policy }),
+  /** The chosen servers' tools as function tools (the Playground's request). */
+  offeredTools: (serverIds: string[]) => call("mcp_offered_tools", { serverIds }),
   /** Every server's state changes, for as long as the window lives. */
   watch: (onEvent: (event: McpServerEvent) => void) => {
     const ch = new Channel<McpServerEvent>();

@@ -51,6 +51,7 @@ export function message(
     reasoning: "",
     citations: [],
     notes: [],
+    toolSteps: [],
     attachments: [],
     model: role === "assistant" ? "gpt-test" : null,
     usage: null,

@@ -127,6 +127,7 @@ async fn turns(
             // No provider row: nothing here is refused, so nothing is learned.
             provider_id: String::new(),
             notes: Vec::new(),
+            tools: None,
         };
         run_turn(
             history,

@@ -5,12 +5,12 @@
 
 use base64::Engine;
 use rmcp::model::{CallToolResult, ContentBlock, ResourceContents};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
 /// What the UI shows of one tool call's answer.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export_to = "McpToolResult.ts", rename = "McpToolResult")]
 pub struct ToolResult {
@@ -24,7 +24,7 @@ pub struct ToolResult {
     pub truncated: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "type", rename_all = "camelCase")]
 #[ts(export_to = "McpResultPart.ts", rename = "McpResultPart")]
 pub enum ResultPart {

@@ -6,4 +6,8 @@ export type ConversationView = { id: string, title: string, pinned: boolean,
 /**
  * Every message of every branch; the UI walks the tree from `current_leaf_id`.
  */
-messages: Array<MessageView>, currentLeafId: string | null, usage: Usage, };
+messages: Array<MessageView>, currentLeafId: string | null, usage: Usage, 
+/**
+ * The MCP servers whose tools this conversation offers the model.
+ */
+mcpServers: Array<string>, };

@@ -3,6 +3,7 @@ import type { Attachment } from "./Attachment";
 import type { Citation } from "./Citation";
 import type { MessageStatus } from "./MessageStatus";
 import type { Role } from "./Role";
+import type { ToolStep } from "./ToolStep";
 import type { TurnError } from "./TurnError";
 import type { TurnNote } from "./TurnNote";
 import type { Usage } from "./Usage";
@@ -11,7 +12,11 @@ export type MessageView = { id: string, parentId: string | null, role: Role, sta
 /**
  * What the turn did differently from what was asked (shown beside it).
  */
-notes: Array<TurnNote>, attachments: Array<Attachment>, model: string | null, usage: Usage | null, error: TurnError | null, 
+notes: Array<TurnNote>, 
+/**
+ * The MCP tool calls the answer made, with arguments and results.
+ */
+toolSteps: Array<ToolStep>, attachments: Array<Attachment>, model: string | null, usage: Usage | null, error: TurnError | null, 
 /**
  * Part of the stored message could not be read (its sources or its
  * error): the text is shown with a note saying so.

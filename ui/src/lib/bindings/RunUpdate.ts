@@ -3,6 +3,7 @@ import type { Citation } from "./Citation";
 import type { MessageStatus } from "./MessageStatus";
 import type { ToolItemType } from "./ToolItemType";
 import type { ToolProgress } from "./ToolProgress";
+import type { ToolStep } from "./ToolStep";
 import type { TurnError } from "./TurnError";
 import type { TurnNote } from "./TurnNote";
 import type { Usage } from "./Usage";
@@ -10,4 +11,4 @@ import type { Usage } from "./Usage";
 /**
  * One small update of a running turn, streamed over the run's channel.
  */
-export type RunUpdate = { "kind": "retrying", attempt: number, maxAttempts: number, delayMs: number, } | { "kind": "textDelta", text: string, } | { "kind": "textReplaced", text: string, } | { "kind": "reasoningDelta", text: string, } | { "kind": "citation", citation: Citation, } | { "kind": "tool", itemType: ToolItemType, status: ToolProgress, } | { "kind": "usage", usage: Usage, } | { "kind": "note", note: TurnNote, } | { "kind": "finished", status: MessageStatus, error: TurnError | null, responseId: string | null, };
+export type RunUpdate = { "kind": "retrying", attempt: number, maxAttempts: number, delayMs: number, } | { "kind": "textDelta", text: string, } | { "kind": "textReplaced", text: string, } | { "kind": "reasoningDelta", text: string, } | { "kind": "citation", citation: Citation, } | { "kind": "tool", itemType: ToolItemType, status: ToolProgress, } | { "kind": "toolStep", step: ToolStep, } | { "kind": "usage", usage: Usage, } | { "kind": "note", note: TurnNote, } | { "kind": "finished", status: MessageStatus, error: TurnError | null, responseId: string | null, };

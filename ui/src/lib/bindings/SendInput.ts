@@ -19,4 +19,9 @@ parentId: string | null, text: string, attachments: Array<AttachmentInput>, mode
  * Server-side storage: chain turns with previous_response_id. Off, the
  * app replays the branch itself.
  */
-store: boolean, };
+store: boolean, 
+/**
+ * The MCP servers whose tools the model may call (kept on the
+ * conversation).
+ */
+mcpServers: Array<string>, };

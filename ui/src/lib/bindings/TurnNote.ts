@@ -5,4 +5,4 @@ import type { Feature } from "./Feature";
  * Something a turn did differently from what was asked, and says so beside
  * the answer (kept, so a reopened conversation still says it).
  */
-export type TurnNote = { "kind": "refused", feature: Feature, message: string, } | { "kind": "withheld", feature: Feature, } | { "kind": "no_search_ran" };
+export type TurnNote = { "kind": "refused", feature: Feature, message: string, } | { "kind": "withheld", feature: Feature, } | { "kind": "no_search_ran" } | { "kind": "tool_rounds_exhausted", rounds: number, } | { "kind": "tools_unavailable", server: string, message: string, };

@@ -235,8 +235,15 @@ function numberField(
   body[key] = value;
 }
 
-/** The request body for `form`, and what is wrong with it. */
-export function buildRequest(form: PlaygroundForm): BuiltRequest {
+/**
+ * The request body for `form`, and what is wrong with it. `localTools` are
+ * the function tools of the user's own MCP servers (built by the backend),
+ * sent after the form's tools.
+ */
+export function buildRequest(
+  form: PlaygroundForm,
+  localTools: readonly JsonObject[] = [],
+): BuiltRequest {
   const problems: Problem[] = [];
   const body: JsonObject = {};
   if (form.model.trim() === "") problems.push({ field: "model", code: "model", severity: "error" });
@@ -288,11 +295,11 @@ export function buildRequest(form: PlaygroundForm): BuiltRequest {
   if (form.serviceTier !== "") body.service_tier = form.serviceTier;
   if (form.parallelToolCalls !== null) body.parallel_tool_calls = form.parallelToolCalls;
 
-  const tools = toolsOf(form, problems);
+  const tools = [...toolsOf(form, problems), ...localTools];
   if (tools.length > 0) body.tools = tools;
   if (form.toolChoice === "function") {
     const name = form.toolChoiceName.trim();
-    if (!form.functions.some((f) => f.name === name)) {
+    if (!form.functions.some((f) => f.name === name) && !localTools.some((t) => t.name === name)) {
       problems.push({
         field: "toolChoice",
         code: "toolChoiceName",

@@ -11,7 +11,7 @@ import {
   type PlaygroundEvent,
   type PlaygroundStatus,
 } from "../ipc";
-import { autoReplyOutputs } from "./canned";
+import { autoReplyOutputs, maxAutoRounds } from "./canned";
 import { approvalResponse, pendingApprovals, type PendingApproval } from "./approvals";
 import { applyUpdate, cardsFromResponse, type OutputCard } from "./output";
 import {
@@ -24,6 +24,8 @@ import {
   type PendingCall,
 } from "./request";
 import { defaultForm, type PlaygroundForm } from "./state";
+import { answerLocalCall, localFunctionTools, localMcp, localToolNamed } from "./local-mcp.svelte";
+import { loadToolPolicies, policyOf, setToolPolicy } from "../state/mcp.svelte";
 import type { TimedEvent } from "./timeline";
 
 /** Not started, streaming, or how the last run ended. */
@@ -48,7 +50,7 @@ export type TokenCount =
 
 class Playground {
   form = $state<PlaygroundForm>(defaultForm());
-  readonly built = $derived(buildRequest(this.form));
+  readonly built = $derived(buildRequest(this.form, localFunctionTools() as JsonObject[]));
 
   runId = $state<string | null>(null);
   status = $state<RunStatus>("idle");
@@ -219,6 +221,57 @@ class Playground {
     }
   }
 
+  /** The pending calls of the user's own MCP tools (Halley runs them). */
+  get localCalls(): PendingCall[] {
+    return this.pending.filter((c) => localToolNamed(c.name) !== undefined);
+  }
+
+  /**
+   * Approves (runs on its server) or declines one pending call of a local
+   * MCP tool. Once every pending call has an output and they were all
+   * local, the outputs go back to the model at once, within the auto-reply
+   * bound on rounds.
+   */
+  async answerLocal(call: PendingCall, approve: boolean): Promise<void> {
+    const tool = localToolNamed(call.name);
+    if (!tool) return;
+    const result = await answerLocalCall(call.callId, tool, call.arguments, approve);
+    this.callOutputs = { ...this.callOutputs, [call.callId]: result.output };
+    const pending = this.pending;
+    const allLocal = pending.every((c) => localToolNamed(c.name) !== undefined);
+    const answered = pending.every((c) => localMcp.results[c.callId] !== undefined);
+    if (allLocal && answered && this.round < maxAutoRounds(this.form)) {
+      await this.submitOutputs();
+    }
+  }
+
+  /**
+   * Runs the pending local calls the user always allows (as chat does) and
+   * declines the ones they never allow; the others wait for a click.
+   */
+  async #answerAllowed(): Promise<void> {
+    const calls = this.localCalls;
+    if (calls.length === 0) return;
+    await loadToolPolicies().catch(() => {});
+    for (const call of calls) {
+      const tool = localToolNamed(call.name);
+      if (!tool || localMcp.results[call.callId]) continue;
+      const policy =
+        tool.destructive && policyOf(tool.serverId, tool.tool) === "allow"
+          ? "ask"
+          : policyOf(tool.serverId, tool.tool);
+      if (policy !== "ask") await this.answerLocal(call, policy === "allow");
+    }
+  }
+
+  /** Remembers "always allow" for the call's tool, then runs it. */
+  async alwaysAllowLocal(call: PendingCall): Promise<void> {
+    const tool = localToolNamed(call.name);
+    if (!tool || tool.destructive) return;
+    await setToolPolicy(tool.serverId, tool.tool, "allow");
+    await this.answerLocal(call, true);
+  }
+
   /** Sends the typed function outputs back and streams the model's next step. */
   async submitOutputs(): Promise<void> {
     await this.#reply(
@@ -230,6 +283,12 @@ class Playground {
     if (!this.sentBody || !this.response) return;
     const base: JsonObject = { ...this.sentBody };
     delete base.stream;
+    // A forced function is for the model's first step: forced again on the
+    // answer to its own call, it would call it forever.
+    const choice = base.tool_choice;
+    if (typeof choice === "object" && choice !== null && !Array.isArray(choice)) {
+      if ((choice as JsonObject).type === "function") delete base.tool_choice;
+    }
     const next = followUpRequest(base, this.response, outputs);
     this.#keepRound();
     await this.#send(next);
@@ -331,6 +390,7 @@ class Playground {
     if (batch.some((e) => e.kind === "finished") && this.#replaying === false) {
       const auto = autoReplyOutputs(this.form, this.pending, this.round);
       if (auto) queueMicrotask(() => void this.#reply(auto));
+      else queueMicrotask(() => void this.#answerAllowed());
     }
   }
 }

@@ -3,7 +3,9 @@
 import { t } from "../i18n/index.svelte";
 import {
   ipc,
+  mcpIpc,
   toIpcError,
+  type ApprovalAnswer,
   type AttachmentInput,
   type ConversationSummary,
   type ExportFormat,
@@ -43,6 +45,11 @@ class ChatState {
   current = $state<ConversationView | null>(null);
   models = $state<string[]>([]);
   run = $state<ActiveRun | null>(null);
+  /**
+   * The MCP servers whose tools the model may call in this conversation
+   * (kept on it by the backend; a new chat starts with the last choice).
+   */
+  mcpServers = $state<string[]>([]);
 
   get needsSetup(): boolean {
     return this.loaded && !this.providers.some((p) => p.hasKey);
@@ -146,7 +153,10 @@ export async function openConversation(id: string): Promise<void> {
   const ticket = ++opening;
   try {
     const view = await ipc.getConversation(id);
-    if (ticket === opening) chat.current = view;
+    if (ticket === opening) {
+      chat.current = view;
+      chat.mcpServers = view.mcpServers;
+    }
   } catch (error) {
     reportError(error);
   }
@@ -159,6 +169,7 @@ function emptyConversation(id: string, title: string): ConversationView {
     pinned: false,
     messages: [],
     currentLeafId: null,
+    mcpServers: chat.mcpServers,
     usage: { inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0 },
   };
 }
@@ -178,6 +189,7 @@ function placeholder(
     reasoning: "",
     citations: [],
     notes: [],
+    toolSteps: [],
     attachments: [],
     model: role === "assistant" ? preferences.model : null,
     usage: null,
@@ -265,6 +277,7 @@ export async function sendMessage(
         webSearch: preferences.webSearch,
         reasoningEffort: preferences.reasoningEffort,
         store: preferences.serverSideStorage,
+        mcpServers: chat.mcpServers,
       },
       push,
     );
@@ -291,12 +304,31 @@ export async function regenerate(assistantMessageId: string): Promise<void> {
         webSearch: preferences.webSearch,
         reasoningEffort: preferences.reasoningEffort,
         store: preferences.serverSideStorage,
+        mcpServers: chat.mcpServers,
       },
       (u) => run.stream.push(u),
     );
     onStarted(run, started, null);
   } catch (error) {
     if (chat.run === run) chat.run = null;
+    reportError(error);
+  }
+}
+
+/** Turns an MCP server's tools on or off for this conversation (from the next message). */
+export function toggleMcpServer(id: string): void {
+  chat.mcpServers = chat.mcpServers.includes(id)
+    ? chat.mcpServers.filter((s) => s !== id)
+    : [...chat.mcpServers, id];
+}
+
+/** The user's answer on the approval card of the running turn's tool call. */
+export async function answerApproval(callId: string, answer: ApprovalAnswer): Promise<void> {
+  const runId = chat.run?.runId;
+  if (!runId) return;
+  try {
+    await mcpIpc.answerApproval(runId, callId, answer);
+  } catch (error) {
     reportError(error);
   }
 }

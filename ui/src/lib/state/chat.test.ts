@@ -12,6 +12,7 @@ const view = (id: string): ConversationView => ({
   messages: [message(`${id}-m`, null, "user", "hi", [])],
   currentLeafId: `${id}-m`,
   usage,
+  mcpServers: [],
 });
 
 afterEach(() => {

@@ -10,6 +10,8 @@ import {
   type McpServerConfig,
   type McpServerEvent,
   type McpServerView,
+  type McpToolPolicy,
+  type McpToolPolicyEntry,
 } from "../ipc";
 import { toIpcError } from "../ipc";
 
@@ -20,6 +22,8 @@ export const mcp = $state({
   /** What each server lists, or why it could not be listed, by server id. */
   catalogs: {} as Record<string, McpCatalog | IpcError>,
   loading: {} as Record<string, boolean>,
+  /** Remembered "always allow" and "never" choices; every other tool asks. */
+  policies: [] as McpToolPolicyEntry[],
 });
 
 let watching = false;
@@ -68,6 +72,7 @@ export async function setMcpServerEnabled(id: string, enabled: boolean): Promise
 export async function removeMcpServer(id: string): Promise<void> {
   await mcpIpc.remove(id);
   mcp.servers = mcp.servers.filter((s) => s.config.id !== id);
+  mcp.policies = mcp.policies.filter((p) => p.serverId !== id);
   delete mcp.catalogs[id];
 }
 
@@ -95,6 +100,23 @@ export function stopMcpServer(id: string): Promise<null> {
 
 export function isCatalog(value: McpCatalog | IpcError | undefined): value is McpCatalog {
   return value !== undefined && "tools" in value;
+}
+
+export async function loadToolPolicies(): Promise<void> {
+  mcp.policies = await mcpIpc.toolPolicies();
+}
+
+/** What happens when the model calls `tool` of `serverId` (`ask` forgets the choice). */
+export async function setToolPolicy(
+  serverId: string,
+  tool: string,
+  policy: McpToolPolicy,
+): Promise<void> {
+  mcp.policies = await mcpIpc.setToolPolicy(serverId, tool, policy);
+}
+
+export function policyOf(serverId: string, tool: string): McpToolPolicy {
+  return mcp.policies.find((p) => p.serverId === serverId && p.tool === tool)?.policy ?? "ask";
 }
 
 /** A new stdio config with nothing filled in. */

@@ -12,6 +12,7 @@ function msg(id: string, parentId: string | null, children: string[]): MessageVi
     reasoning: "",
     citations: [],
     notes: [],
+    toolSteps: [],
     attachments: [],
     model: null,
     usage: null,

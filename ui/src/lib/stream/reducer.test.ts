@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RunUpdate, TurnError } from "../ipc";
+import type { RunUpdate, ToolStep, TurnError } from "../ipc";
 import { createFrameBatcher, type FrameScheduler } from "./frame-batcher";
 import { initialStreamState, reduceAll, reduceStream } from "./reducer";
 
@@ -29,6 +29,33 @@ describe("stream reducer", () => {
     expect(s.citations).toEqual([
       { url: "https://a.example/", title: "A" },
       { url: "https://b.example/", title: null },
+    ]);
+  });
+
+  it("keeps each MCP tool step in its latest state, in call order", () => {
+    const step = (callId: string, status: ToolStep["status"]): ToolStep => ({
+      callId,
+      round: 0,
+      serverId: "s",
+      serverName: "files",
+      tool: "read",
+      arguments: "{}",
+      status,
+      destructive: false,
+      result: null,
+      error: null,
+      output: null,
+      ms: null,
+    });
+    const s = reduceAll(initialStreamState(), [
+      { kind: "toolStep", step: step("a", "awaiting_approval") },
+      { kind: "toolStep", step: step("b", "running") },
+      { kind: "toolStep", step: step("a", "done") },
+    ]);
+    // A step is replaced by its call id, never listed twice, and keeps its place.
+    expect(s.toolSteps.map((x) => [x.callId, x.status])).toEqual([
+      ["a", "done"],
+      ["b", "running"],
     ]);
   });
 

@@ -5,6 +5,7 @@ import type {
   MessageStatus,
   RunUpdate,
   ToolItemType,
+  ToolStep,
   ToolProgress,
   TurnError,
   TurnNote,
@@ -30,6 +31,8 @@ export interface StreamState {
   notes: TurnNote[];
   /** Latest status of each tool item type (web_search_call, ...), in first-seen order. */
   tools: ToolActivity[];
+  /** The turn's MCP tool calls, in order, each in its latest state. */
+  toolSteps: ToolStep[];
   usage: Usage | null;
   /** `streaming` until the `finished` update arrives. */
   status: MessageStatus;
@@ -46,6 +49,7 @@ export function initialStreamState(): StreamState {
     citations: [],
     notes: [],
     tools: [],
+    toolSteps: [],
     usage: null,
     status: "streaming",
     error: null,
@@ -88,6 +92,15 @@ export function reduceStream(state: StreamState, update: RunUpdate): StreamState
           : state.tools.map((t, i) => (i === index ? activity : t));
       return { ...state, tools, retrying: null };
     }
+    case "toolStep": {
+      const { step } = update;
+      const index = state.toolSteps.findIndex((s) => s.callId === step.callId);
+      const toolSteps =
+        index === -1
+          ? [...state.toolSteps, step]
+          : state.toolSteps.map((s, i) => (i === index ? step : s));
+      return { ...state, toolSteps, retrying: null };
+    }
     case "usage":
       return { ...state, usage: update.usage };
     case "note":
@@ -123,6 +136,7 @@ export interface AssistantTurn {
   usage: Usage | null;
   model: string | null;
   tools: readonly ToolActivity[];
+  toolSteps: readonly ToolStep[];
   retrying: RetryNotice | null;
   /** Part of the stored message (its sources or error) could not be read. */
   damaged: boolean;

@@ -9,6 +9,7 @@ mod request;
 mod run;
 mod send;
 mod title;
+mod tools;
 mod updates;
 
 pub use adapt::{withhold_known, without};
@@ -17,4 +18,7 @@ pub use request::{build_request, Chaining, ChatOptions, ReasoningEffort};
 pub use run::{run_turn, Emit, Turn, TurnOutcome};
 pub use send::{prepare_regenerate, prepare_send, Outgoing, PreparedTurn};
 pub use title::title_from;
+pub use tools::{
+    offer, ApprovalAnswer, Approvals, ToolStep, ToolStepStatus, TurnTools, MAX_TOOL_ROUNDS,
+};
 pub use updates::{Citation, RunUpdate, ToolItemType, TurnError, TurnErrorCode};

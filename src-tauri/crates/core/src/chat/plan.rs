@@ -52,5 +52,6 @@ pub fn plan_turn(
             .into_iter()
             .map(|feature| TurnNote::Withheld { feature })
             .collect(),
+        tools: None,
     })
 }

@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::adapt;
 use super::persist::{self, Progress, ProgressWrites};
+use super::tools::{self, ToolStep, TurnTools};
 use super::updates::{Citation, RunUpdate, ToolItemType, TurnError};
 use crate::capabilities::{Feature, Finding, FindingSource, Verdict};
 use crate::history::TurnNote;
@@ -41,6 +42,20 @@ pub struct Turn {
     pub replay: Option<CreateResponse>,
     /// What the request already leaves out and why (known refusals).
     pub notes: Vec<TurnNote>,
+    /// MCP tools the model may call, answered by the turn itself.
+    pub tools: Option<TurnTools>,
+}
+
+impl Turn {
+    /// Offers `tools`' functions to the model (beside any tool the request
+    /// has) and lets the turn answer their calls.
+    pub fn offer_tools(&mut self, tools: TurnTools) {
+        tools::offer(&mut self.request, &tools.offered);
+        if let Some(replay) = &mut self.replay {
+            tools::offer(replay, &tools.offered);
+        }
+        self.tools = Some(tools);
+    }
 }
 
 /// Whether an error says the provider cannot chain on a stored response.
@@ -118,9 +133,27 @@ struct Draft {
     citations: Vec<Citation>,
     tools: BTreeMap<u32, ToolItemType>,
     usage: Usage,
+    /// Added to the output indices of this round's events: a later round's
+    /// items come after the earlier rounds' ones.
+    offset: u32,
 }
 
 impl Draft {
+    /// Starts the next round of a turn with tool calls; its text is a new
+    /// paragraph after the text so far.
+    fn next_round(&mut self, items_before: usize, emit: &Emit) {
+        // This round's usage is counted (by the turn); the next reports its own.
+        self.usage = Usage::default();
+        let items = u32::try_from(items_before).unwrap_or(u32::MAX - 1);
+        self.offset = self.offset.saturating_add(items).saturating_add(1);
+        if !self.text.is_empty() {
+            self.text.insert((self.offset - 1, 0), "\n\n".to_owned());
+            emit(RunUpdate::TextDelta {
+                text: "\n\n".to_owned(),
+            });
+        }
+    }
+
     fn text(&self) -> String {
         self.text.values().map(String::as_str).collect()
     }
@@ -136,6 +169,8 @@ impl Draft {
     /// Folds one update into the draft and says what the UI should hear.
     /// `accumulator` has already folded the event the update came from.
     fn apply(&mut self, update: FoldUpdate, accumulator: &Accumulator) -> Option<RunUpdate> {
+        let offset = self.offset;
+        let at = move |index: u32| index.saturating_add(offset);
         match update {
             FoldUpdate::TextDelta {
                 output_index,
@@ -148,7 +183,7 @@ impl Draft {
                 delta,
             } => {
                 self.text
-                    .entry((output_index, content_index))
+                    .entry((at(output_index), content_index))
                     .or_default()
                     .push_str(&delta);
                 Some(RunUpdate::TextDelta { text: delta })
@@ -158,7 +193,7 @@ impl Draft {
                 content_index,
                 text,
             } => {
-                self.text.insert((output_index, content_index), text);
+                self.text.insert((at(output_index), content_index), text);
                 Some(RunUpdate::TextReplaced { text: self.text() })
             }
             FoldUpdate::ReasoningSummaryDelta {
@@ -171,14 +206,14 @@ impl Draft {
                 content_index: index,
                 delta,
             } => {
-                let starts_part = !self.reasoning.contains_key(&(output_index, index));
+                let starts_part = !self.reasoning.contains_key(&(at(output_index), index));
                 let prefix = if starts_part && !self.reasoning.is_empty() {
                     "\n\n"
                 } else {
                     ""
                 };
                 self.reasoning
-                    .entry((output_index, index))
+                    .entry((at(output_index), index))
                     .or_default()
                     .push_str(&delta);
                 Some(RunUpdate::ReasoningDelta {
@@ -195,7 +230,7 @@ impl Draft {
             }
             FoldUpdate::ItemAdded { output_index, .. } => {
                 let tool = ToolItemType::of(accumulator.item(output_index)?)?;
-                self.tools.insert(output_index, tool);
+                self.tools.insert(at(output_index), tool);
                 Some(RunUpdate::Tool {
                     item_type: tool,
                     status: halley_responses::ToolProgress::InProgress,
@@ -205,11 +240,11 @@ impl Draft {
                 output_index,
                 status,
             } => Some(RunUpdate::Tool {
-                item_type: *self.tools.get(&output_index)?,
+                item_type: *self.tools.get(&at(output_index))?,
                 status,
             }),
             FoldUpdate::ItemDone { output_index, .. } => Some(RunUpdate::Tool {
-                item_type: *self.tools.get(&output_index)?,
+                item_type: *self.tools.get(&at(output_index))?,
                 status: halley_responses::ToolProgress::Completed,
             }),
             FoldUpdate::Usage { usage } => {
@@ -257,6 +292,15 @@ fn usage_of(usage: &halley_responses::Usage) -> Usage {
     }
 }
 
+fn plus(a: Usage, b: Usage) -> Usage {
+    Usage {
+        input_tokens: a.input_tokens.saturating_add(b.input_tokens),
+        cached_tokens: a.cached_tokens.saturating_add(b.cached_tokens),
+        output_tokens: a.output_tokens.saturating_add(b.output_tokens),
+        reasoning_tokens: a.reasoning_tokens.saturating_add(b.reasoning_tokens),
+    }
+}
+
 /// The answer text of a finished response: its message items' text and
 /// refusal parts.
 fn response_text(response: &Response) -> String {
@@ -300,43 +344,32 @@ fn scrubbed(response: &Response, secrets: &Secrets) -> Result<(Response, Value),
     Ok((typed, json))
 }
 
-/// Runs `turn` to its end and records the outcome on its assistant message.
-/// Its database writes run on the blocking pool ([`persist`]).
-pub async fn run_turn(
+/// Opens the turn's first request, answering a refused chain link with the
+/// replay and a refused parameter with the request without it (each once).
+/// `sent` becomes what was really sent.
+#[allow(clippy::too_many_arguments)]
+async fn open_first(
     history: &Arc<History>,
     client: &Client,
     endpoint: &Endpoint,
     turn: &Turn,
-    cancel: CancellationToken,
-    emit: Emit,
-) -> Result<TurnOutcome, Error> {
-    let mut sent = &turn.request;
-    let mut notes = turn.notes.clone();
+    sent: &mut CreateResponse,
+    notes: &mut Vec<TurnNote>,
+    options: &halley_responses::StreamOptions,
+    cancel: &CancellationToken,
+    emit: &Emit,
+) -> Result<halley_responses::EventStream, Ended> {
     let secrets = Secrets::of_endpoint(endpoint);
     let model = turn.request.model.as_str().unwrap_or_default().to_owned();
-    let adapted: CreateResponse;
-    let options = {
-        let emit = emit.clone();
-        stream::options(&cancel, move |notice| {
-            emit(RunUpdate::Retrying {
-                attempt: notice.attempt,
-                max_attempts: notice.max_retries,
-                delay_ms: u32::try_from(notice.delay.as_millis()).unwrap_or(u32::MAX),
-            })
-        })
-    };
-
-    let mut draft = Draft::default();
-    let mut accumulator = Accumulator::new();
     let mut opened = stream::open(
-        &cancel,
+        cancel,
         client.create_stream(endpoint, sent, options.clone()),
     )
     .await;
     if let (Err(Ended::Failed(error)), Some(replay)) = (&opened, &turn.replay) {
         if rejects_chaining(error) {
             tracing::info!("provider rejected previous_response_id; replaying the branch");
-            sent = replay;
+            *sent = replay.clone();
             let mut evidence = error.detail();
             secrets.scrub_in_place(&mut evidence);
             learn(
@@ -353,7 +386,7 @@ pub async fn run_turn(
             )
             .await;
             opened = stream::open(
-                &cancel,
+                cancel,
                 client.create_stream(endpoint, sent, options.clone()),
             )
             .await;
@@ -384,61 +417,165 @@ pub async fn run_turn(
             let note = TurnNote::Refused { feature, message };
             emit(RunUpdate::Note { note: note.clone() });
             notes.push(note);
-            adapted = without;
-            sent = &adapted;
-            opened = stream::open(&cancel, client.create_stream(endpoint, sent, options)).await;
+            *sent = without;
+            opened = stream::open(
+                cancel,
+                client.create_stream(endpoint, sent, options.clone()),
+            )
+            .await;
         }
     }
-    let ended = match opened {
-        Err(ended) => ended,
-        Ok(mut events) => {
-            let mut last_persist = Instant::now();
-            let mut writes = ProgressWrites::new(history.clone(), &turn.assistant_message_id);
-            let ended = stream::read(&mut events, &cancel, |event| {
-                for update in accumulator.apply(&event) {
-                    if let Some(update) = draft.apply(update, &accumulator) {
-                        emit(update);
-                    }
-                }
-                // A write still running when the next is due is not waited
-                // for: this one is skipped and the next event tries again.
-                if last_persist.elapsed() >= PERSIST_EVERY && writes.ready()? {
-                    last_persist = Instant::now();
-                    writes.start(Progress {
-                        text: draft.text(),
-                        reasoning: draft.reasoning(),
-                        parts: MessageParts {
-                            output: accumulator.snapshot().output().to_vec(),
-                            citations: draft.citations.clone(),
-                            notes: notes.clone(),
-                        },
-                    });
-                }
-                Ok::<(), Error>(())
+    opened
+}
+
+/// Runs `turn` to its end and records the outcome on its assistant message.
+/// Its database writes run on the blocking pool ([`persist`]).
+///
+/// With [`Turn::tools`], a response that ends in function calls is answered
+/// (each call approved and run on its MCP server, [`super::tools`]) and the
+/// turn goes on with the outputs, for at most `max_rounds` rounds. The text
+/// of every round is the answer; the output items kept are the last
+/// round's (what a replay of the branch can send back).
+pub async fn run_turn(
+    history: &Arc<History>,
+    client: &Client,
+    endpoint: &Endpoint,
+    turn: &Turn,
+    cancel: CancellationToken,
+    emit: Emit,
+) -> Result<TurnOutcome, Error> {
+    // On the heap, with the accumulator below: they are large, and the
+    // turn's future must stay small (clippy's large_futures).
+    let mut sent = Box::new(turn.request.clone());
+    let mut notes = turn.notes.clone();
+    let secrets = Secrets::of_endpoint(endpoint);
+    let options = {
+        let emit = emit.clone();
+        stream::options(&cancel, move |notice| {
+            emit(RunUpdate::Retrying {
+                attempt: notice.attempt,
+                max_attempts: notice.max_retries,
+                delay_ms: u32::try_from(notice.delay.as_millis()).unwrap_or(u32::MAX),
             })
-            .await;
-            // Settled first either way, so no progress lands after the outcome.
-            writes.settle().await?;
-            ended?
-        }
+        })
     };
 
-    let snapshot = accumulator.snapshot().clone();
-    let (status, response, mut error) = match ended {
-        Ended::Stopped => (MessageStatus::Stopped, snapshot, None),
-        Ended::Failed(error) => (
-            MessageStatus::Error,
-            snapshot,
-            Some(TurnError::from_api(&error)),
-        ),
-        Ended::Done => match accumulator.finish() {
-            Ok(response) => (MessageStatus::Complete, response, None),
-            Err(error) => (
+    let mut draft = Draft::default();
+    let mut steps: Vec<ToolStep> = Vec::new();
+    // The text of the rounds before this one (a model may say something
+    // before it calls a tool).
+    let mut earlier_text: Vec<String> = Vec::new();
+    let mut round: u32 = 0;
+    let mut earlier_usage = Usage::default();
+    let (status, response, mut error) = loop {
+        let mut accumulator = Box::new(Accumulator::new());
+        // The inner futures are boxed so `run_turn`'s own stays small
+        // (clippy's large_futures): one allocation per round.
+        let opened = if round == 0 {
+            Box::pin(open_first(
+                history, client, endpoint, turn, &mut sent, &mut notes, &options, &cancel, &emit,
+            ))
+            .await
+        } else {
+            stream::open(
+                &cancel,
+                client.create_stream(endpoint, &sent, options.clone()),
+            )
+            .await
+        };
+        let ended = match opened {
+            Err(ended) => ended,
+            Ok(mut events) => {
+                let mut last_persist = Instant::now();
+                let mut writes = ProgressWrites::new(history.clone(), &turn.assistant_message_id);
+                let ended = stream::read(&mut events, &cancel, |event| {
+                    for update in accumulator.apply(&event) {
+                        if let Some(update) = draft.apply(update, &accumulator) {
+                            emit(update);
+                        }
+                    }
+                    // A write still running when the next is due is not waited
+                    // for: this one is skipped and the next event tries again.
+                    if last_persist.elapsed() >= PERSIST_EVERY && writes.ready()? {
+                        last_persist = Instant::now();
+                        writes.start(Progress {
+                            text: draft.text(),
+                            reasoning: draft.reasoning(),
+                            parts: MessageParts {
+                                output: accumulator.snapshot().output().to_vec(),
+                                citations: draft.citations.clone(),
+                                notes: notes.clone(),
+                                tool_steps: steps.clone(),
+                            },
+                        });
+                    }
+                    Ok::<(), Error>(())
+                })
+                .await;
+                // Settled first either way, so no progress lands after the outcome.
+                writes.settle().await?;
+                ended?
+            }
+        };
+
+        let snapshot = accumulator.snapshot().clone();
+        let (status, response, error) = match ended {
+            Ended::Stopped => (MessageStatus::Stopped, snapshot, None),
+            Ended::Failed(error) => (
                 MessageStatus::Error,
                 snapshot,
                 Some(TurnError::from_api(&error)),
             ),
-        },
+            Ended::Done => match accumulator.finish() {
+                Ok(response) => (MessageStatus::Complete, response, None),
+                Err(error) => (
+                    MessageStatus::Error,
+                    snapshot,
+                    Some(TurnError::from_api(&error)),
+                ),
+            },
+        };
+        let calls = match (&turn.tools, status) {
+            (Some(_), MessageStatus::Complete) => tools::function_calls(&response),
+            _ => Vec::new(),
+        };
+        let Some(tools) = turn.tools.as_ref().filter(|_| !calls.is_empty()) else {
+            break (status, response, error);
+        };
+        if round >= tools.max_rounds {
+            let note = TurnNote::ToolRoundsExhausted { rounds: round };
+            emit(RunUpdate::Note { note: note.clone() });
+            notes.push(note);
+            break (status, response, error);
+        }
+        // The calls' steps are on screen from here; a crash while a tool
+        // runs keeps what the turn had.
+        persist_progress(history, turn, &draft, &response, &notes, &steps).await;
+        let answered = Box::pin(tools::answer_calls(
+            history,
+            tools,
+            &turn.assistant_message_id,
+            round,
+            calls,
+            &mut steps,
+            &cancel,
+            &emit,
+        ))
+        .await;
+        let Some(outputs) = answered else {
+            break (MessageStatus::Stopped, response, None);
+        };
+        let text = response_text(&response);
+        if !text.is_empty() {
+            earlier_text.push(text);
+        }
+        earlier_usage = plus(
+            earlier_usage,
+            response.usage.get().map_or(draft.usage, usage_of),
+        );
+        *sent = tools::follow_up(&sent, &response, outputs);
+        draft.next_round(response.output().len(), &emit);
+        round += 1;
     };
 
     // A gateway may echo the key (an error body, a failed response): nothing
@@ -451,15 +588,22 @@ pub async fn run_turn(
     // The terminal response is the source of truth; the folded deltas stand in
     // when it never came (stop, error, dropped connection).
     let final_text = match response_text(&response) {
-        text if status == MessageStatus::Complete && !text.is_empty() => text,
+        text if status == MessageStatus::Complete && !text.is_empty() => {
+            earlier_text.push(text);
+            earlier_text.join("\n\n")
+        }
         _ => draft.text(),
     };
     let final_reasoning = match response_reasoning(&response) {
-        r if r.is_empty() => draft.reasoning(),
+        r if r.is_empty() || round > 0 => draft.reasoning(),
         r => r,
     };
-    let usage = response.usage.get().map_or(draft.usage, usage_of);
-    if status == MessageStatus::Complete && no_search_ran(sent, &response) {
+    // Every round was a request the provider counted: the turn costs them all.
+    let usage = plus(
+        earlier_usage,
+        response.usage.get().map_or(draft.usage, usage_of),
+    );
+    if status == MessageStatus::Complete && no_search_ran(&sent, &response) {
         emit(RunUpdate::Note {
             note: TurnNote::NoSearchRan,
         });
@@ -478,9 +622,10 @@ pub async fn run_turn(
                 output: response.output().to_vec(),
                 citations: draft.citations.clone(),
                 notes: notes.clone(),
+                tool_steps: steps,
             },
             response_id: response_id.clone(),
-            request: Some(to_json(sent)?),
+            request: Some(to_json(&sent)?),
             response: Some(response_json),
             usage,
             error: error.as_ref().map(MessageError::from),
@@ -499,6 +644,35 @@ pub async fn run_turn(
         response_id,
         notes,
     })
+}
+
+/// Writes the turn so far (between rounds). Losing this write loses
+/// nothing the final write does not also keep, so it is logged, not raised.
+async fn persist_progress(
+    history: &Arc<History>,
+    turn: &Turn,
+    draft: &Draft,
+    response: &Response,
+    notes: &[TurnNote],
+    steps: &[ToolStep],
+) {
+    let mut writes = ProgressWrites::new(history.clone(), &turn.assistant_message_id);
+    let ready = writes.ready();
+    if matches!(ready, Ok(true)) {
+        writes.start(Progress {
+            text: draft.text(),
+            reasoning: draft.reasoning(),
+            parts: MessageParts {
+                output: response.output().to_vec(),
+                citations: draft.citations.clone(),
+                notes: notes.to_vec(),
+                tool_steps: steps.to_vec(),
+            },
+        });
+    }
+    if let Err(error) = writes.settle().await {
+        tracing::warn!(%error, "the turn's progress could not be written before its tool calls");
+    }
 }
 
 /// Keeps what a turn learned. Failing to keep it loses nothing of the

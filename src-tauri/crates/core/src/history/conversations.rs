@@ -58,6 +58,22 @@ pub(super) fn touch(conn: &Connection, id: &str, now: f64) -> Result<(), Error> 
     Ok(())
 }
 
+const MCP_SERVERS_SETTING: &str = "mcpServers";
+
+/// The MCP servers a conversation's settings choose (none when unset).
+pub fn mcp_servers_of(settings: &Value) -> Vec<String> {
+    settings
+        .get(MCP_SERVERS_SETTING)
+        .and_then(Value::as_array)
+        .map(|ids| {
+            ids.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 pub(super) fn settings_json(settings: &Value) -> String {
     match settings {
         Value::Null => "{}".to_owned(),
@@ -154,6 +170,37 @@ impl History {
             let changed = tx.execute(
                 "UPDATE conversations SET model = ?2, provider_id = ?3, settings = ?4 WHERE id = ?1",
                 params![id, model, provider_id, settings_json(settings)],
+            )?;
+            expect_one(changed, id)
+        })
+    }
+
+    /// Keeps which MCP servers the conversation offers the model (its
+    /// `mcpServers` setting), beside its other settings. Settings that are
+    /// not a JSON object are left as they are (and the choice not kept):
+    /// nothing the user had is overwritten.
+    pub fn set_conversation_mcp_servers(&self, id: &str, servers: &[String]) -> Result<(), Error> {
+        self.write(|tx| {
+            let text: String = tx.query_row(
+                "SELECT settings FROM conversations WHERE id = ?1",
+                params![id],
+                |row| row.get(0),
+            )?;
+            let mut settings = match serde_json::from_str::<Value>(&text) {
+                Ok(Value::Object(map)) => map,
+                _ => {
+                    tracing::warn!(conversation_id = %id, "a conversation's settings are not an object; its MCP servers are not kept");
+                    return Ok(());
+                }
+            };
+            let wanted = Value::from(servers.to_vec());
+            if settings.get(MCP_SERVERS_SETTING) == Some(&wanted) {
+                return Ok(());
+            }
+            settings.insert(MCP_SERVERS_SETTING.to_owned(), wanted);
+            let changed = tx.execute(
+                "UPDATE conversations SET settings = ?2 WHERE id = ?1",
+                params![id, settings_json(&Value::Object(settings))],
             )?;
             expect_one(changed, id)
         })

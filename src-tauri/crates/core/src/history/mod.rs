@@ -21,6 +21,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::Error;
 
+pub use conversations::mcp_servers_of;
 pub use export::{EXPORT_FORMAT, EXPORT_VERSION};
 pub use health::{
     list_backups, restore_backup, set_aside, HistoryBackup, HistoryProblem, BACKUP_FOLDER,

@@ -5,6 +5,7 @@
 use halley_responses::OutputItem;
 
 use crate::capabilities::Feature;
+pub use crate::chat::ToolStep;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
@@ -31,6 +32,12 @@ pub enum TurnNote {
     Withheld { feature: Feature },
     /// Web search was on, the provider answered, and no search ran.
     NoSearchRan,
+    /// The model kept calling tools after `rounds` rounds; the turn ended
+    /// there with what it had.
+    ToolRoundsExhausted { rounds: u32 },
+    /// The MCP server `server` could not start, so its tools were not
+    /// offered; `message` says why.
+    ToolsUnavailable { server: String, message: String },
 }
 
 /// Written as `{"output": [...], "citations": [...], "notes": [...]}`
@@ -43,6 +50,10 @@ pub struct MessageParts {
     pub citations: Vec<Citation>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<TurnNote>,
+    /// The MCP tool calls the turn made, in order, with their arguments
+    /// and results (`toolSteps`, only when there are any).
+    #[serde(rename = "toolSteps", skip_serializing_if = "Vec::is_empty")]
+    pub tool_steps: Vec<ToolStep>,
 }
 
 /// The object shape as stored. `output` is `null` in rows of a turn that
@@ -55,11 +66,16 @@ struct Stored {
     citations: Vec<Citation>,
     #[serde(default)]
     notes: Vec<TurnNote>,
+    #[serde(default, rename = "toolSteps")]
+    tool_steps: Vec<ToolStep>,
 }
 
 impl MessageParts {
     pub fn is_empty(&self) -> bool {
-        self.output.is_empty() && self.citations.is_empty() && self.notes.is_empty()
+        self.output.is_empty()
+            && self.citations.is_empty()
+            && self.notes.is_empty()
+            && self.tool_steps.is_empty()
     }
 
     /// Reads the column. `[]` is what user messages and answers that have
@@ -80,6 +96,7 @@ impl MessageParts {
                     output: stored.output.unwrap_or_default(),
                     citations: stored.citations,
                     notes: stored.notes,
+                    tool_steps: stored.tool_steps,
                 })
             }
             _ => Err("neither an object nor an empty list".into()),
@@ -139,6 +156,7 @@ mod tests {
             notes: vec![TurnNote::Withheld {
                 feature: Feature::ReasoningEffort,
             }],
+            tool_steps: vec![],
         };
         let column = parts.to_column().expect("writes");
         assert!(

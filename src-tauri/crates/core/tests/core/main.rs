@@ -16,5 +16,6 @@ mod remote_image;
 mod search;
 mod streaming;
 mod support;
+mod tools;
 mod tree;
 mod turn_limits;

@@ -49,6 +49,7 @@ async fn a_stalled_stream_ends_the_turn_as_stalled_and_keeps_the_partial_text() 
         // No provider row: nothing here is refused, so nothing is learned.
         provider_id: String::new(),
         notes: Vec::new(),
+        tools: None,
     };
     let updates = Arc::new(Mutex::new(Vec::new()));
     let sink = updates.clone();

@@ -55,10 +55,16 @@ pub(crate) fn items(request: &CreateRequest) -> Vec<Item> {
 }
 
 /// `call:<name> [json args]` or `call:all` when the request has function
-/// tools and is not already answering calls.
+/// tools and is not already answering calls; `call-again:` calls even then,
+/// every round (a model that never stops calling, for a client's bound on
+/// rounds).
 fn function_calls(request: &CreateRequest) -> Option<Vec<Item>> {
-    let command = request.user_text.trim().strip_prefix("call:")?;
-    if request.function_names.is_empty() || !request.function_outputs.is_empty() {
+    let text = request.user_text.trim();
+    let (command, again) = match text.strip_prefix("call-again:") {
+        Some(command) => (command, true),
+        None => (text.strip_prefix("call:")?, false),
+    };
+    if request.function_names.is_empty() || (!again && !request.function_outputs.is_empty()) {
         return None;
     }
     let (target, rest) = command
@@ -199,6 +205,32 @@ mod tests {
         for block in ["# Echo", "\n- first", "```rust", "| --- |"] {
             assert!(text.contains(block), "missing {block:?} in {text}");
         }
+    }
+
+    #[test]
+    fn call_again_calls_even_when_answering_calls() {
+        let tools = json!([{"type": "function", "name": "a"}]);
+        let input = json!([
+            {"role": "user", "content": "call-again:a"},
+            {"type": "function_call", "call_id": "c1", "name": "a", "arguments": "{}"},
+            {"type": "function_call_output", "call_id": "c1", "output": "1"},
+        ]);
+        let again = items(&request(
+            json!({"model": "echo", "input": input, "tools": tools}),
+        ));
+        assert!(
+            matches!(again.as_slice(), [Item::FunctionCall { name, .. }] if name == "a"),
+            "{again:?}"
+        );
+        let mut plain = input.clone();
+        plain[0]["content"] = json!("call:a");
+        let answered = items(&request(
+            json!({"model": "echo", "input": plain, "tools": tools}),
+        ));
+        assert!(
+            matches!(answered.as_slice(), [Item::Message { .. }]),
+            "call: answers once the outputs are in: {answered:?}"
+        );
     }
 
     #[test]

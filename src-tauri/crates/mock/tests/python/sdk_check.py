@@ -132,6 +132,11 @@ def function_calls_and_outputs():
                                   previous_response_id=first.id)
     expect(second.output_text == "Got outputs: GET_WEATHER, GET_TIME", "outputs are answered")
     expect(second.previous_response_id == first.id, "the chain link is echoed")
+    again = [{"role": "user", "content": "call-again:get_time"},
+             *[item.model_dump(exclude_none=True) for item in first.output], *outputs]
+    third = sdk.responses.create(model="echo", input=again, tools=tools)
+    expect([i.type for i in third.output] == ["function_call"],
+           "call-again: calls even with outputs in the input")
 
 
 @check
