@@ -20,4 +20,9 @@ wineserver -p >/dev/null 2>&1
 # The recorded corpus is read through wine's Z: drive, where the Unix path
 # resolves as it does on Linux.
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=wine
-cargo test --locked --target "$TARGET" -p halley-responses -p halley-core --no-fail-fast
+# The chat tool-loop checks (halley-core's tests/core/tools.rs) start the npm
+# MCP server-everything with Node, which the wine prefix has no Windows build
+# of: they run natively in the Rust suite, and are said here as not run.
+echo "NOT RUN under wine: halley-core tools::* (they need Node for the npm MCP server; run natively by the Rust suite)" >&2
+cargo test --locked --target "$TARGET" -p halley-responses -p halley-core --no-fail-fast \
+  -- --skip tools::

@@ -20,6 +20,7 @@ const FEATURE_LABELS: Record<Feature, MessageKey> = {
   input_tokens: "feature.inputTokens",
   code_interpreter: "feature.codeInterpreter",
   image_generation: "feature.imageGeneration",
+  file_search: "feature.fileSearch",
 };
 
 export function featureLabel(feature: Feature): MessageKey {

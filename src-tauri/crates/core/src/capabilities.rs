@@ -54,10 +54,12 @@ pub enum Feature {
     CodeInterpreter,
     /// The hosted `image_generation` tool is accepted.
     ImageGeneration,
+    /// The hosted `file_search` tool is known (it needs a vector store).
+    FileSearch,
 }
 
 impl Feature {
-    pub const ALL: [Feature; 16] = [
+    pub const ALL: [Feature; 17] = [
         Feature::ModelList,
         Feature::Responses,
         Feature::Streaming,
@@ -74,6 +76,7 @@ impl Feature {
         Feature::InputTokens,
         Feature::CodeInterpreter,
         Feature::ImageGeneration,
+        Feature::FileSearch,
     ];
 
     /// The stored spelling (the same as the serialized one).
@@ -95,6 +98,7 @@ impl Feature {
             Feature::InputTokens => "input_tokens",
             Feature::CodeInterpreter => "code_interpreter",
             Feature::ImageGeneration => "image_generation",
+            Feature::FileSearch => "file_search",
         }
     }
 
@@ -128,6 +132,7 @@ impl Feature {
             "tools" | "web_search_preview" | "web_search" => Some(Feature::WebSearch),
             "code_interpreter" => Some(Feature::CodeInterpreter),
             "image_generation" => Some(Feature::ImageGeneration),
+            "file_search" | "vector_store_ids" => Some(Feature::FileSearch),
             "previous_response_id" => Some(Feature::Chaining),
             "background" => Some(Feature::Background),
             "top_logprobs" | "logprobs" => Some(Feature::Logprobs),

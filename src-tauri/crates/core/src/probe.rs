@@ -111,6 +111,7 @@ impl Probe<'_> {
         findings.push(self.input_tokens().await);
         findings.push(self.hosted_tool(Feature::CodeInterpreter).await);
         findings.push(self.hosted_tool(Feature::ImageGeneration).await);
+        findings.push(self.file_search().await);
         findings
     }
 
@@ -549,6 +550,53 @@ impl Probe<'_> {
                 Some(200),
             ),
             finding => finding,
+        }
+    }
+
+    /// `file_search` needs a vector store, and making one for a probe
+    /// would leave files behind: the tool is offered with a store id that
+    /// does not exist. A provider that runs file search refuses the id (a
+    /// refusal naming the vector store says the tool is known); one that
+    /// cannot refuses the tool; a 200 means nobody looked at the store.
+    async fn file_search(&self) -> Finding {
+        let mut request = self.request("Reply with the single word: ready");
+        request.tools = Nullable::Value(vec![Tool::Other(json!({
+            "type": "file_search",
+            "vector_store_ids": ["vs_halley_probe_does_not_exist"],
+        }))]);
+        match self.ask(request).await {
+            Answer::Refused(status, message) => {
+                let lower = message.to_ascii_lowercase();
+                if lower.contains("vector store") || lower.contains("vector_store") {
+                    self.found(
+                        Feature::FileSearch,
+                        Verdict::Supported,
+                        format!("the tool is known; the probe's made-up store was refused ({message})"),
+                        Some(status),
+                    )
+                } else {
+                    self.found(Feature::FileSearch, Verdict::Unsupported, message, Some(status))
+                }
+            }
+            Answer::Ok(response) => {
+                let searched = response
+                    .output()
+                    .iter()
+                    .any(|item| matches!(item, OutputItem::FileSearchCall(_)));
+                if searched {
+                    self.found(Feature::FileSearch, Verdict::Supported, "accepted and used", Some(200))
+                } else {
+                    self.found(
+                        Feature::FileSearch,
+                        Verdict::Ignored,
+                        "accepted a vector store that does not exist: nothing looked at it",
+                        Some(200),
+                    )
+                }
+            }
+            Answer::Unclear(reason) | Answer::BadKey(reason) => {
+                self.found(Feature::FileSearch, Verdict::Untested, reason, None)
+            }
         }
     }
 

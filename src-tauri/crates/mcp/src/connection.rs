@@ -428,7 +428,11 @@ impl Connection {
         };
         let elapsed = started.elapsed();
         match answer {
-            Ok(Ok(result)) => Ok((ToolResult::from_mcp(&result, self.limits.output), elapsed)),
+            Ok(Ok(result)) => {
+                let mut result = ToolResult::from_mcp(&result, self.limits.output);
+                result.scrub(|text| scrubbed(text, &self.scrub));
+                Ok((result, elapsed))
+            }
             Ok(Err(error)) => Err(self.call_error(&error).await),
             Err(_) => {
                 let notes = self.notes.snapshot();

@@ -65,6 +65,50 @@ pub enum ResultPart {
     },
 }
 
+impl ToolResult {
+    /// Replaces `secret`'s value wherever a server echoed it back (a tool
+    /// that prints its own environment): results are shown, stored in the
+    /// history and sent to the model, and a secret must reach none of them.
+    pub fn scrub(&mut self, scrub: impl Fn(&str) -> String) {
+        for part in &mut self.parts {
+            match part {
+                ResultPart::Text { text } => *text = scrub(text),
+                ResultPart::Resource { uri, text, .. } => {
+                    *uri = scrub(uri);
+                    if let Some(text) = text {
+                        *text = scrub(text);
+                    }
+                }
+                ResultPart::ResourceLink {
+                    uri,
+                    name,
+                    description,
+                    ..
+                } => {
+                    *uri = scrub(uri);
+                    *name = scrub(name);
+                    if let Some(description) = description {
+                        *description = scrub(description);
+                    }
+                }
+                ResultPart::Image { .. } | ResultPart::Omitted { .. } => {}
+            }
+        }
+        if let Some(structured) = &mut self.structured {
+            scrub_value(structured, &scrub);
+        }
+    }
+}
+
+fn scrub_value(value: &mut Value, scrub: &impl Fn(&str) -> String) {
+    match value {
+        Value::String(text) => *text = scrub(text),
+        Value::Array(items) => items.iter_mut().for_each(|v| scrub_value(v, scrub)),
+        Value::Object(map) => map.values_mut().for_each(|v| scrub_value(v, scrub)),
+        _ => {}
+    }
+}
+
 /// How much of an answer is kept.
 #[derive(Debug, Clone, Copy)]
 pub struct OutputLimits {

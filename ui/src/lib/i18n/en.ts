@@ -213,6 +213,7 @@ export const en = {
   "feature.inputTokens": "Token counting before sending",
   "feature.codeInterpreter": "Code interpreter",
   "feature.imageGeneration": "Image generation",
+  "feature.fileSearch": "File search",
   ...updatesEn,
   ...mcpEn,
 } as const;

@@ -212,6 +212,7 @@ export const vi: Catalog = {
   "feature.inputTokens": "Đếm token trước khi gửi",
   "feature.codeInterpreter": "Trình chạy mã",
   "feature.imageGeneration": "Tạo ảnh",
+  "feature.fileSearch": "Tìm trong tệp",
   ...updatesVi,
   ...mcpVi,
 };

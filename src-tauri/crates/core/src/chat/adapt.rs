@@ -60,7 +60,8 @@ pub fn without(request: &CreateResponse, feature: Feature) -> Option<CreateRespo
         | Feature::Background
         | Feature::InputTokens
         | Feature::CodeInterpreter
-        | Feature::ImageGeneration => return None,
+        | Feature::ImageGeneration
+        | Feature::FileSearch => return None,
     }
     Some(adapted)
 }

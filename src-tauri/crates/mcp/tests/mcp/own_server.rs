@@ -307,7 +307,7 @@ async fn a_crash_mid_call_is_a_clear_error_and_a_failed_state_with_stderr() {
 }
 
 #[tokio::test]
-async fn secrets_reach_the_servers_environment_and_nothing_else() {
+async fn secrets_reach_the_servers_environment_and_are_scrubbed_from_what_it_answers() {
     let secrets = Arc::new(MemorySecrets::default());
     secrets.0.lock().expect("lock").insert(
         ("own".into(), SecretSlot::Env("API_TOKEN".into())),
@@ -327,10 +327,14 @@ async fn secrets_reach_the_servers_environment_and_nothing_else() {
         .call("own", "env", json!({"name": "API_TOKEN"}), &none)
         .await
         .expect("env");
+    // The server got the value, and echoed it: what comes back (to the
+    // model, the UI and the history) has it replaced, which only happens
+    // when the whole value was there.
     assert_eq!(
-        token.model_output, "canary-secret-8431",
-        "the server got the value"
+        token.model_output, "<redacted>",
+        "the server got the value, and its echo of it is scrubbed"
     );
+    assert!(!serde_json::to_string(&token).expect("serializes").contains("canary"));
     let mode = sup
         .call("own", "env", json!({"name": "MODE"}), &none)
         .await
