@@ -571,11 +571,18 @@ impl Probe<'_> {
                     self.found(
                         Feature::FileSearch,
                         Verdict::Supported,
-                        format!("the tool is known; the probe's made-up store was refused ({message})"),
+                        format!(
+                            "the tool is known; the probe's made-up store was refused ({message})"
+                        ),
                         Some(status),
                     )
                 } else {
-                    self.found(Feature::FileSearch, Verdict::Unsupported, message, Some(status))
+                    self.found(
+                        Feature::FileSearch,
+                        Verdict::Unsupported,
+                        message,
+                        Some(status),
+                    )
                 }
             }
             Answer::Ok(response) => {
@@ -584,7 +591,12 @@ impl Probe<'_> {
                     .iter()
                     .any(|item| matches!(item, OutputItem::FileSearchCall(_)));
                 if searched {
-                    self.found(Feature::FileSearch, Verdict::Supported, "accepted and used", Some(200))
+                    self.found(
+                        Feature::FileSearch,
+                        Verdict::Supported,
+                        "accepted and used",
+                        Some(200),
+                    )
                 } else {
                     self.found(
                         Feature::FileSearch,

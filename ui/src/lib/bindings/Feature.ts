@@ -3,4 +3,4 @@
 /**
  * A request feature whose support differs between providers and models.
  */
-export type Feature = "model_list" | "responses" | "streaming" | "sequence_numbers" | "chaining" | "stored_responses" | "reasoning_effort" | "reasoning_summary" | "encrypted_reasoning" | "web_search" | "structured_output" | "logprobs" | "background" | "input_tokens" | "code_interpreter" | "image_generation";
+export type Feature = "model_list" | "responses" | "streaming" | "sequence_numbers" | "chaining" | "stored_responses" | "reasoning_effort" | "reasoning_summary" | "encrypted_reasoning" | "web_search" | "structured_output" | "logprobs" | "background" | "input_tokens" | "code_interpreter" | "image_generation" | "file_search";

@@ -334,7 +334,9 @@ async fn secrets_reach_the_servers_environment_and_are_scrubbed_from_what_it_ans
         token.model_output, "<redacted>",
         "the server got the value, and its echo of it is scrubbed"
     );
-    assert!(!serde_json::to_string(&token).expect("serializes").contains("canary"));
+    assert!(!serde_json::to_string(&token)
+        .expect("serializes")
+        .contains("canary"));
     let mode = sup
         .call("own", "env", json!({"name": "MODE"}), &none)
         .await
