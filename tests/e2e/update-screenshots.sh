@@ -14,7 +14,8 @@ shots=(
   update-ready mcp-settings mcp-approval mcp-tool-step mcp-inspector
   playground-function-calls playground-timeline playground-logprobs playground-mcp-approval
   playground-structured playground-compare playground-code-export playground-presets
-  playground-background-resume capabilities-composer capabilities-settings
+  playground-background-resume capabilities-composer capabilities-settings gateway-litellm
+  chat-error-401
 )
 for shot in "${shots[@]}"; do
   [ -f "$from/$shot.png" ] || { echo "missing $from/$shot.png: run the e2e tests first" >&2; exit 1; }

@@ -46,8 +46,11 @@ fn an_imported_servers_token_goes_to_the_keyring_and_to_the_server_only() {
         "mcp_call_tool",
         json!({"callId": "c1", "serverId": id, "tool": "env", "arguments": {"name": "API_TOKEN"}}),
     );
-    // The server got the value; the answer it sent is data the UI may show.
-    assert_eq!(outcome["modelOutput"], json!(canary));
+    // The server got the value (it echoed it, and the echo came back
+    // replaced: only the whole value is), and even the server's own answer
+    // brings it to the UI no more than anything else does.
+    assert_eq!(outcome["modelOutput"], json!("<redacted>"));
+    assert!(!outcome.to_string().contains(&canary), "{outcome}");
     let listed = app.call("mcp_list_servers", json!({}));
     assert_eq!(listed["servers"][0]["status"]["state"], "ready", "{listed}");
     assert!(!listed.to_string().contains(&canary), "{listed}");
