@@ -158,14 +158,22 @@ test("a bad download is refused and nothing is replaced", async () => {
   await shotOfPanel("update-bad-signature");
 });
 
-test("the messages are in the user's language (Vietnamese)", async () => {
+/** Picks a UI language in Settings (scrolled to first: the list is long). */
+async function chooseLanguage(value) {
+  await session.execute(
+    `document.querySelector('[data-testid="language-select"]').scrollIntoView({ block: "center" })`,
+  );
   const language = await session.find(tid("language-select"));
-  await (await language.find('option[value="vi"]')).click();
+  await (await language.find(`option[value="${value}"]`)).click();
+}
+
+test("the messages are in the user's language (Vietnamese)", async () => {
+  await chooseLanguage("vi");
   server.state.scenario = "500";
   assert.equal(await check(), "failed");
   const shown = await errorShown();
   assert.match(shown.text, /Không kết nối được máy chủ cập nhật/);
-  await (await language.find('option[value="en"]')).click();
+  await chooseLanguage("en");
 });
 
 test("a signed update is shown, downloaded with progress, verified and installed", async () => {
