@@ -83,20 +83,7 @@ pub async fn watch_capabilities(
     state: State<'_, AppState>,
     on_event: Channel<ProbeEvent>,
 ) -> IpcResult<()> {
-    let mut events = state.probes.subscribe();
-    tauri::async_runtime::spawn(async move {
-        loop {
-            match events.recv().await {
-                Ok(event) => {
-                    if on_event.send(event).is_err() {
-                        break;
-                    }
-                }
-                Err(RecvError::Lagged(_)) => continue,
-                Err(RecvError::Closed) => break,
-            }
-        }
-    });
+    super::watch::forward(state.probes.subscribe(), on_event);
     Ok(())
 }
 

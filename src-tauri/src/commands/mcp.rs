@@ -18,27 +18,13 @@ use crate::ipc_types::{
 use crate::state::AppState;
 
 /// Sends every server's state changes over `on_event` until the window
-/// goes away (the send fails). A Channel, like runs: the webview needs no
-/// event permission beyond Halley's own commands.
+/// goes away (`watch::forward`).
 #[tauri::command]
 pub async fn mcp_watch_servers(
     state: State<'_, AppState>,
     on_event: Channel<McpServerEvent>,
 ) -> IpcResult<()> {
-    let mut events = state.mcp.subscribe();
-    tauri::async_runtime::spawn(async move {
-        loop {
-            match events.recv().await {
-                Ok(event) => {
-                    if on_event.send(event).is_err() {
-                        break;
-                    }
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
-            }
-        }
-    });
+    super::watch::forward(state.mcp.subscribe(), on_event);
     Ok(())
 }
 

@@ -17,6 +17,7 @@ mod providers;
 mod runs;
 mod startup;
 mod updates;
+mod watch;
 
 /// Every command name, as the UI invokes it.
 pub const COMMANDS: &[&str] = include!("names.in");
