@@ -73,17 +73,27 @@ pub(crate) struct VectorStore {
     pub metadata: Value,
 }
 
+/// A store's or a batch's `file_counts`, and whether any file is still
+/// being indexed (which makes the whole `in_progress`).
+pub(crate) fn file_counts<'a>(
+    files: impl Iterator<Item = &'a IndexedFile> + Clone,
+) -> (Value, bool) {
+    let count = |status: &str| files.clone().filter(|f| f.status() == status).count();
+    let in_progress = count("in_progress");
+    let counts = json!({
+        "in_progress": in_progress, "completed": count("completed"),
+        "failed": count("failed"), "cancelled": 0, "total": files.clone().count(),
+    });
+    (counts, in_progress > 0)
+}
+
 impl VectorStore {
     pub fn object(&self, id: &str) -> Value {
-        let count = |status: &str| self.files.iter().filter(|f| f.status() == status).count();
-        let in_progress = count("in_progress");
+        let (counts, indexing) = file_counts(self.files.iter());
         json!({
             "id": id, "object": "vector_store", "name": self.name,
-            "status": if in_progress > 0 { "in_progress" } else { "completed" },
-            "file_counts": {
-                "in_progress": in_progress, "completed": count("completed"),
-                "failed": count("failed"), "cancelled": 0, "total": self.files.len(),
-            },
+            "status": if indexing { "in_progress" } else { "completed" },
+            "file_counts": counts,
             "usage_bytes": 0, "created_at": self.created_at, "expires_after": null,
             "expires_at": null, "last_active_at": self.created_at, "metadata": self.metadata,
         })

@@ -13,8 +13,8 @@ use serde_json::{json, Value};
 use super::{json_response, AppState};
 use crate::api_error::ApiError;
 use crate::files::{
-    now_secs, IndexedFile, VectorStore, CONTAINER_FILES, EXPIRED_CONTAINER, INDEXING_LOOKS,
-    UNINDEXABLE,
+    file_counts, now_secs, IndexedFile, VectorStore, CONTAINER_FILES, EXPIRED_CONTAINER,
+    INDEXING_LOOKS, UNINDEXABLE,
 };
 
 #[derive(Debug, Default, Deserialize)]
@@ -341,21 +341,17 @@ pub(crate) struct NewBatch {
 
 /// A batch's id names its store's files, so retrieving it reads them.
 fn batch_object(store_id: &str, batch_id: &str, store: &VectorStore, ids: &[&str]) -> Value {
-    let mine: Vec<&IndexedFile> = store
-        .files
-        .iter()
-        .filter(|f| ids.contains(&f.file_id.as_str()))
-        .collect();
-    let count = |status: &str| mine.iter().filter(|f| f.status() == status).count();
-    let in_progress = count("in_progress");
+    let (counts, indexing) = file_counts(
+        store
+            .files
+            .iter()
+            .filter(|f| ids.contains(&f.file_id.as_str())),
+    );
     json!({
         "id": batch_id, "object": "vector_store.files_batch",
-        "status": if in_progress > 0 { "in_progress" } else { "completed" },
+        "status": if indexing { "in_progress" } else { "completed" },
         "vector_store_id": store_id, "created_at": store.created_at,
-        "file_counts": {
-            "in_progress": in_progress, "completed": count("completed"),
-            "failed": count("failed"), "cancelled": 0, "total": mine.len(),
-        },
+        "file_counts": counts,
     })
 }
 
