@@ -7,6 +7,7 @@ pub mod data_lock;
 mod error;
 pub mod history;
 pub mod keys;
+pub mod knowledge;
 pub mod mcp_policies;
 pub mod mcp_servers;
 pub mod origin;

@@ -2,7 +2,7 @@
 //! refused for a model is left out before sending, and a request refused
 //! for one parameter is sent once more without it. Only the features a chat
 //! turn adds on the user's behalf (reasoning effort and summary, the
-//! encrypted reasoning it asks for, web search) are dropped this way; the
+//! encrypted reasoning it asks for, the built-in tools) are dropped this way; the
 //! message itself never is. The Playground does not adapt: a prompt
 //! engineer sees the refusal as it came.
 
@@ -38,15 +38,22 @@ pub fn without(request: &CreateResponse, feature: Feature) -> Option<CreateRespo
             }
         }
         Feature::WebSearch => {
-            let tools = adapted.tools.get_mut()?;
-            let before = tools.len();
-            tools.retain(|tool| !matches!(tool, Tool::WebSearchPreview(_) | Tool::WebSearch(_)));
-            if tools.len() == before {
-                return None;
-            }
-            if tools.is_empty() {
-                adapted.tools = Nullable::Absent;
-            }
+            drop_tools(&mut adapted, |tool| {
+                matches!(tool, Tool::WebSearchPreview(_) | Tool::WebSearch(_))
+            })?;
+        }
+        Feature::CodeInterpreter => {
+            drop_tools(&mut adapted, |tool| matches!(tool, Tool::CodeInterpreter(_)))?;
+            drop_include(&mut adapted, "code_interpreter_call.outputs");
+        }
+        Feature::FileSearch => {
+            drop_tools(&mut adapted, |tool| matches!(tool, Tool::FileSearch(_)))?;
+            drop_include(&mut adapted, "file_search_call.results");
+        }
+        Feature::ImageGeneration => {
+            drop_tools(&mut adapted, |tool| {
+                matches!(tool, Tool::Other(v) if v.get("type").and_then(|t| t.as_str()) == Some("image_generation"))
+            })?;
         }
         // Not something a chat turn can do without, or not sent by one.
         Feature::ModelList
@@ -58,12 +65,23 @@ pub fn without(request: &CreateResponse, feature: Feature) -> Option<CreateRespo
         | Feature::StructuredOutput
         | Feature::Logprobs
         | Feature::Background
-        | Feature::InputTokens
-        | Feature::CodeInterpreter
-        | Feature::ImageGeneration
-        | Feature::FileSearch => return None,
+        | Feature::InputTokens => return None,
     }
     Some(adapted)
+}
+
+/// Removes the tools `drop` picks; `None` when there were none.
+fn drop_tools(request: &mut CreateResponse, drop: impl Fn(&Tool) -> bool) -> Option<()> {
+    let tools = request.tools.get_mut()?;
+    let before = tools.len();
+    tools.retain(|tool| !drop(tool));
+    if tools.len() == before {
+        return None;
+    }
+    if tools.is_empty() {
+        request.tools = Nullable::Absent;
+    }
+    Some(())
 }
 
 /// Removes `value` from `include`; whether it was there.
@@ -81,11 +99,14 @@ fn drop_include(request: &mut CreateResponse, value: &str) -> bool {
 }
 
 /// The features a chat turn could leave out, in the order they are tried.
-const ADAPTABLE: [Feature; 4] = [
+const ADAPTABLE: [Feature; 7] = [
     Feature::ReasoningEffort,
     Feature::ReasoningSummary,
     Feature::EncryptedReasoning,
     Feature::WebSearch,
+    Feature::CodeInterpreter,
+    Feature::ImageGeneration,
+    Feature::FileSearch,
 ];
 
 /// `request` without every feature `capabilities` says this model refuses

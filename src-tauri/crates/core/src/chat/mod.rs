@@ -3,6 +3,7 @@
 //! Knows no Tauri: the app forwards [`RunUpdate`]s over its IPC channel.
 
 mod adapt;
+mod outputs;
 mod persist;
 mod plan;
 mod request;
@@ -13,6 +14,7 @@ mod tools;
 mod updates;
 
 pub use adapt::{withhold_known, without};
+pub use outputs::{tool_outputs, SearchHit, ToolOutput, MAX_FILES_PER_TURN};
 pub use plan::plan_turn;
 pub use request::{build_request, Chaining, ChatOptions, ReasoningEffort};
 pub use run::{run_turn, Emit, Turn, TurnOutcome};

@@ -11,7 +11,9 @@
 
 use base64::Engine;
 use halley_responses::items::{InputFile, InputImage, OutputText, TextPart};
-use halley_responses::request::{InputMessage, MessageContent, ReasoningConfig, WebSearchTool};
+use halley_responses::request::{
+    CodeInterpreterTool, FileSearchTool, InputMessage, MessageContent, ReasoningConfig, WebSearchTool,
+};
 use halley_responses::{ContentPart, CreateResponse, InputItem, Nullable, OutputItem, Tool};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -42,10 +44,15 @@ impl ReasoningEffort {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChatOptions {
     pub model: String,
     pub web_search: bool,
+    /// Let the model run code (charts, data files) in a container.
+    pub code_interpreter: bool,
+    pub image_generation: bool,
+    /// The conversation's vector store, when it has files ready to search.
+    pub knowledge_store: Option<String>,
     /// `None` leaves the model's default.
     pub reasoning_effort: Option<ReasoningEffort>,
     /// Server-side storage (and so previous_response_id chaining).
@@ -110,10 +117,54 @@ pub fn build_request(
             request.include = Nullable::Value(vec!["reasoning.encrypted_content".to_owned()]);
         }
     }
-    if options.web_search {
-        request.tools = Nullable::Value(vec![Tool::WebSearchPreview(WebSearchTool::default())]);
+    let (tools, include) = hosted_tools(options);
+    if !tools.is_empty() {
+        request.tools = Nullable::Value(tools);
+    }
+    if !include.is_empty() {
+        request
+            .include
+            .get_or_insert_with(Vec::new)
+            .extend(include.into_iter().map(str::to_owned));
     }
     Ok(request)
+}
+
+/// How many coarser images an image generation streams before the final
+/// one: the answer shows something at once (each costs extra tokens).
+pub const PARTIAL_IMAGES: u32 = 2;
+
+/// The built-in tools the composer turned on, and what they need the
+/// response to include for the answer to show their work.
+fn hosted_tools(options: &ChatOptions) -> (Vec<Tool>, Vec<&'static str>) {
+    let mut tools = Vec::new();
+    let mut include = Vec::new();
+    if options.web_search {
+        tools.push(Tool::WebSearchPreview(WebSearchTool::default()));
+    }
+    if let Some(store) = &options.knowledge_store {
+        tools.push(Tool::FileSearch(FileSearchTool {
+            vector_store_ids: vec![store.clone()],
+            ..FileSearchTool::default()
+        }));
+        // The passages, to quote beside the citations.
+        include.push("file_search_call.results");
+    }
+    if options.code_interpreter {
+        tools.push(Tool::CodeInterpreter(CodeInterpreterTool {
+            container: Nullable::Value(serde_json::json!({"type": "auto"})),
+            ..CodeInterpreterTool::default()
+        }));
+        // The logs and the charts, to show with the code.
+        include.push("code_interpreter_call.outputs");
+    }
+    if options.image_generation {
+        tools.push(Tool::Other(serde_json::json!({
+            "type": "image_generation",
+            "partial_images": PARTIAL_IMAGES,
+        })));
+    }
+    (tools, include)
 }
 
 fn message(role: &str, content: Vec<ContentPart>) -> InputItem {

@@ -14,12 +14,15 @@ use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use super::adapt;
+use super::outputs;
 use super::persist::{self, Progress, ProgressWrites};
 use super::tools::{self, ToolStep, TurnTools};
 use super::updates::{Citation, RunUpdate, ToolItemType, TurnError};
 use crate::capabilities::{Feature, Finding, FindingSource, Verdict};
 use crate::history::TurnNote;
-use crate::history::{AssistantOutcome, MessageError, MessageParts, MessageStatus, Usage};
+use crate::history::{
+    AssistantOutcome, FileCitation, MessageError, MessageParts, MessageStatus, Usage,
+};
 use crate::redact::Secrets;
 use crate::stream::{self, Ended};
 use crate::{Error, History};
@@ -131,6 +134,7 @@ struct Draft {
     text: BTreeMap<(u32, u32), String>,
     reasoning: BTreeMap<(u32, u32), String>,
     citations: Vec<Citation>,
+    file_citations: Vec<FileCitation>,
     tools: BTreeMap<u32, ToolItemType>,
     usage: Usage,
     /// Added to the output indices of this round's events: a later round's
@@ -164,6 +168,16 @@ impl Draft {
             .map(String::as_str)
             .collect::<Vec<_>>()
             .join("\n\n")
+    }
+
+    /// The card a finished hosted-tool item makes (its code and logs, its
+    /// passages), told before the item's `completed` status.
+    fn card(update: &FoldUpdate) -> Option<RunUpdate> {
+        match update {
+            FoldUpdate::ItemDone { item, .. } => outputs::tool_output(item)
+                .map(|output| RunUpdate::ToolOutput { output }),
+            _ => None,
+        }
     }
 
     /// Folds one update into the draft and says what the UI should hear.
@@ -221,6 +235,19 @@ impl Draft {
                 })
             }
             FoldUpdate::Annotation { annotation, .. } => {
+                if let Some(citation) =
+                    outputs::file_citation(&annotation, accumulator.snapshot().output())
+                {
+                    if self
+                        .file_citations
+                        .iter()
+                        .any(|c| c.file_id == citation.file_id)
+                    {
+                        return None;
+                    }
+                    self.file_citations.push(citation.clone());
+                    return Some(RunUpdate::FileCitation { citation });
+                }
                 let citation = citation_of(&annotation)?;
                 if self.citations.iter().any(|c| c.url == citation.url) {
                     return None;
@@ -246,6 +273,14 @@ impl Draft {
             FoldUpdate::ItemDone { output_index, .. } => Some(RunUpdate::Tool {
                 item_type: *self.tools.get(&at(output_index))?,
                 status: halley_responses::ToolProgress::Completed,
+            }),
+            FoldUpdate::PartialImage {
+                output_index,
+                image_b64,
+                ..
+            } => Some(RunUpdate::PartialImage {
+                item_id: accumulator.item(output_index)?.id()?.to_owned(),
+                image_b64,
             }),
             FoldUpdate::Usage { usage } => {
                 self.usage = usage_of(&usage);
@@ -490,6 +525,9 @@ pub async fn run_turn(
                 let mut writes = ProgressWrites::new(history.clone(), &turn.assistant_message_id);
                 let ended = stream::read(&mut events, &cancel, |event| {
                     for update in accumulator.apply(&event) {
+                        if let Some(card) = Draft::card(&update) {
+                            emit(card);
+                        }
                         if let Some(update) = draft.apply(update, &accumulator) {
                             emit(update);
                         }
@@ -506,6 +544,8 @@ pub async fn run_turn(
                                 citations: draft.citations.clone(),
                                 notes: notes.clone(),
                                 tool_steps: steps.clone(),
+                                file_citations: draft.file_citations.clone(),
+                                files: Vec::new(),
                             },
                         });
                     }
@@ -583,7 +623,19 @@ pub async fn run_turn(
     if let Some(error) = &mut error {
         secrets.scrub_in_place(&mut error.message);
     }
-    let (response, response_json) = scrubbed(&response, &secrets)?;
+    let (mut response, _) = scrubbed(&response, &secrets)?;
+    // Images and files are kept in the history now: the provider lets them go.
+    let files = outputs::keep_files(
+        history,
+        client,
+        endpoint,
+        &turn.assistant_message_id,
+        &mut response,
+        &emit,
+    )
+    .await?;
+    // Written after the images left it: they are kept once, as files.
+    let response_json = to_json(&response)?;
 
     // The terminal response is the source of truth; the folded deltas stand in
     // when it never came (stop, error, dropped connection).
@@ -623,6 +675,8 @@ pub async fn run_turn(
                 citations: draft.citations.clone(),
                 notes: notes.clone(),
                 tool_steps: steps,
+                file_citations: draft.file_citations.clone(),
+                files,
             },
             response_id: response_id.clone(),
             request: Some(to_json(&sent)?),
@@ -667,6 +721,8 @@ async fn persist_progress(
                 citations: draft.citations.clone(),
                 notes: notes.to_vec(),
                 tool_steps: steps.to_vec(),
+                file_citations: draft.file_citations.clone(),
+                files: Vec::new(),
             },
         });
     }

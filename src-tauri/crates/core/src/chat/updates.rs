@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use crate::history::{Citation, TurnErrorCode};
-use crate::history::{MessageError, MessageStatus, TurnNote, Usage};
+use crate::history::{FileCitation, GeneratedFile, MessageError, MessageStatus, TurnNote, Usage};
 
 /// An error shown on the turn it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -123,6 +123,18 @@ pub enum RunUpdate {
     ReasoningDelta { text: String },
     /// A source the answer cites.
     Citation { citation: Citation },
+    /// A passage of the conversation's files the answer cites.
+    FileCitation { citation: FileCitation },
+    /// A hosted tool's item finished (a code run with its code and logs,
+    /// an image generation, a file search with its passages).
+    ToolOutput { output: super::outputs::ToolOutput },
+    /// A coarser image of an image generation still under way; the next
+    /// one (or the final file) replaces it.
+    #[serde(rename_all = "camelCase")]
+    PartialImage { item_id: String, image_b64: String },
+    /// An image or file of the turn was kept in the history (or could not
+    /// be fetched: `missing` says why).
+    File { file: GeneratedFile },
     /// A hosted tool (e.g. web search) changed status.
     #[serde(rename_all = "camelCase")]
     Tool {

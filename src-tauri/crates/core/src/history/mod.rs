@@ -6,6 +6,8 @@
 mod conversations;
 mod export;
 mod health;
+mod knowledge;
+mod message_files;
 mod messages;
 mod parts;
 mod purge;
@@ -23,6 +25,8 @@ use crate::Error;
 
 pub use conversations::mcp_servers_of;
 pub use export::{EXPORT_FORMAT, EXPORT_VERSION};
+pub use knowledge::{KnowledgeError, KnowledgeErrorCode, KnowledgeFile, KnowledgeState};
+pub use message_files::MessageFileData;
 pub use health::{
     list_backups, restore_backup, set_aside, HistoryBackup, HistoryProblem, BACKUP_FOLDER,
     QUICK_CHECK_LIMIT,

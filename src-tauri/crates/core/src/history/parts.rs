@@ -19,6 +19,52 @@ pub struct Citation {
     pub title: Option<String>,
 }
 
+/// A passage of the conversation's knowledge an answer cites (a
+/// `file_citation` annotation), with the text the search found in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "FileCitation.ts")]
+pub struct FileCitation {
+    pub file_id: String,
+    pub filename: String,
+    /// The passage the file search returned for this file (when the
+    /// request asked for `file_search_call.results`).
+    pub quote: Option<String>,
+}
+
+/// What made a file a turn kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export_to = "GeneratedFileKind.ts")]
+pub enum GeneratedFileKind {
+    /// An image_generation_call's image.
+    Image,
+    /// An image a code interpreter run showed (a chart).
+    CodeImage,
+    /// A file a code interpreter run wrote (cited by the answer).
+    CodeFile,
+}
+
+/// A file a turn made, kept in `message_files` (bytes read with
+/// `History::message_file_data`), or said missing when it could not be
+/// fetched before the provider let it go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "GeneratedFile.ts")]
+pub struct GeneratedFile {
+    /// The `message_files` row; `None` when the file is missing.
+    pub id: Option<String>,
+    pub kind: GeneratedFileKind,
+    pub name: String,
+    pub mime: String,
+    pub size: u64,
+    /// The output item it belongs to (the image generation or code call).
+    pub item_id: Option<String>,
+    /// Why the file is not here (the provider no longer had it), in the
+    /// provider's words.
+    pub missing: Option<String>,
+}
+
 /// Something a turn did differently from what was asked, and says so beside
 /// the answer (kept, so a reopened conversation still says it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -41,7 +87,7 @@ pub enum TurnNote {
 }
 
 /// Written as `{"output": [...], "citations": [...], "notes": [...]}`
-/// (`notes` only when there are any).
+/// (`notes`, `toolSteps`, `fileCitations` and `files` only when there are any).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MessageParts {
     /// The response's output items as the API sent them (reasoning items
@@ -54,6 +100,12 @@ pub struct MessageParts {
     /// and results (`toolSteps`, only when there are any).
     #[serde(rename = "toolSteps", skip_serializing_if = "Vec::is_empty")]
     pub tool_steps: Vec<ToolStep>,
+    #[serde(rename = "fileCitations", skip_serializing_if = "Vec::is_empty")]
+    pub file_citations: Vec<FileCitation>,
+    /// Images and files the turn made, kept locally. Their bytes are not
+    /// in `output` (an image's base64 is taken out once it is kept).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<GeneratedFile>,
 }
 
 /// The object shape as stored. `output` is `null` in rows of a turn that
@@ -68,6 +120,10 @@ struct Stored {
     notes: Vec<TurnNote>,
     #[serde(default, rename = "toolSteps")]
     tool_steps: Vec<ToolStep>,
+    #[serde(default, rename = "fileCitations")]
+    file_citations: Vec<FileCitation>,
+    #[serde(default)]
+    files: Vec<GeneratedFile>,
 }
 
 impl MessageParts {
@@ -76,6 +132,8 @@ impl MessageParts {
             && self.citations.is_empty()
             && self.notes.is_empty()
             && self.tool_steps.is_empty()
+            && self.file_citations.is_empty()
+            && self.files.is_empty()
     }
 
     /// Reads the column. `[]` is what user messages and answers that have
@@ -97,6 +155,8 @@ impl MessageParts {
                     citations: stored.citations,
                     notes: stored.notes,
                     tool_steps: stored.tool_steps,
+                    file_citations: stored.file_citations,
+                    files: stored.files,
                 })
             }
             _ => Err("neither an object nor an empty list".into()),
@@ -157,6 +217,20 @@ mod tests {
                 feature: Feature::ReasoningEffort,
             }],
             tool_steps: vec![],
+            file_citations: vec![FileCitation {
+                file_id: "file_1".into(),
+                filename: "report.pdf".into(),
+                quote: Some("Section 3".into()),
+            }],
+            files: vec![GeneratedFile {
+                id: Some("f".into()),
+                kind: GeneratedFileKind::Image,
+                name: "image.png".into(),
+                mime: "image/png".into(),
+                size: 3,
+                item_id: Some("ig_1".into()),
+                missing: None,
+            }],
         };
         let column = parts.to_column().expect("writes");
         assert!(

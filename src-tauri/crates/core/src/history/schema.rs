@@ -153,6 +153,37 @@ CREATE TABLE capabilities (
     PRIMARY KEY (provider_id, model, feature)
 );
 "#,
+    r#"
+-- Files a turn made (generated images, a code interpreter's images and
+-- files), kept here so a reopened conversation shows them after the
+-- provider has let them expire. `parts` lists them (MessageParts::files).
+CREATE TABLE message_files (
+    id TEXT PRIMARY KEY,
+    message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    mime TEXT NOT NULL,
+    data BLOB NOT NULL
+);
+CREATE INDEX message_files_by_message ON message_files (message_id, position);
+
+-- A conversation's knowledge: files uploaded to a provider and indexed in
+-- one vector store per conversation and provider (halley_core::knowledge).
+CREATE TABLE knowledge_files (
+    id TEXT PRIMARY KEY,
+    conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    provider_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('uploading', 'indexing', 'ready', 'failed')),
+    -- JSON KnowledgeError when state is 'failed'.
+    error TEXT,
+    file_id TEXT,
+    vector_store_id TEXT,
+    created_at REAL NOT NULL
+);
+CREATE INDEX knowledge_by_conversation ON knowledge_files (conversation_id, created_at);
+"#,
 ];
 
 /// Brings the schema up to date in one transaction, refusing a database

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-pub use super::parts::{Citation, MessageParts, TurnNote};
+pub use super::parts::{
+    Citation, FileCitation, GeneratedFile, GeneratedFileKind, MessageParts, TurnNote,
+};
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -101,6 +101,7 @@ fn options(model: &str) -> ChatOptions {
         web_search: false,
         reasoning_effort: Some(ReasoningEffort::High),
         store: true,
+        ..ChatOptions::default()
     }
 }
 

@@ -32,6 +32,7 @@ fn options(store: bool) -> ChatOptions {
         web_search: false,
         reasoning_effort: None,
         store,
+        ..ChatOptions::default()
     }
 }
 

@@ -7,6 +7,7 @@ mod chat;
 mod export;
 mod health;
 mod keys;
+mod knowledge;
 mod migrations;
 mod parts;
 mod playground;

@@ -124,6 +124,7 @@ async fn start(
         web_search: false,
         reasoning_effort: None,
         store,
+        ..ChatOptions::default()
     };
     let prepared = chat::prepare_send(
         &setup.history,
