@@ -8,11 +8,15 @@ use ts_rs::TS;
 
 use crate::error::IpcError;
 pub use halley_core::chat::{
-    Citation, ReasoningEffort, RunUpdate, ToolItemType, TurnError, TurnErrorCode,
+    Citation, FileSearchHit, ReasoningEffort, RunUpdate, ToolItemType, ToolOutput, TurnError,
+    TurnErrorCode,
 };
 pub use halley_core::history::{
-    Attachment, AttachmentKind, MessageStatus, Role, SearchHit, SearchResults, TurnNote, Usage,
+    Attachment, AttachmentKind, FileCitation, GeneratedFile, GeneratedFileKind, KnowledgeError,
+    KnowledgeErrorCode, KnowledgeFile, KnowledgeState, MessageStatus, Role, SearchHit,
+    SearchResults, TurnNote, Usage,
 };
+pub use halley_core::knowledge::{KnowledgeCleanup, KnowledgeEvent};
 use halley_core::keys::SecretString;
 pub use halley_core::providers::ProviderKind;
 
@@ -120,6 +124,12 @@ pub struct MessageView {
     pub notes: Vec<TurnNote>,
     /// The MCP tool calls the answer made, with arguments and results.
     pub tool_steps: Vec<ToolStep>,
+    /// Passages of the conversation's files the answer cites.
+    pub file_citations: Vec<FileCitation>,
+    /// The hosted tools' work: code runs, image generations, file searches.
+    pub tool_outputs: Vec<ToolOutput>,
+    /// Images and files the answer made, kept locally.
+    pub files: Vec<GeneratedFile>,
     pub attachments: Vec<Attachment>,
     pub model: Option<String>,
     pub usage: Option<Usage>,
@@ -172,6 +182,36 @@ pub struct AttachmentData {
     pub data_base64: String,
 }
 
+/// A file to add to a conversation's knowledge, read by the UI.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "KnowledgeInput.ts")]
+pub struct KnowledgeInput {
+    /// `None` starts a new conversation (titled after the file).
+    pub conversation_id: Option<String>,
+    pub filename: String,
+    pub mime: String,
+    pub data_base64: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "KnowledgeAdded.ts")]
+pub struct KnowledgeAdded {
+    pub conversation_id: String,
+    pub file: KnowledgeFile,
+}
+
+/// A kept file's bytes (a generated image, a code interpreter's file).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "MessageFileData.ts")]
+pub struct MessageFileData {
+    pub name: String,
+    pub mime: String,
+    pub data_base64: String,
+}
+
 /// Everything a chat send needs; the backend builds the Responses request.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -186,6 +226,12 @@ pub struct SendInput {
     pub attachments: Vec<AttachmentInput>,
     pub model: String,
     pub web_search: bool,
+    /// Built-in tools the composer turned on (file search is on by itself
+    /// when the conversation has knowledge ready).
+    #[serde(default)]
+    pub code_interpreter: bool,
+    #[serde(default)]
+    pub image_generation: bool,
     pub reasoning_effort: Option<ReasoningEffort>,
     /// Server-side storage: chain turns with previous_response_id. Off, the
     /// app replays the branch itself.
@@ -205,6 +251,10 @@ pub struct RegenerateInput {
     pub assistant_message_id: String,
     pub model: String,
     pub web_search: bool,
+    #[serde(default)]
+    pub code_interpreter: bool,
+    #[serde(default)]
+    pub image_generation: bool,
     pub reasoning_effort: Option<ReasoningEffort>,
     pub store: bool,
     #[serde(default)]

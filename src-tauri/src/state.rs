@@ -36,6 +36,8 @@ pub struct AppState {
     /// Capability probes the app starts by itself, one per provider and
     /// model at a time.
     pub probes: halley_core::probe_schedule::ProbeSchedule,
+    /// Knowledge files on their way to a provider, and their events.
+    pub knowledge: halley_core::knowledge::Knowledge,
 }
 
 /// The MCP client's bounds. Debug builds (the end-to-end tests') read
@@ -69,6 +71,14 @@ impl AppState {
             tracing::info!(
                 interrupted,
                 "marked answers cut off by the last exit as interrupted"
+            );
+        }
+        // Uploads the last run left on their way died with it: say so.
+        let unfinished = history.interrupt_unfinished_knowledge()?;
+        if !unfinished.is_empty() {
+            tracing::info!(
+                files = unfinished.len(),
+                "marked knowledge uploads cut off by the last exit as failed"
             );
         }
         let (keys, keyring): (Arc<dyn KeyStore>, KeyringStatus) = match keys::probe_within(
@@ -115,12 +125,29 @@ impl AppState {
             mcp_calls: RunRegistry::default(),
             approvals: halley_core::chat::Approvals::default(),
             probes: halley_core::probe_schedule::ProbeSchedule::default(),
+            knowledge: knowledge_watch(),
         })
     }
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
     }
+}
+
+/// How knowledge files are watched while they index. Debug builds (the
+/// end-to-end tests') read `HALLEY_KNOWLEDGE_POLL_MS` so a test does not
+/// wait a second per look; a shipped build has no such knob.
+fn knowledge_watch() -> halley_core::knowledge::Knowledge {
+    #[allow(unused_mut)]
+    let mut polling = halley_responses::client::Polling::default();
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("HALLEY_KNOWLEDGE_POLL_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        polling.interval = std::time::Duration::from_millis(ms);
+    }
+    halley_core::knowledge::Knowledge::new(polling)
 }
 
 /// The user's home folder: where a stdio MCP server without a working

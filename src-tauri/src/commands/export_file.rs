@@ -12,7 +12,7 @@ use crate::state::AppState;
 /// Environment variable naming where exports are written (tests set it).
 pub const EXPORT_DIR_ENV: &str = "HALLEY_EXPORT_DIR";
 
-/// Writes `text` as `<title>.<extension>` (made safe, numbered if taken)
+/// Writes `contents` as `<title>.<extension>` (made safe, numbered if taken)
 /// and returns the path written.
 pub fn write_export<R: Runtime>(
     app: &AppHandle<R>,
@@ -20,7 +20,7 @@ pub fn write_export<R: Runtime>(
     title: &str,
     fallback_stem: &str,
     extension: &str,
-    text: &str,
+    contents: impl AsRef<[u8]>,
 ) -> IpcResult<String> {
     let dir = match std::env::var_os(EXPORT_DIR_ENV) {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),
@@ -30,8 +30,8 @@ pub fn write_export<R: Runtime>(
             .unwrap_or_else(|_| state.data_dir().join("exports")),
     };
     std::fs::create_dir_all(&dir).map_err(halley_core::Error::from)?;
-    let path = unique_path(&dir, &file_stem(title, fallback_stem), extension);
-    std::fs::write(&path, text).map_err(halley_core::Error::from)?;
+    let path = unique_path(&dir, &file_stem(title, fallback_stem), &file_stem(extension, "bin"));
+    std::fs::write(&path, contents).map_err(halley_core::Error::from)?;
     Ok(path.display().to_string())
 }
 

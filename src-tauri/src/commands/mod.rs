@@ -9,6 +9,7 @@ mod conversations;
 mod export_file;
 mod images;
 mod instance;
+mod knowledge;
 mod mcp;
 mod playground;
 mod playground_server;
@@ -52,6 +53,13 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         conversations::export_conversation,
         conversations::import_conversation,
         conversations::attachment_data,
+        knowledge::list_knowledge,
+        knowledge::add_knowledge,
+        knowledge::remove_knowledge,
+        knowledge::forget_knowledge,
+        knowledge::watch_knowledge,
+        knowledge::message_file_data,
+        knowledge::save_message_file,
         runs::send_message,
         runs::regenerate,
         runs::stop_run,

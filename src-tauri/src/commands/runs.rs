@@ -69,6 +69,10 @@ fn send(state: &AppState, input: SendInput, sink: chat::Emit) -> IpcResult<RunSt
     let options = ChatOptions {
         model: input.model.clone(),
         web_search: input.web_search,
+        code_interpreter: input.code_interpreter,
+        image_generation: input.image_generation,
+        // Filled in by `start`, which knows the conversation.
+        knowledge_store: None,
         reasoning_effort: input.reasoning_effort,
         store: input.store,
     };
@@ -120,6 +124,9 @@ fn answer_again(
     let options = ChatOptions {
         model: input.model,
         web_search: input.web_search,
+        code_interpreter: input.code_interpreter,
+        image_generation: input.image_generation,
+        knowledge_store: None,
         reasoning_effort: input.reasoning_effort,
         store: input.store,
     };
@@ -137,10 +144,17 @@ fn start(
     state: &AppState,
     prepared: PreparedTurn,
     user_message_id: &str,
-    (options, mcp_servers): (ChatOptions, Vec<String>),
+    (mut options, mcp_servers): (ChatOptions, Vec<String>),
     (provider_id, endpoint): (String, halley_responses::Endpoint),
     sink: chat::Emit,
 ) -> IpcResult<RunStarted> {
+    // The conversation's files are searched whenever one is ready at this
+    // provider: knowledge the user gave is always in reach.
+    options.knowledge_store = halley_core::knowledge::searchable_store(
+        &state.history,
+        &prepared.conversation_id,
+        &provider_id,
+    )?;
     // The conversation remembers its servers, so reopening it offers the same.
     // The user's message is already kept: failing to remember the choice must
     // not fail the send (the UI would give the text back and it would be sent twice).

@@ -5,4 +5,4 @@ import type { ReasoningEffort } from "./ReasoningEffort";
  * Another answer to the user message before `assistant_message_id`, with
  * the composer's current choices (as a send would use them).
  */
-export type RegenerateInput = { assistantMessageId: string, model: string, webSearch: boolean, reasoningEffort: ReasoningEffort | null, store: boolean, mcpServers: Array<string>, };
+export type RegenerateInput = { assistantMessageId: string, model: string, webSearch: boolean, codeInterpreter: boolean, imageGeneration: boolean, reasoningEffort: ReasoningEffort | null, store: boolean, mcpServers: Array<string>, };

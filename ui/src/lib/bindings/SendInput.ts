@@ -14,7 +14,12 @@ conversationId: string | null,
  * The message this one follows (`None`: the root). Editing a message sends
  * with that message's parent, which makes a branch.
  */
-parentId: string | null, text: string, attachments: Array<AttachmentInput>, model: string, webSearch: boolean, reasoningEffort: ReasoningEffort | null, 
+parentId: string | null, text: string, attachments: Array<AttachmentInput>, model: string, webSearch: boolean, 
+/**
+ * Built-in tools the composer turned on (file search is on by itself
+ * when the conversation has knowledge ready).
+ */
+codeInterpreter: boolean, imageGeneration: boolean, reasoningEffort: ReasoningEffort | null, 
 /**
  * Server-side storage: chain turns with previous_response_id. Off, the
  * app replays the branch itself.

@@ -14,7 +14,7 @@ mod tools;
 mod updates;
 
 pub use adapt::{withhold_known, without};
-pub use outputs::{tool_outputs, SearchHit, ToolOutput, MAX_FILES_PER_TURN};
+pub use outputs::{tool_outputs, FileSearchHit, ToolOutput, MAX_FILES_PER_TURN};
 pub use plan::plan_turn;
 pub use request::{build_request, Chaining, ChatOptions, ReasoningEffort};
 pub use run::{run_turn, Emit, Turn, TurnOutcome};

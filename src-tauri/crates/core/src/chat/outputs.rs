@@ -51,15 +51,15 @@ pub enum ToolOutput {
     FileSearch {
         item_id: String,
         queries: Vec<String>,
-        results: Vec<SearchHit>,
+        results: Vec<FileSearchHit>,
     },
 }
 
 /// One passage a file search found.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export_to = "SearchHit.ts")]
-pub struct SearchHit {
+#[ts(export_to = "FileSearchHit.ts")]
+pub struct FileSearchHit {
     pub file_id: String,
     pub filename: String,
     pub score: Option<f64>,
@@ -70,14 +70,14 @@ fn failed(status: &Nullable<String>) -> bool {
     matches!(status.as_str(), Some("failed" | "incomplete"))
 }
 
-fn hits(results: &Nullable<Vec<Value>>) -> Vec<SearchHit> {
+fn hits(results: &Nullable<Vec<Value>>) -> Vec<FileSearchHit> {
     results
         .get()
         .into_iter()
         .flatten()
         .filter_map(|result| {
             let text = result.get("text")?.as_str()?;
-            Some(SearchHit {
+            Some(FileSearchHit {
                 file_id: result.get("file_id")?.as_str()?.to_owned(),
                 filename: result
                     .get("filename")
