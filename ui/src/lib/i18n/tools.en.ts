@@ -19,7 +19,7 @@ export const toolsEn = {
   "knowledge.error.refused": "The provider refused {name}: {detail}",
   "knowledge.error.network": "{name} could not be uploaded: the connection failed. {detail}",
   "knowledge.error.indexing_failed":
-    "{name} was uploaded but could not be read for search: {detail}. It was deleted at the provider.",
+    "{name} was uploaded but could not be read for search ({detail}). It was deleted at the provider.",
   "knowledge.error.interrupted": "{name} was still uploading when Halley closed. Add it again.",
   "knowledge.error.key": "The provider refused the API key while uploading {name}.",
   "knowledge.error.other": "{name} could not be added: {detail}",

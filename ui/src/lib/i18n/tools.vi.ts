@@ -20,7 +20,7 @@ export const toolsVi: Record<keyof typeof toolsEn, string> = {
   "knowledge.error.refused": "Nhà cung cấp từ chối {name}: {detail}",
   "knowledge.error.network": "Không tải lên được {name}: kết nối bị lỗi. {detail}",
   "knowledge.error.indexing_failed":
-    "{name} đã tải lên nhưng không đọc được để tìm kiếm: {detail}. Tệp đã bị xoá ở nhà cung cấp.",
+    "{name} đã tải lên nhưng không đọc được để tìm kiếm ({detail}). Tệp đã bị xoá ở nhà cung cấp.",
   "knowledge.error.interrupted": "{name} vẫn đang tải lên khi Halley đóng. Hãy thêm lại.",
   "knowledge.error.key": "Nhà cung cấp từ chối khoá API khi tải lên {name}.",
   "knowledge.error.other": "Không thêm được {name}: {detail}",
