@@ -5,27 +5,14 @@
 // checked on the mock's side, through its own API.
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  freshDataDir,
-  shot,
-  startApp,
-  startMock,
-  test,
-} from "./lib/harness.mjs";
-import {
-  newChat,
-  randomKey,
-  send,
-  setModel,
-  setupFresh,
-  settledAnswer,
-  tid,
-} from "./lib/chat.mjs";
+import { freshDataDir, shot, startApp, startMock, test } from "./lib/harness.mjs";
+import { newChat, randomKey, send, setModel, setupFresh, settledAnswer, tid } from "./lib/chat.mjs";
 
 const apiKey = randomKey();
+const exportDir = mkdtempSync(join(tmpdir(), "halley-e2e-saved-"));
 let mock;
 let app;
 let session;
@@ -35,7 +22,7 @@ before(async () => {
   // Debug builds read the indexing poll interval: no second-long waits.
   app = await startApp({
     dataDir: freshDataDir(),
-    env: { HALLEY_KNOWLEDGE_POLL_MS: "50" },
+    env: { HALLEY_KNOWLEDGE_POLL_MS: "50", HALLEY_EXPORT_DIR: exportDir },
     name: "knowledge",
   });
   session = app.session;
@@ -62,6 +49,13 @@ function textFile(name, text) {
   return path;
 }
 
+/** Clicks by script: a toast from the test before may lie over the toolbar. */
+async function clickTestId(id) {
+  await session.execute(`document.querySelector('[data-testid="' + arguments[0] + '"]').click();`, [
+    id,
+  ]);
+}
+
 /** The state shown on the knowledge chip named `name`. */
 async function chipState(name) {
   return session.execute(
@@ -77,9 +71,7 @@ test("files added to a new chat upload, index and are offered to file search; fa
   await setModel(session, "echo");
   const input = await session.find(tid("knowledge-input"));
   // WebDriver "send keys" to <input type=file> sets its files, as picking them would.
-  await input.type(
-    textFile("launch-notes.txt", "Section 3: the launch moves to May."),
-  );
+  await input.type(textFile("launch-notes.txt", "Section 3: the launch moves to May."));
   await session
     .until(async () => (await chipState("launch-notes.txt")) === "ready", {
       what: "the file's chip says ready",
@@ -106,37 +98,22 @@ test("files added to a new chat upload, index and are offered to file search; fa
 
   // A file the provider cannot index fails with its reason and is deleted there.
   await input.type(textFile("unindexable-scan.txt", "????"));
-  await session.until(
-    async () => (await chipState("unindexable-scan.txt")) === "failed",
-    {
-      what: "the failed file's chip",
-    },
-  );
+  await session.until(async () => (await chipState("unindexable-scan.txt")) === "failed", {
+    what: "the failed file's chip",
+  });
   const reason = await session.execute(
     `return [...document.querySelectorAll('[data-testid="knowledge-file"]')]
        .find((c) => c.textContent.includes("unindexable"))?.title ?? "";`,
   );
-  assert.match(
-    reason,
-    /could not be read for search/,
-    `the chip says why: ${reason}`,
-  );
-  assert.equal(
-    (await atProvider("files")).length,
-    1,
-    "the failed upload was deleted",
-  );
+  assert.match(reason, /could not be read for search/, `the chip says why: ${reason}`);
+  assert.equal((await atProvider("files")).length, 1, "the failed upload was deleted");
   await session.screenshot(shot("chat-knowledge"));
 
   // A turn with a ready file still answers (file_search rides along; the
   // request's tools are checked in halley-core's tests).
   await send(session, "what does section 3 say?");
   const answer = await settledAnswer(session);
-  assert.equal(
-    answer.status,
-    "complete",
-    `the turn completed: ${JSON.stringify(answer)}`,
-  );
+  assert.equal(answer.status, "complete", `the turn completed: ${JSON.stringify(answer)}`);
 });
 
 test("removing a file and deleting the conversation delete the uploads at the provider", async () => {
@@ -145,12 +122,9 @@ test("removing a file and deleting the conversation delete the uploads at the pr
       `${tid("knowledge-file")}[data-state="failed"] ${tid("knowledge-remove")}`,
     )
   ).click();
-  await session.until(
-    async () => (await chipState("unindexable-scan.txt")) === null,
-    {
-      what: "the failed file's chip goes",
-    },
-  );
+  await session.until(async () => (await chipState("unindexable-scan.txt")) === null, {
+    what: "the failed file's chip goes",
+  });
   assert.equal((await atProvider("files")).length, 1, "the ready file stays");
 
   await session.execute(
@@ -160,4 +134,54 @@ test("removing a file and deleting the conversation delete the uploads at the pr
     what: "the uploaded file deleted at the provider",
   });
   assert.equal((await atProvider("vector_stores")).length, 0, "and the store");
+});
+
+test("a code run shows its code, logs and chart, and its CSV is kept and saved with the right bytes", async () => {
+  await newChat(session);
+  await setModel(session, "echo");
+  await clickTestId("code-toggle");
+  await send(session, "make a chart of monthly sales");
+  await settledAnswer(session);
+  await session.waitFor(tid("code-run"));
+  const logs = await session.execute(
+    `return document.querySelector('[data-testid="code-logs"]')?.textContent ?? "";`,
+  );
+  assert.ok(logs.length > 0, "the run's output is shown");
+  // The chart is shown from the kept bytes (a blob: URL, never a remote load).
+  await session.waitFor(`${tid("kept-image")}[data-kind="code_image"] img[src^="blob:"]`);
+  await session.waitFor(`${tid("download-chip")}[data-name="data.csv"]`);
+  await session.execute(
+    `document.querySelector('[data-testid="download-chip"][data-name="data.csv"]').click();`,
+  );
+  const saved = await session.until(
+    async () => readdirSync(exportDir).find((f) => f.startsWith("data") && f.endsWith(".csv")),
+    { what: "the CSV saved into the export folder" },
+  );
+  const container = await fetch(`${mock.baseUrl}/containers/cntr_any/files/cfile_data/content`, {
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
+  assert.deepEqual(
+    readFileSync(join(exportDir, saved)),
+    Buffer.from(await container.arrayBuffer()),
+    "the saved file has the container file's bytes",
+  );
+  await session.screenshot(shot("chat-code"));
+  await clickTestId("code-toggle");
+});
+
+test("an image generation shows the kept image, which is still there after reopening", async () => {
+  await newChat(session);
+  await setModel(session, "echo");
+  await clickTestId("image-toggle");
+  await send(session, "draw a lighthouse at dusk");
+  await settledAnswer(session);
+  await session.waitFor(`${tid("kept-image")}[data-kind="image"] img[src^="blob:"]`);
+  await session.screenshot(shot("chat-image"));
+  // Reopen: the image comes from the history, not the provider.
+  await newChat(session);
+  await session.execute(
+    `document.querySelector('[data-testid="conversation-item"] button').click();`,
+  );
+  await session.waitFor(`${tid("kept-image")}[data-kind="image"] img[src^="blob:"]`);
+  await clickTestId("image-toggle");
 });
