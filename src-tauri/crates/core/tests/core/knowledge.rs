@@ -108,8 +108,13 @@ async fn a_file_is_uploaded_indexed_and_searchable_and_the_ui_hears_each_state()
     let id = s.add("notes.txt", "Section 3 says the launch is in May.");
     let file = s.settled(&id).await;
     assert_eq!(file.state, KnowledgeState::Ready, "{file:?}");
+    // The event follows the row's write: wait for it, not only for the row.
     let mut states = Vec::new();
-    while let Ok(event) = events.try_recv() {
+    while states.last() != Some(&KnowledgeState::Ready) {
+        let event = tokio::time::timeout(Duration::from_secs(10), events.recv())
+            .await
+            .expect("the ready event comes")
+            .expect("events keep coming");
         if let KnowledgeEvent::Changed { file } = event {
             if states.last() != Some(&file.state) {
                 states.push(file.state);
