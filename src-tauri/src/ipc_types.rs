@@ -16,8 +16,8 @@ pub use halley_core::history::{
     KnowledgeErrorCode, KnowledgeFile, KnowledgeState, MessageStatus, Role, SearchHit,
     SearchResults, TurnNote, Usage,
 };
-pub use halley_core::knowledge::{KnowledgeCleanup, KnowledgeEvent};
 use halley_core::keys::SecretString;
+pub use halley_core::knowledge::{KnowledgeCleanup, KnowledgeEvent};
 pub use halley_core::providers::ProviderKind;
 
 #[derive(Debug, Clone, Serialize, TS)]

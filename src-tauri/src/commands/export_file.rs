@@ -30,7 +30,11 @@ pub fn write_export<R: Runtime>(
             .unwrap_or_else(|_| state.data_dir().join("exports")),
     };
     std::fs::create_dir_all(&dir).map_err(halley_core::Error::from)?;
-    let path = unique_path(&dir, &file_stem(title, fallback_stem), &file_stem(extension, "bin"));
+    let path = unique_path(
+        &dir,
+        &file_stem(title, fallback_stem),
+        &file_stem(extension, "bin"),
+    );
     std::fs::write(&path, contents).map_err(halley_core::Error::from)?;
     Ok(path.display().to_string())
 }

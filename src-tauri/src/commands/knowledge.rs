@@ -85,11 +85,17 @@ pub async fn remove_knowledge(state: State<'_, AppState>, id: String) -> IpcResu
     let state = state.inner().clone();
     let file = {
         let id = id.clone();
-        with_state(&state, move |state| Ok(state.history.knowledge_file(&id)?)).await?
+        with_state(&state, move |state| {
+            Ok(state.history.knowledge_file(&id)?)
+        })
+        .await?
     };
     let endpoint = {
         let provider_id = file.provider_id.clone();
-        with_state(&state, move |state| Ok(endpoint_of(state, &provider_id).ok())).await?
+        with_state(&state, move |state| {
+            Ok(endpoint_of(state, &provider_id).ok())
+        })
+        .await?
     };
     state
         .knowledge
@@ -108,7 +114,10 @@ pub async fn forget_knowledge(
     let state = state.inner().clone();
     let files = {
         let id = conversation_id.clone();
-        with_state(&state, move |state| Ok(state.history.list_knowledge(&id)?)).await?
+        with_state(&state, move |state| {
+            Ok(state.history.list_knowledge(&id)?)
+        })
+        .await?
     };
     // Endpoints are read once here (the keyring blocks), not per file.
     let mut endpoints = std::collections::HashMap::new();
@@ -117,8 +126,10 @@ pub async fn forget_knowledge(
             continue;
         }
         let provider_id = file.provider_id.clone();
-        let endpoint = with_state(&state, move |state| Ok(endpoint_of(state, &provider_id).ok()))
-            .await?;
+        let endpoint = with_state(&state, move |state| {
+            Ok(endpoint_of(state, &provider_id).ok())
+        })
+        .await?;
         endpoints.insert(file.provider_id.clone(), endpoint);
     }
     let cleanup = state

@@ -38,10 +38,7 @@ pub enum KnowledgeEvent {
     Changed { file: KnowledgeFile },
     /// A file was removed (and deleted at the provider).
     #[serde(rename_all = "camelCase")]
-    Removed {
-        id: String,
-        conversation_id: String,
-    },
+    Removed { id: String, conversation_id: String },
 }
 
 /// The knowledge uploads of the running app: their cancel handles and the
@@ -313,8 +310,14 @@ impl Knowledge {
     }
 
     async fn fail(&self, history: &Arc<History>, id: &str, error: KnowledgeError) {
-        self.set(history, id, KnowledgeState::Failed, Some(error), (None, None))
-            .await;
+        self.set(
+            history,
+            id,
+            KnowledgeState::Failed,
+            Some(error),
+            (None, None),
+        )
+        .await;
     }
 
     /// Deletes a file that must not stay at the provider; a failure is
@@ -342,7 +345,10 @@ impl Knowledge {
             );
             on_pool(move || {
                 let store = history.knowledge_store(&conversation_id, &provider_id)?;
-                let title = history.get_conversation(&conversation_id)?.conversation.title;
+                let title = history
+                    .get_conversation(&conversation_id)?
+                    .conversation
+                    .title;
                 Ok((store, title))
             })
             .await
@@ -476,9 +482,11 @@ impl Knowledge {
                 match client.delete_file(&endpoint, file_id).await {
                     Ok(_) => cleanup.files_deleted += 1,
                     Err(error) if already_gone(&error) => {}
-                    Err(error) => cleanup
-                        .failures
-                        .push(format!("{}: {}", file.name, error.detail())),
+                    Err(error) => {
+                        cleanup
+                            .failures
+                            .push(format!("{}: {}", file.name, error.detail()))
+                    }
                 }
             }
         }
@@ -522,9 +530,10 @@ pub fn searchable_store(
     conversation_id: &str,
     provider_id: &str,
 ) -> Result<Option<String>, Error> {
-    let ready = history.list_knowledge(conversation_id)?.into_iter().any(|f| {
-        f.provider_id == provider_id && f.state == KnowledgeState::Ready
-    });
+    let ready = history
+        .list_knowledge(conversation_id)?
+        .into_iter()
+        .any(|f| f.provider_id == provider_id && f.state == KnowledgeState::Ready);
     if !ready {
         return Ok(None);
     }

@@ -43,7 +43,9 @@ pub fn without(request: &CreateResponse, feature: Feature) -> Option<CreateRespo
             })?;
         }
         Feature::CodeInterpreter => {
-            drop_tools(&mut adapted, |tool| matches!(tool, Tool::CodeInterpreter(_)))?;
+            drop_tools(&mut adapted, |tool| {
+                matches!(tool, Tool::CodeInterpreter(_))
+            })?;
             drop_include(&mut adapted, "code_interpreter_call.outputs");
         }
         Feature::FileSearch => {
@@ -51,9 +53,10 @@ pub fn without(request: &CreateResponse, feature: Feature) -> Option<CreateRespo
             drop_include(&mut adapted, "file_search_call.results");
         }
         Feature::ImageGeneration => {
-            drop_tools(&mut adapted, |tool| {
-                matches!(tool, Tool::Other(v) if v.get("type").and_then(|t| t.as_str()) == Some("image_generation"))
-            })?;
+            drop_tools(
+                &mut adapted,
+                |tool| matches!(tool, Tool::Other(v) if v.get("type").and_then(|t| t.as_str()) == Some("image_generation")),
+            )?;
         }
         // Not something a chat turn can do without, or not sent by one.
         Feature::ModelList

@@ -419,15 +419,21 @@ mod tests {
         let png = [0x89, b'P', b'N', b'G', 1, 2, 3];
         let b64 = base64::engine::general_purpose::STANDARD.encode(png);
         let mut output = vec![
-            item(json!({"type": "image_generation_call", "id": "ig_1", "status": "completed", "result": b64})),
-            item(json!({"type": "code_interpreter_call", "id": "ci_1", "status": "completed",
+            item(
+                json!({"type": "image_generation_call", "id": "ig_1", "status": "completed", "result": b64}),
+            ),
+            item(
+                json!({"type": "code_interpreter_call", "id": "ci_1", "status": "completed",
                 "code": "plot()", "container_id": "cntr_1",
-                "outputs": [{"type": "logs", "logs": "ok"}, {"type": "image", "url": format!("data:image/png;base64,{b64}")}]})),
-            item(json!({"type": "message", "id": "m", "role": "assistant", "status": "completed",
+                "outputs": [{"type": "logs", "logs": "ok"}, {"type": "image", "url": format!("data:image/png;base64,{b64}")}]}),
+            ),
+            item(
+                json!({"type": "message", "id": "m", "role": "assistant", "status": "completed",
                 "content": [{"type": "output_text", "text": "t", "annotations": [
                     {"type": "container_file_citation", "container_id": "cntr_1", "file_id": "cfile_1", "filename": "data.csv", "start_index": 0, "end_index": 1},
                     {"type": "container_file_citation", "container_id": "cntr_1", "file_id": "cfile_1", "filename": "data.csv", "start_index": 0, "end_index": 1}
-                ]}]})),
+                ]}]}),
+            ),
         ];
         let found = take_files(&mut output);
         let kinds: Vec<_> = found.iter().map(|f| (f.kind, f.name.as_str())).collect();
@@ -442,7 +448,10 @@ mod tests {
         let OutputItem::ImageGenerationCall(call) = &output[0] else {
             panic!("still an image call")
         };
-        assert!(call.result.is_absent(), "the base64 is not kept in the parts");
+        assert!(
+            call.result.is_absent(),
+            "the base64 is not kept in the parts"
+        );
         let cards = tool_outputs(&output);
         assert_eq!(
             cards[1],

@@ -12,7 +12,8 @@
 use base64::Engine;
 use halley_responses::items::{InputFile, InputImage, OutputText, TextPart};
 use halley_responses::request::{
-    CodeInterpreterTool, FileSearchTool, InputMessage, MessageContent, ReasoningConfig, WebSearchTool,
+    CodeInterpreterTool, FileSearchTool, InputMessage, MessageContent, ReasoningConfig,
+    WebSearchTool,
 };
 use halley_responses::{ContentPart, CreateResponse, InputItem, Nullable, OutputItem, Tool};
 use serde::{Deserialize, Serialize};

@@ -174,8 +174,9 @@ impl Draft {
     /// passages), told before the item's `completed` status.
     fn card(update: &FoldUpdate) -> Option<RunUpdate> {
         match update {
-            FoldUpdate::ItemDone { item, .. } => outputs::tool_output(item)
-                .map(|output| RunUpdate::ToolOutput { output }),
+            FoldUpdate::ItemDone { item, .. } => {
+                outputs::tool_output(item).map(|output| RunUpdate::ToolOutput { output })
+            }
             _ => None,
         }
     }

@@ -258,10 +258,18 @@ mod tests {
     fn a_file_goes_from_uploading_to_ready_and_keeps_its_ids() {
         let history = History::open_in_memory().expect("opens");
         let c = conversation(&history);
-        let file = history.add_knowledge_file(&c, "p", "report.pdf", 10).expect("adds");
+        let file = history
+            .add_knowledge_file(&c, "p", "report.pdf", 10)
+            .expect("adds");
         assert_eq!(file.state, KnowledgeState::Uploading);
         history
-            .set_knowledge_state(&file.id, KnowledgeState::Indexing, None, Some("file_1"), Some("vs_1"))
+            .set_knowledge_state(
+                &file.id,
+                KnowledgeState::Indexing,
+                None,
+                Some("file_1"),
+                Some("vs_1"),
+            )
             .expect("sets");
         history
             .set_knowledge_state(&file.id, KnowledgeState::Ready, None, None, None)
@@ -270,7 +278,10 @@ mod tests {
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].state, KnowledgeState::Ready);
         assert_eq!(listed[0].file_id.as_deref(), Some("file_1"));
-        assert_eq!(history.knowledge_store(&c, "p").expect("reads").as_deref(), Some("vs_1"));
+        assert_eq!(
+            history.knowledge_store(&c, "p").expect("reads").as_deref(),
+            Some("vs_1")
+        );
         assert_eq!(history.knowledge_store(&c, "other").expect("reads"), None);
     }
 
@@ -278,19 +289,26 @@ mod tests {
     fn files_left_on_their_way_by_a_closed_app_are_failed_as_interrupted() {
         let history = History::open_in_memory().expect("opens");
         let c = conversation(&history);
-        let file = history.add_knowledge_file(&c, "p", "a.txt", 1).expect("adds");
+        let file = history
+            .add_knowledge_file(&c, "p", "a.txt", 1)
+            .expect("adds");
         let interrupted = history.interrupt_unfinished_knowledge().expect("runs");
         assert_eq!(interrupted.len(), 1);
         let file = history.knowledge_file(&file.id).expect("reads");
         assert_eq!(file.state, KnowledgeState::Failed);
-        assert_eq!(file.error.map(|e| e.code), Some(KnowledgeErrorCode::Interrupted));
+        assert_eq!(
+            file.error.map(|e| e.code),
+            Some(KnowledgeErrorCode::Interrupted)
+        );
     }
 
     #[test]
     fn a_purged_conversation_takes_its_knowledge_rows_with_it() {
         let history = History::open_in_memory().expect("opens");
         let c = conversation(&history);
-        history.add_knowledge_file(&c, "p", "a.txt", 1).expect("adds");
+        history
+            .add_knowledge_file(&c, "p", "a.txt", 1)
+            .expect("adds");
         history.purge_conversation(&c).expect("purges");
         assert!(history.list_knowledge(&c).expect("lists").is_empty());
     }

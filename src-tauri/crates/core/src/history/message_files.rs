@@ -71,16 +71,25 @@ mod tests {
             })
             .expect("creates")
             .id;
-        let user = history.append_user_message(&c, None, "hi", &[]).expect("appends");
-        let answer = history.begin_assistant_message(&user.id, "m").expect("begins");
+        let user = history
+            .append_user_message(&c, None, "hi", &[])
+            .expect("appends");
+        let answer = history
+            .begin_assistant_message(&user.id, "m")
+            .expect("begins");
         let file = MessageFileData {
             name: "data.csv".into(),
             mime: "text/csv".into(),
             data: b"a,b\n1,2\n".to_vec(),
         };
-        let id = history.add_message_file(&answer.id, 0, &file).expect("keeps");
+        let id = history
+            .add_message_file(&answer.id, 0, &file)
+            .expect("keeps");
         assert_eq!(history.message_file_data(&id).expect("reads"), file);
         history.purge_conversation(&c).expect("purges");
-        assert!(matches!(history.message_file_data(&id), Err(Error::NotFound(_))));
+        assert!(matches!(
+            history.message_file_data(&id),
+            Err(Error::NotFound(_))
+        ));
     }
 }

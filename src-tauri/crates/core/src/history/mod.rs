@@ -25,12 +25,12 @@ use crate::Error;
 
 pub use conversations::mcp_servers_of;
 pub use export::{EXPORT_FORMAT, EXPORT_VERSION};
-pub use knowledge::{KnowledgeError, KnowledgeErrorCode, KnowledgeFile, KnowledgeState};
-pub use message_files::MessageFileData;
 pub use health::{
     list_backups, restore_backup, set_aside, HistoryBackup, HistoryProblem, BACKUP_FOLDER,
     QUICK_CHECK_LIMIT,
 };
+pub use knowledge::{KnowledgeError, KnowledgeErrorCode, KnowledgeFile, KnowledgeState};
+pub use message_files::MessageFileData;
 pub use purge::UNDO_WINDOW;
 pub use search::{bound_query, fts_query, BoundedQuery, MAX_QUERY_CHARS, MAX_QUERY_TERMS};
 pub use types::*;

@@ -124,9 +124,10 @@ async fn a_file_is_uploaded_indexed_and_searchable_and_the_ui_hears_each_state()
             KnowledgeState::Ready
         ]
     );
-    let store = knowledge::searchable_store(&s.history, &s.conversation, &s.destination.provider_id)
-        .expect("reads")
-        .expect("a store to search once a file is ready");
+    let store =
+        knowledge::searchable_store(&s.history, &s.conversation, &s.destination.provider_id)
+            .expect("reads")
+            .expect("a store to search once a file is ready");
     // A second file goes into the same store.
     let second = s.add("more.txt", "Section 4 is about costs.");
     assert_eq!(s.settled(&second).await.state, KnowledgeState::Ready);
@@ -135,7 +136,11 @@ async fn a_file_is_uploaded_indexed_and_searchable_and_the_ui_hears_each_state()
         .list_vector_store_files(&s.endpoint, &store)
         .await
         .expect("lists");
-    assert_eq!(files.len(), 2, "both files are in the conversation's one store");
+    assert_eq!(
+        files.len(),
+        2,
+        "both files are in the conversation's one store"
+    );
 }
 
 #[tokio::test]
@@ -165,7 +170,10 @@ async fn a_file_over_the_providers_limit_says_too_large_and_leaves_nothing() {
     let id = s.add("big.txt", "this text is longer than sixteen bytes");
     let file = s.settled(&id).await;
     assert_eq!(file.state, KnowledgeState::Failed);
-    assert_eq!(file.error.map(|e| e.code), Some(KnowledgeErrorCode::TooLarge));
+    assert_eq!(
+        file.error.map(|e| e.code),
+        Some(KnowledgeErrorCode::TooLarge)
+    );
     assert!(s.provider_file_ids().await.is_empty());
 }
 
@@ -183,7 +191,13 @@ async fn removing_a_file_and_forgetting_the_conversation_delete_everything_at_th
         .await
         .expect("removes");
     assert_eq!(s.provider_file_ids().await.len(), 1);
-    assert_eq!(s.history.list_knowledge(&s.conversation).expect("lists").len(), 1);
+    assert_eq!(
+        s.history
+            .list_knowledge(&s.conversation)
+            .expect("lists")
+            .len(),
+        1
+    );
 
     let endpoint = s.endpoint.clone();
     let cleanup = s
@@ -203,7 +217,11 @@ async fn removing_a_file_and_forgetting_the_conversation_delete_everything_at_th
         .await
         .expect("lists")
         .is_empty());
-    assert!(s.history.list_knowledge(&s.conversation).expect("lists").is_empty());
+    assert!(s
+        .history
+        .list_knowledge(&s.conversation)
+        .expect("lists")
+        .is_empty());
 }
 
 #[test]
@@ -222,5 +240,9 @@ fn an_empty_or_oversized_file_is_refused_before_anything_is_stored() {
         },
     );
     assert!(refused.is_err());
-    assert!(s.history.list_knowledge(&s.conversation).expect("lists").is_empty());
+    assert!(s
+        .history
+        .list_knowledge(&s.conversation)
+        .expect("lists")
+        .is_empty());
 }
