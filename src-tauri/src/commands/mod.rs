@@ -84,6 +84,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         playground::playground_set_mcp_secret,
         playground::playground_save_recording,
         playground::playground_fold_recording,
+        playground::playground_save_image,
         playground_server::playground_resume,
         playground_server::playground_background_runs,
         playground_server::playground_forget_run,

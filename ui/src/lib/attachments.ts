@@ -20,7 +20,7 @@ export function attachmentKind(mime: string, name: string): AttachmentKind | nul
   return null;
 }
 
-function toBase64(buffer: ArrayBuffer): string {
+export function toBase64(buffer: ArrayBuffer): string {
   const bytes = new Uint8Array(buffer);
   let binary = "";
   // Chunked: String.fromCharCode(...bigArray) overflows the call stack on large files.

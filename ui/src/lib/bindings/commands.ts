@@ -58,6 +58,7 @@ export type Commands = {
   playground_resume: { args: { responseId: string; startingAfter: number | null; onEvent: Channel<PlaygroundEvent> }; returns: string };
   playground_retrieve: { args: { responseId: string }; returns: Record<string, unknown> };
   playground_run: { args: { requestJson: string; onEvent: Channel<PlaygroundEvent> }; returns: string };
+  playground_save_image: { args: { name: string; extension: string; dataBase64: string }; returns: string };
   playground_save_recording: { args: { name: string; openedMs: number | null; events: RecordedEvent[] }; returns: string };
   playground_set_mcp_secret: { args: { serverUrl: string; serverLabel: string; header: string; value: string }; returns: string };
   preset_delete: { args: { presetId: string }; returns: null };
