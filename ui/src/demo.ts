@@ -21,6 +21,9 @@ function m(
     citations: [],
     notes: [],
     toolSteps: [],
+    fileCitations: [],
+    toolOutputs: [],
+    files: [],
     attachments: [],
     model: role === "assistant" ? "gpt-5-mini" : null,
     usage:

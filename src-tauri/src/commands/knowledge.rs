@@ -79,7 +79,8 @@ pub async fn add_knowledge(
     .await
 }
 
-/// Removes a file from the conversation and deletes it at its provider.
+/// Removes a file from the conversation and deletes it at its provider
+/// (unless the user keeps uploaded files).
 #[tauri::command]
 pub async fn remove_knowledge(state: State<'_, AppState>, id: String) -> IpcResult<()> {
     let state = state.inner().clone();
@@ -90,10 +91,15 @@ pub async fn remove_knowledge(state: State<'_, AppState>, id: String) -> IpcResu
         })
         .await?
     };
+    // With "keep uploaded files" on, the file stays at the provider and
+    // only leaves the conversation.
     let endpoint = {
         let provider_id = file.provider_id.clone();
         with_state(&state, move |state| {
-            Ok(endpoint_of(state, &provider_id).ok())
+            let keep = state.history.settings()?.settings.keep_uploaded_files;
+            Ok((!keep)
+                .then(|| endpoint_of(state, &provider_id).ok())
+                .flatten())
         })
         .await?
     };

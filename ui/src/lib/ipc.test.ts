@@ -13,6 +13,8 @@ const input: SendInput = {
   attachments: [],
   model: "gpt-test",
   webSearch: false,
+  codeInterpreter: false,
+  imageGeneration: false,
   reasoningEffort: null,
   store: true,
   mcpServers: [],

@@ -5,6 +5,8 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type { BenchMark } from "./bindings/BenchMark";
 import type { IpcError } from "./bindings/IpcError";
+import type { KnowledgeEvent } from "./bindings/KnowledgeEvent";
+import type { KnowledgeInput } from "./bindings/KnowledgeInput";
 import type { Commands } from "./bindings/commands";
 import type { ProbeEvent } from "./bindings/ProbeEvent";
 import type { ProviderInput } from "./bindings/ProviderInput";
@@ -113,6 +115,21 @@ export const ipc = {
     call("export_conversation", { id, format }),
   importConversation: (json: string) => call("import_conversation", { json }),
   attachmentData: (id: string) => call("attachment_data", { id }),
+
+  // A conversation's knowledge (files searched by file_search) and the
+  // files answers made.
+  listKnowledge: (conversationId: string) => call("list_knowledge", { conversationId }),
+  addKnowledge: (input: KnowledgeInput) => call("add_knowledge", { input }),
+  removeKnowledge: (id: string) => call("remove_knowledge", { id }),
+  forgetKnowledge: (conversationId: string) => call("forget_knowledge", { conversationId }),
+  watchKnowledge: (onEvent: (event: KnowledgeEvent) => void) => {
+    const ch = new Channel<KnowledgeEvent>();
+    ch.onmessage = onEvent;
+    return call("watch_knowledge", { onEvent: ch });
+  },
+  messageFileData: (id: string) => call("message_file_data", { id }),
+  /** Saves a kept file into the export folder; resolves with its path. */
+  saveMessageFile: (id: string) => call("save_message_file", { id }),
   /** A remote image from model output, fetched by the backend (https, size-capped, type-checked). */
   fetchImage: (url: string) => call("fetch_image", { url }),
 

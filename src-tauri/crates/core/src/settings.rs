@@ -56,6 +56,12 @@ pub struct Settings {
     /// The model a new chat turn uses (the model picker's last choice).
     pub model: String,
     pub web_search: bool,
+    /// The composer's built-in tools: the model may run code / make images.
+    pub code_interpreter: bool,
+    pub image_generation: bool,
+    /// Deleting a conversation (or one of its files) leaves the files it
+    /// uploaded at the provider instead of deleting them there.
+    pub keep_uploaded_files: bool,
     /// `None` leaves the model's default.
     pub reasoning_effort: Option<ReasoningEffort>,
     /// Whether the capability probe runs by itself (about twenty small requests)
@@ -75,6 +81,9 @@ impl Default for Settings {
             server_side_storage: true,
             model: DEFAULT_MODEL.to_owned(),
             web_search: false,
+            code_interpreter: false,
+            image_generation: false,
+            keep_uploaded_files: false,
             reasoning_effort: None,
             probe_automatically: true,
         }

@@ -42,7 +42,42 @@ pub(crate) struct CreateRequest {
     /// Alternatives per token when the request asks for logprobs
     /// (`top_logprobs`, or `include` naming `message.output_text.logprobs`).
     pub logprobs: Option<usize>,
+    /// The request's `include` values.
+    pub include: Vec<String>,
+    /// A `file_search` tool.
+    pub file_search: Option<FileSearchTool>,
+    /// A `code_interpreter` tool.
+    pub code_interpreter: Option<CodeInterpreterTool>,
+    /// An `image_generation` tool.
+    pub image_generation: Option<ImageGenerationTool>,
 }
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FileSearchTool {
+    pub vector_store_ids: Vec<String>,
+    /// `max_num_results` (1..=50; 10 when absent).
+    pub max_results: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CodeInterpreterTool {
+    /// `container` given as a container id (else the mock makes one).
+    pub container_id: Option<String>,
+}
+
+/// The image generation tool's options, as sent (absent stays `None`).
+/// `output_format` is not read: the mock draws PNGs only.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ImageGenerationTool {
+    /// 0..=3, as the API allows.
+    pub partial_images: u32,
+    pub size: Option<String>,
+    pub quality: Option<String>,
+    pub background: Option<String>,
+}
+
+/// The most partial images the API streams.
+pub(crate) const MAX_PARTIAL_IMAGES: u64 = 3;
 
 impl CreateRequest {
     pub fn parse(body: Value) -> Result<Self, ApiError> {
@@ -92,27 +127,22 @@ impl CreateRequest {
             }
             Some(_) => return Err(invalid_type("input", "a string or an array")),
         }
+        request.include = object
+            .get("include")
+            .and_then(Value::as_array)
+            .map(|include| {
+                include
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
         request.read_tools(object.get("tools"))?;
         request.reasoning = object.get("reasoning").is_some_and(Value::is_object)
             || request.model == "echo-reasoning";
-        request.encrypted_reasoning =
-            object
-                .get("include")
-                .and_then(Value::as_array)
-                .is_some_and(|include| {
-                    include
-                        .iter()
-                        .any(|entry| entry.as_str() == Some("reasoning.encrypted_content"))
-                });
-        let include_logprobs =
-            object
-                .get("include")
-                .and_then(Value::as_array)
-                .is_some_and(|include| {
-                    include
-                        .iter()
-                        .any(|entry| entry.as_str() == Some("message.output_text.logprobs"))
-                });
+        request.encrypted_reasoning = request.includes("reasoning.encrypted_content");
+        let include_logprobs = request.includes("message.output_text.logprobs");
         let top_logprobs = object.get("top_logprobs").and_then(Value::as_u64);
         request.logprobs = match top_logprobs {
             Some(top) => Some(usize::try_from(top.min(20)).unwrap_or(20)),
@@ -196,9 +226,20 @@ impl CreateRequest {
             Some(Value::Array(tools)) => tools,
             Some(_) => return Err(invalid_type("tools", "an array")),
         };
-        for tool in tools {
+        for (index, tool) in tools.iter().enumerate() {
             let kind = tool.get("type").and_then(Value::as_str).unwrap_or("");
-            if kind == "function" {
+            if kind == "file_search" {
+                self.file_search = Some(file_search_tool(index, tool)?);
+            } else if kind == "code_interpreter" {
+                self.code_interpreter = Some(CodeInterpreterTool {
+                    container_id: tool
+                        .get("container")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
+                });
+            } else if kind == "image_generation" {
+                self.image_generation = Some(image_generation_tool(index, tool)?);
+            } else if kind == "function" {
                 if let Some(name) = tool.get("name").and_then(Value::as_str) {
                     self.function_names.push(name.to_owned());
                 }
@@ -227,6 +268,89 @@ impl CreateRequest {
     pub fn field(&self, name: &str) -> Value {
         self.body.get(name).cloned().unwrap_or(Value::Null)
     }
+
+    /// Whether `include` names this value.
+    pub fn includes(&self, value: &str) -> bool {
+        self.include.iter().any(|entry| entry == value)
+    }
+}
+
+fn file_search_tool(index: usize, tool: &Value) -> Result<FileSearchTool, ApiError> {
+    let param = format!("tools[{index}].vector_store_ids");
+    let ids = match tool.get("vector_store_ids") {
+        Some(Value::Array(ids)) => ids,
+        None | Some(Value::Null) => {
+            return Err(ApiError::invalid_request(format!(
+                "Missing required parameter: '{param}'."
+            ))
+            .with_param(param)
+            .with_code("missing_required_parameter"))
+        }
+        Some(_) => return Err(invalid_type(&param, "an array of strings")),
+    };
+    let mut vector_store_ids = Vec::new();
+    for id in ids {
+        match id.as_str() {
+            Some(id) => vector_store_ids.push(id.to_owned()),
+            None => return Err(invalid_type(&param, "an array of strings")),
+        }
+    }
+    let max_results = tool
+        .get("max_num_results")
+        .and_then(Value::as_u64)
+        .map_or(10, |n| usize::try_from(n.clamp(1, 50)).unwrap_or(10));
+    Ok(FileSearchTool {
+        vector_store_ids,
+        max_results,
+    })
+}
+
+fn image_generation_tool(index: usize, tool: &Value) -> Result<ImageGenerationTool, ApiError> {
+    let text = |name: &str| tool.get(name).and_then(Value::as_str).map(str::to_owned);
+    let partial_images = match tool.get("partial_images") {
+        None | Some(Value::Null) => 0,
+        Some(value) => match value.as_u64() {
+            Some(n) if n <= MAX_PARTIAL_IMAGES => u32::try_from(n).unwrap_or(0),
+            Some(_) => {
+                let param = format!("tools[{index}].partial_images");
+                return Err(ApiError::invalid_request(format!(
+                    "Invalid '{param}': integer above maximum value. Expected a value \
+                     <= {MAX_PARTIAL_IMAGES}, but got {value} instead."
+                ))
+                .with_param(param)
+                .with_code("integer_above_max_value"));
+            }
+            None => {
+                return Err(invalid_type(
+                    &format!("tools[{index}].partial_images"),
+                    "an integer",
+                ))
+            }
+        },
+    };
+    let size = text("size");
+    if let Some(size) = &size {
+        let valid = size == "auto"
+            || size.split_once('x').is_some_and(|(w, h)| {
+                [w, h]
+                    .iter()
+                    .all(|n| n.parse::<u32>().is_ok_and(|n| (16..=3840).contains(&n)))
+            });
+        if !valid {
+            return Err(ApiError::invalid_request(format!(
+                "Invalid value: '{size}'. Supported values are: '1024x1024', '1024x1536', \
+                 '1536x1024', and 'auto'."
+            ))
+            .with_param(format!("tools[{index}].size"))
+            .with_code("invalid_value"));
+        }
+    }
+    Ok(ImageGenerationTool {
+        partial_images,
+        size,
+        quality: text("quality"),
+        background: text("background"),
+    })
 }
 
 /// Text of a message's content and how many images and files it holds.
@@ -356,5 +480,60 @@ mod tests {
             Some(("docs".to_owned(), "search".to_owned()))
         );
         assert_eq!(request.mcp_approvals, vec![false]);
+    }
+
+    #[test]
+    fn hosted_tools_and_include_are_read() {
+        let body = json!({
+            "model": "echo", "input": "hi",
+            "include": ["file_search_call.results"],
+            "tools": [
+                {"type": "file_search", "vector_store_ids": ["vs_1"], "max_num_results": 99},
+                {"type": "code_interpreter", "container": "cntr_given"},
+                {"type": "image_generation", "partial_images": 2, "size": "1536x1024"},
+            ],
+        });
+        let request = CreateRequest::parse(body).expect("a valid request");
+        let search = request.file_search.as_ref().expect("file search");
+        assert_eq!(search.vector_store_ids, vec!["vs_1"]);
+        assert_eq!(search.max_results, 50, "bounded as the API bounds it");
+        assert_eq!(
+            request
+                .code_interpreter
+                .as_ref()
+                .and_then(|c| c.container_id.as_deref()),
+            Some("cntr_given")
+        );
+        let image = request.image_generation.clone().expect("image generation");
+        assert_eq!(
+            (image.partial_images, image.size.as_deref()),
+            (2, Some("1536x1024"))
+        );
+        assert!(request.includes("file_search_call.results"));
+        assert!(!request.includes("code_interpreter_call.outputs"));
+    }
+
+    #[test]
+    fn bad_hosted_tool_options_are_refused_with_their_param() {
+        for (tool, param) in [
+            (json!({"type": "file_search"}), "tools[0].vector_store_ids"),
+            (
+                json!({"type": "file_search", "vector_store_ids": [1]}),
+                "tools[0].vector_store_ids",
+            ),
+            (
+                json!({"type": "image_generation", "partial_images": 4}),
+                "tools[0].partial_images",
+            ),
+            (
+                json!({"type": "image_generation", "size": "big"}),
+                "tools[0].size",
+            ),
+        ] {
+            let error = CreateRequest::parse(json!({"model": "echo", "tools": [tool]}))
+                .expect_err("refused");
+            assert_eq!(error.param.as_deref(), Some(param));
+            assert_eq!(error.status.as_u16(), 400);
+        }
     }
 }

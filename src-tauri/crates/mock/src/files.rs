@@ -4,7 +4,7 @@
 //! `last_error` when its name says it cannot be indexed.
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{LazyLock, Mutex, MutexGuard, PoisonError};
 
 use bytes::Bytes;
 use serde_json::{json, Value};
@@ -104,34 +104,63 @@ impl VectorStore {
 pub(crate) struct ContainerFile {
     pub id: &'static str,
     pub path: &'static str,
-    pub bytes: &'static [u8],
+    pub bytes: Vec<u8>,
+}
+
+impl ContainerFile {
+    /// The name after the folder (`chart.png`).
+    pub fn filename(&self) -> &'static str {
+        self.path.rsplit('/').next().unwrap_or(self.path)
+    }
+}
+
+/// The months and sales behind the chart (the CSV and the bars agree).
+pub(crate) const SALES: [(&str, u32); 6] = [
+    ("jan", 3),
+    ("feb", 5),
+    ("mar", 4),
+    ("apr", 7),
+    ("may", 6),
+    ("jun", 8),
+];
+
+/// The CSV the code interpreter "wrote": a header and a row per month.
+pub(crate) fn sales_csv() -> String {
+    let mut csv = String::from("month,sales\n");
+    for (month, sales) in SALES {
+        csv.push_str(&format!("{month},{sales}\n"));
+    }
+    csv
 }
 
 /// Every container the mock knows holds the same two files (a chart and
-/// the data behind it), except `cntr_expired`, which is gone.
-pub(crate) const CONTAINER_FILES: [ContainerFile; 2] = [
-    ContainerFile {
-        id: "cfile_chart",
-        path: "/mnt/data/chart.png",
-        bytes: PNG_1X1,
-    },
-    ContainerFile {
-        id: "cfile_data",
-        path: "/mnt/data/data.csv",
-        bytes: b"month,sales\njan,3\nfeb,5\n",
-    },
-];
+/// the data behind it), except `cntr_expired`, which is gone. The chart is
+/// the same PNG a code interpreter call shows inline.
+pub(crate) fn container_files() -> &'static [ContainerFile; 2] {
+    static FILES: LazyLock<[ContainerFile; 2]> = LazyLock::new(|| {
+        [
+            ContainerFile {
+                id: "cfile_chart",
+                path: "/mnt/data/chart.png",
+                bytes: sales_chart(),
+            },
+            ContainerFile {
+                id: "cfile_data",
+                path: "/mnt/data/data.csv",
+                bytes: sales_csv().into_bytes(),
+            },
+        ]
+    });
+    &FILES
+}
+
+/// The bar chart of [`SALES`] as a PNG.
+pub(crate) fn sales_chart() -> Vec<u8> {
+    let values: Vec<u32> = SALES.iter().map(|(_, sales)| *sales).collect();
+    crate::pictures::bar_chart(&values)
+}
 
 pub(crate) const EXPIRED_CONTAINER: &str = "cntr_expired";
-
-/// A 1×1 transparent PNG.
-const PNG_1X1: &[u8] = &[
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
-    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
-    0x89, 0x00, 0x00, 0x00, 0x0b, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x60, 0x00, 0x02, 0x00,
-    0x00, 0x05, 0x00, 0x01, 0x7a, 0x5e, 0xab, 0x3f, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44,
-    0xae, 0x42, 0x60, 0x82,
-];
 
 #[derive(Default)]
 pub(crate) struct Files {

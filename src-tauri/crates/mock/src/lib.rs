@@ -5,6 +5,10 @@
 //! The request's `model` picks a scenario: `echo` (and any unknown model),
 //! `echo-reasoning`, `case:<name>` (a recorded case under
 //! [`Config::cases_dir`]) or `fault:<kind>`; `GET /v1/models` lists them.
+//! The echo also runs the hosted tools a request names (`file_search` over
+//! the files uploaded to it, `code_interpreter`, `image_generation`); the
+//! triggers and shapes are in docs/testing.md ("halley-mock's files and
+//! hosted tools").
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -18,7 +22,9 @@ mod api_error;
 mod auth;
 mod config;
 mod create_request;
+mod file_text;
 mod files;
+mod pictures;
 mod playback;
 mod request_log;
 mod response_object;

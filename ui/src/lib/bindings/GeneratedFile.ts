@@ -10,7 +10,7 @@ export type GeneratedFile = {
 /**
  * The `message_files` row; `None` when the file is missing.
  */
-id: string | null, kind: GeneratedFileKind, name: string, mime: string, size: bigint, 
+id: string | null, kind: GeneratedFileKind, name: string, mime: string, size: number, 
 /**
  * The output item it belongs to (the image generation or code call).
  */

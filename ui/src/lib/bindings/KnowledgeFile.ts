@@ -5,8 +5,12 @@ import type { KnowledgeState } from "./KnowledgeState";
 /**
  * One file of a conversation's knowledge, as the UI lists it.
  */
-export type KnowledgeFile = { id: string, conversationId: string, providerId: string, name: string, bytes: bigint, state: KnowledgeState, error: KnowledgeError | null, 
+export type KnowledgeFile = { id: string, conversationId: string, providerId: string, name: string, 
+/**
+ * Sizes stay far below 2^53: a number in TypeScript, not a bigint.
+ */
+bytes: number, state: KnowledgeState, error: KnowledgeError | null, 
 /**
  * Bytes sent so far, while uploading (never stored).
  */
-sent: bigint | null, };
+sent: number | null, };

@@ -22,6 +22,15 @@ serverSideStorage: boolean,
  */
 model: string, webSearch: boolean, 
 /**
+ * The composer's built-in tools: the model may run code / make images.
+ */
+codeInterpreter: boolean, imageGeneration: boolean, 
+/**
+ * Deleting a conversation (or one of its files) leaves the files it
+ * uploaded at the provider instead of deleting them there.
+ */
+keepUploadedFiles: boolean, 
+/**
  * `None` leaves the model's default.
  */
 reasoningEffort: ReasoningEffort | null, 

@@ -2,6 +2,7 @@
 // and other languages must provide the same keys (checked by the type below).
 import { playgroundEn } from "./playground.en";
 import { mcpEn } from "./mcp.en";
+import { toolsEn } from "./tools.en";
 import { updatesEn } from "./updates.en";
 
 export const en = {
@@ -72,6 +73,8 @@ export const en = {
   "message.writing": "Writing an answer",
   "message.retrying": "Retrying ({attempt}/{max})…",
   "message.searchingWeb": "Searching the web…",
+  "message.runningCode": "Running code…",
+  "message.searchingFiles": "Searching your files…",
   "message.usingTool": "Using {tool}…",
   "message.usingSomeTool": "Using a tool…",
   "message.damaged":
@@ -216,6 +219,7 @@ export const en = {
   "feature.fileSearch": "File search",
   ...updatesEn,
   ...mcpEn,
+  ...toolsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

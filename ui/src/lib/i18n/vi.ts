@@ -1,6 +1,7 @@
 import type { Catalog } from "./en";
 import { playgroundVi } from "./playground.vi";
 import { mcpVi } from "./mcp.vi";
+import { toolsVi } from "./tools.vi";
 import { updatesVi } from "./updates.vi";
 
 export const vi: Catalog = {
@@ -71,6 +72,8 @@ export const vi: Catalog = {
   "message.writing": "Đang viết câu trả lời",
   "message.retrying": "Đang thử lại ({attempt}/{max})…",
   "message.searchingWeb": "Đang tìm trên web…",
+  "message.runningCode": "Đang chạy mã…",
+  "message.searchingFiles": "Đang tìm trong tệp của bạn…",
   "message.usingTool": "Đang dùng {tool}…",
   "message.usingSomeTool": "Đang dùng một công cụ…",
   "message.damaged":
@@ -215,4 +218,5 @@ export const vi: Catalog = {
   "feature.fileSearch": "Tìm trong tệp",
   ...updatesVi,
   ...mcpVi,
+  ...toolsVi,
 };

@@ -22,6 +22,7 @@ import { deepestLeaf, indexMessages } from "./tree";
 import { DEFAULT_MODEL, preferences, savePreferences } from "./preferences.svelte";
 import { loadCapabilities } from "./capabilities.svelte";
 import { showToast } from "./toasts.svelte";
+import { forgetKnowledgeOf } from "./knowledge.svelte";
 
 /** The run in flight. A class, so its fields stay reactive without a state proxy. */
 export class ActiveRun {
@@ -190,6 +191,9 @@ function placeholder(
     citations: [],
     notes: [],
     toolSteps: [],
+    fileCitations: [],
+    toolOutputs: [],
+    files: [],
     attachments: [],
     model: role === "assistant" ? preferences.model : null,
     usage: null,
@@ -275,6 +279,8 @@ export async function sendMessage(
         attachments,
         model: preferences.model,
         webSearch: preferences.webSearch,
+        codeInterpreter: preferences.codeInterpreter,
+        imageGeneration: preferences.imageGeneration,
         reasoningEffort: preferences.reasoningEffort,
         store: preferences.serverSideStorage,
         mcpServers: chat.mcpServers,
@@ -302,6 +308,8 @@ export async function regenerate(assistantMessageId: string): Promise<void> {
         assistantMessageId,
         model: preferences.model,
         webSearch: preferences.webSearch,
+        codeInterpreter: preferences.codeInterpreter,
+        imageGeneration: preferences.imageGeneration,
         reasoningEffort: preferences.reasoningEffort,
         store: preferences.serverSideStorage,
         mcpServers: chat.mcpServers,
@@ -387,6 +395,8 @@ export async function deleteConversation(id: string): Promise<void> {
   }
   chat.conversations = chat.conversations.filter((c) => c.id !== id);
   if (chat.current?.id === id) newChat();
+  // Its uploaded files go too (or are kept, as the user chose): told, never silent.
+  void forgetKnowledgeOf(id);
   showToast(t("sidebar.deleted"), "info", {
     label: t("toast.undo"),
     run: () => {

@@ -16,6 +16,9 @@ const defaults: Settings = {
   serverSideStorage: true,
   model: DEFAULT_MODEL,
   webSearch: false,
+  codeInterpreter: false,
+  imageGeneration: false,
+  keepUploadedFiles: false,
   reasoningEffort: null,
   probeAutomatically: true,
 };

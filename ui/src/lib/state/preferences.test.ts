@@ -16,6 +16,9 @@ const stored: Settings = {
   serverSideStorage: false,
   model: "gpt-5",
   webSearch: false,
+  codeInterpreter: false,
+  imageGeneration: false,
+  keepUploadedFiles: false,
   reasoningEffort: null,
   probeAutomatically: false,
 };

@@ -59,6 +59,44 @@ describe("stream reducer", () => {
     ]);
   });
 
+  it("keeps hosted-tool cards, the latest partial image per item, kept files and each cited file once", () => {
+    const updates: RunUpdate[] = [
+      { kind: "partialImage", itemId: "ig_1", imageB64: "AAA" },
+      { kind: "partialImage", itemId: "ig_1", imageB64: "BBB" },
+      {
+        kind: "toolOutput",
+        output: { kind: "imageGeneration", itemId: "ig_1", revisedPrompt: "a cat", failed: false },
+      },
+      {
+        kind: "fileCitation",
+        citation: { fileId: "file_1", filename: "report.pdf", quote: "Section 3" },
+      },
+      {
+        kind: "fileCitation",
+        citation: { fileId: "file_1", filename: "report.pdf", quote: "again" },
+      },
+      {
+        kind: "file",
+        file: {
+          id: "f1",
+          kind: "image",
+          name: "image-1.png",
+          mime: "image/png",
+          size: 3,
+          itemId: "ig_1",
+          missing: null,
+        },
+      },
+    ];
+    const state = reduceAll(initialStreamState(), updates);
+    expect(state.partialImages).toEqual({ ig_1: "BBB" });
+    expect(state.toolOutputs.map((o) => o.kind)).toEqual(["imageGeneration"]);
+    expect(state.fileCitations).toEqual([
+      { fileId: "file_1", filename: "report.pdf", quote: "Section 3" },
+    ]);
+    expect(state.files.map((f) => f.name)).toEqual(["image-1.png"]);
+  });
+
   it("keeps the latest status per tool type", () => {
     const s = reduceAll(initialStreamState(), [
       { kind: "tool", itemType: "web_search_call", status: "in_progress" },

@@ -2,9 +2,12 @@
 // message being streamed. No framework here: the Svelte adapter only feeds it.
 import type {
   Citation,
+  FileCitation,
+  GeneratedFile,
   MessageStatus,
   RunUpdate,
   ToolItemType,
+  ToolOutput,
   ToolStep,
   ToolProgress,
   TurnError,
@@ -33,6 +36,14 @@ export interface StreamState {
   tools: ToolActivity[];
   /** The turn's MCP tool calls, in order, each in its latest state. */
   toolSteps: ToolStep[];
+  /** Passages of the conversation's files the answer cites. */
+  fileCitations: FileCitation[];
+  /** Finished hosted-tool items (code runs, image generations, file searches). */
+  toolOutputs: ToolOutput[];
+  /** The latest coarse image of each image generation still under way (base64 PNG). */
+  partialImages: Record<string, string>;
+  /** Images and files the turn kept. */
+  files: GeneratedFile[];
   usage: Usage | null;
   /** `streaming` until the `finished` update arrives. */
   status: MessageStatus;
@@ -50,6 +61,10 @@ export function initialStreamState(): StreamState {
     notes: [],
     tools: [],
     toolSteps: [],
+    fileCitations: [],
+    toolOutputs: [],
+    partialImages: {},
+    files: [],
     usage: null,
     status: "streaming",
     error: null,
@@ -101,6 +116,19 @@ export function reduceStream(state: StreamState, update: RunUpdate): StreamState
           : state.toolSteps.map((s, i) => (i === index ? step : s));
       return { ...state, toolSteps, retrying: null };
     }
+    case "fileCitation":
+      if (state.fileCitations.some((c) => c.fileId === update.citation.fileId)) return state;
+      return { ...state, fileCitations: [...state.fileCitations, update.citation] };
+    case "toolOutput":
+      return { ...state, toolOutputs: [...state.toolOutputs, update.output], retrying: null };
+    case "partialImage":
+      return {
+        ...state,
+        partialImages: { ...state.partialImages, [update.itemId]: update.imageB64 },
+        retrying: null,
+      };
+    case "file":
+      return { ...state, files: [...state.files, update.file] };
     case "usage":
       return { ...state, usage: update.usage };
     case "note":
@@ -137,6 +165,11 @@ export interface AssistantTurn {
   model: string | null;
   tools: readonly ToolActivity[];
   toolSteps: readonly ToolStep[];
+  fileCitations: readonly FileCitation[];
+  toolOutputs: readonly ToolOutput[];
+  /** Only while streaming: coarse images of generations under way, by item id. */
+  partialImages: Readonly<Record<string, string>>;
+  files: readonly GeneratedFile[];
   retrying: RetryNotice | null;
   /** Part of the stored message (its sources or error) could not be read. */
   damaged: boolean;

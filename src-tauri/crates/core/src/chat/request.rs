@@ -241,3 +241,37 @@ fn assistant_replay(answer: &Message, store: bool) -> Vec<InputItem> {
     ));
     items
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_built_in_tool_goes_in_with_what_its_answer_needs_included() {
+        let options = ChatOptions {
+            model: "m".into(),
+            web_search: true,
+            code_interpreter: true,
+            image_generation: true,
+            knowledge_store: Some("vs_1".into()),
+            ..ChatOptions::default()
+        };
+        let (tools, include) = hosted_tools(&options);
+        let tools = serde_json::to_value(&tools).expect("serializes");
+        assert_eq!(
+            tools,
+            serde_json::json!([
+                {"type": "web_search_preview"},
+                {"type": "file_search", "vector_store_ids": ["vs_1"]},
+                {"type": "code_interpreter", "container": {"type": "auto"}},
+                {"type": "image_generation", "partial_images": PARTIAL_IMAGES},
+            ])
+        );
+        assert_eq!(
+            include,
+            vec!["file_search_call.results", "code_interpreter_call.outputs"]
+        );
+        let (none, nothing) = hosted_tools(&ChatOptions::default());
+        assert!(none.is_empty() && nothing.is_empty());
+    }
+}

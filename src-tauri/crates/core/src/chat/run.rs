@@ -496,7 +496,7 @@ pub async fn run_turn(
         })
     };
 
-    let mut draft = Draft::default();
+    let mut draft = Box::<Draft>::default();
     let mut steps: Vec<ToolStep> = Vec::new();
     // The text of the rounds before this one (a model may say something
     // before it calls a tool).
@@ -626,14 +626,15 @@ pub async fn run_turn(
     }
     let (mut response, _) = scrubbed(&response, &secrets)?;
     // Images and files are kept in the history now: the provider lets them go.
-    let files = outputs::keep_files(
+    // Boxed, like the rounds above: the turn's own future stays small.
+    let files = Box::pin(outputs::keep_files(
         history,
         client,
         endpoint,
         &turn.assistant_message_id,
         &mut response,
         &emit,
-    )
+    ))
     .await?;
     // Written after the images left it: they are kept once, as files.
     let response_json = to_json(&response)?;
@@ -808,7 +809,7 @@ mod tests {
                 "item": {"type": "web_search_call", "id": "ws_1", "status": "completed"}}),
         ]);
         let mut accumulator = Accumulator::new();
-        let mut draft = Draft::default();
+        let mut draft = Box::<Draft>::default();
         let mut heard = Vec::new();
         for event in &stream {
             for update in accumulator.apply(event) {

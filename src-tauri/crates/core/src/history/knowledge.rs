@@ -80,10 +80,13 @@ pub struct KnowledgeFile {
     pub conversation_id: String,
     pub provider_id: String,
     pub name: String,
+    /// Sizes stay far below 2^53: a number in TypeScript, not a bigint.
+    #[ts(type = "number")]
     pub bytes: u64,
     pub state: KnowledgeState,
     pub error: Option<KnowledgeError>,
     /// Bytes sent so far, while uploading (never stored).
+    #[ts(type = "number | null")]
     pub sent: Option<u64>,
     /// The provider's ids: the backend's business, not the UI's.
     #[serde(skip)]

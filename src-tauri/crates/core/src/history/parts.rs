@@ -57,6 +57,7 @@ pub struct GeneratedFile {
     pub kind: GeneratedFileKind,
     pub name: String,
     pub mime: String,
+    #[ts(type = "number")]
     pub size: u64,
     /// The output item it belongs to (the image generation or code call).
     pub item_id: Option<String>,

@@ -83,6 +83,9 @@ fn settings_round_trip_with_defaults() {
         server_side_storage: false,
         model: "gpt-5".into(),
         web_search: true,
+        code_interpreter: true,
+        image_generation: true,
+        keep_uploaded_files: true,
         reasoning_effort: Some(halley_core::chat::ReasoningEffort::High),
         probe_automatically: false,
     };

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use super::{json_response, AppState};
 use crate::api_error::ApiError;
 use crate::files::{
-    file_counts, now_secs, IndexedFile, VectorStore, CONTAINER_FILES, EXPIRED_CONTAINER,
+    self as store, file_counts, now_secs, IndexedFile, VectorStore, EXPIRED_CONTAINER,
     INDEXING_LOOKS, UNINDEXABLE,
 };
 
@@ -413,7 +413,7 @@ pub(crate) async fn container_files(
     if container_id == EXPIRED_CONTAINER {
         return not_found("container", &container_id);
     }
-    let items = CONTAINER_FILES
+    let items = store::container_files()
         .iter()
         .map(|f| {
             (
@@ -435,8 +435,11 @@ pub(crate) async fn container_file_content(
     if container_id == EXPIRED_CONTAINER {
         return not_found("container", &container_id);
     }
-    match CONTAINER_FILES.iter().find(|f| f.id == file_id) {
-        Some(file) => bytes_response(Body::from(file.bytes), "application/octet-stream"),
+    match store::container_files().iter().find(|f| f.id == file_id) {
+        Some(file) => bytes_response(
+            Body::from(file.bytes.as_slice()),
+            "application/octet-stream",
+        ),
         None => not_found("container file", &file_id),
     }
 }

@@ -41,6 +41,7 @@ pub(crate) async fn create(State(app): State<Arc<AppState>>, body: Bytes) -> Res
         delta_delay: app.config.delta_delay,
         attempts: &app.attempts,
         body_hash: hasher.finish(),
+        files: &app.files,
     };
     match scenarios::plan(&request, &context) {
         Plan::Error(error) => error.into_response(),

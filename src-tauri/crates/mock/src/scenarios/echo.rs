@@ -1,28 +1,43 @@
 //! The `echo` scenario: answers with the user's own text, and shows off the
 //! parts of the API a request asks for (reasoning, web search, function
-//! calls), so a client can be driven through every kind of item.
+//! calls, MCP, and the hosted tools `file_search`, `code_interpreter` and
+//! `image_generation`), so a client can be driven through every kind of
+//! item.
 
 use std::time::Duration;
 
 use serde_json::{json, Value};
 
+use super::file_search::Hit;
 use super::lifecycle::{Item, Lifecycle, Terminal};
-use super::Script;
+use super::said::Said;
+use super::{code_interpreter, file_search, image_generation, Script};
 use crate::create_request::CreateRequest;
 
 const CITATION: &str = " ([example.com](https://example.com/source))";
 
-/// The whole echo answer as a script.
-pub(crate) fn script(request: &CreateRequest, delay: Duration) -> Script {
+/// The whole echo answer as a script. `searched` is what the request's
+/// `file_search` found (`None`: no file search runs).
+pub(crate) fn script(request: &CreateRequest, delay: Duration, searched: Option<&[Hit]>) -> Script {
     let mut lifecycle = Lifecycle::open(request, delay);
-    for item in items(request) {
+    let response_id = lifecycle.response_id().to_owned();
+    for item in items(request, searched, &response_id) {
         lifecycle.item(&item, Terminal::Completed);
+        if matches!(&item, Item::ImageGeneration(call) if call.fails) {
+            return lifecycle.close(image_generation::FAILED);
+        }
     }
     lifecycle.close(Terminal::Completed)
 }
 
-/// The output items the echo sends for this request, in order.
-pub(crate) fn items(request: &CreateRequest) -> Vec<Item> {
+/// The output items the echo sends for this request, in order: reasoning,
+/// then function calls or MCP items (which end the answer there), or each
+/// hosted tool's call and a message saying what they gave.
+pub(crate) fn items(
+    request: &CreateRequest,
+    searched: Option<&[Hit]>,
+    response_id: &str,
+) -> Vec<Item> {
     let mut items = Vec::new();
     if request.reasoning {
         let topic: String = request.user_text.chars().take(60).collect();
@@ -39,18 +54,39 @@ pub(crate) fn items(request: &CreateRequest) -> Vec<Item> {
         items.extend(mcp);
         return items;
     }
+    let mut said = Vec::new();
     if request.web_search {
         items.push(Item::WebSearch {
             query: request.user_text.chars().take(100).collect(),
         });
-    }
-    let mut text = answer_text(request);
-    let citation = request.web_search.then(|| {
+        let mut text = answer_text(request);
         let start = text.chars().count();
         text.push_str(CITATION);
-        (start, text.chars().count())
-    });
-    items.push(Item::Message { text, citation });
+        let citation = json!({"type": "url_citation", "end_index": text.chars().count(),
+            "start_index": start, "title": "Example source",
+            "url": "https://example.com/source"});
+        said.push(Said::new(text, vec![citation]));
+    }
+    if let Some(hits) = searched.filter(|_| request.file_search.is_some()) {
+        let (item, part) = file_search::answer(request, hits);
+        items.push(item);
+        said.push(part);
+    }
+    if request.code_interpreter.is_some() {
+        let (item, part) = code_interpreter::answer(request, response_id);
+        items.push(item);
+        said.push(part);
+    }
+    if let Some(tool) = &request.image_generation {
+        let (item, part) = image_generation::answer(request, tool);
+        items.push(item);
+        said.push(part);
+    }
+    if said.is_empty() {
+        said.push(Said::plain(answer_text(request)));
+    }
+    let Said { text, annotations } = Said::join(said);
+    items.push(Item::Message { text, annotations });
     items
 }
 
@@ -126,7 +162,7 @@ fn mcp_items(request: &CreateRequest) -> Option<Vec<Item>> {
     };
     items.push(Item::Message {
         text,
-        citation: None,
+        annotations: Vec::new(),
     });
     Some(items)
 }
@@ -181,6 +217,10 @@ mod tests {
 
     fn request(body: Value) -> CreateRequest {
         CreateRequest::parse(body).expect("a valid request")
+    }
+
+    fn items(request: &CreateRequest) -> Vec<Item> {
+        super::items(request, None, "resp_test")
     }
 
     #[test]
@@ -292,14 +332,12 @@ mod tests {
             matches!(items[0], Item::WebSearch { .. }),
             "the search comes first"
         );
-        let Item::Message {
-            text,
-            citation: Some((start, end)),
-        } = &items[1]
-        else {
+        let Item::Message { text, annotations } = &items[1] else {
             panic!("a cited message follows");
         };
-        let cited: String = text.chars().skip(*start).take(end - start).collect();
+        let start = annotations[0]["start_index"].as_u64().expect("a start") as usize;
+        let end = annotations[0]["end_index"].as_u64().expect("an end") as usize;
+        let cited: String = text.chars().skip(start).take(end - start).collect();
         // The annotation's range must cover the link in the text.
         assert!(cited.contains("https://example.com/source"));
     }

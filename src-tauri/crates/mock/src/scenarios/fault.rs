@@ -177,7 +177,7 @@ pub(crate) fn plan(
         Fault::RateLimitedOnce if first_attempt() => Plan::Error(ApiError::rate_limited()),
         Fault::ServerErrorOnce if first_attempt() => Plan::Error(ApiError::server_error()),
         Fault::RateLimitedOnce | Fault::ServerErrorOnce => {
-            Plan::Script(echo::script(request, delay))
+            Plan::Script(echo::script(request, delay, None))
         }
         Fault::JsonErrorOnStream => Plan::Error(
             ApiError::invalid_request(
@@ -187,7 +187,7 @@ pub(crate) fn plan(
             .with_param("temperature")
             .with_code("decimal_below_min_value"),
         ),
-        Fault::Slow => Plan::Script(echo::script(request, SLOW_DELAY)),
+        Fault::Slow => Plan::Script(echo::script(request, SLOW_DELAY, None)),
         // What api.openai.com answers for a chain link it does not have; a
         // gateway that keeps no responses answers every link this way.
         Fault::NoChain => match request.field("previous_response_id") {
@@ -196,7 +196,7 @@ pub(crate) fn plan(
                     .with_param("previous_response_id")
                     .with_code("previous_response_not_found"),
             ),
-            _ => Plan::Script(echo::script(request, delay)),
+            _ => Plan::Script(echo::script(request, delay, None)),
         },
         Fault::NoReasoning if !request.field("reasoning").is_null() => Plan::Error(
             ApiError::invalid_request(
@@ -205,20 +205,20 @@ pub(crate) fn plan(
             .with_param("reasoning.effort")
             .with_code("unsupported_parameter"),
         ),
-        Fault::NoReasoning => Plan::Script(echo::script(request, delay)),
+        Fault::NoReasoning => Plan::Script(echo::script(request, delay, None)),
         Fault::IgnoresSearch => {
             let mut plain = request.clone();
             plain.web_search = false;
-            Plan::Script(echo::script(&plain, delay))
+            Plan::Script(echo::script(&plain, delay, None))
         }
         Fault::DropAfter(count) => {
-            let mut script = echo::script(request, delay);
+            let mut script = echo::script(request, delay, None);
             script.steps.truncate(count);
             script.steps.push(Step::Abort);
             Plan::Script(script)
         }
         Fault::StallAfter(count) => {
-            let mut script = echo::script(request, delay);
+            let mut script = echo::script(request, delay, None);
             script.steps.truncate(count);
             script.steps.push(Step::Stall);
             Plan::Script(script)
@@ -229,7 +229,7 @@ pub(crate) fn plan(
             let mut lifecycle = Lifecycle::open(request, pause);
             let item = Item::Message {
                 text: paced_text(deltas),
-                citation: None,
+                annotations: Vec::new(),
             };
             lifecycle.item(&item, Terminal::Completed);
             Plan::Script(lifecycle.close(Terminal::Completed))
@@ -248,7 +248,8 @@ pub(crate) fn plan(
         Fault::UnknownEvent => {
             let mut lifecycle = Lifecycle::open(request, delay);
             lifecycle.custom(future_event(1));
-            for item in echo::items(request) {
+            let response_id = lifecycle.response_id().to_owned();
+            for item in echo::items(request, None, &response_id) {
                 lifecycle.item(&item, Terminal::Completed);
                 lifecycle.custom(future_event(2));
             }
@@ -264,7 +265,7 @@ pub(crate) fn plan(
         }
         Fault::Failed => Plan::Script(Lifecycle::open(request, delay).close(server_failure())),
         Fault::BareEvents => {
-            let mut script = echo::script(request, delay);
+            let mut script = echo::script(request, delay, None);
             for step in &mut script.steps {
                 if let Step::Send { frame, .. } = step {
                     if let Some(mut event) = frame.event.take() {
@@ -278,7 +279,7 @@ pub(crate) fn plan(
             Plan::Script(script)
         }
         Fault::DoneMarker => {
-            let mut script = echo::script(request, delay);
+            let mut script = echo::script(request, delay, None);
             script.steps.push(Step::Send {
                 frame: Frame::raw(Bytes::from_static(b"data: [DONE]\n\n")),
                 delay: Duration::ZERO,
@@ -287,7 +288,8 @@ pub(crate) fn plan(
         }
         Fault::FailedAfterText => {
             let mut lifecycle = Lifecycle::open(request, delay);
-            for item in echo::items(request) {
+            let response_id = lifecycle.response_id().to_owned();
+            for item in echo::items(request, None, &response_id) {
                 lifecycle.item(&item, Terminal::Completed);
             }
             lifecycle.forget_output();
@@ -302,7 +304,7 @@ pub(crate) fn plan(
                 .collect();
             let item = Item::Message {
                 text: cut,
-                citation: None,
+                annotations: Vec::new(),
             };
             lifecycle.item(&item, Terminal::Incomplete);
             Plan::Script(lifecycle.close(Terminal::Incomplete))
@@ -311,7 +313,8 @@ pub(crate) fn plan(
 }
 
 fn finish(mut lifecycle: Lifecycle, request: &CreateRequest, terminal: Terminal) -> Script {
-    for item in echo::items(request) {
+    let response_id = lifecycle.response_id().to_owned();
+    for item in echo::items(request, None, &response_id) {
         lifecycle.item(&item, terminal);
     }
     lifecycle.close(terminal)

@@ -26,18 +26,49 @@ pub(crate) enum Item {
     WebSearch {
         query: String,
     },
-    /// `citation` is the char range of the text that cites the source.
+    /// `annotations` are whole annotation objects (`url_citation`,
+    /// `file_citation`...), their indexes in chars of `text`.
     Message {
         text: String,
-        citation: Option<(usize, usize)>,
+        annotations: Vec<Value>,
     },
     FunctionCall {
         name: String,
         arguments: String,
     },
+    /// `results` is `None` unless the request's `include` asked for them.
+    FileSearch {
+        queries: Vec<String>,
+        results: Option<Vec<Value>>,
+    },
+    /// `outputs` is `None` unless the request's `include` asked for them.
+    CodeInterpreter {
+        container_id: String,
+        code: String,
+        outputs: Option<Vec<Value>>,
+    },
+    ImageGeneration(ImageCall),
     /// Any other item, sent whole in `output_item.added` and `.done` (the
     /// `id` is filled in).
     Whole(Value),
+}
+
+/// An image generation call: its partial images, the final one, and the
+/// settings used (echoed on the partial events and the item).
+#[derive(Debug, Clone)]
+pub(crate) struct ImageCall {
+    /// Base64 PNGs, coarse to fine.
+    pub partials: Vec<String>,
+    /// The final image, base64.
+    pub result: String,
+    pub revised_prompt: String,
+    pub size: String,
+    pub quality: String,
+    pub background: String,
+    pub output_format: String,
+    /// The call fails after its first partial image (after `generating`
+    /// when it has none): the item ends `failed` with no result.
+    pub fails: bool,
 }
 
 /// How the response ends.
@@ -136,14 +167,21 @@ impl Lifecycle {
         let done = match item {
             Item::Reasoning { summary, encrypted } => self.reasoning(index, summary, *encrypted),
             Item::WebSearch { query } => self.web_search(index, query),
-            Item::Message { text, citation } => {
+            Item::Message { text, annotations } => {
                 let status = match terminal {
                     Terminal::Incomplete => "incomplete",
                     _ => "completed",
                 };
-                self.message(index, text, *citation, status)
+                self.message(index, text, annotations, status)
             }
             Item::FunctionCall { name, arguments } => self.function_call(index, name, arguments),
+            Item::FileSearch { queries, results } => self.file_search(index, queries, results),
+            Item::CodeInterpreter {
+                container_id,
+                code,
+                outputs,
+            } => self.code_interpreter(index, container_id, code, outputs),
+            Item::ImageGeneration(call) => self.image_generation(index, call),
             Item::Whole(item) => self.whole(index, item),
         };
         self.output.push(done);
@@ -205,13 +243,7 @@ impl Lifecycle {
         done
     }
 
-    fn message(
-        &mut self,
-        index: usize,
-        text: &str,
-        citation: Option<(usize, usize)>,
-        status: &str,
-    ) -> Value {
+    fn message(&mut self, index: usize, text: &str, annotations: &[Value], status: &str) -> Value {
         let id = new_id("msg");
         let added = json!({"id": id, "type": "message", "status": "in_progress",
             "content": [], "role": "assistant"});
@@ -236,13 +268,6 @@ impl Lifecycle {
                 "obfuscation": obfuscation(&chunk), "output_index": index}),
             );
         }
-        let annotations: Vec<Value> = citation
-            .map(|(start, end)| {
-                json!({"type": "url_citation", "end_index": end, "start_index": start,
-                    "title": "Example source", "url": "https://example.com/source"})
-            })
-            .into_iter()
-            .collect();
         for (annotation_index, annotation) in annotations.iter().enumerate() {
             self.event(json!({"type": "response.output_text.annotation.added",
                 "annotation": annotation, "annotation_index": annotation_index,
@@ -289,6 +314,117 @@ impl Lifecycle {
         );
         self.output_chars += arguments.chars().count();
         done
+    }
+
+    fn file_search(
+        &mut self,
+        index: usize,
+        queries: &[String],
+        results: &Option<Vec<Value>>,
+    ) -> Value {
+        let id = new_id("fs");
+        let added = json!({"id": id, "type": "file_search_call", "status": "in_progress",
+            "queries": [], "results": null});
+        self.event(
+            json!({"type": "response.output_item.added", "item": added, "output_index": index}),
+        );
+        for phase in ["in_progress", "searching", "completed"] {
+            self.event(json!({"type": format!("response.file_search_call.{phase}"),
+                "item_id": id, "output_index": index}));
+        }
+        let done = json!({"id": id, "type": "file_search_call", "status": "completed",
+            "queries": queries, "results": results});
+        self.event(
+            json!({"type": "response.output_item.done", "item": done, "output_index": index}),
+        );
+        done
+    }
+
+    fn code_interpreter(
+        &mut self,
+        index: usize,
+        container_id: &str,
+        code: &str,
+        outputs: &Option<Vec<Value>>,
+    ) -> Value {
+        let id = new_id("ci");
+        // Outputs start empty when they were asked for, and stay null when not.
+        let no_outputs_yet = outputs.as_ref().map(|_| json!([]));
+        let added = json!({"id": id, "type": "code_interpreter_call", "status": "in_progress",
+            "code": "", "container_id": container_id, "outputs": no_outputs_yet});
+        self.event(
+            json!({"type": "response.output_item.added", "item": added, "output_index": index}),
+        );
+        self.event(json!({"type": "response.code_interpreter_call.in_progress",
+            "item_id": id, "output_index": index}));
+        for chunk in chunks(code) {
+            self.delta(json!({"type": "response.code_interpreter_call_code.delta",
+                "item_id": id, "output_index": index, "delta": chunk,
+                "obfuscation": obfuscation(&chunk)}));
+        }
+        self.event(json!({"type": "response.code_interpreter_call_code.done",
+            "item_id": id, "output_index": index, "code": code}));
+        for phase in ["interpreting", "completed"] {
+            self.event(
+                json!({"type": format!("response.code_interpreter_call.{phase}"),
+                "item_id": id, "output_index": index}),
+            );
+        }
+        let done = json!({"id": id, "type": "code_interpreter_call", "status": "completed",
+            "code": code, "container_id": container_id, "outputs": outputs});
+        self.event(
+            json!({"type": "response.output_item.done", "item": done, "output_index": index}),
+        );
+        self.output_chars += code.chars().count();
+        done
+    }
+
+    fn image_generation(&mut self, index: usize, call: &ImageCall) -> Value {
+        let id = new_id("ig");
+        let added = json!({"id": id, "type": "image_generation_call", "status": "in_progress"});
+        self.event(
+            json!({"type": "response.output_item.added", "item": added, "output_index": index}),
+        );
+        for phase in ["in_progress", "generating"] {
+            self.event(
+                json!({"type": format!("response.image_generation_call.{phase}"),
+                "item_id": id, "output_index": index}),
+            );
+        }
+        let shown = if call.fails {
+            call.partials.len().min(1)
+        } else {
+            call.partials.len()
+        };
+        for (partial_index, partial) in call.partials.iter().take(shown).enumerate() {
+            self.delta(
+                json!({"type": "response.image_generation_call.partial_image",
+                "item_id": id, "output_index": index, "partial_image_index": partial_index,
+                "partial_image_b64": partial, "size": call.size, "quality": call.quality,
+                "background": call.background, "output_format": call.output_format}),
+            );
+        }
+        let (status, result) = if call.fails {
+            ("failed", Value::Null)
+        } else {
+            self.event(json!({"type": "response.image_generation_call.completed",
+                "item_id": id, "output_index": index}));
+            ("completed", Value::from(call.result.as_str()))
+        };
+        let done = json!({"id": id, "type": "image_generation_call", "status": status,
+            "background": call.background, "output_format": call.output_format,
+            "quality": call.quality, "result": result, "revised_prompt": call.revised_prompt,
+            "size": call.size});
+        self.event(
+            json!({"type": "response.output_item.done", "item": done, "output_index": index}),
+        );
+        self.output_chars += call.revised_prompt.chars().count();
+        done
+    }
+
+    /// The response's id (for ids derived from it, like a container's).
+    pub fn response_id(&self) -> &str {
+        self.response["id"].as_str().unwrap_or_default()
     }
 
     fn whole(&mut self, index: usize, item: &Value) -> Value {

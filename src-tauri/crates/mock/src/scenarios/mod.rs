@@ -2,11 +2,15 @@
 //! does not know), `echo-reasoning`, `case:<name>` and `fault:<kind>`.
 
 mod case;
+mod code_interpreter;
 mod echo;
 mod fault;
+mod file_search;
 mod hostile;
+mod image_generation;
 mod lifecycle;
 mod logprobs;
+mod said;
 
 use std::path::Path;
 use std::time::Duration;
@@ -20,6 +24,7 @@ pub(crate) use hostile::Hostile;
 
 use crate::api_error::ApiError;
 use crate::create_request::CreateRequest;
+use crate::files::Files;
 use crate::sse::Step;
 
 /// Events to play for one response.
@@ -51,6 +56,8 @@ pub(crate) struct Context<'a> {
     pub attempts: &'a Attempts,
     /// Hash of the request body, for the `-once` faults.
     pub body_hash: u64,
+    /// The uploaded files and vector stores, for `file_search`.
+    pub files: &'a Files,
 }
 
 pub(crate) fn plan(request: &CreateRequest, context: &Context<'_>) -> Plan {
@@ -67,7 +74,14 @@ pub(crate) fn plan(request: &CreateRequest, context: &Context<'_>) -> Plan {
             None => Plan::Error(case::unknown_model(model)),
         };
     }
-    Plan::Script(echo::script(request, delay))
+    let searched = match &request.file_search {
+        Some(tool) => match file_search::search(&context.files.lock(), tool, &request.user_text) {
+            Ok(hits) => Some(hits),
+            Err(error) => return Plan::Error(error),
+        },
+        None => None,
+    };
+    Plan::Script(echo::script(request, delay, searched.as_deref()))
 }
 
 /// Every model `GET /v1/models` lists.

@@ -5,6 +5,7 @@ mod binary;
 mod echo;
 mod endpoints;
 mod faults;
+mod hosted_tools;
 mod python_sdk;
 mod replay;
 mod support;

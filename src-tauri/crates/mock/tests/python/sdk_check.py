@@ -7,9 +7,12 @@ The server must have been started with the shared recorded cases
 (`--cases`), for the case:<name> checks.
 """
 
+import base64
+import struct
 import sys
 import time
 import traceback
+import zlib
 
 import openai
 
@@ -377,8 +380,138 @@ def container_file_content():
     files = sdk.containers.files.list(container_id="cntr_run1")
     csv = next(f for f in files if f.path.endswith("data.csv"))
     content = sdk.containers.files.content.retrieve(file_id=csv.id, container_id="cntr_run1")
-    expect(content.read() == b"month,sales\njan,3\nfeb,5\n", "the data behind the chart")
+    expect(content.read().startswith(b"month,sales\njan,3\nfeb,5\n"), "the data behind the chart")
     raises(openai.NotFoundError, lambda: sdk.containers.files.list(container_id="cntr_expired"))
+
+
+def simple_pdf(lines):
+    """A PDF with one uncompressed content stream showing `lines` (an empty
+    line is a blank one): what the mock's extractor reads."""
+    shown = " ".join(f"0 -14 Td ({line}) Tj" for line in lines)
+    content = f"BT /F1 12 Tf 72 720 Td {shown} ET".encode()
+    return (b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
+            + f"2 0 obj << /Length {len(content)} >>\nstream\n".encode()
+            + content + b"\nendstream\nendobj\n%%EOF\n")
+
+
+@check
+def file_search_cites_the_uploaded_passage():
+    sdk = client()
+    store = sdk.vector_stores.create(name="handbook")
+    pdf = simple_pdf(["Section 1: Opening hours are nine to five.", "",
+                      "Section 3: Refunds are paid within fourteen days."])
+    done = sdk.vector_stores.files.upload_and_poll(
+        vector_store_id=store.id, file=("handbook.pdf", pdf), poll_interval_ms=10)
+    expect(done.status == "completed", "the PDF is indexed")
+    failed = sdk.vector_stores.files.upload_and_poll(
+        vector_store_id=store.id, file=("unindexable.txt", b"refunds"), poll_interval_ms=10)
+    expect(failed.status == "failed", "a file that cannot be indexed fails")
+    tools = [{"type": "file_search", "vector_store_ids": [store.id]}]
+    events = stream_events("echo", input="What does section 3 say about refunds?",
+                           tools=tools, include=["file_search_call.results"])
+    kinds = types(events)
+    for phase in ("in_progress", "searching", "completed"):
+        expect(f"response.file_search_call.{phase}" in kinds, f"file search {phase}")
+    call, message = events[-1].response.output
+    expect(call.type == "file_search_call" and call.status == "completed", "a file search call")
+    expect(call.queries == ["What does section 3 say about refunds?"], "the question is the query")
+    best = call.results[0]
+    expect(best.file_id == done.id and best.filename == "handbook.pdf", "the indexed PDF is found")
+    expect(best.text == "Section 3: Refunds are paid within fourteen days.", "its passage")
+    expect(len(call.results) == 1, "the file that failed to index is not searched")
+    text = message.content[0]
+    citation = text.annotations[0]
+    expect(citation.type == "file_citation" and citation.file_id == done.id, "a file citation")
+    expect(best.text in text.text and text.text[citation.index] == ".", "quoting the passage")
+    without = client().responses.create(model="echo", input="refunds?", tools=tools)
+    expect(without.output[0].results is None, "results only when included")
+    nothing = client().responses.create(model="echo", input="zebra", tools=tools)
+    expect("found nothing" in nothing.output_text, "nothing matching is said")
+    error = raises(openai.NotFoundError, lambda: client().responses.create(
+        model="echo", input="hi",
+        tools=[{"type": "file_search", "vector_store_ids": ["vs_nope"]}]))
+    expect("vs_nope" in error.message, "an unknown store is refused by name")
+
+
+@check
+def code_interpreter_outputs_and_container_files():
+    sdk = client()
+    events = stream_events("echo", input="chart the sales", include=["code_interpreter_call.outputs"],
+                           tools=[{"type": "code_interpreter", "container": {"type": "auto"}}])
+    kinds = types(events)
+    for kind in ("response.code_interpreter_call.in_progress",
+                 "response.code_interpreter_call_code.delta",
+                 "response.code_interpreter_call_code.done",
+                 "response.code_interpreter_call.interpreting",
+                 "response.code_interpreter_call.completed"):
+        expect(kind in kinds, kind)
+    code = "".join(e.delta for e in events if e.type == "response.code_interpreter_call_code.delta")
+    call, message = events[-1].response.output
+    expect(call.code == code and "plt.bar" in code, "the code streams whole")
+    expect(call.container_id.startswith("cntr_"), "a container")
+    logs, image = call.outputs
+    expect(logs.type == "logs" and "sales" in logs.logs, "logs")
+    expect(image.type == "image" and image.url.startswith("data:image/png;base64,"), "an image")
+    citations = message.content[0].annotations
+    expect([c.filename for c in citations] == ["chart.png", "data.csv"], "both files cited")
+    csv = next(c for c in citations if c.filename == "data.csv")
+    expect(csv.type == "container_file_citation" and csv.container_id == call.container_id,
+           "in the call's container")
+    link = message.content[0].text[csv.start_index:csv.end_index]
+    expect(link == "sandbox:/mnt/data/data.csv", "the citation covers the link")
+    content = sdk.containers.files.content.retrieve(file_id=csv.file_id,
+                                                    container_id=csv.container_id)
+    data = content.read()
+    expect(data.startswith(b"month,sales\n") and data.count(b"\n") == 7, "the CSV's bytes")
+    chart = next(c for c in citations if c.filename == "chart.png")
+    png = sdk.containers.files.content.retrieve(file_id=chart.file_id,
+                                                container_id=chart.container_id).read()
+    expect(base64.b64decode(image.url.split(",", 1)[1]) == png, "the inline image is the file")
+    plain = client().responses.create(model="echo", input="expired container please",
+                                      tools=[{"type": "code_interpreter", "container": {"type": "auto"}}])
+    expect(plain.output[0].container_id == "cntr_expired", "asked for in words")
+    expect(plain.output[0].outputs is None, "outputs only when included")
+    raises(openai.NotFoundError, lambda: sdk.containers.files.content.retrieve(
+        file_id=csv.file_id, container_id="cntr_expired"))
+
+
+def png_size(data):
+    expect(data[:8] == b"\x89PNG\r\n\x1a\n", "a PNG")
+    width, height = struct.unpack(">II", data[16:24])
+    # Every chunk's CRC is right, and the image data inflates.
+    at, idat = 8, b""
+    while at < len(data):
+        length, = struct.unpack(">I", data[at:at + 4])
+        kind, body = data[at + 4:at + 8], data[at + 8:at + 8 + length]
+        crc, = struct.unpack(">I", data[at + 8 + length:at + 12 + length])
+        expect(zlib.crc32(kind + body) == crc, f"{kind} chunk CRC")
+        idat += body if kind == b"IDAT" else b""
+        at += 12 + length
+    expect(len(zlib.decompress(idat)) > width * height, "pixel data")
+    return width, height
+
+
+@check
+def image_generation_partials_then_result():
+    tool = {"type": "image_generation", "partial_images": 2, "size": "1024x1536"}
+    events = stream_events("echo", input="a lighthouse at dusk", tools=[tool])
+    kinds = types(events)
+    expect(kinds.count("response.image_generation_call.partial_image") == 2, "two partials")
+    for phase in ("in_progress", "generating", "completed"):
+        expect(f"response.image_generation_call.{phase}" in kinds, f"image {phase}")
+    partials = [e for e in events if e.type == "response.image_generation_call.partial_image"]
+    expect([p.partial_image_index for p in partials] == [0, 1], "indexed from 0")
+    call = events[-1].response.output[0]
+    expect(call.type == "image_generation_call" and call.status == "completed", "a finished call")
+    images = [base64.b64decode(p.partial_image_b64) for p in partials] + [base64.b64decode(call.result)]
+    expect(len(set(images)) == 3, "each partial differs from the next and the result")
+    expect(all(png_size(image) == (256, 384) for image in images), "a quarter of the size asked")
+    expect(bool(call.revised_prompt), "a revised prompt")
+    failing = stream_events("echo", input="please fail image", tools=[tool])
+    kinds = types(failing)
+    expect(kinds.count("response.image_generation_call.partial_image") == 1, "one partial, then")
+    expect(kinds[-1] == "response.failed", "the response fails")
+    expect(failing[-1].response.error.code == "server_error", "with the API's error")
 
 
 @check

@@ -331,7 +331,10 @@ async fn container_files_download_and_an_expired_container_says_so() {
         .container_file_content(&ep, "cntr_run1", &csv.id)
         .await
         .expect("download");
-    assert_eq!(bytes.as_ref(), b"month,sales\njan,3\nfeb,5\n");
+    assert!(
+        bytes.starts_with(b"month,sales\njan,3\nfeb,5\n"),
+        "{bytes:?}"
+    );
     let expired = client
         .container_file_content(&ep, "cntr_expired", &csv.id)
         .await

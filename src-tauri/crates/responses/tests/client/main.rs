@@ -2,6 +2,7 @@
 
 mod calls;
 mod files;
+mod hosted_tools;
 mod limits;
 mod redirects;
 mod server;
