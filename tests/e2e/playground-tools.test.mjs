@@ -61,7 +61,11 @@ function file(name, text) {
 
 function run(program, args, env, cwd) {
   return new Promise((ok, fail) => {
-    const child = spawn(program, args, { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(program, args, {
+      env,
+      cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (chunk) => (stderr += chunk));
     child.on("error", fail);
@@ -169,7 +173,10 @@ test("the vector-store picker makes a store from two files and file search quote
     `a result names the file and shows the passage: ${JSON.stringify(results)}`,
   );
   const message = await texts(session, `${tid("pg-output-item")}[data-type="message"]`);
-  assert.ok(message.some((m) => m.includes(QUOTE)), "the answer quotes it");
+  assert.ok(
+    message.some((m) => m.includes(QUOTE)),
+    "the answer quotes it",
+  );
 
   await expectAccessible(session, "playground-file-search");
   await session.screenshot(shot("playground-file-search"));
@@ -189,7 +196,12 @@ test("the exported Python uploads the files, makes the store and sends the same 
   assert.match(code, /client\.files\.create\(file=open\("launch-plan\.txt", "rb"\)/);
   writeFileSync(join(work, "export.py"), code);
   // The script opens the files by name, next to it, as the user's copies would be.
-  const done = await run(python, [join(work, "export.py")], { ...process.env, OPENAI_API_KEY: KEY }, work);
+  const done = await run(
+    python,
+    [join(work, "export.py")],
+    { ...process.env, OPENAI_API_KEY: KEY },
+    work,
+  );
   assert.equal(done.status, 0, `the exported Python runs: ${done.stderr}`);
 
   const after = await atProvider("vector_stores");

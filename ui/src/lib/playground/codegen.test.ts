@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CODE_LANGUAGES, exportCode, pythonLiteral } from "./codegen";
+import type { JsonObject } from "./request";
 
 const body = {
   model: "gpt-5",
@@ -73,7 +74,7 @@ describe("exportCode with the files the request depends on", () => {
       { storeId: "vs_unused", name: "x", fileIds: ["file-unused"] },
     ],
   };
-  const withFiles = {
+  const withFiles: JsonObject = {
     model: "gpt-5",
     input: [
       {
