@@ -124,9 +124,22 @@ fn a_container_file_is_saved_with_its_bytes_and_an_expired_one_is_not_found() {
         "{}",
         path.display()
     );
+    // The same bytes as the container holds, read from the mock directly.
+    let endpoint = halley_responses::Endpoint::new(
+        app.mock.base_url(),
+        halley_responses::SecretString::new("sk-container-files"),
+    );
+    let client = halley_responses::Client::new().expect("a client");
+    let served = tauri::async_runtime::block_on(client.container_file_content(
+        &endpoint,
+        "cntr_1",
+        "cfile_data",
+    ))
+    .expect("the mock serves the file");
+    assert!(served.starts_with(b"month,sales\n"), "a CSV");
     assert_eq!(
         std::fs::read(&path).expect("the saved file"),
-        b"month,sales\njan,3\nfeb,5\n"
+        served.to_vec()
     );
 
     let expired = app
