@@ -59,6 +59,7 @@ export default ts.config(
                 "ipc",
                 "playgroundIpc",
                 "presetIpc",
+                "providerFilesIpc",
                 "updateIpc",
                 "instanceIpc",
                 "mcpIpc",

@@ -86,6 +86,12 @@ pub const EXPORTED: &[Render] = &[
     render::<crate::ipc_types::BackgroundRun>,
     render::<crate::ipc_types::PresetSummary>,
     render::<crate::ipc_types::PresetVersion>,
+    render::<halley_core::playground::UploadPurpose>,
+    render::<halley_core::playground::FileUploadProgress>,
+    render::<halley_core::playground::ProviderFile>,
+    render::<halley_core::playground::FileIndexing>,
+    render::<halley_core::playground::StoreFile>,
+    render::<halley_core::playground::StoreSummary>,
     // MCP servers
     render::<crate::ipc_types::McpServerView>,
     render::<crate::ipc_types::McpServersView>,

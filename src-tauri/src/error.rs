@@ -49,6 +49,9 @@ pub enum ErrorCode {
     /// An MCP server could not be started, failed a call, timed out or sent
     /// too much; the message says which and why.
     Mcp,
+    /// A file over the provider's size limit (a 413) or Halley's own bound
+    /// on an upload: the UI says so in plain words.
+    TooLarge,
 }
 
 impl IpcError {

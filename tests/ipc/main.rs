@@ -16,6 +16,7 @@ mod echo_gateway;
 mod logs;
 mod mcp_servers;
 mod not_blocking;
+mod provider_files;
 mod providers;
 mod regenerate;
 mod secrets_bound;

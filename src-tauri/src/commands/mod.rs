@@ -14,6 +14,7 @@ mod mcp;
 mod playground;
 mod playground_server;
 mod presets;
+mod provider_files;
 mod providers;
 mod runs;
 mod startup;
@@ -83,6 +84,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         playground::playground_set_mcp_secret,
         playground::playground_save_recording,
         playground::playground_fold_recording,
+        playground::playground_save_image,
         playground_server::playground_resume,
         playground_server::playground_background_runs,
         playground_server::playground_forget_run,
@@ -91,6 +93,15 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         playground_server::playground_input_items,
         playground_server::playground_delete,
         playground_server::playground_input_tokens,
+        provider_files::provider_file_upload,
+        provider_files::provider_files_list,
+        provider_files::provider_file_delete,
+        provider_files::vector_stores_list,
+        provider_files::vector_store_create,
+        provider_files::vector_store_delete,
+        provider_files::vector_store_files,
+        provider_files::container_file_data,
+        provider_files::container_file_save,
         presets::preset_save,
         presets::preset_list,
         presets::preset_versions,

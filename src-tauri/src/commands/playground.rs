@@ -102,6 +102,36 @@ pub async fn playground_save_recording<R: Runtime>(
     .await
 }
 
+/// Saves an image the run made (image generation's base64 result) in the
+/// export folder as `<name>.<extension>`, both made safe; returns the path.
+#[tauri::command]
+pub async fn playground_save_image<R: Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    name: String,
+    extension: String,
+    data_base64: String,
+) -> IpcResult<String> {
+    with_state(&state, move |state| {
+        use base64::Engine;
+        // A generated image is a few MB; anything far bigger is not one.
+        if data_base64.len() > MAX_SAVED_IMAGE_BASE64 {
+            return Err(crate::error::IpcError::new(
+                crate::error::ErrorCode::TooLarge,
+                "the image is larger than 64 MB",
+            ));
+        }
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(data_base64.as_bytes())
+            .map_err(|_| halley_core::Error::InvalidInput("the image is not base64".into()))?;
+        write_export(&app, state, &name, "Halley image", &extension, &bytes)
+    })
+    .await
+}
+
+/// Base64 of 64 MiB.
+const MAX_SAVED_IMAGE_BASE64: usize = 64 * 1024 * 1024 / 3 * 4 + 4;
+
 /// Folds a recording's text (read by the webview from a file the user
 /// picked) into the events a run reports, ending with `finished`.
 #[tauri::command]

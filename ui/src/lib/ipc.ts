@@ -15,6 +15,8 @@ import type { SendInput } from "./bindings/SendInput";
 import type { RegenerateInput } from "./bindings/RegenerateInput";
 import type { Settings } from "./bindings/Settings";
 import type { UpdateProgress } from "./bindings/UpdateProgress";
+import type { FileUploadProgress } from "./bindings/FileUploadProgress";
+import type { UploadPurpose } from "./bindings/UploadPurpose";
 
 export type * from "./bindings/index";
 
@@ -159,6 +161,9 @@ export const playgroundIpc = {
   /** Saves raw stream events as a `.sse` recording (Downloads / HALLEY_EXPORT_DIR); resolves with the path. */
   saveRecording: (name: string, openedMs: number | null, events: RecordedEvent[]) =>
     call("playground_save_recording", { name, openedMs, events }),
+  /** Saves a generated image (base64) in the export folder; resolves with the path. */
+  saveImage: (name: string, extension: string, dataBase64: string) =>
+    call("playground_save_image", { name, extension, dataBase64 }),
   /** Folds a recording's text into a run's events, ending with `finished`. */
   foldRecording: (text: string) => call("playground_fold_recording", { text }),
   /** Streams a background response again after `startingAfter` (the stored bookmark when null). */
@@ -179,6 +184,43 @@ export const playgroundIpc = {
   deleteResponse: (responseId: string) => call("playground_delete", { responseId }),
   /** Input tokens of the request; null when the provider has no counting endpoint. */
   inputTokens: (requestJson: string) => call("playground_input_tokens", { requestJson }),
+};
+
+/** The provider's files and vector stores (the Playground's pickers). */
+export const providerFilesIpc = {
+  /** Uploads bytes read from a picked file; `stop(uploadId)` cancels it. */
+  upload: (
+    uploadId: string,
+    filename: string,
+    mime: string,
+    dataBase64: string,
+    purpose: UploadPurpose,
+    onProgress: (progress: FileUploadProgress) => void,
+  ) => {
+    const ch = new Channel<FileUploadProgress>();
+    ch.onmessage = onProgress;
+    return call("provider_file_upload", {
+      uploadId,
+      filename,
+      mime,
+      dataBase64,
+      purpose,
+      onProgress: ch,
+    });
+  },
+  listFiles: () => call("provider_files_list"),
+  deleteFile: (fileId: string) => call("provider_file_delete", { fileId }),
+  listStores: () => call("vector_stores_list"),
+  /** A store holding `fileIds`; indexing goes on at the provider (follow it with `storeFiles`). */
+  createStore: (name: string, fileIds: string[]) => call("vector_store_create", { name, fileIds }),
+  deleteStore: (storeId: string) => call("vector_store_delete", { storeId }),
+  storeFiles: (storeId: string) => call("vector_store_files", { storeId }),
+  /** A code interpreter container's file as bytes. */
+  containerFile: (containerId: string, fileId: string) =>
+    call("container_file_data", { containerId, fileId }),
+  /** Saves a container's file in the export folder; resolves with the path. */
+  saveContainerFile: (containerId: string, fileId: string, filename: string) =>
+    call("container_file_save", { containerId, fileId, filename }),
 };
 
 export const presetIpc = {

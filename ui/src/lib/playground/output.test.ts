@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyUpdate, cardsFromResponse, type OutputCard } from "./output";
+import { applyUpdate, cardsFromResponse, containerFiles, type OutputCard } from "./output";
 import { figures, groupByOutput } from "./timeline";
 
 describe("output cards", () => {
@@ -64,8 +64,107 @@ describe("output cards", () => {
       "no",
       1,
     ]);
-    expect([cards[2]?.code, cards[2]?.output]).toEqual(["print(1)", "1"]);
+    expect([cards[2]?.code, cards[2]?.logs]).toEqual(["print(1)", "1"]);
     expect([cards[3]?.serverLabel, cards[3]?.output]).toEqual(["wiki", "answer"]);
+  });
+});
+
+describe("built-in tool cards", () => {
+  it("a file_search call shows its queries and each result's file, score and text", () => {
+    const [card] = cardsFromResponse({
+      output: [
+        {
+          type: "file_search_call",
+          status: "completed",
+          queries: ["launch code"],
+          results: [
+            { file_id: "file-1", filename: "notes.txt", score: 0.93, text: "The code is 4471." },
+            { file_id: "file-2", score: "high", text: "no name" },
+          ],
+        },
+      ],
+    });
+    expect(card?.queries).toEqual(["launch code"]);
+    expect(card?.results).toEqual([
+      { fileId: "file-1", filename: "notes.txt", score: 0.93, text: "The code is 4471." },
+      // No name: the id stands in; a score that is not a number is not shown.
+      { fileId: "file-2", filename: "file-2", score: null, text: "no name" },
+    ]);
+    expect(card?.output).toBe("");
+  });
+
+  it("a code interpreter call keeps logs and images apart, not as `[image] url` text", () => {
+    const [card] = cardsFromResponse({
+      output: [
+        {
+          type: "code_interpreter_call",
+          code: "plot()",
+          container_id: "cntr_1",
+          outputs: [
+            { type: "logs", logs: "done" },
+            { type: "image", url: "data:image/png;base64,iVBOR" },
+          ],
+        },
+      ],
+    });
+    expect(card?.logs).toBe("done");
+    expect(card?.codeImages).toEqual(["data:image/png;base64,iVBOR"]);
+    expect(card?.containerId).toBe("cntr_1");
+    expect(card?.output).not.toContain("[image]");
+  });
+
+  it("container file citations become one download chip per file", () => {
+    const [card] = cardsFromResponse({
+      output: [
+        {
+          type: "message",
+          content: [
+            {
+              type: "output_text",
+              text: "See data.csv",
+              annotations: [
+                {
+                  type: "container_file_citation",
+                  container_id: "cntr_1",
+                  file_id: "cfile_data",
+                  filename: "data.csv",
+                },
+                {
+                  type: "container_file_citation",
+                  container_id: "cntr_1",
+                  file_id: "cfile_data",
+                  filename: "data.csv",
+                },
+                { type: "container_file_citation", container_id: "", file_id: "cfile_x" },
+                { type: "url_citation", url: "https://x" },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(containerFiles(card!)).toEqual([
+      { containerId: "cntr_1", fileId: "cfile_data", filename: "data.csv" },
+    ]);
+  });
+
+  it("an image generation call shows partial images while streaming, then the final one", () => {
+    const cards: OutputCard[] = [];
+    applyUpdate(cards, { kind: "itemAdded", outputIndex: 0, itemType: "image_generation_call" });
+    applyUpdate(cards, { kind: "partialImage", outputIndex: 0, imageB64: "cGFydGlhbA==" });
+    expect(cards[0]?.images).toEqual(["cGFydGlhbA=="]);
+    applyUpdate(cards, {
+      kind: "itemDone",
+      outputIndex: 0,
+      item: {
+        type: "image_generation_call",
+        status: "completed",
+        result: "ZmluYWw=",
+        output_format: "webp",
+      },
+    });
+    expect(cards[0]?.images).toEqual(["ZmluYWw="]);
+    expect(cards[0]?.imageFormat).toBe("webp");
   });
 });
 

@@ -28,8 +28,50 @@ export interface OutputCard {
   logprobs: TokenProbability[];
   /** base64 images (image generation, partial images). */
   images: string[];
+  /** The generated image's format (`png`, `webp`, `jpeg`), for showing and saving it. */
+  imageFormat: string;
+  /** file_search: the queries it ran and what it found. */
+  queries: string[];
+  results: SearchResult[];
+  /** code_interpreter: its logs, and its images (`data:` URLs, or remote URLs the backend fetches). */
+  logs: string;
+  codeImages: string[];
+  containerId: string;
   /** The whole item as it came, when known. */
   raw: Record<string, unknown> | null;
+}
+
+/** One passage file_search found. */
+export interface SearchResult {
+  fileId: string;
+  filename: string;
+  score: number | null;
+  text: string;
+}
+
+/** A file a code interpreter made, cited in the answer: a download chip. */
+export interface ContainerFileRef {
+  containerId: string;
+  fileId: string;
+  filename: string;
+}
+
+/** The container files an answer's annotations cite, each once. */
+export function containerFiles(card: OutputCard): ContainerFileRef[] {
+  const seen = new Set<string>();
+  const out: ContainerFileRef[] = [];
+  for (const a of card.annotations) {
+    if (a.type !== "container_file_citation") continue;
+    const ref = {
+      containerId: str(a.container_id),
+      fileId: str(a.file_id),
+      filename: str(a.filename) || str(a.file_id),
+    };
+    if (ref.containerId === "" || ref.fileId === "" || seen.has(ref.fileId)) continue;
+    seen.add(ref.fileId);
+    out.push(ref);
+  }
+  return out;
 }
 
 function blank(index: number, type: string): OutputCard {
@@ -50,6 +92,12 @@ function blank(index: number, type: string): OutputCard {
     annotations: [],
     logprobs: [],
     images: [],
+    imageFormat: "png",
+    queries: [],
+    results: [],
+    logs: "",
+    codeImages: [],
+    containerId: "",
     raw: null,
   };
 }
@@ -83,22 +131,26 @@ export function cardFromItem(item: Record<string, unknown>, index: number): Outp
   if (summary.length > 0) card.reasoning = summary.join("\n\n");
   if (card.type === "image_generation_call" && typeof item.result === "string")
     card.images.push(item.result);
+  if (typeof item.output_format === "string") card.imageFormat = item.output_format;
+  card.containerId = str(item.container_id);
   if (typeof item.output === "string") card.output = item.output;
   else if (Array.isArray(item.outputs)) {
-    card.output = list(item.outputs)
-      .map((o) =>
-        o.type === "logs"
-          ? str(o.logs)
-          : o.type === "image"
-            ? `[image] ${str(o.url)}`
-            : JSON.stringify(o),
-      )
+    const outputs = list(item.outputs);
+    card.logs = outputs
+      .filter((o) => o.type === "logs")
+      .map((o) => str(o.logs))
       .join("\n");
+    card.codeImages = outputs.filter((o) => o.type === "image").map((o) => str(o.url));
   } else if (isObject(item.action)) {
     card.output = JSON.stringify(item.action);
-  } else if (Array.isArray(item.queries)) {
-    card.output = (item.queries as unknown[]).map(str).join("\n");
   }
+  if (Array.isArray(item.queries)) card.queries = (item.queries as unknown[]).map(str);
+  card.results = list(item.results).map((r) => ({
+    fileId: str(r.file_id),
+    filename: str(r.filename) || str(r.file_id),
+    score: typeof r.score === "number" ? r.score : null,
+    text: str(r.text),
+  }));
   if (typeof item.error === "string" && item.error !== "") card.output = item.error;
   return card;
 }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { buildRequest, followUpRequest, hasErrors, pendingCalls } from "./request";
-import { defaultForm, newMcpServer, type PlaygroundForm } from "./state";
+import {
+  completeForm,
+  defaultForm,
+  newAttachment,
+  newMcpServer,
+  type PlaygroundForm,
+} from "./state";
 
 function form(patch: Partial<PlaygroundForm> = {}): PlaygroundForm {
   const f = defaultForm("gpt-5");
@@ -134,15 +140,14 @@ describe("buildRequest", () => {
   it("builds hosted tools with only the options set", () => {
     const f = form();
     f.webSearch = {
+      ...f.webSearch,
       enabled: true,
       contextSize: "low",
       city: "Hanoi",
-      region: "",
       country: "VN",
-      timezone: "",
     };
-    f.fileSearch = { enabled: true, vectorStoreIds: "vs_1, vs_2", maxResults: 5 };
-    f.codeInterpreter = { enabled: true };
+    f.fileSearch = { ...f.fileSearch, enabled: true, vectorStoreIds: "vs_1, vs_2", maxResults: 5 };
+    f.codeInterpreter = { ...f.codeInterpreter, enabled: true };
     f.mcp = [
       {
         ...newMcpServer(),
@@ -336,6 +341,252 @@ describe("function-call round trip", () => {
       "function_call",
       "function_call_output",
       "function_call_output",
+    ]);
+  });
+});
+
+describe("built-in tool options", () => {
+  it("file_search sends ranking options, filters and the stores picked", () => {
+    const f = form();
+    f.fileSearch = {
+      enabled: true,
+      vectorStoreIds: "vs_a\nvs_b",
+      maxResults: 3,
+      ranker: "default-2024-11-15",
+      scoreThreshold: 0.4,
+      filters:
+        '{"type":"and","filters":[{"type":"eq","key":"lang","value":"vi"},{"type":"gte","key":"year","value":2024}]}',
+    };
+    f.include = ["file_search_call.results"];
+    const { body, problems } = buildRequest(f);
+    expect(problems).toEqual([]);
+    expect(body.tools).toEqual([
+      {
+        type: "file_search",
+        vector_store_ids: ["vs_a", "vs_b"],
+        max_num_results: 3,
+        ranking_options: { ranker: "default-2024-11-15", score_threshold: 0.4 },
+        filters: {
+          type: "and",
+          filters: [
+            { type: "eq", key: "lang", value: "vi" },
+            { type: "gte", key: "year", value: 2024 },
+          ],
+        },
+      },
+    ]);
+    expect(body.include).toEqual(["file_search_call.results"]);
+  });
+
+  it("refuses filters that are not JSON or not a filter, and a threshold out of 0..1", () => {
+    const f = form();
+    f.fileSearch = { ...f.fileSearch, enabled: true, vectorStoreIds: "vs_a", filters: "{type: eq" };
+    expect(codes(f)).toContain("filtersJson");
+    f.fileSearch.filters = '{"type":"eq","value":1}';
+    expect(codes(f)).toContain("filtersKey");
+    f.fileSearch.filters = '{"type":"near","key":"a","value":1}';
+    expect(codes(f)).toContain("filtersType");
+    f.fileSearch.filters = '{"type":"or","filters":[]}';
+    expect(codes(f)).toContain("filtersCompound");
+    f.fileSearch.filters = "";
+    f.fileSearch.scoreThreshold = 1.5;
+    expect(codes(f)).toEqual(["scoreThreshold"]);
+  });
+
+  it("code_interpreter: an auto container with files and a memory limit, or a container id", () => {
+    const f = form();
+    f.codeInterpreter = {
+      enabled: true,
+      container: "auto",
+      containerId: "",
+      fileIds: "file-1, file-2",
+      memoryLimit: "4g",
+    };
+    expect(buildRequest(f).body.tools).toEqual([
+      {
+        type: "code_interpreter",
+        container: { type: "auto", file_ids: ["file-1", "file-2"], memory_limit: "4g" },
+      },
+    ]);
+    f.codeInterpreter.container = "id";
+    expect(codes(f)).toEqual(["containerId"]);
+    f.codeInterpreter.containerId = "cntr_123";
+    expect(buildRequest(f).body.tools).toEqual([
+      { type: "code_interpreter", container: "cntr_123" },
+    ]);
+  });
+
+  it("image_generation sends each option under its API name, and checks the numbers", () => {
+    const f = form();
+    f.imageGeneration = {
+      enabled: true,
+      model: "gpt-image-1",
+      size: "1024x1536",
+      quality: "high",
+      background: "transparent",
+      outputFormat: "webp",
+      outputCompression: 80,
+      moderation: "low",
+      partialImages: 2,
+      inputFidelity: "high",
+      action: "generate",
+    };
+    const { body, problems } = buildRequest(f);
+    expect(problems).toEqual([]);
+    expect(body.tools).toEqual([
+      {
+        type: "image_generation",
+        model: "gpt-image-1",
+        size: "1024x1536",
+        quality: "high",
+        background: "transparent",
+        output_format: "webp",
+        output_compression: 80,
+        moderation: "low",
+        partial_images: 2,
+        input_fidelity: "high",
+        action: "generate",
+      },
+    ]);
+    f.imageGeneration.partialImages = 4;
+    f.imageGeneration.size = "big";
+    expect(codes(f).sort()).toEqual(["imageSize", "partialImages"]);
+    f.imageGeneration = { ...defaultForm().imageGeneration, enabled: true };
+    expect(buildRequest(f).body.tools).toEqual([{ type: "image_generation" }]);
+  });
+
+  it("web_search takes allowed domains; web_search_preview has no filters", () => {
+    const f = form();
+    f.webSearch = {
+      ...f.webSearch,
+      enabled: true,
+      variant: "web_search",
+      allowedDomains: "openai.com, pubmed.ncbi.nlm.nih.gov",
+      city: "Hanoi",
+      region: "Hanoi",
+      country: "VN",
+      timezone: "Asia/Ho_Chi_Minh",
+      contextSize: "high",
+    };
+    expect(buildRequest(f).body.tools).toEqual([
+      {
+        type: "web_search",
+        filters: { allowed_domains: ["openai.com", "pubmed.ncbi.nlm.nih.gov"] },
+        search_context_size: "high",
+        user_location: {
+          type: "approximate",
+          city: "Hanoi",
+          region: "Hanoi",
+          country: "VN",
+          timezone: "Asia/Ho_Chi_Minh",
+        },
+      },
+    ]);
+    f.webSearch.allowedDomains = "https://openai.com/x";
+    expect(codes(f)).toEqual(["domainNotHost"]);
+    f.webSearch.variant = "web_search_preview";
+    const tool = (buildRequest(f).body.tools as Record<string, unknown>[])[0];
+    expect(tool?.type).toBe("web_search_preview");
+    expect(tool?.filters).toBeUndefined();
+  });
+
+  it("tool_choice forces a hosted tool that is offered, or an MCP server's tool", () => {
+    const f = form();
+    f.fileSearch = { ...f.fileSearch, enabled: true, vectorStoreIds: "vs_a" };
+    f.toolChoice = "hosted";
+    f.toolChoiceName = "file_search";
+    expect(buildRequest(f).body.tool_choice).toEqual({ type: "file_search" });
+    expect(codes(f)).toEqual([]);
+    f.toolChoiceName = "image_generation";
+    expect(codes(f)).toEqual(["toolChoiceNotOffered"]);
+    f.webSearch = { ...f.webSearch, enabled: true, variant: "web_search" };
+    f.toolChoiceName = "web_search_preview";
+    expect(codes(f)).toEqual([]);
+
+    f.mcp = [{ ...newMcpServer(), label: "deepwiki", url: "https://mcp.deepwiki.com/mcp" }];
+    f.toolChoice = "mcp";
+    f.toolChoiceServer = "deepwiki";
+    f.toolChoiceName = "ask_question";
+    expect(buildRequest(f).body.tool_choice).toEqual({
+      type: "mcp",
+      server_label: "deepwiki",
+      name: "ask_question",
+    });
+    f.toolChoiceName = "";
+    expect(buildRequest(f).body.tool_choice).toEqual({ type: "mcp", server_label: "deepwiki" });
+    f.toolChoiceServer = "other";
+    expect(codes(f)).toEqual(["toolChoiceServer"]);
+  });
+
+  it("images and files in a message become input_image / input_file parts", () => {
+    const f = form();
+    const image = newAttachment("image", "url", "https://example.com/cat.png");
+    image.detail = "low";
+    f.messages[0]!.attachments = [
+      image,
+      newAttachment("image", "file_id", "file-img"),
+      newAttachment("image", "inline", "data:image/png;base64,iVBORw0K"),
+      newAttachment("file", "file_id", "file-pdf", "report.pdf"),
+      newAttachment("file", "url", "https://example.com/a.pdf"),
+      newAttachment("file", "inline", "data:application/pdf;base64,JVBERi0=", "a.pdf"),
+    ];
+    const { body, problems } = buildRequest(f);
+    expect(problems).toEqual([]);
+    expect(body.input).toEqual([
+      {
+        role: "user",
+        content: [
+          { type: "input_text", text: "Hi" },
+          { type: "input_image", image_url: "https://example.com/cat.png", detail: "low" },
+          { type: "input_image", file_id: "file-img", detail: "auto" },
+          { type: "input_image", image_url: "data:image/png;base64,iVBORw0K", detail: "auto" },
+          { type: "input_file", file_id: "file-pdf" },
+          { type: "input_file", file_url: "https://example.com/a.pdf" },
+          {
+            type: "input_file",
+            filename: "a.pdf",
+            file_data: "data:application/pdf;base64,JVBERi0=",
+          },
+        ],
+      },
+    ]);
+  });
+
+  it("refuses an attachment URL that is not http(s), inline data too large, and a non-user attachment", () => {
+    const f = form();
+    f.messages[0]!.attachments = [newAttachment("image", "url", "file:///etc/passwd")];
+    expect(codes(f)).toEqual(["attachmentUrl"]);
+    const big = "data:image/png;base64," + "A".repeat(12 * 1024 * 1024);
+    f.messages[0]!.attachments = [newAttachment("image", "inline", big)];
+    expect(codes(f)).toEqual(["attachmentInlineTooLarge"]);
+    f.messages[0]!.attachments = [newAttachment("file", "file_id", "file-1")];
+    f.messages[0]!.role = "developer";
+    expect(codes(f)).toEqual(["attachmentRole"]);
+  });
+
+  it("a preset saved before these options loads with every new field at its default", () => {
+    const old = JSON.parse(JSON.stringify(form())) as Record<string, unknown>;
+    old.webSearch = {
+      enabled: true,
+      contextSize: "",
+      city: "",
+      region: "",
+      country: "",
+      timezone: "",
+    };
+    old.fileSearch = { enabled: false, vectorStoreIds: "", maxResults: null };
+    old.codeInterpreter = { enabled: true };
+    delete old.imageGeneration;
+    delete old.uploads;
+    delete old.stores;
+    const loaded = completeForm(old as unknown as PlaygroundForm);
+    expect(loaded.webSearch.variant).toBe("web_search_preview");
+    expect(loaded.codeInterpreter.container).toBe("auto");
+    expect(loaded.imageGeneration.enabled).toBe(false);
+    expect(loaded.uploads).toEqual([]);
+    expect(buildRequest(loaded).body.tools).toEqual([
+      { type: "web_search_preview" },
+      { type: "code_interpreter", container: { type: "auto" } },
     ]);
   });
 });

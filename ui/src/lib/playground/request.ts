@@ -4,7 +4,13 @@
 // thrown; an `error` blocks Run, a `warning` is shown and sent anyway.
 
 import { isObject, parseJson, strictProblems } from "./schema";
-import type { FunctionDef, KeyValueRow, PlaygroundForm } from "./state";
+import {
+  HOSTED_TOOL_CHOICES,
+  type FunctionDef,
+  type InputAttachment,
+  type KeyValueRow,
+  type PlaygroundForm,
+} from "./state";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -33,6 +39,12 @@ export const LIMITS = {
   metadataKeyChars: 64,
   metadataValueChars: 512,
   fileSearchMaxResults: [1, 50],
+  scoreThreshold: [0, 1],
+  codeInterpreterFiles: 50,
+  partialImages: [0, 3],
+  outputCompression: [0, 100],
+  /** Inline (base64) images and files kept in the form, and so in presets. */
+  inlineBytes: 8 * 1024 * 1024,
 } as const;
 
 const NAME = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -104,41 +116,136 @@ function functionTool(fn: FunctionDef, problems: Problem[]): JsonObject {
   return tool;
 }
 
+function webSearchTool(form: PlaygroundForm, problems: Problem[]): JsonObject {
+  const ws = form.webSearch;
+  const tool: JsonObject = { type: ws.variant };
+  if (ws.variant === "web_search") {
+    const domains = splitList(ws.allowedDomains);
+    if (domains.length > 0) tool.filters = { allowed_domains: domains };
+    if (domains.some((d) => /[/:]/.test(d)))
+      problems.push({ field: "webSearch", code: "domainNotHost", severity: "error" });
+  }
+  if (ws.contextSize !== "") tool.search_context_size = ws.contextSize;
+  const location: JsonObject = {};
+  for (const key of ["city", "region", "country", "timezone"] as const) {
+    if (ws[key].trim() !== "") location[key] = ws[key].trim();
+  }
+  if (Object.keys(location).length > 0) tool.user_location = { type: "approximate", ...location };
+  if (ws.country.trim() !== "" && !/^[A-Z]{2}$/.test(ws.country.trim())) {
+    problems.push({ field: "webSearch", code: "countryCode", severity: "error" });
+  }
+  return tool;
+}
+
+/** `filters` JSON: a comparison (`{type: eq, key, value}`) or compound (`{type: and, filters}`). */
+function filterProblem(value: unknown): string | null {
+  if (!isObject(value)) return "filtersObject";
+  const type = value.type;
+  if (type === "and" || type === "or") {
+    if (!Array.isArray(value.filters) || value.filters.length === 0) return "filtersCompound";
+    for (const inner of value.filters) {
+      const problem = filterProblem(inner);
+      if (problem) return problem;
+    }
+    return null;
+  }
+  if (["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin"].includes(String(type))) {
+    if (typeof value.key !== "string" || value.key === "") return "filtersKey";
+    if (!("value" in value)) return "filtersValue";
+    return null;
+  }
+  return "filtersType";
+}
+
+function fileSearchTool(form: PlaygroundForm, problems: Problem[]): JsonObject {
+  const fs = form.fileSearch;
+  const error = (code: string, params?: Problem["params"]) =>
+    problems.push({ field: "fileSearch", code, severity: "error", params });
+  const ids = splitList(fs.vectorStoreIds);
+  if (ids.length === 0) error("vectorStoreIds");
+  const tool: JsonObject = { type: "file_search", vector_store_ids: ids };
+  if (fs.maxResults !== null) {
+    if (!Number.isInteger(fs.maxResults) || !inRange(fs.maxResults, LIMITS.fileSearchMaxResults))
+      error("maxResults");
+    tool.max_num_results = fs.maxResults;
+  }
+  const ranking: JsonObject = {};
+  if (fs.ranker !== "") ranking.ranker = fs.ranker;
+  if (fs.scoreThreshold !== null) {
+    if (!inRange(fs.scoreThreshold, LIMITS.scoreThreshold)) error("scoreThreshold");
+    ranking.score_threshold = fs.scoreThreshold;
+  }
+  if (Object.keys(ranking).length > 0) tool.ranking_options = ranking;
+  if (fs.filters.trim() !== "") {
+    const parsed = parseJson(fs.filters);
+    if (!parsed.ok) error("filtersJson", { message: parsed.message });
+    else {
+      const problem = filterProblem(parsed.value);
+      if (problem) error(problem);
+      tool.filters = parsed.value as Json;
+    }
+  }
+  return tool;
+}
+
+function codeInterpreterTool(form: PlaygroundForm, problems: Problem[]): JsonObject {
+  const ci = form.codeInterpreter;
+  const error = (code: string) =>
+    problems.push({ field: "codeInterpreter", code, severity: "error" });
+  if (ci.container === "id") {
+    if (ci.containerId.trim() === "") error("containerId");
+    return { type: "code_interpreter", container: ci.containerId.trim() };
+  }
+  const container: JsonObject = { type: "auto" };
+  const files = splitList(ci.fileIds);
+  if (files.length > LIMITS.codeInterpreterFiles) error("containerFiles");
+  if (files.length > 0) container.file_ids = files;
+  if (ci.memoryLimit !== "") container.memory_limit = ci.memoryLimit;
+  return { type: "code_interpreter", container };
+}
+
+function imageGenerationTool(form: PlaygroundForm, problems: Problem[]): JsonObject {
+  const ig = form.imageGeneration;
+  const error = (code: string) =>
+    problems.push({ field: "imageGeneration", code, severity: "error" });
+  const tool: JsonObject = { type: "image_generation" };
+  if (ig.model.trim() !== "") tool.model = ig.model.trim();
+  const size = ig.size.trim();
+  if (size !== "") {
+    if (size !== "auto" && !/^\d{2,5}x\d{2,5}$/.test(size)) error("imageSize");
+    tool.size = size;
+  }
+  if (ig.quality !== "") tool.quality = ig.quality;
+  if (ig.background !== "") tool.background = ig.background;
+  if (ig.outputFormat !== "") tool.output_format = ig.outputFormat;
+  if (ig.outputCompression !== null) {
+    if (
+      !Number.isInteger(ig.outputCompression) ||
+      !inRange(ig.outputCompression, LIMITS.outputCompression)
+    )
+      error("outputCompression");
+    tool.output_compression = ig.outputCompression;
+  }
+  if (ig.moderation !== "") tool.moderation = ig.moderation;
+  if (ig.partialImages !== null) {
+    if (!Number.isInteger(ig.partialImages) || !inRange(ig.partialImages, LIMITS.partialImages))
+      error("partialImages");
+    tool.partial_images = ig.partialImages;
+  }
+  if (ig.inputFidelity !== "") tool.input_fidelity = ig.inputFidelity;
+  if (ig.action !== "") tool.action = ig.action;
+  if (ig.background === "transparent" && ig.outputFormat === "jpeg") {
+    problems.push({ field: "imageGeneration", code: "transparentJpeg", severity: "warning" });
+  }
+  return tool;
+}
+
 function toolsOf(form: PlaygroundForm, problems: Problem[]): Json[] {
   const tools: Json[] = [];
-  const ws = form.webSearch;
-  if (ws.enabled) {
-    const tool: JsonObject = { type: "web_search_preview" };
-    if (ws.contextSize !== "") tool.search_context_size = ws.contextSize;
-    const location: JsonObject = {};
-    for (const key of ["city", "region", "country", "timezone"] as const) {
-      if (ws[key].trim() !== "") location[key] = ws[key].trim();
-    }
-    if (Object.keys(location).length > 0) tool.user_location = { type: "approximate", ...location };
-    if (ws.country.trim() !== "" && !/^[A-Z]{2}$/.test(ws.country.trim())) {
-      problems.push({ field: "webSearch", code: "countryCode", severity: "error" });
-    }
-    tools.push(tool);
-  }
-  const fs = form.fileSearch;
-  if (fs.enabled) {
-    const ids = splitList(fs.vectorStoreIds);
-    if (ids.length === 0)
-      problems.push({ field: "fileSearch", code: "vectorStoreIds", severity: "error" });
-    const tool: JsonObject = { type: "file_search", vector_store_ids: ids };
-    if (fs.maxResults !== null) {
-      if (
-        !Number.isInteger(fs.maxResults) ||
-        !inRange(fs.maxResults, LIMITS.fileSearchMaxResults)
-      ) {
-        problems.push({ field: "fileSearch", code: "maxResults", severity: "error" });
-      }
-      tool.max_num_results = fs.maxResults;
-    }
-    tools.push(tool);
-  }
-  if (form.codeInterpreter.enabled)
-    tools.push({ type: "code_interpreter", container: { type: "auto" } });
+  if (form.webSearch.enabled) tools.push(webSearchTool(form, problems));
+  if (form.fileSearch.enabled) tools.push(fileSearchTool(form, problems));
+  if (form.codeInterpreter.enabled) tools.push(codeInterpreterTool(form, problems));
+  if (form.imageGeneration.enabled) tools.push(imageGenerationTool(form, problems));
   for (const server of form.mcp) {
     const field = `mcp:${server.id}`;
     if (!NAME.test(server.label)) problems.push({ field, code: "mcpLabel", severity: "error" });
@@ -207,10 +314,16 @@ function inputOf(form: PlaygroundForm, problems: Problem[]): Json[] {
   const input: Json[] = [];
   for (const message of form.messages) {
     const parts = message.parts.filter((p) => p.trim() !== "");
-    if (parts.length === 0) continue;
+    const attachments = (message.attachments ?? []).filter((a) => a.value.trim() !== "");
+    if (parts.length === 0 && attachments.length === 0) continue;
     // Earlier assistant turns are model output, so their parts are output_text.
     const type = message.role === "assistant" ? "output_text" : "input_text";
-    input.push({ role: message.role, content: parts.map((text) => ({ type, text })) });
+    const content: Json[] = parts.map((text) => ({ type, text }));
+    if (attachments.length > 0 && message.role !== "user") {
+      problems.push({ field: "messages", code: "attachmentRole", severity: "error" });
+    }
+    for (const attachment of attachments) content.push(attachmentPart(attachment, problems));
+    input.push({ role: message.role, content });
   }
   if (
     input.length === 0 &&
@@ -220,6 +333,41 @@ function inputOf(form: PlaygroundForm, problems: Problem[]): Json[] {
     problems.push({ field: "messages", code: "inputEmpty", severity: "warning" });
   }
   return input;
+}
+
+/** Bytes a `data:` URL holds, from its base64 length. */
+function inlineBytes(dataUrl: string): number {
+  const comma = dataUrl.indexOf(",");
+  return Math.floor(((dataUrl.length - comma - 1) * 3) / 4);
+}
+
+/** An image as `input_image` {image_url | file_id, detail}; a file as `input_file`. */
+function attachmentPart(a: InputAttachment, problems: Problem[]): JsonObject {
+  const error = (code: string, params?: Problem["params"]) =>
+    problems.push({ field: "messages", code, severity: "error", params });
+  const value = a.value.trim();
+  if (a.source === "url" && !/^https?:\/\/\S+$/.test(value)) error("attachmentUrl");
+  if (a.source === "inline") {
+    if (!/^data:[^,]*;base64,/.test(value)) error("attachmentData");
+    else if (inlineBytes(value) > LIMITS.inlineBytes)
+      error("attachmentInlineTooLarge", { max: LIMITS.inlineBytes / (1024 * 1024) });
+  }
+  if (a.kind === "image") {
+    const part: JsonObject = { type: "input_image" };
+    if (a.source === "file_id") part.file_id = value;
+    else part.image_url = value;
+    // The spec requires `detail`; "auto" is the API's own default.
+    part.detail = a.detail === "" ? "auto" : a.detail;
+    return part;
+  }
+  const part: JsonObject = { type: "input_file" };
+  if (a.source === "file_id") part.file_id = value;
+  else if (a.source === "url") part.file_url = value;
+  else {
+    part.filename = a.filename.trim() === "" ? "file" : a.filename.trim();
+    part.file_data = value;
+  }
+  return part;
 }
 
 function numberField(
@@ -308,6 +456,32 @@ export function buildRequest(
       });
     }
     body.tool_choice = { type: "function", name };
+  } else if (form.toolChoice === "hosted") {
+    const type = form.toolChoiceName;
+    if (!(HOSTED_TOOL_CHOICES as readonly string[]).includes(type)) {
+      problems.push({ field: "toolChoice", code: "toolChoiceHosted", severity: "error" });
+    } else if (!tools.some((t) => isObject(t) && hostedMatches(String(t.type), type))) {
+      problems.push({
+        field: "toolChoice",
+        code: "toolChoiceNotOffered",
+        severity: "error",
+        params: { name: type },
+      });
+    }
+    body.tool_choice = { type };
+  } else if (form.toolChoice === "mcp") {
+    const label = (form.toolChoiceServer ?? "").trim();
+    if (!form.mcp.some((server) => server.label === label)) {
+      problems.push({
+        field: "toolChoice",
+        code: "toolChoiceServer",
+        severity: "error",
+        params: { name: label },
+      });
+    }
+    const choice: JsonObject = { type: "mcp", server_label: label };
+    if (form.toolChoiceName.trim() !== "") choice.name = form.toolChoiceName.trim();
+    body.tool_choice = choice;
   } else if (form.toolChoice !== "") {
     body.tool_choice = form.toolChoice;
   }
@@ -337,6 +511,13 @@ export function buildRequest(
     });
   }
   return { body, problems };
+}
+
+/** Whether a tool of `toolType` in `tools` is the hosted tool `choice` forces. */
+function hostedMatches(toolType: string, choice: string): boolean {
+  // Forcing web_search_preview is how the API forces either web search tool.
+  if (choice === "web_search_preview") return toolType.startsWith("web_search");
+  return toolType === choice;
 }
 
 export function hasErrors(problems: Problem[]): boolean {

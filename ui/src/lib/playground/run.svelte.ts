@@ -23,7 +23,7 @@ import {
   type JsonObject,
   type PendingCall,
 } from "./request";
-import { defaultForm, type PlaygroundForm } from "./state";
+import { completeForm, defaultForm, type PlaygroundForm } from "./state";
 import { answerLocalCall, localFunctionTools, localMcp, localToolNamed } from "./local-mcp.svelte";
 import { loadToolPolicies, policyOf, setToolPolicy } from "../state/mcp.svelte";
 import type { TimedEvent } from "./timeline";
@@ -102,9 +102,8 @@ class Playground {
 
   /** Replaces the form (a preset loaded). */
   loadForm(form: PlaygroundForm): void {
-    // Presets saved before canned outputs existed have none.
-    const functions = form.functions.map((f) => ({ ...f, cannedOutputs: f.cannedOutputs ?? [] }));
-    this.form = { ...defaultForm(form.model), ...form, functions };
+    // Presets saved by an older version lack the fields added since.
+    this.form = completeForm(form);
   }
 
   async run(): Promise<void> {

@@ -5,12 +5,53 @@
 
 export type InputRole = "user" | "assistant" | "developer" | "system";
 
+/** Where an attached image or file comes from. */
+export type AttachmentSource = "file_id" | "url" | "inline";
+
+/** An image or file in a message, sent after its text parts. */
+export interface InputAttachment {
+  id: string;
+  kind: "image" | "file";
+  source: AttachmentSource;
+  /** The file id, the URL, or (inline) a `data:` URL, as `source` says. */
+  value: string;
+  /** The file's name: sent with an inline file, shown for the others. */
+  filename: string;
+  /** `input_image.detail`; empty = not sent (the API's `auto`). */
+  detail: "" | "auto" | "low" | "high";
+}
+
 export interface InputMessage {
   id: string;
   role: InputRole;
   /** Text parts, in order; empty parts are not sent. */
   parts: string[];
+  /** Images and files (presets saved before they existed have none). */
+  attachments?: InputAttachment[];
 }
+
+/** A file this form uploaded: what exported code must upload again. */
+export interface UploadedFile {
+  fileId: string;
+  filename: string;
+  purpose: "assistants" | "user_data" | "vision";
+}
+
+/** A vector store this form made from uploaded files. */
+export interface MadeStore {
+  storeId: string;
+  name: string;
+  fileIds: string[];
+}
+
+/** Hosted tools `tool_choice` can force (the API's ToolChoiceTypes). */
+export const HOSTED_TOOL_CHOICES = [
+  "file_search",
+  "web_search_preview",
+  "code_interpreter",
+  "image_generation",
+] as const;
+export type HostedToolChoice = (typeof HOSTED_TOOL_CHOICES)[number];
 
 export interface KeyValueRow {
   id: string;
@@ -57,8 +98,11 @@ export interface PlaygroundForm {
   background: boolean;
   serviceTier: "" | "auto" | "default" | "flex" | "priority";
   parallelToolCalls: Tri;
-  toolChoice: "" | "auto" | "none" | "required" | "function";
+  toolChoice: "" | "auto" | "none" | "required" | "function" | "hosted" | "mcp";
+  /** The function's name, the hosted tool's type, or the MCP tool's name (may be empty). */
   toolChoiceName: string;
+  /** The MCP server's label, for `toolChoice: "mcp"`. */
+  toolChoiceServer?: string;
   include: string[];
   metadata: KeyValueRow[];
   promptCacheKey: string;
@@ -70,14 +114,49 @@ export interface PlaygroundForm {
   conversation: string;
   webSearch: {
     enabled: boolean;
+    /** Which tool: `web_search` takes domain filters, the preview does not. */
+    variant: "web_search" | "web_search_preview";
     contextSize: "" | "low" | "medium" | "high";
     city: string;
     region: string;
     country: string;
     timezone: string;
+    /** Comma- or newline-separated domains (`filters.allowed_domains`, web_search only). */
+    allowedDomains: string;
   };
-  fileSearch: { enabled: boolean; vectorStoreIds: string; maxResults: number | null };
-  codeInterpreter: { enabled: boolean };
+  fileSearch: {
+    enabled: boolean;
+    vectorStoreIds: string;
+    maxResults: number | null;
+    ranker: "" | "auto" | "default-2024-11-15";
+    scoreThreshold: number | null;
+    /** A ComparisonFilter or CompoundFilter as JSON text; empty = none. */
+    filters: string;
+  };
+  codeInterpreter: {
+    enabled: boolean;
+    /** An automatic container (with files and a memory limit) or an existing one by id. */
+    container: "auto" | "id";
+    containerId: string;
+    fileIds: string;
+    memoryLimit: "" | "1g" | "4g" | "16g" | "64g";
+  };
+  imageGeneration: {
+    enabled: boolean;
+    model: string;
+    size: string;
+    quality: "" | "low" | "medium" | "high" | "auto";
+    background: "" | "transparent" | "opaque" | "auto";
+    outputFormat: "" | "png" | "webp" | "jpeg";
+    outputCompression: number | null;
+    moderation: "" | "auto" | "low";
+    partialImages: number | null;
+    inputFidelity: "" | "high" | "low";
+    action: "" | "generate" | "edit" | "auto";
+  };
+  /** Files and stores this form made at the provider (not sent: for code export). */
+  uploads: UploadedFile[];
+  stores: MadeStore[];
   mcp: McpServer[];
   functions: FunctionDef[];
   /** Answer every function call with its canned output and go on (not sent). */
@@ -112,7 +191,7 @@ export function rowId(): string {
 }
 
 export function newMessage(role: InputRole = "user", text = ""): InputMessage {
-  return { id: rowId(), role, parts: [text] };
+  return { id: rowId(), role, parts: [text], attachments: [] };
 }
 
 export function newFunction(): FunctionDef {
@@ -133,6 +212,15 @@ export function newFunction(): FunctionDef {
     ),
     cannedOutputs: [],
   };
+}
+
+export function newAttachment(
+  kind: InputAttachment["kind"],
+  source: AttachmentSource,
+  value = "",
+  filename = "",
+): InputAttachment {
+  return { id: rowId(), kind, source, value, filename, detail: "" };
 }
 
 export function newMcpServer(): McpServer {
@@ -156,6 +244,7 @@ export function defaultForm(model = ""): PlaygroundForm {
     parallelToolCalls: null,
     toolChoice: "",
     toolChoiceName: "",
+    toolChoiceServer: "",
     include: [],
     metadata: [],
     promptCacheKey: "",
@@ -165,9 +254,46 @@ export function defaultForm(model = ""): PlaygroundForm {
     verbosity: "",
     previousResponseId: "",
     conversation: "",
-    webSearch: { enabled: false, contextSize: "", city: "", region: "", country: "", timezone: "" },
-    fileSearch: { enabled: false, vectorStoreIds: "", maxResults: null },
-    codeInterpreter: { enabled: false },
+    webSearch: {
+      enabled: false,
+      variant: "web_search_preview",
+      contextSize: "",
+      city: "",
+      region: "",
+      country: "",
+      timezone: "",
+      allowedDomains: "",
+    },
+    fileSearch: {
+      enabled: false,
+      vectorStoreIds: "",
+      maxResults: null,
+      ranker: "",
+      scoreThreshold: null,
+      filters: "",
+    },
+    codeInterpreter: {
+      enabled: false,
+      container: "auto",
+      containerId: "",
+      fileIds: "",
+      memoryLimit: "",
+    },
+    imageGeneration: {
+      enabled: false,
+      model: "",
+      size: "",
+      quality: "",
+      background: "",
+      outputFormat: "",
+      outputCompression: null,
+      moderation: "",
+      partialImages: null,
+      inputFidelity: "",
+      action: "",
+    },
+    uploads: [],
+    stores: [],
     mcp: [],
     functions: [],
     autoReply: false,
@@ -188,5 +314,26 @@ export function defaultForm(model = ""): PlaygroundForm {
         2,
       ),
     },
+  };
+}
+
+/**
+ * A form from a preset or an import: every field this version has, the
+ * saved values over the defaults (one level into the tool sections, which
+ * grew fields since presets were first saved).
+ */
+export function completeForm(saved: PlaygroundForm): PlaygroundForm {
+  const base = defaultForm(saved.model);
+  return {
+    ...base,
+    ...saved,
+    webSearch: { ...base.webSearch, ...saved.webSearch },
+    fileSearch: { ...base.fileSearch, ...saved.fileSearch },
+    codeInterpreter: { ...base.codeInterpreter, ...saved.codeInterpreter },
+    imageGeneration: { ...base.imageGeneration, ...saved.imageGeneration },
+    functions: saved.functions.map((f) => ({ ...f, cannedOutputs: f.cannedOutputs ?? [] })),
+    messages: saved.messages.map((m) => ({ ...m, attachments: m.attachments ?? [] })),
+    uploads: saved.uploads ?? [],
+    stores: saved.stores ?? [],
   };
 }

@@ -7,6 +7,7 @@
 mod background;
 mod events;
 mod presets;
+mod provider_files;
 mod recording;
 mod run;
 mod secrets;
@@ -15,6 +16,10 @@ mod validate;
 pub use background::{is_unfinished, BackgroundRun, ResumeBookmark};
 pub use events::{PlaygroundEvent, PlaygroundStatus};
 pub use presets::{PresetSummary, PresetVersion, PRESET_FORMAT};
+pub use provider_files::{
+    create_store_from_files, store_files, FileIndexing, FileUploadProgress, ProviderFile,
+    StoreFile, StoreSummary, UploadPurpose, MAX_STORE_FILES,
+};
 pub use recording::{fold_recording, recording_text, RecordedEvent};
 pub use run::{
     count_input_tokens, new_run_id, parse_request, resume_playground, run_playground,

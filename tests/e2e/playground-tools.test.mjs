@@ -1,0 +1,216 @@
+// The Playground's built-in tools end to end: the real app against
+// halley-mock (behind the recording proxy, so the wire can be checked). The
+// vector-store picker uploads two files and makes a store of them, each file
+// is followed to "ready", file search runs over it and the result card shows
+// the passage it quoted; the exported Python then uploads the same files,
+// makes its own store and sends the same request with the new ids.
+import { before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROOT, freshDataDir, shot, startApp, startMock, test } from "./lib/harness.mjs";
+import { startRecorder } from "./lib/recorder.mjs";
+import { expectAccessible } from "./lib/a11y.mjs";
+
+const KEY = "sk-e2e-playground-tools";
+const QUOTE = "The launch moves to the ninth of May.";
+const work = mkdtempSync(join(tmpdir(), "halley-pg-tools-"));
+let mock;
+let recorder;
+let app;
+
+const tid = (id) => `[data-testid="${id}"]`;
+
+function setValue(session, selector, value, index = 0) {
+  return session.execute(
+    `const el = document.querySelectorAll(arguments[0])[arguments[2]];
+     if (!el) throw new Error("no element " + arguments[0]);
+     const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype
+       : el instanceof HTMLSelectElement ? HTMLSelectElement.prototype : HTMLInputElement.prototype;
+     Object.getOwnPropertyDescriptor(proto, "value").set.call(el, arguments[1]);
+     el.dispatchEvent(new Event("input", { bubbles: true }));
+     el.dispatchEvent(new Event("change", { bubbles: true }));
+     return true;`,
+    [selector, value, index],
+  );
+}
+
+function click(session, selector, index = 0) {
+  return session.execute(
+    `const el = document.querySelectorAll(arguments[0])[arguments[1]];
+     if (!el) throw new Error("no element " + arguments[0]);
+     el.click(); return true;`,
+    [selector, index],
+  );
+}
+
+function texts(session, selector) {
+  return session.execute(
+    `return [...document.querySelectorAll(arguments[0])].map((e) => e.innerText);`,
+    [selector],
+  );
+}
+
+function file(name, text) {
+  const path = join(work, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+function run(program, args, env, cwd) {
+  return new Promise((ok, fail) => {
+    const child = spawn(program, args, {
+      env,
+      cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", fail);
+    child.on("exit", (status) => ok({ status, stderr }));
+  });
+}
+
+/** The mock's own list of `what`, read with the same key. */
+async function atProvider(what) {
+  const response = await fetch(`${mock.baseUrl}/${what}`, {
+    headers: { authorization: `Bearer ${KEY}` },
+  });
+  assert.equal(response.status, 200, `GET /${what}`);
+  return (await response.json()).data;
+}
+
+before(async () => {
+  mock = await startMock();
+  recorder = await startRecorder(mock.baseUrl);
+  app = await startApp({
+    dataDir: freshDataDir(),
+    name: "playground-tools",
+    env: { HALLEY_EXPORT_DIR: work },
+  });
+  const { session } = app;
+  await session.waitFor(tid("api-key-input"), { timeout: 20000 });
+  await setValue(session, tid("provider-select"), "custom");
+  await setValue(session, tid("base-url-input"), recorder.baseUrl);
+  await setValue(session, tid("api-key-input"), KEY);
+  await click(session, tid("save-key"));
+  await session.waitFor(tid("composer-input"), { timeout: 20000 });
+  await click(session, tid("mode-playground"));
+  await session.waitFor(tid("playground"));
+});
+
+after(async () => {
+  await app?.stop();
+  await recorder?.stop();
+  mock?.stop();
+});
+
+test("the vector-store picker makes a store from two files and file search quotes them", async () => {
+  const { session } = app;
+  await click(session, tid("pg-reset"));
+  await setValue(session, tid("pg-model"), "echo");
+  await setValue(session, tid("pg-message-text"), "When does the launch move?");
+  await click(session, tid("pg-tool-file-search"));
+  await session.waitFor(tid("pg-vs-picker"));
+
+  const launch = file("launch-plan.txt", `Section 1: budget is fine.\n\nSection 3: ${QUOTE}`);
+  const menu = file("menu.txt", "Lunch is rice and soup on Fridays.");
+  await setValue(session, tid("pg-vs-name"), "launch docs");
+  const input = await session.find(tid("pg-vs-files"));
+  // WebDriver "send keys" to a multiple <input type=file>: one path per line.
+  await input.type(`${launch}\n${menu}`);
+  await session.until(
+    async () =>
+      session.execute(`return !document.querySelector(arguments[0]).disabled;`, [
+        tid("pg-vs-create"),
+      ]),
+    { what: "Create enabled once files are chosen" },
+  );
+  await click(session, tid("pg-vs-create"));
+
+  const states = await session.until(
+    async () => {
+      const rows = await session.execute(
+        `return [...document.querySelectorAll(arguments[0])].map((r) => [r.dataset.name, r.dataset.state]);`,
+        [tid("pg-vs-file")],
+      );
+      return rows.length === 2 && rows.every(([, state]) => state === "ready") ? rows : null;
+    },
+    { timeout: 30000, what: "both files uploaded and indexed" },
+  );
+  assert.deepEqual(states.map(([name]) => name).sort(), ["launch-plan.txt", "menu.txt"]);
+
+  // At the provider: two files, one store holding both, picked for file_search.
+  const files = await atProvider("files");
+  assert.deepEqual(files.map((f) => f.filename).sort(), ["launch-plan.txt", "menu.txt"]);
+  const stores = await atProvider("vector_stores");
+  assert.equal(stores.length, 1, "one store");
+  assert.equal(stores[0].name, "launch docs");
+  const storeId = stores[0].id;
+  const ids = await session.execute(`return document.querySelector(arguments[0]).value;`, [
+    tid("pg-fs-store-ids"),
+  ]);
+  assert.equal(ids, storeId, "the new store is picked");
+
+  await click(session, tid("pg-fs-include-results"));
+  await click(session, tid("pg-run"));
+  await session.until(
+    async () => (await texts(session, tid("pg-status"))).some((t) => t.includes("completed")),
+    { timeout: 20000, what: "the run completes" },
+  );
+
+  const sent = recorder.creates().at(-1);
+  assert.deepEqual(sent.tools, [{ type: "file_search", vector_store_ids: [storeId] }]);
+  assert.deepEqual(sent.include, ["file_search_call.results"]);
+
+  const card = `${tid("pg-output-item")}[data-type="file_search_call"]`;
+  const results = await texts(session, `${card} ${tid("pg-search-result")}`);
+  assert.ok(results.length >= 1, "the call lists its results");
+  assert.ok(
+    results.some((r) => r.includes("launch-plan.txt") && r.includes(QUOTE)),
+    `a result names the file and shows the passage: ${JSON.stringify(results)}`,
+  );
+  const message = await texts(session, `${tid("pg-output-item")}[data-type="message"]`);
+  assert.ok(
+    message.some((m) => m.includes(QUOTE)),
+    "the answer quotes it",
+  );
+
+  await expectAccessible(session, "playground-file-search");
+  await session.screenshot(shot("playground-file-search"));
+});
+
+test("the exported Python uploads the files, makes the store and sends the same request", async () => {
+  const { session } = app;
+  const python = process.env.HALLEY_PYTHON || join(ROOT, "target/py-venv/bin/python");
+  assert.ok(existsSync(python), `no Python with openai at ${python} (./x setup makes it)`);
+  const sent = structuredClone(recorder.creates().at(-1));
+  delete sent.stream;
+  const before = await atProvider("vector_stores");
+
+  await click(session, tid("pg-tab-code"));
+  await click(session, tid("pg-code-python"));
+  const code = (await texts(session, tid("pg-code")))[0];
+  assert.match(code, /client\.files\.create\(file=open\("launch-plan\.txt", "rb"\)/);
+  writeFileSync(join(work, "export.py"), code);
+  // The script opens the files by name, next to it, as the user's copies would be.
+  const done = await run(
+    python,
+    [join(work, "export.py")],
+    { ...process.env, OPENAI_API_KEY: KEY },
+    work,
+  );
+  assert.equal(done.status, 0, `the exported Python runs: ${done.stderr}`);
+
+  const after = await atProvider("vector_stores");
+  assert.equal(after.length, before.length + 1, "the script made its own store");
+  const made = after.find((s) => !before.some((b) => b.id === s.id));
+  const fromScript = recorder.creates().at(-1);
+  assert.deepEqual(
+    fromScript,
+    { ...sent, tools: [{ type: "file_search", vector_store_ids: [made.id] }] },
+    "the same request, with the store the script made",
+  );
+});
