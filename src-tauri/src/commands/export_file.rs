@@ -39,6 +39,23 @@ pub fn write_export<R: Runtime>(
     Ok(path.display().to_string())
 }
 
+/// Writes a file under its own name (`chart.png`, a model-made name, so
+/// only its last path segment counts), made safe like a title; a name
+/// without an extension is saved as `.bin`.
+pub fn write_named_file<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    name: &str,
+    contents: impl AsRef<[u8]>,
+) -> IpcResult<String> {
+    let name = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let (stem, extension) = match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && !ext.is_empty() => (stem, ext),
+        _ => (name, "bin"),
+    };
+    write_export(app, state, stem, "Halley file", extension, contents)
+}
+
 /// A file name from a title: letters, digits, spaces and dashes only, so a
 /// title like `../../x` cannot write outside the folder.
 fn file_stem(title: &str, fallback: &str) -> String {

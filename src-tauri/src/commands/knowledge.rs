@@ -9,7 +9,7 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 
 use super::blocking::with_state;
-use super::export_file::write_export;
+use super::export_file::write_named_file;
 use super::providers::{active_endpoint, endpoint_of};
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::ipc_types::{KnowledgeAdded, KnowledgeInput, MessageFileData};
@@ -184,11 +184,7 @@ pub async fn save_message_file<R: Runtime>(
 ) -> IpcResult<String> {
     with_state(&state, move |state| {
         let file = state.history.message_file_data(&id)?;
-        let (stem, extension) = match file.name.rsplit_once('.') {
-            Some((stem, ext)) if !stem.is_empty() && !ext.is_empty() => (stem, ext),
-            _ => (file.name.as_str(), "bin"),
-        };
-        write_export(&app, state, stem, "Halley file", extension, &file.data)
+        write_named_file(&app, state, &file.name, &file.data)
     })
     .await
 }

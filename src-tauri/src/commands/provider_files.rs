@@ -19,7 +19,7 @@ use tauri::ipc::{Channel, Response};
 use tauri::{AppHandle, Runtime, State};
 
 use super::blocking::with_state;
-use super::export_file::write_export;
+use super::export_file::write_named_file;
 use super::providers::{active_endpoint, scrubbed};
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::state::AppState;
@@ -257,13 +257,7 @@ pub async fn container_file_save<R: Runtime>(
         .await
         .map_err(provider_error(&endpoint))?;
     with_state(&state, move |state| {
-        // Only the last path segment: a model-made name is data.
-        let name = filename.rsplit(['/', '\\']).next().unwrap_or_default();
-        let (stem, extension) = match name.rsplit_once('.') {
-            Some((stem, ext)) if !stem.is_empty() && !ext.is_empty() => (stem, ext),
-            _ => (name, "bin"),
-        };
-        write_export(&app, state, stem, "Halley file", extension, &bytes)
+        write_named_file(&app, state, &filename, &bytes)
     })
     .await
 }
