@@ -3,6 +3,7 @@
 //! second one (WAL lets them run side by side), so a slow search never waits
 //! for a streaming turn's progress write and the other way round.
 
+mod attachment_uploads;
 mod conversations;
 mod export;
 mod health;
@@ -23,6 +24,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::Error;
 
+pub use attachment_uploads::AttachmentUpload;
 pub use conversations::mcp_servers_of;
 pub use export::{EXPORT_FORMAT, EXPORT_VERSION};
 pub use health::{

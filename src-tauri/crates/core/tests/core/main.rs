@@ -8,6 +8,7 @@ mod export;
 mod health;
 mod keys;
 mod knowledge;
+mod large_pdf;
 mod migrations;
 mod parts;
 mod playground;
