@@ -8,8 +8,8 @@ use ts_rs::TS;
 
 use crate::error::IpcError;
 pub use halley_core::chat::{
-    Citation, FileSearchHit, ReasoningEffort, RunUpdate, ToolItemType, ToolOutput, TurnError,
-    TurnErrorCode,
+    Citation, FileSearchHit, ImageBackground, ImageOptions, ImageQuality, ImageSize,
+    ReasoningEffort, RunUpdate, ToolItemType, ToolOutput, TurnError, TurnErrorCode,
 };
 pub use halley_core::history::{
     Attachment, AttachmentKind, FileCitation, GeneratedFile, GeneratedFileKind, KnowledgeError,
@@ -232,6 +232,8 @@ pub struct SendInput {
     pub code_interpreter: bool,
     #[serde(default)]
     pub image_generation: bool,
+    #[serde(default)]
+    pub image_options: ImageOptions,
     pub reasoning_effort: Option<ReasoningEffort>,
     /// Server-side storage: chain turns with previous_response_id. Off, the
     /// app replays the branch itself.
@@ -255,6 +257,8 @@ pub struct RegenerateInput {
     pub code_interpreter: bool,
     #[serde(default)]
     pub image_generation: bool,
+    #[serde(default)]
+    pub image_options: ImageOptions,
     pub reasoning_effort: Option<ReasoningEffort>,
     pub store: bool,
     #[serde(default)]

@@ -226,14 +226,49 @@ test("a code run shows its code, logs and chart, and its CSV is kept and saved w
   await clickTestId("code-toggle");
 });
 
-test("an image generation shows the kept image, which is still there after reopening", async () => {
+test("an image generation made landscape in Settings shows the kept image, copies it, and keeps it after reopening", async () => {
   await newChat(session);
   await setModel(session, "echo");
+  await (await session.find(tid("settings-button"))).click();
+  const size = await session.waitFor(tid("image-size"));
+  await session.execute(
+    `document.querySelector('[data-testid="image-size"]').scrollIntoView({ block: "center" })`,
+  );
+  await (await size.find('option[value="1536x1024"]')).click();
+  await session.until(
+    async () =>
+      (await session.execute(
+        "return window.__TAURI_INTERNALS__.invoke('get_settings').then((r) => r.settings.imageOptions.size)",
+      )) === "1536x1024",
+    { what: "the image size saved" },
+  );
+  await session.execute(`document.querySelector('.settings header .close').click();`);
   await clickTestId("image-toggle");
   await send(session, "draw a lighthouse at dusk");
   await settledAnswer(session);
-  await session.waitFor(`${tid("kept-image")}[data-kind="image"] img[src^="blob:"]`);
-  await session.screenshot(shot("chat-image"));
+  const image = `${tid("kept-image")}[data-kind="image"] img[src^="blob:"]`;
+  await session.waitFor(image);
+  const [width, height] = await session.until(
+    async () =>
+      session.execute(
+        `const img = document.querySelector(arguments[0]);
+         return img && img.naturalWidth > 0 ? [img.naturalWidth, img.naturalHeight] : null;`,
+        [image],
+      ),
+    { what: "the image decoded" },
+  );
+  assert.ok(width > height, `landscape as chosen: ${width}×${height}`);
+  await session.screenshot(shot("chat-generated-image"));
+  // A real click: the clipboard is open to a user's gesture only.
+  await (await session.find(tid("copy-image"))).click();
+  const toast = await session.until(
+    async () =>
+      session.execute(
+        `return [...document.querySelectorAll('[data-testid="toast"]')].map((t) => t.textContent).find((t) => /cop/i.test(t)) ?? null;`,
+      ),
+    { what: "the copy said" },
+  );
+  assert.match(toast, /Image copied/, `copied: ${toast}`);
   // Reopen: the image comes from the history, not the provider.
   await newChat(session);
   await session.execute(

@@ -15,7 +15,7 @@ shots=(
   playground-function-calls playground-timeline playground-logprobs playground-mcp-approval
   playground-structured playground-compare playground-code-export playground-presets
   playground-background-resume capabilities-composer capabilities-settings gateway-litellm
-  chat-error-401 chat-knowledge chat-code chat-image playground-file-search
+  chat-error-401 chat-knowledge chat-file-citation chat-code chat-generated-image playground-file-search
 )
 for shot in "${shots[@]}"; do
   [ -f "$from/$shot.png" ] || { echo "missing $from/$shot.png: run the e2e tests first" >&2; exit 1; }

@@ -79,6 +79,7 @@ fn send(state: &AppState, input: SendInput, sink: chat::Emit) -> IpcResult<RunSt
         web_search: input.web_search,
         code_interpreter: input.code_interpreter,
         image_generation: input.image_generation,
+        image_options: input.image_options,
         // Filled in by `start`, which knows the conversation.
         knowledge_store: None,
         uploaded_files: Default::default(),
@@ -135,6 +136,7 @@ fn answer_again(
         web_search: input.web_search,
         code_interpreter: input.code_interpreter,
         image_generation: input.image_generation,
+        image_options: input.image_options,
         knowledge_store: None,
         uploaded_files: Default::default(),
         reasoning_effort: input.reasoning_effort,

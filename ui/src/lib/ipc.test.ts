@@ -15,6 +15,7 @@ const input: SendInput = {
   webSearch: false,
   codeInterpreter: false,
   imageGeneration: false,
+  imageOptions: { size: "auto", quality: "auto", background: "auto" },
   reasoningEffort: null,
   store: true,
   mcpServers: [],

@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::chat::ReasoningEffort;
+use crate::chat::{ImageOptions, ReasoningEffort};
 use crate::history::History;
 use crate::Error;
 
@@ -59,6 +59,8 @@ pub struct Settings {
     /// The composer's built-in tools: the model may run code / make images.
     pub code_interpreter: bool,
     pub image_generation: bool,
+    /// Size, quality and background of the images chat makes.
+    pub image_options: ImageOptions,
     /// Deleting a conversation (or one of its files) leaves the files it
     /// uploaded at the provider instead of deleting them there.
     pub keep_uploaded_files: bool,
@@ -83,6 +85,7 @@ impl Default for Settings {
             web_search: false,
             code_interpreter: false,
             image_generation: false,
+            image_options: ImageOptions::default(),
             keep_uploaded_files: false,
             reasoning_effort: None,
             probe_automatically: true,

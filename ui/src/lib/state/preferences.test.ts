@@ -18,6 +18,7 @@ const stored: Settings = {
   webSearch: false,
   codeInterpreter: false,
   imageGeneration: false,
+  imageOptions: { size: "auto", quality: "auto", background: "auto" },
   keepUploadedFiles: false,
   reasoningEffort: null,
   probeAutomatically: false,

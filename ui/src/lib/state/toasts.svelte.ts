@@ -15,6 +15,10 @@ export function showToast(
   action?: Toast["action"],
   timeoutMs = 6000,
 ): number {
+  // The same words again (a failure repeated by every retry) are not
+  // stacked: the one on screen stays.
+  const shown = toasts.find((t) => t.text === text && t.kind === kind && !t.action && !action);
+  if (shown) return shown.id;
   const id = nextId++;
   toasts.push({ id, text, kind, ...(action ? { action } : {}) });
   if (timeoutMs > 0) setTimeout(() => dismissToast(id), timeoutMs);

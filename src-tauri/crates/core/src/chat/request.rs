@@ -47,6 +47,78 @@ impl ReasoningEffort {
     }
 }
 
+/// The size of a generated image (`tools[].size`); `Auto` lets the model
+/// choose from the prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export_to = "ImageSize.ts")]
+pub enum ImageSize {
+    #[default]
+    #[serde(rename = "auto")]
+    Auto,
+    #[serde(rename = "1024x1024")]
+    Square,
+    #[serde(rename = "1536x1024")]
+    Landscape,
+    #[serde(rename = "1024x1536")]
+    Portrait,
+}
+
+/// `tools[].quality` of image generation: higher costs more tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export_to = "ImageQuality.ts")]
+pub enum ImageQuality {
+    #[default]
+    Auto,
+    Low,
+    Medium,
+    High,
+}
+
+/// `tools[].background` of image generation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export_to = "ImageBackground.ts")]
+pub enum ImageBackground {
+    #[default]
+    Auto,
+    Opaque,
+    Transparent,
+}
+
+/// How chat's image generation makes an image; each `Auto` is left out of
+/// the request (the provider's default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export_to = "ImageOptions.ts")]
+pub struct ImageOptions {
+    pub size: ImageSize,
+    pub quality: ImageQuality,
+    pub background: ImageBackground,
+}
+
+impl ImageOptions {
+    /// The `image_generation` tool with these options.
+    fn tool(self) -> serde_json::Value {
+        let mut tool = serde_json::json!({
+            "type": "image_generation",
+            "partial_images": PARTIAL_IMAGES,
+        });
+        let chosen = [
+            ("size", serde_json::to_value(self.size)),
+            ("quality", serde_json::to_value(self.quality)),
+            ("background", serde_json::to_value(self.background)),
+        ];
+        for (name, value) in chosen {
+            match value {
+                Ok(value) if value != "auto" => tool[name] = value,
+                _ => {}
+            }
+        }
+        tool
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChatOptions {
     pub model: String,
@@ -54,6 +126,7 @@ pub struct ChatOptions {
     /// Let the model run code (charts, data files) in a container.
     pub code_interpreter: bool,
     pub image_generation: bool,
+    pub image_options: ImageOptions,
     /// The conversation's vector store, when it has files ready to search.
     pub knowledge_store: Option<String>,
     /// Attachments already in the provider's file storage (attachment id →
@@ -165,10 +238,7 @@ fn hosted_tools(options: &ChatOptions) -> (Vec<Tool>, Vec<&'static str>) {
         include.push("code_interpreter_call.outputs");
     }
     if options.image_generation {
-        tools.push(Tool::Other(serde_json::json!({
-            "type": "image_generation",
-            "partial_images": PARTIAL_IMAGES,
-        })));
+        tools.push(Tool::Other(options.image_options.tool()));
     }
     (tools, include)
 }
@@ -290,6 +360,25 @@ mod tests {
         );
         let (none, nothing) = hosted_tools(&ChatOptions::default());
         assert!(none.is_empty() && nothing.is_empty());
+    }
+
+    #[test]
+    fn image_options_other_than_auto_go_into_the_tool() {
+        let options = ChatOptions {
+            image_generation: true,
+            image_options: ImageOptions {
+                size: ImageSize::Landscape,
+                quality: ImageQuality::Auto,
+                background: ImageBackground::Transparent,
+            },
+            ..ChatOptions::default()
+        };
+        let (tools, _) = hosted_tools(&options);
+        assert_eq!(
+            serde_json::to_value(&tools).expect("serializes"),
+            serde_json::json!([{"type": "image_generation", "partial_images": PARTIAL_IMAGES,
+                "size": "1536x1024", "background": "transparent"}])
+        );
     }
 
     #[test]

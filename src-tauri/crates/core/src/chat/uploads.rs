@@ -228,7 +228,9 @@ mod tests {
                 &[pdf("small.pdf", 1024), pdf("big.pdf", big)],
             )
             .expect("stored");
-        let answer = history.begin_assistant_message(&first.id, "m").expect("stored");
+        let answer = history
+            .begin_assistant_message(&first.id, "m")
+            .expect("stored");
         let second = history
             .append_user_message(
                 &conversation.id,

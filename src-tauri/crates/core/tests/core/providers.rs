@@ -85,6 +85,11 @@ fn settings_round_trip_with_defaults() {
         web_search: true,
         code_interpreter: true,
         image_generation: true,
+        image_options: halley_core::chat::ImageOptions {
+            size: halley_core::chat::ImageSize::Portrait,
+            quality: halley_core::chat::ImageQuality::High,
+            background: halley_core::chat::ImageBackground::Transparent,
+        },
         keep_uploaded_files: true,
         reasoning_effort: Some(halley_core::chat::ReasoningEffort::High),
         probe_automatically: false,
