@@ -7,7 +7,7 @@
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, freshDataDir, shot, startApp, startMock, test } from "./lib/harness.mjs";
@@ -213,4 +213,69 @@ test("the exported Python uploads the files, makes the store and sends the same 
     { ...sent, tools: [{ type: "file_search", vector_store_ids: [made.id] }] },
     "the same request, with the store the script made",
   );
+});
+
+test("a message's uploaded PDF goes by file id, and code and image cards show the chart, the logs, the image and save the CSV", async () => {
+  const { session } = app;
+  await click(session, tid("pg-reset"));
+  await setValue(session, tid("pg-model"), "echo");
+  await setValue(session, tid("pg-message-text"), "make a chart of monthly sales and draw it");
+  await click(session, tid("pg-add-file"));
+  const pdf = file("sales.pdf", "%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n");
+  await (await session.find(tid("pg-attachment-file"))).type(pdf);
+  const fileId = await session.until(
+    async () =>
+      session.execute(`return document.querySelector(arguments[0])?.value || null;`, [
+        tid("pg-attachment-id"),
+      ]),
+    { what: "the PDF uploaded and its id in the form" },
+  );
+  const uploaded = (await atProvider("files")).find((f) => f.id === fileId);
+  assert.equal(uploaded?.purpose, "user_data", "uploaded as a model input");
+  await click(session, tid("pg-tool-code-interpreter"));
+  await click(session, tid("pg-tool-image-generation"));
+  // The code run's logs and chart come back only when included.
+  await session.execute(
+    `[...document.querySelectorAll('label.toggle')].find((l) => l.textContent.includes('code_interpreter_call.outputs'))?.querySelector('input').click();`,
+  );
+  await click(session, tid("pg-run"));
+  await session.until(
+    async () => (await texts(session, tid("pg-status"))).some((t) => t.includes("completed")),
+    { timeout: 20000, what: "the run completes" },
+  );
+
+  const sent = recorder.creates().at(-1);
+  assert.deepEqual(
+    sent.input[0].content.find((p) => p.type === "input_file"),
+    { type: "input_file", file_id: fileId },
+    "the PDF went by its id",
+  );
+  assert.deepEqual(
+    sent.tools.map((t) => t.type),
+    ["code_interpreter", "image_generation"],
+  );
+  assert.ok(sent.include.includes("code_interpreter_call.outputs"));
+
+  const code = `${tid("pg-output-item")}[data-type="code_interpreter_call"]`;
+  assert.ok((await texts(session, `${code} ${tid("pg-code-interpreter-code")}`))[0].length > 0);
+  assert.ok((await texts(session, `${code} ${tid("pg-code-logs")}`))[0].length > 0, "its logs");
+  await session.waitFor(`${code} ${tid("pg-card-image")}`);
+  const image = `${tid("pg-output-item")}[data-type="image_generation_call"] ${tid("pg-generated-image")}`;
+  await session.waitFor(`${image}[data-partial="false"]`);
+  // (The mock refuses a file id it does not have: the run completing is the id accepted.)
+
+  // The CSV the run wrote is saved from the container with its bytes.
+  await click(session, `${tid("pg-container-file")}[data-name="data.csv"]`);
+  await session.waitFor(tid("pg-container-saved"));
+  const container = await fetch(`${mock.baseUrl}/containers/cntr_any/files/cfile_data/content`, {
+    headers: { authorization: `Bearer ${KEY}` },
+  });
+  const saved = readdirSync(work).find((f) => f.startsWith("data") && f.endsWith(".csv"));
+  assert.ok(saved, "saved into the export folder");
+  assert.deepEqual(
+    readFileSync(join(work, saved)),
+    Buffer.from(await container.arrayBuffer()),
+    "with the container file's bytes",
+  );
+  await session.screenshot(shot("playground-code-image-cards"));
 });

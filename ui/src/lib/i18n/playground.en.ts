@@ -239,6 +239,7 @@ export const playgroundEn = {
   "pg.files.deleteStore": "Delete the store {name} at the provider",
   "pg.files.newStore": "New store from files",
   "pg.files.storeName": "Store name",
+  "pg.attach.pick": "Choose a file…",
   "pg.files.pick": "Choose files",
   "pg.files.create": "Upload {count} and create store",
   "pg.files.upload": "Upload files",

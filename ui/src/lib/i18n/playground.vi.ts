@@ -243,6 +243,7 @@ export const playgroundVi: Record<keyof typeof playgroundEn, string> = {
   "pg.files.deleteStore": "Xoá store {name} ở nhà cung cấp",
   "pg.files.newStore": "Store mới từ tệp",
   "pg.files.storeName": "Tên store",
+  "pg.attach.pick": "Chọn tệp…",
   "pg.files.pick": "Chọn tệp",
   "pg.files.create": "Tải {count} tệp lên và tạo store",
   "pg.files.upload": "Tải tệp lên",
