@@ -13,6 +13,7 @@ import { newChat, randomKey, send, setModel, setupFresh, settledAnswer, tid } fr
 
 const apiKey = randomKey();
 const exportDir = mkdtempSync(join(tmpdir(), "halley-e2e-saved-"));
+const dataDir = freshDataDir();
 let mock;
 let app;
 let session;
@@ -21,7 +22,7 @@ before(async () => {
   mock = await startMock([]);
   // Debug builds read the indexing poll interval: no second-long waits.
   app = await startApp({
-    dataDir: freshDataDir(),
+    dataDir,
     env: { HALLEY_KNOWLEDGE_POLL_MS: "50", HALLEY_EXPORT_DIR: exportDir },
     name: "knowledge",
   });
@@ -244,8 +245,17 @@ test("an image generation made landscape in Settings shows the kept image, copie
   );
   await session.execute(`document.querySelector('.settings header .close').click();`);
   await clickTestId("image-toggle");
-  await send(session, "draw a lighthouse at dusk");
-  await settledAnswer(session);
+  // Every partial image the page shows, counted as it appears ("slowly"
+  // makes the mock stream at a pace a person would see).
+  await session.execute(`
+    window.__partials = new Set();
+    new MutationObserver(() => {
+      for (const img of document.querySelectorAll('[data-testid="partial-image"]')) window.__partials.add(img.src);
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["src"] });`);
+  await send(session, "slowly draw a lighthouse at dusk");
+  await settledAnswer(session, { timeout: 60000 });
+  const partials = await session.execute("return window.__partials.size;");
+  assert.ok(partials >= 1, `partial images were shown while it drew (${partials})`);
   const image = `${tid("kept-image")}[data-kind="image"] img[src^="blob:"]`;
   await session.waitFor(image);
   const [width, height] = await session.until(
@@ -304,4 +314,20 @@ test("an image that fails mid-stream and an expired container file each say so, 
   assert.match(missing, /data\.csv/, `the missing file is named: ${missing}`);
   assert.match(missing, /no longer available/, `said in words: ${missing}`);
   await clickTestId("code-toggle");
+});
+
+test("a generated image is still shown after the app restarts", async () => {
+  await app.stop();
+  app = await startApp({
+    dataDir,
+    env: { HALLEY_KNOWLEDGE_POLL_MS: "50", HALLEY_EXPORT_DIR: exportDir },
+    name: "knowledge-restarted",
+  });
+  session = app.session;
+  await session.waitFor(tid("conversation-item"), { timeout: 20000 });
+  await session.execute(
+    `[...document.querySelectorAll('[data-testid="conversation-item"]')]
+       .find((c) => c.textContent.includes("lighthouse")).querySelector("button").click();`,
+  );
+  await session.waitFor(`${tid("kept-image")}[data-kind="image"] img[src^="blob:"]`);
 });

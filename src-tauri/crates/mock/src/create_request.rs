@@ -159,7 +159,15 @@ impl CreateRequest {
                 Value::String(text) => text.trim().parse::<u64>().ok(),
                 other => other.as_u64(),
             })
-            .map(Duration::from_millis);
+            .map(Duration::from_millis)
+            // A chat cannot send metadata: its words can ask for a slow answer.
+            .or_else(|| {
+                request
+                    .user_text
+                    .to_lowercase()
+                    .contains(SLOW_TRIGGER)
+                    .then_some(SLOW_DELAY)
+            });
         request.body = body;
         Ok(request)
     }
@@ -369,6 +377,11 @@ fn file_ids(content: Option<&Value>) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
+
+/// User text that slows the answer's deltas to [`SLOW_DELAY`] each, so a
+/// test can see what is shown while it streams (partial images).
+pub(crate) const SLOW_TRIGGER: &str = "slowly";
+const SLOW_DELAY: Duration = Duration::from_millis(150);
 
 /// Text of a message's content and how many images and files it holds.
 fn read_content(content: Option<&Value>) -> (String, usize, usize) {
