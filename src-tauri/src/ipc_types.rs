@@ -133,6 +133,8 @@ pub struct MessageView {
     pub attachments: Vec<Attachment>,
     pub model: Option<String>,
     pub usage: Option<Usage>,
+    /// What the answer cost in US dollars; `None` when its model has no price.
+    pub cost_usd: Option<f64>,
     pub error: Option<TurnError>,
     /// Part of the stored message could not be read (its sources or its
     /// error): the text is shown with a note saying so.
@@ -153,6 +155,10 @@ pub struct ConversationView {
     pub messages: Vec<MessageView>,
     pub current_leaf_id: Option<String>,
     pub usage: Usage,
+    /// What the answers with a price cost, in US dollars.
+    pub cost_usd: f64,
+    /// Answers with tokens but no price: in `usage`, not in `cost_usd`.
+    pub unpriced_answers: u32,
     /// The MCP servers whose tools this conversation offers the model.
     pub mcp_servers: Vec<String>,
 }

@@ -30,6 +30,7 @@ function m(
       role === "assistant"
         ? { inputTokens: 812, cachedTokens: 0, outputTokens: 421, reasoningTokens: 64 }
         : null,
+    costUsd: role === "assistant" ? 0.00098 : null,
     error: null,
     damaged: false,
     createdAt: 0,
@@ -66,6 +67,7 @@ const messages: MessageView[] = [
   m("a2", "u2", "assistant", "", {
     status: "error",
     usage: null,
+    costUsd: null,
     error: {
       code: "http_status",
       message: "Rate limit reached for requests",
@@ -82,6 +84,8 @@ const conversation: ConversationView = {
   messages,
   currentLeafId: "a2",
   mcpServers: [],
+  costUsd: 0.0049,
+  unpricedAnswers: 0,
   usage: { inputTokens: 2400, cachedTokens: 300, outputTokens: 900, reasoningTokens: 120 },
 };
 

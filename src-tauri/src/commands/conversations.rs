@@ -15,9 +15,11 @@ use crate::state::AppState;
 /// How many hits a search returns; the palette shows the newest.
 const SEARCH_LIMIT: u32 = 50;
 
-fn message_view(message: Message) -> MessageView {
+/// `cost_usd` is what the answer cost, when its model has a price.
+fn message_view(message: Message, cost_usd: Option<f64>) -> MessageView {
     let usage = (message.usage != Default::default()).then_some(message.usage);
     MessageView {
+        cost_usd,
         citations: message.parts.citations,
         notes: message.parts.notes,
         tool_steps: message.parts.tool_steps,
@@ -42,13 +44,41 @@ fn message_view(message: Message) -> MessageView {
 
 pub fn conversation_view(state: &AppState, tree: ConversationTree) -> IpcResult<ConversationView> {
     let usage = state.history.conversation_usage(&tree.conversation.id)?;
+    let prices = halley_core::pricing::in_effect(&state.history)?;
+    let provider = tree.conversation.provider_id.as_deref();
+    let (mut cost_usd, mut unpriced_answers) = (0.0, 0u32);
+    let messages = tree
+        .messages
+        .into_iter()
+        .map(|message| {
+            let spent = message.usage != Default::default();
+            let cost = spent
+                .then(|| {
+                    halley_core::pricing::answer_cost(
+                        &prices,
+                        provider,
+                        message.model.as_deref(),
+                        &message.usage,
+                    )
+                })
+                .flatten();
+            match cost {
+                Some(cost) => cost_usd += cost,
+                None if spent => unpriced_answers += 1,
+                None => {}
+            }
+            message_view(message, cost)
+        })
+        .collect();
     Ok(ConversationView {
+        cost_usd,
+        unpriced_answers,
         mcp_servers: halley_core::history::mcp_servers_of(&tree.conversation.settings),
         id: tree.conversation.id,
         title: tree.conversation.title,
         pinned: tree.conversation.pinned,
         current_leaf_id: tree.conversation.current_leaf_id,
-        messages: tree.messages.into_iter().map(message_view).collect(),
+        messages,
         usage,
     })
 }

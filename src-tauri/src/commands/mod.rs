@@ -19,6 +19,7 @@ mod providers;
 mod runs;
 mod startup;
 mod updates;
+mod usage;
 mod watch;
 
 /// Every command name, as the UI invokes it.
@@ -119,6 +120,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         updates::update_download,
         updates::update_install,
         updates::app_restart,
+        usage::usage_report,
         bench::bench_mark,
         bench::bench_echo,
     ]

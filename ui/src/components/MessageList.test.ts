@@ -9,7 +9,17 @@ import MessageList from "./MessageList.svelte";
 const usage = { inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0 };
 
 function conversation(messages: MessageView[], currentLeafId: string): ConversationView {
-  return { id: "c1", title: "T", pinned: false, messages, currentLeafId, usage, mcpServers: [] };
+  return {
+    id: "c1",
+    title: "T",
+    pinned: false,
+    messages,
+    currentLeafId,
+    usage,
+    mcpServers: [],
+    costUsd: 0,
+    unpricedAnswers: 0,
+  };
 }
 
 beforeEach(() => {

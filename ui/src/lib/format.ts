@@ -17,6 +17,18 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/**
+ * Dollars in the user's language: cents for a dollar or more, two
+ * significant digits below (an answer often costs a fraction of a cent).
+ */
+export function formatCost(usd: number): string {
+  const options: Intl.NumberFormatOptions =
+    usd >= 1 || usd === 0
+      ? { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 2 }
+      : { style: "currency", currency: "USD", maximumSignificantDigits: 2 };
+  return new Intl.NumberFormat(language(), options).format(usd);
+}
+
 export function totalTokens(usage: Usage): number {
   return usage.inputTokens + usage.outputTokens;
 }

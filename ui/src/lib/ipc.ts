@@ -102,6 +102,7 @@ export const ipc = {
 
   // Conversations.
   listConversations: () => call("list_conversations"),
+  usageReport: () => call("usage_report"),
   getConversation: (id: string) => call("get_conversation", { id }),
   renameConversation: (id: string, title: string) => call("rename_conversation", { id, title }),
   pinConversation: (id: string, pinned: boolean) => call("pin_conversation", { id, pinned }),

@@ -58,6 +58,7 @@ export function message(
     attachments: [],
     model: role === "assistant" ? "gpt-test" : null,
     usage: null,
+    costUsd: null,
     error: null,
     damaged: false,
     createdAt: 0,

@@ -12,6 +12,7 @@ pub mod mcp_policies;
 pub mod mcp_servers;
 pub mod origin;
 pub mod playground;
+pub mod pricing;
 pub mod probe;
 pub mod probe_schedule;
 pub mod provider_keys;

@@ -12,6 +12,7 @@ use ts_rs::TS;
 
 use crate::chat::{ImageOptions, ReasoningEffort};
 use crate::history::History;
+use crate::pricing::{self, ModelPrice};
 use crate::Error;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
@@ -61,6 +62,9 @@ pub struct Settings {
     pub image_generation: bool,
     /// Size, quality and background of the images chat makes.
     pub image_options: ImageOptions,
+    /// The user's own prices per provider and model (`crate::pricing`);
+    /// they replace the shipped list prices of the same model.
+    pub prices: Vec<ModelPrice>,
     /// Deleting a conversation (or one of its files) leaves the files it
     /// uploaded at the provider instead of deleting them there.
     pub keep_uploaded_files: bool,
@@ -86,6 +90,7 @@ impl Default for Settings {
             code_interpreter: false,
             image_generation: false,
             image_options: ImageOptions::default(),
+            prices: Vec::new(),
             keep_uploaded_files: false,
             reasoning_effort: None,
             probe_automatically: true,
@@ -105,7 +110,7 @@ impl Settings {
         if self.model.trim().is_empty() {
             return Err(Error::InvalidInput("a model name is needed".into()));
         }
-        Ok(())
+        pricing::check(&self.prices)
     }
 }
 

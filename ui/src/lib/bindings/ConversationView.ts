@@ -8,6 +8,14 @@ export type ConversationView = { id: string, title: string, pinned: boolean,
  */
 messages: Array<MessageView>, currentLeafId: string | null, usage: Usage, 
 /**
+ * What the answers with a price cost, in US dollars.
+ */
+costUsd: number, 
+/**
+ * Answers with tokens but no price: in `usage`, not in `cost_usd`.
+ */
+unpricedAnswers: number, 
+/**
  * The MCP servers whose tools this conversation offers the model.
  */
 mcpServers: Array<string>, };

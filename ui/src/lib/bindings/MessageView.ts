@@ -31,7 +31,11 @@ toolOutputs: Array<ToolOutput>,
 /**
  * Images and files the answer made, kept locally.
  */
-files: Array<GeneratedFile>, attachments: Array<Attachment>, model: string | null, usage: Usage | null, error: TurnError | null, 
+files: Array<GeneratedFile>, attachments: Array<Attachment>, model: string | null, usage: Usage | null, 
+/**
+ * What the answer cost in US dollars; `None` when its model has no price.
+ */
+costUsd: number | null, error: TurnError | null, 
 /**
  * Part of the stored message could not be read (its sources or its
  * error): the text is shown with a note saying so.

@@ -171,6 +171,8 @@ function emptyConversation(id: string, title: string): ConversationView {
     messages: [],
     currentLeafId: null,
     mcpServers: chat.mcpServers,
+    costUsd: 0,
+    unpricedAnswers: 0,
     usage: { inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0 },
   };
 }
@@ -197,6 +199,7 @@ function placeholder(
     attachments: [],
     model: role === "assistant" ? preferences.model : null,
     usage: null,
+    costUsd: null,
     error: null,
     damaged: false,
     createdAt: Date.now(),

@@ -13,6 +13,8 @@ const view = (id: string): ConversationView => ({
   currentLeafId: `${id}-m`,
   usage,
   mcpServers: [],
+  costUsd: 0,
+  unpricedAnswers: 0,
 });
 
 afterEach(() => {

@@ -19,6 +19,7 @@ const defaults: Settings = {
   codeInterpreter: false,
   imageGeneration: false,
   imageOptions: { size: "auto", quality: "auto", background: "auto" },
+  prices: [],
   keepUploadedFiles: false,
   reasoningEffort: null,
   probeAutomatically: true,
@@ -104,6 +105,11 @@ export function savePreferences(): void {
   applyPreferences();
   unsaved = true;
   saving ??= flush().finally(() => (saving = null));
+}
+
+/** Resolves once every change so far has been written (or refused). */
+export function preferencesSaved(): Promise<void> {
+  return saving ?? Promise.resolve();
 }
 
 async function flush(): Promise<void> {

@@ -19,6 +19,7 @@ const stored: Settings = {
   codeInterpreter: false,
   imageGeneration: false,
   imageOptions: { size: "auto", quality: "auto", background: "auto" },
+  prices: [],
   keepUploadedFiles: false,
   reasoningEffort: null,
   probeAutomatically: false,

@@ -19,6 +19,7 @@ function msg(id: string, parentId: string | null, children: string[]): MessageVi
     attachments: [],
     model: null,
     usage: null,
+    costUsd: null,
     error: null,
     damaged: false,
     createdAt: 0,

@@ -183,6 +183,8 @@ export interface AssistantTurn {
   status: MessageStatus;
   error: TurnError | null;
   usage: Usage | null;
+  /** What the answer cost (stored answers whose model has a price). */
+  costUsd: number | null;
   model: string | null;
   tools: readonly ToolActivity[];
   toolSteps: readonly ToolStep[];

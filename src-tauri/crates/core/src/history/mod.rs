@@ -15,6 +15,7 @@ mod purge;
 mod schema;
 mod search;
 mod types;
+mod usage;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -36,6 +37,7 @@ pub use message_files::MessageFileData;
 pub use purge::UNDO_WINDOW;
 pub use search::{bound_query, fts_query, BoundedQuery, MAX_QUERY_CHARS, MAX_QUERY_TERMS};
 pub use types::*;
+pub use usage::DailyUsage;
 
 pub struct History {
     writer: Mutex<Connection>,

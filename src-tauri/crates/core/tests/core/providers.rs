@@ -90,6 +90,13 @@ fn settings_round_trip_with_defaults() {
             quality: halley_core::chat::ImageQuality::High,
             background: halley_core::chat::ImageBackground::Transparent,
         },
+        prices: vec![halley_core::pricing::ModelPrice {
+            provider_id: "p1".into(),
+            model: "gpt-5".into(),
+            input: 1_250_000,
+            cached_input: None,
+            output: 10_000_000,
+        }],
         keep_uploaded_files: true,
         reasoning_effort: Some(halley_core::chat::ReasoningEffort::High),
         probe_automatically: false,

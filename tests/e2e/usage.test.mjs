@@ -1,0 +1,107 @@
+// What chat costs, in the real app against halley-mock (a custom provider:
+// no list prices). An answer by a model without a price shows its tokens
+// only; once the user gives the model a price in Settings, the next answer
+// shows its cost, the conversation its total, and the usage table the day
+// with the unpriced answer counted apart (costs use the table as it is now,
+// for past answers too). A typo in the table is refused in
+// words, and nothing is saved.
+import { before, after } from "node:test";
+import assert from "node:assert/strict";
+import { freshDataDir, shot, startApp, startMock, test } from "./lib/harness.mjs";
+import { newChat, send, setModel, setupFresh, settledAnswer, tid } from "./lib/chat.mjs";
+
+let mock;
+let app;
+let session;
+
+before(async () => {
+  mock = await startMock([]);
+  app = await startApp({ dataDir: freshDataDir(), name: "usage" });
+  session = app.session;
+  await setupFresh(app, { baseUrl: mock.baseUrl });
+});
+
+after(async () => {
+  await app?.stop();
+  await mock?.stop();
+});
+
+async function setField(selector, index, value) {
+  await session.execute(
+    `const el = document.querySelectorAll(arguments[0])[arguments[1]];
+     Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(el, arguments[2]);
+     el.dispatchEvent(new Event("input", { bubbles: true }));`,
+    [selector, index, value],
+  );
+}
+
+async function openSettingsAt(selector) {
+  await (await session.find(tid("settings-button"))).click();
+  await session.waitFor(selector);
+  await session.execute(
+    `document.querySelector(arguments[0]).scrollIntoView({ block: "center" })`,
+    [selector],
+  );
+}
+
+async function closeSettings() {
+  await session.execute(`document.querySelector('.settings header .close').click();`);
+}
+
+test("an unpriced model shows tokens only; priced, the answer, the conversation and the day show what it cost", async () => {
+  await newChat(session);
+  // Any model the mock does not know answers as the echo.
+  await setModel(session, "unpriced-model");
+  await send(session, "hello there");
+  const first = await settledAnswer(session);
+  assert.equal(first.status, "complete");
+  assert.equal((await session.findAll(tid("answer-cost"))).length, 0, "no price, no cost");
+  assert.equal((await session.findAll(tid("conversation-cost"))).length, 0);
+
+  // A typo is refused with its row, in words; nothing is saved.
+  await openSettingsAt(tid("price-add"));
+  await (await session.find(tid("price-add"))).click();
+  await setField(tid("price-model"), 0, "echo");
+  await setField(tid("price-input"), 0, "1o");
+  await setField(tid("price-output"), 0, "2");
+  await (await session.find(tid("price-save"))).click();
+  const problem = await (await session.waitFor(tid("price-problem"))).text();
+  assert.match(problem, /Row 1: “1o” is not a price/, problem);
+  const stored = () =>
+    session.execute(
+      "return window.__TAURI_INTERNALS__.invoke('get_settings').then((r) => r.settings.prices)",
+    );
+  assert.deepEqual(await stored(), [], "nothing saved");
+
+  // $1 per 1M input tokens, $2 per 1M output tokens.
+  await setField(tid("price-input"), 0, "1");
+  await (await session.find(tid("price-save"))).click();
+  await session.until(async () => (await stored()).length === 1, { what: "the price saved" });
+  const [price] = await stored();
+  assert.equal(price.model, "echo");
+  assert.equal(price.input, 1_000_000, "micro-dollars per 1M tokens");
+  assert.equal(price.output, 2_000_000);
+  await closeSettings();
+
+  // Costs are worked out with the table as it is now: the echo is priced,
+  // the first answer's model still is not.
+  await setModel(session, "echo");
+  await send(session, "and now with a price");
+  await settledAnswer(session, { after: 1 });
+  const cost = await (await session.waitFor(tid("answer-cost"))).text();
+  assert.match(cost, /\$0\.0000\d+/, `the answer's cost: ${cost}`);
+  const total = await (await session.waitFor(tid("conversation-cost"))).text();
+  assert.match(total, /\$0\.0000\d+.*\+ 1 without a price/, `the conversation's: ${total}`);
+
+  await openSettingsAt(tid("usage-section"));
+  const today = await session.until(
+    async () =>
+      session.execute(
+        `return [...document.querySelectorAll('[data-testid="usage-row"]')].map((r) => r.innerText)[0] ?? null;`,
+      ),
+    { what: "the usage table" },
+  );
+  assert.match(today, /\$0\.0000\d+ \+ 1 without a price/, `today's row: ${today}`);
+  await session.screenshot(shot("settings-usage"));
+  await closeSettings();
+});
