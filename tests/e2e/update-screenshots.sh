@@ -16,6 +16,7 @@ shots=(
   playground-structured playground-compare playground-code-export playground-presets
   playground-background-resume capabilities-composer capabilities-settings gateway-litellm
   chat-error-401 chat-knowledge chat-code chat-image playground-file-search
+  your-data-restore-confirm your-data-chatgpt-branches your-data-refused-vi
 )
 for shot in "${shots[@]}"; do
   [ -f "$from/$shot.png" ] || { echo "missing $from/$shot.png: run the e2e tests first" >&2; exit 1; }
