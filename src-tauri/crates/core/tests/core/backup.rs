@@ -323,6 +323,9 @@ fn a_replace_keeps_a_copy_of_what_it_replaced() {
     );
 }
 
+/// What a refused file must be refused as.
+type Expected = fn(&BackupProblem) -> bool;
+
 /// Every refused file leaves the history exactly as it was.
 #[test]
 fn truncated_newer_and_foreign_files_are_refused_and_change_nothing() {
@@ -361,7 +364,7 @@ fn truncated_newer_and_foreign_files_are_refused_and_change_nothing() {
         conn.pragma_update(None, "user_version", 999).expect("edit");
         path
     };
-    let cases: Vec<(PathBuf, fn(&BackupProblem) -> bool)> = vec![
+    let cases: Vec<(PathBuf, Expected)> = vec![
         (
             write("half.sqlite3", &bytes[..bytes.len() / 2]),
             |p| matches!(p, BackupProblem::Damaged { detail } if detail.contains("cut short")),
