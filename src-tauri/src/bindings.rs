@@ -87,6 +87,7 @@ pub const EXPORTED: &[Render] = &[
     render::<crate::ipc_types::ImportSource>,
     render::<crate::ipc_types::ImportReport>,
     render::<crate::ipc_types::LeftOut>,
+    render::<halley_core::history::LeftOutKind>,
     render::<crate::ipc_types::ExportAllFormat>,
     render::<halley_core::history::BackupProblem>,
     render::<halley_core::history::ImportProblem>,

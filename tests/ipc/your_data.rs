@@ -120,7 +120,12 @@ fn imports_say_what_they_did_and_refuse_the_wrong_file_by_code() {
     let export = include_str!("../chatgpt-export/conversations.json");
     let report = app.call("data_import", json!({"source": "chatgpt", "text": export}));
     assert_eq!(report["conversationsAdded"], 5, "{report}");
-    assert_eq!(report["leftOut"][1]["what"], "image", "{report}");
+    assert_eq!(report["leftOut"][0]["what"]["kind"], "image", "{report}");
+    assert_eq!(
+        report["leftOut"][1]["what"],
+        json!({"kind": "unknownContent", "name": "future_widget"}),
+        "{report}"
+    );
     let again = app.call("data_import", json!({"source": "chatgpt", "text": export}));
     assert_eq!(again["conversationsAlreadyHere"], 5, "{again}");
     let wrong = app

@@ -52,7 +52,14 @@ pub async fn data_restore(
     source: RestoreSource,
     mode: RestoreMode,
 ) -> IpcResult<RestoreReport> {
-    with_state(&state, move |state| restore(state, source, mode)).await
+    let (report, servers) = with_state(&state, move |state| {
+        let report = restore(state, source, mode)?;
+        Ok((report, state.history.mcp_servers()?.servers))
+    })
+    .await?;
+    // The running servers follow the restored configs (those gone stop).
+    state.mcp.set_servers(servers).await;
+    Ok(report)
 }
 
 fn restore(state: &AppState, source: RestoreSource, mode: RestoreMode) -> IpcResult<RestoreReport> {
@@ -97,9 +104,7 @@ fn restore(state: &AppState, source: RestoreSource, mode: RestoreMode) -> IpcRes
             result?
         }
     };
-    // What the running app took from the old history: its MCP servers and
-    // the active provider's models.
-    state.mcp.load(state.history.mcp_servers()?.servers);
+    // The active provider (and so its models) may have changed.
     *state
         .models
         .lock()

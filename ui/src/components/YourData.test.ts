@@ -91,7 +91,10 @@ describe("Your data", () => {
         conversationsAdded: 5,
         conversationsAlreadyHere: 1,
         messagesAdded: 14,
-        leftOut: [{ what: "image", count: 2 }],
+        leftOut: [
+          { what: { kind: "image" }, count: 2 },
+          { what: { kind: "unknownContent", name: "future_widget" }, count: 1 },
+        ],
         firstConversationId: null,
       }),
     });
@@ -103,6 +106,6 @@ describe("Your data", () => {
     const status = await screen.findByTestId("data-status");
     expect(status.textContent).toContain("Imported 5 conversations (14 messages).");
     expect(status.textContent).toContain("1 were already here");
-    expect(status.textContent).toContain("images (2)");
+    expect(status.textContent).toContain("images (2), content of the kind “future_widget” (1)");
   });
 });

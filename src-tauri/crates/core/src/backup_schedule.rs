@@ -44,6 +44,13 @@ impl History {
         })
     }
 
+    /// Records that the day's automatic backup is done (the schedule after
+    /// writing one; a prepared data folder, so a measured run is not
+    /// disturbed by one).
+    pub fn record_automatic_backup(&self) -> Result<(), Error> {
+        self.write(|tx| crate::history::put_setting(tx, LAST_BACKUP_KEY, &now_ms().to_string()))
+    }
+
     /// Writes an automatic backup when the settings ask for them, one is
     /// due and there is something to keep; then removes the oldest beyond
     /// the number kept. Returns the file written.
@@ -65,7 +72,7 @@ impl History {
         let folder = backup_dir(data_dir);
         let path = folder.join(backup_file_name(BackupKind::Automatic));
         self.write_backup(&path)?;
-        self.write(|tx| crate::history::put_setting(tx, LAST_BACKUP_KEY, &now_ms().to_string()))?;
+        self.record_automatic_backup()?;
         prune_backups(
             &folder,
             BackupKind::Automatic,

@@ -15,6 +15,7 @@ import {
   type ImportReport,
   type ImportSource,
   type IpcError,
+  type LeftOutKind,
   type RestoreMode,
   type RestoreSource,
 } from "../ipc";
@@ -142,12 +143,28 @@ export function describeImport(report: ImportReport): string {
     said.push(t("data.importedAlready", { count: report.conversationsAlreadyHere }));
   }
   if (report.leftOut.length > 0) {
-    const what = report.leftOut
-      .map((l) => `${l.what === "image" ? t("data.leftOut.image") : l.what} (${l.count})`)
-      .join(", ");
+    const what = report.leftOut.map((l) => `${leftOutText(l.what)} (${l.count})`).join(", ");
     said.push(t("data.importedLeftOut", { what }));
   }
   return said.join(" ");
+}
+
+/** A kind of thing an import left out, in the user's language. */
+export function leftOutText(what: LeftOutKind): string {
+  switch (what.kind) {
+    case "image":
+      return t("data.leftOut.image");
+    case "audio":
+      return t("data.leftOut.audio");
+    case "messageWithoutAuthor":
+      return t("data.leftOut.noAuthor");
+    case "messageWithoutContent":
+      return t("data.leftOut.noContent");
+    case "unknownRole":
+      return t("data.leftOut.role", { name: what.name });
+    case "unknownContent":
+      return what.name ? t("data.leftOut.content", { name: what.name }) : t("data.leftOut.unnamed");
+  }
 }
 
 export function exportAll(format: ExportAllFormat): Promise<void> {

@@ -448,7 +448,7 @@ fn prepare_work_copy(path: &Path) -> Result<Option<BackupManifest>, Error> {
 /// A file shorter than its header says was cut off (a copy that stopped,
 /// a download that did not finish): said as such, before SQLite reads it.
 fn check_length(path: &Path) -> Result<(), Error> {
-    let bytes = std::fs::read(path).map(|b| b.len() as u64).ok();
+    let bytes = std::fs::metadata(path).map(|m| m.len()).ok();
     let mut header = [0u8; 100];
     let read = {
         use std::io::Read;

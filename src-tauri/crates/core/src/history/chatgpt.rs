@@ -25,11 +25,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
-use super::{ImportProblem, Role};
+use super::{ImportProblem, LeftOutKind, Role};
 use crate::Error;
 
-/// What could not be brought in, by kind (`image`, `audio`, a content type).
-pub(super) type LeftOutCounts = BTreeMap<String, u32>;
+/// What could not be brought in, by kind.
+pub(super) type LeftOutCounts = BTreeMap<LeftOutKind, u32>;
 
 pub(super) struct ChatGptConversation {
     pub id: String,
@@ -253,11 +253,16 @@ fn convert(message: &Value, left_out: &mut LeftOutCounts) -> Converted {
         // The system prompt (and the empty one every export starts with).
         Some("system") => return Converted::Skip,
         Some(other) => {
-            count(left_out, &format!("role {other}"));
+            count(
+                left_out,
+                LeftOutKind::UnknownRole {
+                    name: other.to_owned(),
+                },
+            );
             return Converted::Skip;
         }
         None => {
-            count(left_out, "message without an author");
+            count(left_out, LeftOutKind::MessageWithoutAuthor);
             return Converted::Skip;
         }
     };
@@ -270,7 +275,7 @@ fn convert(message: &Value, left_out: &mut LeftOutCounts) -> Converted {
         return Converted::Skip;
     }
     let Some(content) = message.get("content").and_then(Value::as_object) else {
-        count(left_out, "message without content");
+        count(left_out, LeftOutKind::MessageWithoutContent);
         return Converted::Skip;
     };
     let mut text = String::new();
@@ -284,7 +289,7 @@ fn convert(message: &Value, left_out: &mut LeftOutCounts) -> Converted {
             for part in parts(content) {
                 match part.as_str() {
                     Some(s) => append(&mut text, s),
-                    None => count(left_out, "text part that is not text"),
+                    None => count(left_out, unknown("text")),
                 }
             }
         }
@@ -301,20 +306,13 @@ fn convert(message: &Value, left_out: &mut LeftOutCounts) -> Converted {
                             // The image file is beside conversations.json in
                             // the export's zip, not in it.
                             append(&mut text, "[image]");
-                            count(left_out, "image");
+                            count(left_out, LeftOutKind::Image);
                         } else if let Some(s) = object.get("text").and_then(Value::as_str) {
                             append(&mut text, s);
                         } else if kind.contains("audio") || kind.contains("video") {
-                            count(left_out, "audio");
+                            count(left_out, LeftOutKind::Audio);
                         } else {
-                            count(
-                                left_out,
-                                if kind.is_empty() {
-                                    "part of no known kind"
-                                } else {
-                                    kind
-                                },
-                            );
+                            count(left_out, unknown(kind));
                         }
                     }
                     _ => {}
@@ -386,14 +384,7 @@ fn convert(message: &Value, left_out: &mut LeftOutCounts) -> Converted {
                 }
             }
             if !found {
-                count(
-                    left_out,
-                    if other.is_empty() {
-                        "content of no known kind"
-                    } else {
-                        other
-                    },
-                );
+                count(left_out, unknown(other));
             }
         }
     }
@@ -441,19 +432,30 @@ fn append(into: &mut String, piece: &str) {
     into.push_str(piece);
 }
 
-fn count(left_out: &mut LeftOutCounts, what: &str) {
-    *left_out.entry(what.to_owned()).or_default() += 1;
+fn count(left_out: &mut LeftOutCounts, what: LeftOutKind) {
+    *left_out.entry(what).or_default() += 1;
+}
+
+fn unknown(content_type: &str) -> LeftOutKind {
+    LeftOutKind::UnknownContent {
+        name: content_type.to_owned(),
+    }
 }
 
 fn text_of(object: &Map<String, Value>, key: &str) -> Option<String> {
     object.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
+/// Later than any real export (the year 5138): a time past it is damage.
+const LATEST_SECONDS: f64 = 1e11;
+
 /// ChatGPT's times are seconds since the epoch (with a fraction), or null.
+/// One that cannot be a time reads as missing, never as infinity (which
+/// JSON cannot carry to the UI).
 fn seconds_to_ms(value: Option<&Value>) -> Option<f64> {
     value
         .and_then(Value::as_f64)
-        .filter(|s| s.is_finite() && *s >= 0.0)
+        .filter(|s| s.is_finite() && (0.0..LATEST_SECONDS).contains(s))
         .map(|s| s * 1000.0)
 }
 

@@ -47,13 +47,34 @@ pub enum ImportProblem {
     },
 }
 
+/// A kind of thing an import could not bring in.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(export_to = "LeftOutKind.ts")]
+pub enum LeftOutKind {
+    /// An image: the file is beside `conversations.json` in ChatGPT's zip, not in it.
+    Image,
+    /// Audio or video, likewise.
+    Audio,
+    /// A message with no author (so no role).
+    MessageWithoutAuthor,
+    /// A message with no content.
+    MessageWithoutContent,
+    /// An author role other than user, assistant, tool or system.
+    #[serde(rename_all = "camelCase")]
+    UnknownRole { name: String },
+    /// Content of a kind this Halley does not know, with no text in it
+    /// (`name` is the export's own `content_type`, empty when it had none).
+    #[serde(rename_all = "camelCase")]
+    UnknownContent { name: String },
+}
+
 /// Something the import could not bring in, and how often.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export_to = "LeftOut.ts")]
 pub struct LeftOut {
-    /// `image`, `audio`, or the export's own name for a kind of content.
-    pub what: String,
+    pub what: LeftOutKind,
     pub count: u32,
 }
 

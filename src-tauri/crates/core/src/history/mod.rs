@@ -36,7 +36,7 @@ pub use health::{
     list_backups, restore_backup, set_aside, HistoryBackup, HistoryProblem, BACKUP_FOLDER,
     QUICK_CHECK_LIMIT,
 };
-pub use import::{ImportProblem, ImportReport, ImportSource, LeftOut};
+pub use import::{ImportProblem, ImportReport, ImportSource, LeftOut, LeftOutKind};
 pub use knowledge::{KnowledgeError, KnowledgeErrorCode, KnowledgeFile, KnowledgeState};
 pub use message_files::MessageFileData;
 pub use purge::UNDO_WINDOW;

@@ -2,7 +2,7 @@
 //! `tests/chatgpt-export/make.mjs`), Halley's own JSON of every
 //! conversation, and the files they refuse.
 
-use halley_core::history::{ImportProblem, ImportSource, Role};
+use halley_core::history::{ImportProblem, ImportSource, LeftOutKind, Role};
 use halley_core::{Error, History};
 
 use crate::support::{memory_history, new_conversation, turn};
@@ -136,12 +136,23 @@ fn a_chatgpt_export_comes_in_with_its_branches_and_the_leaf_it_showed() {
         "Here is the widget, described in words.",
         "an unknown kind's text is kept"
     );
-    let left_out: Vec<(&str, u32)> = report
+    let left_out: Vec<(LeftOutKind, u32)> = report
         .left_out
         .iter()
-        .map(|l| (l.what.as_str(), l.count))
+        .map(|l| (l.what.clone(), l.count))
         .collect();
-    assert_eq!(left_out, [("future_widget", 1), ("image", 1)]);
+    assert_eq!(
+        left_out,
+        [
+            (LeftOutKind::Image, 1),
+            (
+                LeftOutKind::UnknownContent {
+                    name: "future_widget".into()
+                },
+                1
+            )
+        ]
+    );
 
     let again = history
         .import_file(ImportSource::Chatgpt, CHATGPT_EXPORT)
@@ -280,4 +291,95 @@ fn export_all_as_markdown_has_every_conversation_under_its_title() {
     assert!(markdown.contains("\n# Alpha\n"));
     assert!(markdown.contains("alpha answer") && markdown.contains("beta question"));
     assert!(!markdown.contains("Gamma"), "the trash is not exported");
+}
+
+/// Random damage to the real-shaped export — a field removed, or made null,
+/// a number, a string, an empty list or object, anywhere in the tree — never
+/// panics the importer, and every import is all or nothing.
+#[test]
+fn a_damaged_chatgpt_export_never_panics_and_is_all_or_nothing() {
+    use serde_json::Value;
+    let pristine: Value = serde_json::from_str(CHATGPT_EXPORT).expect("json");
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = move || {
+        // xorshift64*: deterministic, so a failure replays.
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    };
+    let (mut imported, mut refused) = (0, 0);
+    for round in 0..300 {
+        let mut export = pristine.clone();
+        for _ in 0..=next() % 3 {
+            damage(&mut export, &mut next);
+        }
+        let history = memory_history();
+        match history.import_file(ImportSource::Chatgpt, &export.to_string()) {
+            Ok(report) => {
+                imported += 1;
+                let listed = history.list_conversations().expect("list");
+                assert_eq!(
+                    listed.len() as u32,
+                    report.conversations_added,
+                    "round {round}"
+                );
+                for c in listed {
+                    let tree = history.get_conversation(&c.id).expect("tree");
+                    let branch = tree.current_branch();
+                    assert!(
+                        branch
+                            .windows(2)
+                            .all(|w| w[1].parent_id.as_deref() == Some(w[0].id.as_str())),
+                        "round {round}: the current branch is a path"
+                    );
+                    assert!(c.created_at.is_finite() && c.updated_at.is_finite());
+                }
+            }
+            Err(Error::Import(_)) => {
+                refused += 1;
+                assert!(
+                    history.list_conversations().expect("list").is_empty(),
+                    "round {round}: a refused import keeps nothing"
+                );
+            }
+            Err(other) => panic!("round {round}: not an import problem: {other:?}"),
+        }
+    }
+    assert!(
+        imported > 50 && refused > 5,
+        "both outcomes were reached: {imported} / {refused}"
+    );
+}
+
+fn damage(value: &mut serde_json::Value, next: &mut impl FnMut() -> u64) {
+    use serde_json::Value;
+    let deeper = !next().is_multiple_of(5);
+    match value {
+        Value::Object(map) if deeper && !map.is_empty() => {
+            let key = map
+                .keys()
+                .nth((next() % map.len() as u64) as usize)
+                .cloned();
+            let Some(key) = key else { return };
+            if next().is_multiple_of(6) {
+                map.remove(&key);
+            } else if let Some(child) = map.get_mut(&key) {
+                damage(child, next);
+            }
+        }
+        Value::Array(items) if deeper && !items.is_empty() => {
+            let index = (next() % items.len() as u64) as usize;
+            damage(&mut items[index], next);
+        }
+        _ => {
+            *value = match next() % 5 {
+                0 => Value::Null,
+                1 => 7.into(),
+                2 => "x".into(),
+                3 => Value::Array(Vec::new()),
+                _ => Value::Object(Default::default()),
+            }
+        }
+    }
 }
