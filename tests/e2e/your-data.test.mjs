@@ -250,3 +250,38 @@ test("a cut-off backup and a broken export are refused in English and Vietnamese
   await (await session.find(`${tid("language-select")} option[value="en"]`)).click();
   await closeSettings();
 });
+
+test("every conversation exports as Markdown and as JSON, and the JSON imports back without duplicates", async () => {
+  const count = (await conversationTitles()).length;
+  await openYourData();
+  const written = [];
+  for (const [button, extension] of [
+    ["data-export-markdown", ".md"],
+    ["data-export-json", ".json"],
+  ]) {
+    await (await session.find(tid(button))).click();
+    const done = await outcome();
+    assert.ok(done.status, JSON.stringify(done));
+    const name = readdirSync(exportDir).find(
+      (f) => f.startsWith("Halley conversations") && f.endsWith(extension),
+    );
+    assert.ok(name, `a ${extension} file in the export folder`);
+    assert.ok(done.status.includes(name), "the section says where it went");
+    written.push(join(exportDir, name));
+  }
+  const markdown = readFileSync(written[0], "utf8");
+  assert.ok(markdown.includes("# Platypus facts"), "each conversation under its title");
+  assert.ok(markdown.includes("the first conversation to keep"));
+  const json = JSON.parse(readFileSync(written[1], "utf8"));
+  assert.equal(json.format, "halley.conversations");
+  assert.equal(json.conversations.length, count);
+
+  await (await session.find(tid("data-import-halley"))).type(written[1]);
+  const again = await outcome();
+  assert.match(
+    again.status ?? "",
+    new RegExp(`Imported 0 conversations .*${count} were already here`),
+  );
+  assert.equal((await conversationTitles()).length, count, "no duplicates");
+  await closeSettings();
+});
