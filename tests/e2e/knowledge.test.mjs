@@ -49,6 +49,16 @@ function textFile(name, text) {
   return path;
 }
 
+/** A real PDF with one uncompressed page of `lines` (what the mock's extractor reads). */
+function simplePdf(lines) {
+  const shown = lines.map((line) => `0 -14 Td (${line}) Tj`).join(" ");
+  const content = `BT /F1 12 Tf 72 720 Td ${shown} ET`;
+  return Buffer.from(
+    "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n" +
+      `2 0 obj << /Length ${content.length} >>\nstream\n${content}\nendstream\nendobj\n%%EOF\n`,
+  );
+}
+
 /** Clicks by script: a toast from the test before may lie over the toolbar. */
 async function clickTestId(id) {
   await session.execute(`document.querySelector('[data-testid="' + arguments[0] + '"]').click();`, [
@@ -71,9 +81,14 @@ test("files added to a new chat upload, index and are offered to file search; fa
   await setModel(session, "echo");
   const input = await session.find(tid("knowledge-input"));
   // WebDriver "send keys" to <input type=file> sets its files, as picking them would.
-  await input.type(textFile("launch-notes.txt", "Section 3: the launch moves to May."));
+  await input.type(
+    textFile(
+      "launch-plan.pdf",
+      simplePdf(["Section 1: the team.", "Section 3: the launch moves to May."]),
+    ),
+  );
   await session
-    .until(async () => (await chipState("launch-notes.txt")) === "ready", {
+    .until(async () => (await chipState("launch-plan.pdf")) === "ready", {
       what: "the file's chip says ready",
     })
     .catch(async (error) => {
@@ -86,7 +101,7 @@ test("files added to a new chat upload, index and are offered to file search; fa
   const files = await atProvider("files");
   assert.deepEqual(
     files.map((f) => f.filename),
-    ["launch-notes.txt"],
+    ["launch-plan.pdf"],
     "the file went to the provider once",
   );
   const stores = await atProvider("vector_stores");
@@ -109,11 +124,16 @@ test("files added to a new chat upload, index and are offered to file search; fa
   assert.equal((await atProvider("files")).length, 1, "the failed upload was deleted");
   await session.screenshot(shot("chat-knowledge"));
 
-  // A turn with a ready file still answers (file_search rides along; the
-  // request's tools are checked in halley-core's tests).
-  await send(session, "what does section 3 say?");
+  // Asked about it, the answer cites the file; the citation opens the passage.
+  await send(session, "what does section 3 say about the launch?");
   const answer = await settledAnswer(session);
   assert.equal(answer.status, "complete", `the turn completed: ${JSON.stringify(answer)}`);
+  const citation = await session.waitFor(tid("file-citation"));
+  assert.match(await citation.text(), /launch-plan\.pdf/, "the citation names the file");
+  await citation.click();
+  const passage = await (await session.waitFor(tid("file-passage"))).text();
+  assert.match(passage, /Section 3: the launch moves to May/, `the cited passage: ${passage}`);
+  await session.screenshot(shot("chat-file-citation"));
 });
 
 test("removing a file and deleting the conversation delete the uploads at the provider", async () => {
@@ -134,6 +154,43 @@ test("removing a file and deleting the conversation delete the uploads at the pr
     what: "the uploaded file deleted at the provider",
   });
   assert.equal((await atProvider("vector_stores")).length, 0, "and the store");
+});
+
+test("a 40 MB PDF goes to the provider once and is sent by file id, where inline it would be too large", async () => {
+  await newChat(session);
+  await setModel(session, "echo");
+  const big = Buffer.concat([
+    simplePdf(["Section 3: the annex."]),
+    Buffer.alloc(40 * 1024 * 1024, "%"),
+  ]);
+  await (await session.find(tid("attach-input"))).type(textFile("annual-report.pdf", big));
+  const readAt = Date.now();
+  await session.waitFor(tid("pending-attachment"), { timeout: 60000 }).catch(async (error) => {
+    const toasts = await session.execute(
+      `return [...document.querySelectorAll('[role="status"], [role="alert"]')].map((t) => t.textContent).join(" / ");`,
+    );
+    throw new Error(`${error.message}; toasts: ${toasts}`);
+  });
+  console.log(`[e2e knowledge] a 40 MB PDF read in ${Date.now() - readAt} ms`);
+  await send(session, "summarise the annex");
+  const answer = await settledAnswer(session, { timeout: 60000 });
+  assert.equal(answer.status, "complete", `answered: ${JSON.stringify(answer)}`);
+  assert.match(answer.text, /\[1 file\]/, "the mock read the file");
+  const uploads = () => atProvider("files").then((f) => f.filter((x) => x.purpose === "user_data"));
+  const [uploaded] = await uploads();
+  assert.equal(uploaded?.filename, "annual-report.pdf", "uploaded for the turn");
+  assert.equal(uploaded.bytes, big.length);
+  // The next turn sends the same file by id: nothing uploaded again.
+  await send(session, "and the introduction?");
+  assert.equal((await settledAnswer(session, { after: 1, timeout: 60000 })).status, "complete");
+  assert.equal((await uploads()).length, 1, "uploaded once");
+  // Deleting the conversation deletes it at the provider too.
+  await session.execute(
+    `document.querySelector('.item.active [data-testid="delete-conversation"]').click();`,
+  );
+  await session.until(async () => (await uploads()).length === 0, {
+    what: "the uploaded PDF deleted at the provider",
+  });
 });
 
 test("a code run shows its code, logs and chart, and its CSV is kept and saved with the right bytes", async () => {
@@ -184,4 +241,32 @@ test("an image generation shows the kept image, which is still there after reope
   );
   await session.waitFor(`${tid("kept-image")}[data-kind="image"] img[src^="blob:"]`);
   await clickTestId("image-toggle");
+});
+
+test("an image that fails mid-stream and an expired container file each say so, keeping the question", async () => {
+  await newChat(session);
+  await setModel(session, "echo");
+  await clickTestId("image-toggle");
+  await send(session, "fail image of a boat");
+  const failed = await settledAnswer(session);
+  assert.equal(failed.status, "error", "the failed generation ends the answer as an error");
+  const hint = await (await session.waitFor(tid("error-hint"))).text();
+  assert.match(hint, /stopped this answer partway/, `explained in words: ${hint}`);
+  const question = await (await session.waitFor(tid("message-user"))).text();
+  assert.match(question, /fail image of a boat/, "the user's message is kept");
+  await session.waitFor(tid("retry-button"));
+  await clickTestId("image-toggle");
+
+  await newChat(session);
+  await clickTestId("code-toggle");
+  await send(session, "chart it from the expired container");
+  const answer = await settledAnswer(session);
+  assert.equal(answer.status, "complete", "the answer itself is fine");
+  await session.waitFor(tid("download-missing"));
+  const missing = await session.execute(
+    `return [...document.querySelectorAll('[data-testid="download-missing"]')].map((m) => m.textContent).join(" | ");`,
+  );
+  assert.match(missing, /data\.csv/, `the missing file is named: ${missing}`);
+  assert.match(missing, /no longer available/, `said in words: ${missing}`);
+  await clickTestId("code-toggle");
 });

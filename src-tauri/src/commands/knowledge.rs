@@ -118,25 +118,36 @@ pub async fn forget_knowledge(
     conversation_id: String,
 ) -> IpcResult<KnowledgeCleanup> {
     let state = state.inner().clone();
-    let files = {
+    // Every provider the conversation has files at: its knowledge and its
+    // PDFs sent by file id.
+    let providers = {
         let id = conversation_id.clone();
         with_state(&state, move |state| {
-            Ok(state.history.list_knowledge(&id)?)
+            let mut providers: Vec<String> = state
+                .history
+                .list_knowledge(&id)?
+                .into_iter()
+                .map(|f| f.provider_id)
+                .chain(
+                    state
+                        .history
+                        .attachment_uploads(&id)?
+                        .into_iter()
+                        .map(|u| u.provider_id),
+                )
+                .collect();
+            providers.sort();
+            providers.dedup();
+            Ok(providers)
         })
         .await?
     };
     // Endpoints are read once here (the keyring blocks), not per file.
     let mut endpoints = std::collections::HashMap::new();
-    for file in &files {
-        if endpoints.contains_key(&file.provider_id) {
-            continue;
-        }
-        let provider_id = file.provider_id.clone();
-        let endpoint = with_state(&state, move |state| {
-            Ok(endpoint_of(state, &provider_id).ok())
-        })
-        .await?;
-        endpoints.insert(file.provider_id.clone(), endpoint);
+    for provider_id in providers {
+        let id = provider_id.clone();
+        let endpoint = with_state(&state, move |state| Ok(endpoint_of(state, &id).ok())).await?;
+        endpoints.insert(provider_id, endpoint);
     }
     let cleanup = state
         .knowledge

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use base64::Engine;
 use halley_core::chat::{self, ChatOptions, Outgoing, PreparedTurn, RunUpdate};
-use halley_core::history::{NewAttachment, TurnNote};
+use halley_core::history::{AttachmentKind, NewAttachment, TurnNote};
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -17,8 +17,12 @@ use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::ipc_types::{RegenerateInput, RunStarted, SendInput};
 use crate::state::AppState;
 
-/// Attachments above this size are refused before anything is stored.
-const MAX_ATTACHMENT_BYTES: usize = 25 * 1024 * 1024;
+/// The largest attachment of each kind, refused before anything is stored
+/// (the UI checks the same first). A PDF over
+/// [`chat::INLINE_PDF_MAX_BYTES`] goes by file id, so it may be larger than
+/// a request could carry inline.
+const MAX_IMAGE_BYTES: usize = 20 * 1024 * 1024;
+const MAX_PDF_BYTES: usize = 50 * 1024 * 1024;
 
 fn decode_attachments(input: &SendInput) -> IpcResult<Vec<NewAttachment>> {
     input
@@ -33,10 +37,14 @@ fn decode_attachments(input: &SendInput) -> IpcResult<Vec<NewAttachment>> {
                         format!("{} could not be read", a.filename),
                     )
                 })?;
-            if data.len() > MAX_ATTACHMENT_BYTES {
+            let limit = match a.kind {
+                AttachmentKind::Image => MAX_IMAGE_BYTES,
+                AttachmentKind::Pdf => MAX_PDF_BYTES,
+            };
+            if data.len() > limit {
                 return Err(IpcError::new(
-                    ErrorCode::InvalidInput,
-                    format!("{} is larger than 25 MB", a.filename),
+                    ErrorCode::TooLarge,
+                    format!("{} is larger than {} MB", a.filename, limit / (1024 * 1024)),
                 ));
             }
             Ok(NewAttachment {
@@ -73,6 +81,7 @@ fn send(state: &AppState, input: SendInput, sink: chat::Emit) -> IpcResult<RunSt
         image_generation: input.image_generation,
         // Filled in by `start`, which knows the conversation.
         knowledge_store: None,
+        uploaded_files: Default::default(),
         reasoning_effort: input.reasoning_effort,
         store: input.store,
     };
@@ -127,6 +136,7 @@ fn answer_again(
         code_interpreter: input.code_interpreter,
         image_generation: input.image_generation,
         knowledge_store: None,
+        uploaded_files: Default::default(),
         reasoning_effort: input.reasoning_effort,
         store: input.store,
     };
@@ -164,15 +174,32 @@ fn start(
     {
         tracing::warn!(%error, "the conversation's MCP servers could not be kept");
     }
+    // PDFs too large to send inline go to the provider's file storage first
+    // (once: later turns send their ids).
+    options.uploaded_files = state
+        .history
+        .uploaded_attachments(&prepared.conversation_id, &provider_id)?;
     let tree = state.history.get_conversation(&prepared.conversation_id)?;
-    let mut turn = chat::plan_turn(
-        &state.history,
-        &tree,
-        user_message_id,
-        &options,
-        &provider_id,
-        &prepared.assistant_message_id,
-    )?;
+    let pending = chat::pending_uploads(&tree, user_message_id, &options.uploaded_files);
+    // Planned here when nothing must be uploaded first, so a request that
+    // cannot be built is told to the UI at once.
+    let planned = match pending.is_empty() {
+        true => Some(chat::plan_turn(
+            &state.history,
+            &tree,
+            user_message_id,
+            &options,
+            &provider_id,
+            &prepared.assistant_message_id,
+        )?),
+        false => None,
+    };
+    let ids = chat::TurnIds {
+        conversation_id: prepared.conversation_id.clone(),
+        user_message_id: user_message_id.to_owned(),
+        assistant_message_id: prepared.assistant_message_id.clone(),
+        provider_id: provider_id.clone(),
+    };
     // The first turn with a model at a provider starts the probe beside it;
     // this turn takes the safe path (replay) whatever the probe finds.
     super::capabilities::probe_if_due(state, &provider_id, &options.model);
@@ -186,6 +213,27 @@ fn start(
     let supervisor = state.mcp.clone();
     let approvals = state.approvals.clone();
     tauri::async_runtime::spawn(async move {
+        let mut turn = match planned {
+            Some(turn) => turn,
+            None => {
+                let planning = chat::upload_and_plan(
+                    &history, &client, &endpoint, ids, options, pending, &cancel, &sink,
+                );
+                match Box::pin(planning).await {
+                    Ok(turn) => turn,
+                    Err(error) => {
+                        let assistant_message_id = runs_id.clone();
+                        if let Err(error) =
+                            chat::end_unsent(&history, &assistant_message_id, error, &sink).await
+                        {
+                            tracing::error!(%error, "a turn could not be saved");
+                        }
+                        runs.finish(&runs_id);
+                        return;
+                    }
+                }
+            }
+        };
         if !mcp_servers.is_empty() {
             // Stop while the servers start: the turn then ends at once.
             let offering = offer_tools(&mut turn, supervisor, approvals, &mcp_servers, &sink);

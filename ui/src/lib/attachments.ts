@@ -1,8 +1,15 @@
-// Files the user attaches: images and PDFs only, up to 20 MB, read as base64
-// for AttachmentInput. Anything else is refused with a reason the UI shows.
+// Files the user attaches: images up to 20 MB and PDFs up to 50 MB, read as
+// base64 for AttachmentInput. Anything else is refused with a reason the UI
+// shows. A PDF over 8 MB goes to the provider's file storage and is sent by
+// id (halley_core::chat::uploads), so it may be larger than a request could
+// carry inline. The backend checks the same limits.
 import type { AttachmentInput, AttachmentKind } from "./ipc";
 
-export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
+const MB = 1024 * 1024;
+export const MAX_ATTACHMENT_BYTES: Record<AttachmentKind, number> = {
+  image: 20 * MB,
+  pdf: 50 * MB,
+};
 const IMAGE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"];
 
 export interface PendingAttachment {
@@ -12,7 +19,7 @@ export interface PendingAttachment {
   preview: string | null;
 }
 
-export type AttachmentRejection = "type" | "size";
+export type AttachmentRejection = { reason: "type" } | { reason: "size"; maxMb: number };
 
 export function attachmentKind(mime: string, name: string): AttachmentKind | null {
   if (IMAGE_TYPES.includes(mime)) return "image";
@@ -34,8 +41,10 @@ export async function readAttachment(
   file: File,
 ): Promise<PendingAttachment | { rejected: AttachmentRejection }> {
   const kind = attachmentKind(file.type, file.name);
-  if (kind === null) return { rejected: "type" };
-  if (file.size > MAX_ATTACHMENT_BYTES) return { rejected: "size" };
+  if (kind === null) return { rejected: { reason: "type" } };
+  if (file.size > MAX_ATTACHMENT_BYTES[kind]) {
+    return { rejected: { reason: "size", maxMb: MAX_ATTACHMENT_BYTES[kind] / MB } };
+  }
   const dataBase64 = toBase64(await file.arrayBuffer());
   const mime = file.type || "application/pdf";
   return {

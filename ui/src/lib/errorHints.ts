@@ -1,6 +1,6 @@
 // A plain-language line, in the user's language, for the turn errors whose
 // backend message (English, technical) needs one: the limits Halley puts on
-// what a gateway sends. Keyed by the stable `TurnError.code`; unknown codes
+// what a gateway sends, a PDF upload, an answer the provider gave up on. Keyed by the stable `TurnError.code`; unknown codes
 // get no hint.
 import type { TurnErrorCode } from "./ipc";
 import type { MessageKey } from "./i18n/en";
@@ -9,6 +9,8 @@ const HINTS: Readonly<Partial<Record<TurnErrorCode, MessageKey>>> = {
   stalled: "message.hint.stalled",
   too_large: "message.hint.tooLarge",
   redirect_refused: "message.hint.redirectRefused",
+  upload_failed: "message.hint.uploadFailed",
+  response_failed: "message.hint.responseFailed",
 };
 
 export function errorHint(code: TurnErrorCode): MessageKey | null {

@@ -500,6 +500,35 @@ impl Knowledge {
                 Err(error) => cleanup.failures.push(error.detail()),
             }
         }
+        // PDFs that went by file id (`chat::uploads`) are the conversation's
+        // files at the provider too.
+        let uploads = {
+            let (history, id) = (history.clone(), conversation_id.to_owned());
+            on_pool(move || history.attachment_uploads(&id)).await?
+        };
+        for upload in uploads {
+            let Some(endpoint) = endpoint_of(&upload.provider_id) else {
+                cleanup
+                    .failures
+                    .push(format!("{}: its provider is not set up", upload.filename));
+                continue;
+            };
+            match client.delete_file(&endpoint, &upload.file_id).await {
+                Ok(_) => cleanup.files_deleted += 1,
+                Err(error) if already_gone(&error) => {}
+                Err(error) => {
+                    cleanup
+                        .failures
+                        .push(format!("{}: {}", upload.filename, error.detail()));
+                    continue;
+                }
+            }
+            let history = history.clone();
+            on_pool(move || {
+                history.remove_attachment_upload(&upload.attachment_id, &upload.provider_id)
+            })
+            .await?;
+        }
         for file in files {
             {
                 let (history, id) = (history.clone(), file.id.clone());
@@ -515,12 +544,12 @@ impl Knowledge {
 }
 
 /// Runs SQLite work on the blocking pool (never on the async workers).
-async fn on_pool<T: Send + 'static>(
+pub(crate) async fn on_pool<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, Error> + Send + 'static,
 ) -> Result<T, Error> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| Error::TaskLost(format!("a knowledge write did not finish: {e}")))?
+        .map_err(|e| Error::TaskLost(format!("a database task did not finish: {e}")))?
 }
 
 /// The store a turn at `provider_id` searches: the conversation's, when at

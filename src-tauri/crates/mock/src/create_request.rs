@@ -21,6 +21,9 @@ pub(crate) struct CreateRequest {
     /// Image and file parts in the last user message.
     pub images: usize,
     pub files: usize,
+    /// Every `input_file` part's `file_id`, in any message: each must name
+    /// an uploaded file.
+    pub file_ids: Vec<String>,
     /// `output` of every `function_call_output` item, in order.
     pub function_outputs: Vec<String>,
     /// Names of the request's function tools.
@@ -182,6 +185,7 @@ impl CreateRequest {
             "message" => {
                 let role = object.get("role").and_then(Value::as_str).unwrap_or("user");
                 let (text, images, files) = read_content(object.get("content"));
+                self.file_ids.extend(file_ids(object.get("content")));
                 self.input_chars += text.chars().count();
                 if role == "user" {
                     self.user_text = text;
@@ -351,6 +355,19 @@ fn image_generation_tool(index: usize, tool: &Value) -> Result<ImageGenerationTo
         quality: text("quality"),
         background: text("background"),
     })
+}
+
+/// The `file_id`s of a message's `input_file` parts.
+fn file_ids(content: Option<&Value>) -> Vec<String> {
+    let Some(Value::Array(parts)) = content else {
+        return Vec::new();
+    };
+    parts
+        .iter()
+        .filter(|part| part.get("type").and_then(Value::as_str) == Some("input_file"))
+        .filter_map(|part| part.get("file_id").and_then(Value::as_str))
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Text of a message's content and how many images and files it holds.

@@ -12,8 +12,10 @@ use serde_json::Value;
 
 use crate::api_error::ApiError;
 
-/// Request bodies larger than this are refused (base64 images can be big).
-const BODY_LIMIT: usize = 64 * 1024 * 1024;
+/// Request bodies larger than this are refused with a 413, as a provider's
+/// request size limit does: a PDF of 40 MB sent inline as base64 is over
+/// it, the same PDF sent by file id is not.
+pub(crate) const MAX_REQUEST_BYTES: usize = 50 * 1024 * 1024;
 
 /// One request as the server received it.
 #[derive(Debug, Clone)]
@@ -59,9 +61,14 @@ pub(crate) async fn record(
         }
         return next.run(Request::from_parts(parts, body)).await;
     }
-    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
-        return ApiError::invalid_request("The request body could not be read or is too large.")
-            .into_response();
+    let Some(bytes) = read_within_limit(body).await else {
+        return ApiError::new(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "invalid_request_error",
+            format!("Request too large: the maximum request size is {MAX_REQUEST_BYTES} bytes."),
+        )
+        .with_code("request_too_large")
+        .into_response();
     };
     let entry = entry_of(&parts, serde_json::from_slice(&bytes).ok());
     if let Ok(mut entries) = log.lock() {
@@ -88,4 +95,25 @@ fn entry_of(parts: &axum::http::request::Parts, body: Option<Value>) -> Recorded
             .collect(),
         body,
     }
+}
+
+/// The body when it is within [`MAX_REQUEST_BYTES`]. A larger one is read
+/// to its end and dropped before the 413 goes out: answering while the
+/// client still sends would reset its connection, and it would see a
+/// network error instead of the status.
+async fn read_within_limit(body: Body) -> Option<bytes::Bytes> {
+    use futures_util::StreamExt;
+    let mut stream = body.into_data_stream();
+    let mut kept = Vec::new();
+    let mut over = false;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.ok()?;
+        if over || kept.len() + chunk.len() > MAX_REQUEST_BYTES {
+            over = true;
+            kept = Vec::new();
+            continue;
+        }
+        kept.extend_from_slice(&chunk);
+    }
+    (!over).then(|| kept.into())
 }

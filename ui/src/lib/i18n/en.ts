@@ -45,6 +45,7 @@ export const en = {
   "composer.removeAttachment": "Remove {name}",
   "composer.rejectedType":
     "{name} can't be attached: only images (PNG, JPEG, GIF, WebP) and PDFs are supported.",
+  "composer.readFailed": "{name} could not be read: {reason}",
   "composer.rejectedSize": "{name} is larger than {max}.",
   "composer.webSearch": "Web search",
   "composer.effort": "Reasoning effort",
@@ -72,6 +73,7 @@ export const en = {
   "message.thinking": "Thinking…",
   "message.thoughts": "Thoughts",
   "message.writing": "Writing an answer",
+  "message.uploadingFile": "Uploading {name} to the provider ({percent}%)…",
   "message.retrying": "Retrying ({attempt}/{max})…",
   "message.searchingWeb": "Searching the web…",
   "message.runningCode": "Running code…",
@@ -92,6 +94,10 @@ export const en = {
     "The connection stalled: the server sent nothing for a long time. What arrived is kept; Retry asks again.",
   "message.hint.tooLarge":
     "The server sent more data than Halley accepts in one piece, so reading stopped. What arrived is kept.",
+  "message.hint.uploadFailed":
+    "PDFs over 8 MB go to the provider's file storage before the question is sent, and that upload failed, so nothing was asked. Your message and its PDF are kept: Retry, or attach a smaller PDF if the provider does not take files.",
+  "message.hint.responseFailed":
+    "The provider stopped this answer partway (a tool it used, such as image generation, can fail). What arrived is kept; Retry asks again.",
   "message.hint.redirectRefused":
     "The server tried to send this request to another address. Halley does not follow that; check the provider's base URL.",
   "usage.turn": "{total} tokens",

@@ -44,6 +44,7 @@ export const vi: Catalog = {
   "composer.removeAttachment": "Gỡ {name}",
   "composer.rejectedType":
     "Không thể đính kèm {name}: chỉ hỗ trợ ảnh (PNG, JPEG, GIF, WebP) và PDF.",
+  "composer.readFailed": "Không đọc được {name}: {reason}",
   "composer.rejectedSize": "{name} lớn hơn {max}.",
   "composer.webSearch": "Tìm trên web",
   "composer.effort": "Mức độ suy luận",
@@ -71,6 +72,7 @@ export const vi: Catalog = {
   "message.thinking": "Đang suy nghĩ…",
   "message.thoughts": "Suy nghĩ",
   "message.writing": "Đang viết câu trả lời",
+  "message.uploadingFile": "Đang tải {name} lên nhà cung cấp ({percent}%)…",
   "message.retrying": "Đang thử lại ({attempt}/{max})…",
   "message.searchingWeb": "Đang tìm trên web…",
   "message.runningCode": "Đang chạy mã…",
@@ -91,6 +93,10 @@ export const vi: Catalog = {
     "Kết nối bị treo: máy chủ không gửi gì trong một thời gian dài. Phần đã nhận được giữ lại; bấm Thử lại để hỏi lại.",
   "message.hint.tooLarge":
     "Máy chủ gửi một khối dữ liệu lớn hơn mức Halley chấp nhận, nên việc đọc đã dừng. Phần đã nhận được giữ lại.",
+  "message.hint.uploadFailed":
+    "PDF lớn hơn 8 MB được tải lên kho tệp của nhà cung cấp trước khi gửi câu hỏi, và lần tải lên đó đã thất bại nên chưa có gì được hỏi. Tin nhắn và tệp PDF của bạn vẫn được giữ: bấm Thử lại, hoặc đính kèm PDF nhỏ hơn nếu nhà cung cấp không nhận tệp.",
+  "message.hint.responseFailed":
+    "Nhà cung cấp đã dừng câu trả lời này giữa chừng (một công cụ nó dùng, như tạo ảnh, có thể lỗi). Phần đã nhận được giữ lại; bấm Thử lại để hỏi lại.",
   "message.hint.redirectRefused":
     "Máy chủ định chuyển yêu cầu này sang một địa chỉ khác. Halley không đi theo; hãy kiểm tra URL gốc của nhà cung cấp.",
   "usage.turn": "{total} token",

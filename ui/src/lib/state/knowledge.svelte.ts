@@ -117,22 +117,20 @@ export async function removeKnowledgeFile(file: KnowledgeFile): Promise<void> {
  * provider (or kept, when the user chose so), and the user is told which.
  */
 export async function forgetKnowledgeOf(conversationId: string): Promise<void> {
-  let files: KnowledgeFile[];
-  try {
-    files = await ipc.listKnowledge(conversationId);
-  } catch {
-    return;
-  }
-  if (files.length === 0) return;
   if (preferences.keepUploadedFiles) {
-    showToast(t("knowledge.kept"), "info");
+    // Kept on purpose; said only when the conversation had knowledge.
+    const files = await ipc.listKnowledge(conversationId).catch(() => []);
+    if (files.length > 0) showToast(t("knowledge.kept"), "info");
     return;
   }
+  // Always asked: besides its knowledge, a conversation may have large
+  // PDFs that went to the provider by file id.
   try {
     const cleanup = await ipc.forgetKnowledge(conversationId);
     if (cleanup.failures.length > 0)
       showToast(t("knowledge.forgetFailed", { list: cleanup.failures.join("; ") }), "error");
-    else showToast(t("knowledge.forgotten", { count: String(cleanup.filesDeleted) }), "info");
+    else if (cleanup.filesDeleted > 0)
+      showToast(t("knowledge.forgotten", { count: String(cleanup.filesDeleted) }), "info");
   } catch (error) {
     reportError(error);
   }

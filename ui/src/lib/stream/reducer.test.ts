@@ -6,6 +6,15 @@ import { initialStreamState, reduceAll, reduceStream } from "./reducer";
 const usage = { inputTokens: 10, cachedTokens: 2, outputTokens: 5, reasoningTokens: 1 };
 
 describe("stream reducer", () => {
+  it("says a large PDF's upload until the answer starts", () => {
+    let s = initialStreamState();
+    s = reduceStream(s, { kind: "uploading", filename: "r.pdf", sentBytes: 5, totalBytes: 10 });
+    expect(s.uploading).toEqual({ filename: "r.pdf", sentBytes: 5, totalBytes: 10 });
+    s = reduceStream(s, { kind: "textDelta", text: "Hi" });
+    expect(s.uploading).toBeNull();
+    expect(s.text).toBe("Hi");
+  });
+
   it("concatenates text and reasoning deltas in order", () => {
     const s = reduceAll(initialStreamState(), [
       { kind: "reasoningDelta", text: "think " },

@@ -26,6 +26,13 @@ export interface RetryNotice {
   delayMs: number;
 }
 
+/** A PDF on its way to the provider's file storage before the request goes. */
+export interface UploadNotice {
+  filename: string;
+  sentBytes: number;
+  totalBytes: number;
+}
+
 export interface StreamState {
   text: string;
   reasoning: string;
@@ -51,6 +58,8 @@ export interface StreamState {
   responseId: string | null;
   /** Set while the backend waits to retry; cleared as soon as content flows again. */
   retrying: RetryNotice | null;
+  /** Set while a large PDF uploads; cleared when the answer starts. */
+  uploading: UploadNotice | null;
 }
 
 export function initialStreamState(): StreamState {
@@ -70,6 +79,7 @@ export function initialStreamState(): StreamState {
     error: null,
     responseId: null,
     retrying: null,
+    uploading: null,
   };
 }
 
@@ -77,6 +87,8 @@ export function initialStreamState(): StreamState {
 export function reduceStream(state: StreamState, update: RunUpdate): StreamState {
   // Anything after `finished` is a backend bug; ignoring it keeps the final state stable.
   if (state.status !== "streaming") return state;
+  // Whatever follows the uploads means they are done.
+  if (state.uploading && update.kind !== "uploading") state = { ...state, uploading: null };
   switch (update.kind) {
     case "retrying":
       return {
@@ -85,6 +97,15 @@ export function reduceStream(state: StreamState, update: RunUpdate): StreamState
           attempt: update.attempt,
           maxAttempts: update.maxAttempts,
           delayMs: update.delayMs,
+        },
+      };
+    case "uploading":
+      return {
+        ...state,
+        uploading: {
+          filename: update.filename,
+          sentBytes: update.sentBytes,
+          totalBytes: update.totalBytes,
         },
       };
     case "textDelta":
@@ -171,6 +192,7 @@ export interface AssistantTurn {
   partialImages: Readonly<Record<string, string>>;
   files: readonly GeneratedFile[];
   retrying: RetryNotice | null;
+  uploading: UploadNotice | null;
   /** Part of the stored message (its sources or error) could not be read. */
   damaged: boolean;
 }

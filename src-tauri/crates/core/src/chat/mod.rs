@@ -12,15 +12,17 @@ mod send;
 mod title;
 mod tools;
 mod updates;
+mod uploads;
 
 pub use adapt::{withhold_known, without};
 pub use outputs::{tool_outputs, FileSearchHit, ToolOutput, MAX_FILES_PER_TURN};
 pub use plan::plan_turn;
 pub use request::{build_request, Chaining, ChatOptions, ReasoningEffort};
-pub use run::{run_turn, Emit, Turn, TurnOutcome};
+pub use run::{end_unsent, run_turn, Emit, Turn, TurnOutcome};
 pub use send::{prepare_regenerate, prepare_send, Outgoing, PreparedTurn};
 pub use title::title_from;
 pub use tools::{
     offer, ApprovalAnswer, Approvals, ToolStep, ToolStepStatus, TurnTools, MAX_TOOL_ROUNDS,
 };
 pub use updates::{Citation, RunUpdate, ToolItemType, TurnError, TurnErrorCode};
+pub use uploads::{pending_uploads, upload_and_plan, PendingUpload, TurnIds, INLINE_PDF_MAX_BYTES};

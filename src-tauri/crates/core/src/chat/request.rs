@@ -9,6 +9,8 @@
 //!   items go back with their `encrypted_content` so reasoning models keep
 //!   their context.
 
+use std::collections::BTreeMap;
+
 use base64::Engine;
 use halley_responses::items::{InputFile, InputImage, OutputText, TextPart};
 use halley_responses::request::{
@@ -54,6 +56,9 @@ pub struct ChatOptions {
     pub image_generation: bool,
     /// The conversation's vector store, when it has files ready to search.
     pub knowledge_store: Option<String>,
+    /// Attachments already in the provider's file storage (attachment id →
+    /// file id): sent by id, not inline (`super::uploads`).
+    pub uploaded_files: BTreeMap<String, String>,
     /// `None` leaves the model's default.
     pub reasoning_effort: Option<ReasoningEffort>,
     /// Server-side storage (and so previous_response_id chaining).
@@ -96,7 +101,7 @@ pub fn build_request(
     let start = chain_from.map_or(0, |i| i + 1);
     for message in &path[start..] {
         match message.role {
-            Role::User => input.push(user_input(history, message)?),
+            Role::User => input.push(user_input(history, message, &options.uploaded_files)?),
             Role::Assistant => input.extend(assistant_replay(message, options.store)),
         }
     }
@@ -180,7 +185,11 @@ fn message(role: &str, content: Vec<ContentPart>) -> InputItem {
     })
 }
 
-fn user_input(history: &History, message_: &Message) -> Result<InputItem, Error> {
+fn user_input(
+    history: &History,
+    message_: &Message,
+    uploaded: &BTreeMap<String, String>,
+) -> Result<InputItem, Error> {
     let mut content = Vec::new();
     if !message_.text.is_empty() {
         content.push(ContentPart::InputText(TextPart {
@@ -189,6 +198,14 @@ fn user_input(history: &History, message_: &Message) -> Result<InputItem, Error>
         }));
     }
     for attachment in &message_.attachments {
+        if let Some(file_id) = uploaded.get(&attachment.id) {
+            // The bytes are at the provider: not read, not sent again.
+            content.push(ContentPart::InputFile(InputFile {
+                file_id: Nullable::Value(file_id.clone()),
+                ..InputFile::default()
+            }));
+            continue;
+        }
         let (meta, bytes) = history.attachment_data(&attachment.id)?;
         let data_url = format!(
             "data:{};base64,{}",
@@ -273,5 +290,52 @@ mod tests {
         );
         let (none, nothing) = hosted_tools(&ChatOptions::default());
         assert!(none.is_empty() && nothing.is_empty());
+    }
+
+    #[test]
+    fn an_uploaded_pdf_goes_by_file_id_and_a_small_one_inline() {
+        use crate::history::{AttachmentKind, NewAttachment, NewConversation};
+        let history = History::open_in_memory().expect("opens");
+        let conversation = history
+            .create_conversation(NewConversation {
+                title: "t".into(),
+                model: None,
+                provider_id: None,
+                settings: serde_json::Value::Null,
+            })
+            .expect("conversation");
+        let pdf = |name: &str| NewAttachment {
+            kind: AttachmentKind::Pdf,
+            filename: name.into(),
+            mime: "application/pdf".into(),
+            data: b"%PDF-1.4".to_vec(),
+        };
+        let user = history
+            .append_user_message(
+                &conversation.id,
+                None,
+                "read",
+                &[pdf("a.pdf"), pdf("b.pdf")],
+            )
+            .expect("message");
+        let uploaded_id = user.attachments[1].id.clone();
+        let tree = history.get_conversation(&conversation.id).expect("tree");
+        let options = ChatOptions {
+            model: "m".into(),
+            uploaded_files: BTreeMap::from([(uploaded_id, "file_9".to_owned())]),
+            ..ChatOptions::default()
+        };
+        let request =
+            build_request(&history, &tree, &user.id, &options, Chaining::Replay).expect("request");
+        let body = serde_json::to_value(&request).expect("serializes");
+        let parts = &body["input"][0]["content"];
+        assert_eq!(parts[1]["type"], "input_file");
+        assert!(parts[1]["file_data"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("data:application/pdf;base64,")));
+        assert_eq!(
+            parts[2],
+            serde_json::json!({"type": "input_file", "file_id": "file_9"})
+        );
     }
 }

@@ -464,6 +464,48 @@ async fn open_first(
     opened
 }
 
+/// Ends a turn that stopped before its request went out (a PDF that could
+/// not be uploaded, Stop during the upload): the answer says why, the
+/// user's message stays as it was.
+pub async fn end_unsent(
+    history: &Arc<History>,
+    assistant_message_id: &str,
+    error: TurnError,
+    emit: &Emit,
+) -> Result<TurnOutcome, Error> {
+    let (status, error) = match error.code {
+        crate::history::TurnErrorCode::Cancelled => (MessageStatus::Stopped, None),
+        _ => (MessageStatus::Error, Some(error)),
+    };
+    persist::finish(
+        history.clone(),
+        assistant_message_id.to_owned(),
+        AssistantOutcome {
+            status,
+            text: String::new(),
+            reasoning: String::new(),
+            parts: MessageParts::default(),
+            response_id: None,
+            request: None,
+            response: None,
+            usage: Usage::default(),
+            error: error.as_ref().map(MessageError::from),
+        },
+    )
+    .await?;
+    emit(RunUpdate::Finished {
+        status,
+        error: error.clone(),
+        response_id: None,
+    });
+    Ok(TurnOutcome {
+        status,
+        error,
+        response_id: None,
+        notes: Vec::new(),
+    })
+}
+
 /// Runs `turn` to its end and records the outcome on its assistant message.
 /// Its database writes run on the blocking pool ([`persist`]).
 ///

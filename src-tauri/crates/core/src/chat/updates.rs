@@ -115,6 +115,16 @@ pub enum RunUpdate {
         max_attempts: u32,
         delay_ms: u32,
     },
+    /// A PDF too large to send inline is on its way to the provider's file
+    /// storage; the request goes when every such file is there.
+    #[serde(rename_all = "camelCase")]
+    Uploading {
+        filename: String,
+        #[ts(type = "number")]
+        sent_bytes: u64,
+        #[ts(type = "number")]
+        total_bytes: u64,
+    },
     /// Text appended to the answer.
     TextDelta { text: String },
     /// The whole answer text, when it arrived only in a `.done` event.

@@ -156,6 +156,15 @@ const TABLES: &[Table] = &[
         count: Some(|c| &mut c.attachments),
     },
     Table {
+        // Which provider file a large PDF went to: kept, so a restored
+        // conversation goes on sending it by id instead of uploading again.
+        name: "attachment_uploads",
+        merge_skips: &[],
+        filter: "WHERE attachment_id IN (SELECT id FROM main.attachments)",
+        order: "",
+        count: None,
+    },
+    Table {
         name: "message_files",
         merge_skips: &[],
         filter: "WHERE message_id IN (SELECT id FROM main.messages)",
@@ -632,4 +641,29 @@ pub fn read_manifest(path: &Path) -> Result<Option<BackupManifest>, Error> {
         .optional()
         .unwrap_or(None);
     Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A table added to the schema (assistants, one day) must say how it
+    /// comes back from a backup, or a restore would silently drop it.
+    #[test]
+    fn every_table_of_the_schema_is_carried_by_a_backup() {
+        let history = History::open_in_memory().expect("opens");
+        let tables: Vec<String> = history
+            .read(|conn| {
+                let mut statement = conn.prepare(
+                    "SELECT name FROM sqlite_schema WHERE type = 'table'
+                     AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'messages_fts%' ORDER BY name",
+                )?;
+                let names = statement.query_map([], |row| row.get(0))?;
+                Ok(names.collect::<Result<_, _>>()?)
+            })
+            .expect("tables");
+        let mut carried: Vec<String> = TABLES.iter().map(|t| t.name.to_owned()).collect();
+        carried.sort();
+        assert_eq!(tables, carried, "backup::TABLES must list every table");
+    }
 }

@@ -3,6 +3,7 @@
 //! second one (WAL lets them run side by side), so a slow search never waits
 //! for a streaming turn's progress write and the other way round.
 
+mod attachment_uploads;
 mod backup;
 mod chatgpt;
 mod conversations;
@@ -26,6 +27,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::Error;
 
+pub use attachment_uploads::AttachmentUpload;
 pub use backup::{
     backup_dir, backup_file_name, prune_backups, read_manifest, BackupContents, BackupKind,
     BackupManifest, BackupProblem, RestoreMode, RestoreReport, BACKUP_FORMAT, BACKUP_VERSION,

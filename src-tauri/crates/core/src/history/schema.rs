@@ -184,6 +184,18 @@ CREATE TABLE knowledge_files (
 );
 CREATE INDEX knowledge_by_conversation ON knowledge_files (conversation_id, created_at);
 "#,
+    r#"
+-- PDFs too large to send inline, uploaded once per provider and sent by
+-- file id from then on (halley_core::chat::uploads). Deleted at the
+-- provider with the conversation's knowledge (KnowledgeCleanup).
+CREATE TABLE attachment_uploads (
+    attachment_id TEXT NOT NULL REFERENCES attachments (id) ON DELETE CASCADE,
+    provider_id TEXT NOT NULL,
+    file_id TEXT NOT NULL,
+    uploaded_at REAL NOT NULL,
+    PRIMARY KEY (attachment_id, provider_id)
+);
+"#,
 ];
 
 /// Brings the schema up to date in one transaction, refusing a database

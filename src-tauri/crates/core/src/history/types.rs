@@ -94,6 +94,9 @@ pub enum TurnErrorCode {
     RedirectRefused,
     /// The answer could not be written to the history.
     Storage,
+    /// A PDF too large to send inline could not be put in the provider's
+    /// file storage, so the turn was not sent.
+    UploadFailed,
     /// A code this version does not know (a row written by a newer Halley).
     #[serde(other)]
     Unknown,

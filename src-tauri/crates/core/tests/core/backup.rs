@@ -59,6 +59,15 @@ fn full_history(dir: &Path) -> History {
     history
         .add_knowledge_file(&c, &provider.id, "notes.txt", 12)
         .expect("knowledge row");
+    let attachment = history
+        .get_message(&edited.id)
+        .expect("message")
+        .attachments[0]
+        .id
+        .clone();
+    history
+        .record_attachment_upload(&attachment, &provider.id, "file-backed-up")
+        .expect("upload row");
     history
         .save_preset("Backed-up preset", r#"{"model":"echo"}"#)
         .expect("preset v1");
@@ -133,6 +142,11 @@ fn everything(history: &History) -> serde_json::Value {
         "settings": serde_json::to_value(history.settings().expect("settings").settings).expect("json"),
         "mcp": serde_json::to_value(history.mcp_servers().expect("mcp").servers).expect("json"),
         "knowledge": knowledge,
+        "uploads": conversations
+            .iter()
+            .flat_map(|c| history.attachment_uploads(c).expect("uploads"))
+            .map(|u| (u.attachment_id, u.provider_id, u.file_id))
+            .collect::<Vec<_>>(),
     })
 }
 

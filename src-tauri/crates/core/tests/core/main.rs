@@ -10,6 +10,7 @@ mod health;
 mod import;
 mod keys;
 mod knowledge;
+mod large_pdf;
 mod migrations;
 mod parts;
 mod playground;

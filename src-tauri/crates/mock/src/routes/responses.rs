@@ -34,6 +34,18 @@ pub(crate) async fn create(State(app): State<Arc<AppState>>, body: Bytes) -> Res
         Ok(request) => request,
         Err(error) => return error.into_response(),
     };
+    if let Some(missing) = {
+        let files = app.files.lock();
+        request
+            .file_ids
+            .iter()
+            .find(|id| !files.files.contains_key(id.as_str()))
+            .cloned()
+    } {
+        return ApiError::invalid_request(format!("No such File object: {missing}"))
+            .with_param("input")
+            .into_response();
+    }
     let mut hasher = DefaultHasher::new();
     body.hash(&mut hasher);
     let context = Context {

@@ -522,6 +522,31 @@ def a_file_over_the_limit_is_413():
     expect(error.status_code == 413, "413 Payload Too Large")
 
 
+@check
+def a_pdf_goes_by_file_id_where_inline_is_too_large():
+    sdk = client()
+    pdf = simple_pdf(["Section 3 says the sky is green."])
+    big = pdf + b"%" * (40 * 1024 * 1024)
+    # Inline as base64 the request is over the size limit: a 413.
+    inline = "data:application/pdf;base64," + base64.b64encode(big).decode()
+    error = raises(openai.APIStatusError, lambda: sdk.responses.create(
+        model="gpt-4.1-mini",
+        input=[{"role": "user", "content": [
+            {"type": "input_text", "text": "read it"},
+            {"type": "input_file", "filename": "big.pdf", "file_data": inline}]}]))
+    expect(error.status_code == 413, "an inline 40 MB PDF is over the request limit")
+    uploaded = sdk.files.create(file=("big.pdf", big), purpose="user_data")
+    answer = sdk.responses.create(
+        model="gpt-4.1-mini",
+        input=[{"role": "user", "content": [
+            {"type": "input_text", "text": "read it"},
+            {"type": "input_file", "file_id": uploaded.id}]}])
+    expect(answer.status == "completed" and "1 file" in answer.output_text, "by id it is read")
+    raises(openai.BadRequestError, lambda: sdk.responses.create(
+        model="gpt-4.1-mini",
+        input=[{"role": "user", "content": [{"type": "input_file", "file_id": "file-nope"}]}]))
+
+
 def main():
     passed, failed = 0, 0
     for fn in CHECKS:
