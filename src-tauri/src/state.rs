@@ -191,8 +191,28 @@ fn purge_deleted_conversations(history: &Arc<History>) {
 }
 
 /// How often the app asks whether an automatic backup is due (one a day at
-/// most; see `halley_core::backup_schedule`).
-const BACKUP_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+/// most; see `halley_core::backup_schedule`), after a first look shortly
+/// after start-up. Debug builds (the end-to-end tests') read
+/// `HALLEY_BACKUP_CHECK_MS` for both, so a test sees the day's backup
+/// written within a second; a shipped build has no such knob.
+fn backup_checks() -> (std::time::Duration, std::time::Duration) {
+    #[allow(unused_mut)]
+    let mut checks = (
+        std::time::Duration::from_secs(5),
+        std::time::Duration::from_secs(10 * 60),
+    );
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("HALLEY_BACKUP_CHECK_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        checks = (
+            std::time::Duration::from_millis(ms),
+            std::time::Duration::from_millis(ms),
+        );
+    }
+    checks
+}
 
 /// Writes the daily automatic backup on a thread of its own, first shortly
 /// after start-up (never in its way), then every few minutes while the app
@@ -200,10 +220,11 @@ const BACKUP_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(1
 fn schedule_automatic_backups(history: &Arc<History>, data_dir: &Path) {
     let weak = Arc::downgrade(history);
     let data_dir = data_dir.to_owned();
+    let (first, every) = backup_checks();
     let spawned = std::thread::Builder::new()
         .name("halley-backup".into())
         .spawn(move || {
-            std::thread::sleep(std::time::Duration::from_secs(5));
+            std::thread::sleep(first);
             loop {
                 let Some(history) = weak.upgrade() else { break };
                 match history.automatic_backup_if_due(&data_dir) {
@@ -214,7 +235,7 @@ fn schedule_automatic_backups(history: &Arc<History>, data_dir: &Path) {
                     Err(error) => tracing::warn!(%error, "the automatic backup failed"),
                 }
                 drop(history);
-                std::thread::sleep(BACKUP_CHECK_EVERY);
+                std::thread::sleep(every);
             }
         });
     if let Err(error) = spawned {

@@ -7,7 +7,7 @@
 // with nothing of the current data changed.
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, freshDataDir, shot, startApp, startMock, test } from "./lib/harness.mjs";
@@ -284,4 +284,50 @@ test("every conversation exports as Markdown and as JSON, and the JSON imports b
   );
   assert.equal((await conversationTitles()).length, count, "no duplicates");
   await closeSettings();
+});
+
+test("the day's automatic backup is offered when the history is damaged, and brings it back", async () => {
+  await app?.stop();
+  const ownDir = freshDataDir();
+  // Debug builds look for a due backup this often (HALLEY_BACKUP_CHECK_MS).
+  const env = { HALLEY_EXPORT_DIR: exportDir, HALLEY_BACKUP_CHECK_MS: "300" };
+  app = await startApp({ dataDir: ownDir, env, name: "your-data-automatic" });
+  session = app.session;
+  await setupFresh(app, { baseUrl: mock.baseUrl });
+  await setModel(session, "echo");
+  const before = await send(session, "kept by the automatic backup");
+  await settledAnswer(session, { after: before });
+  const backups = join(ownDir, "backups");
+  const automatic = () =>
+    (existsSync(backups) ? readdirSync(backups) : []).filter((f) => f.startsWith("halley-auto-"));
+  await session.until(async () => automatic().length === 1 || null, {
+    what: "the day's automatic backup in the data folder",
+  });
+  await openYourData();
+  const listed = await session.execute(
+    `return [...document.querySelectorAll('[data-testid="data-backup-item"]')].map((e) => e.dataset.name);`,
+  );
+  assert.deepEqual(listed, automatic(), "Settings lists it");
+  await app.stop();
+  assert.equal(automatic().length, 1, "once a day: no second one while the app ran");
+
+  // The history file is overwritten: the start-up window offers the backup.
+  writeFileSync(join(ownDir, "history.sqlite3"), "not a database any more ".repeat(400));
+  for (const extra of ["history.sqlite3-wal", "history.sqlite3-shm"]) {
+    rmSync(join(ownDir, extra), { force: true });
+  }
+  app = await startApp({ dataDir: ownDir, env, name: "your-data-automatic-restore" });
+  session = app.session;
+  await session.waitFor(tid("startup-problem"), { timeout: 20000 });
+  const offered = await session.findAll(tid("startup-restore"));
+  assert.equal(offered.length, 1, "the automatic backup is offered");
+  await offered[0].click();
+  await (await session.waitFor(tid("startup-continue"))).click();
+  await session.until(
+    async () =>
+      (await session.execute("return document.body.innerText;")).includes(
+        "kept by the automatic backup",
+      ) || null,
+    { what: "the backed-up conversation to be listed again" },
+  );
 });
