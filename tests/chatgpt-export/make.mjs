@@ -40,7 +40,16 @@ function author(role, name = null) {
   return { role, name, metadata: {} };
 }
 
-function message({ role, name, content, model, recipient = "all", hidden = false, parentId, extra }) {
+function message({
+  role,
+  name,
+  content,
+  model,
+  recipient = "all",
+  hidden = false,
+  parentId,
+  extra,
+}) {
   const at = role === "system" ? null : tick();
   const metadata = {};
   if (hidden) metadata.is_visually_hidden_from_conversation = true;
@@ -144,7 +153,10 @@ const out = [
       [
         "a1",
         "q1",
-        { role: "assistant", content: text("The platypus is one of the few mammals that lay eggs.") },
+        {
+          role: "assistant",
+          content: text("The platypus is one of the few mammals that lay eggs."),
+        },
       ],
       // The follow-up, asked twice: the second time edited (two children of a1).
       ["q2", "a1", { role: "user", content: text("And its bill?") }],
@@ -157,7 +169,10 @@ const out = [
       [
         "a2b",
         "q2b",
-        { role: "assistant", content: text("It closes its eyes and ears and hunts by electroreception.") },
+        {
+          role: "assistant",
+          content: text("It closes its eyes and ears and hunts by electroreception."),
+        },
       ],
       // The answer to the edited question, regenerated (two children of q2b).
       [
@@ -165,7 +180,9 @@ const out = [
         "q2b",
         {
           role: "assistant",
-          content: text("With its eyes shut, it finds shrimp by the **electric fields** they make."),
+          content: text(
+            "With its eyes shut, it finds shrimp by the **electric fields** they make.",
+          ),
         },
       ],
     ],
@@ -273,7 +290,8 @@ const out = [
           hidden: true,
           content: {
             content_type: "user_editable_context",
-            user_profile: "The user provided the following information about themselves: I teach physics.",
+            user_profile:
+              "The user provided the following information about themselves: I teach physics.",
             user_instructions: "Answer briefly.",
           },
           extra: { user_context_message_data: { about_user_message: "I teach physics." } },
@@ -313,7 +331,9 @@ const out = [
         "recap",
         {
           role: "assistant",
-          content: text("Air scatters short (blue) wavelengths far more than red: Rayleigh scattering."),
+          content: text(
+            "Air scatters short (blue) wavelengths far more than red: Rayleigh scattering.",
+          ),
         },
       ],
     ],
