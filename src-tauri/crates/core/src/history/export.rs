@@ -1,12 +1,15 @@
-//! Export a conversation as Markdown (to read) or JSON (to keep: everything,
-//! every branch), and import that JSON back as a new conversation.
+//! Export a conversation (or every one) as Markdown (to read) or JSON (to
+//! keep: everything, every branch), and store such JSON again — as the same
+//! conversation with its own ids ([`IdPolicy::Keep`], Settings → Your data's
+//! import, see `import.rs`) or as a new copy ([`IdPolicy::Fresh`],
+//! `import_json`).
 //!
-//! JSON export → import → export gives the same document except for ids
-//! (conversation, messages, and the references to them: `parentId`,
-//! `currentLeafId`, which are renumbered consistently) and the conversation's
-//! `updatedAt`, which an import sets to the time of import so the copy appears
-//! at the top of the list. Everything else, including message timestamps, is
-//! kept.
+//! For a copy, JSON export → import → export gives the same document except
+//! for ids (conversation, messages, and the references to them: `parentId`,
+//! `currentLeafId`, which are renumbered consistently) and the
+//! conversation's `updatedAt`, which an import sets to the time of import so
+//! the copy appears at the top of the list. Everything else, including
+//! message timestamps, is kept. Kept ids give back the very document.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
