@@ -2,6 +2,7 @@
 //! `code` is a stable machine string the UI may switch on; `message` is for
 //! people. The UI never matches on message text and tolerates unknown codes.
 
+use halley_core::history::{BackupProblem, ImportProblem};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -52,6 +53,23 @@ pub enum ErrorCode {
     /// A file over the provider's size limit (a 413) or Halley's own bound
     /// on an upload: the UI says so in plain words.
     TooLarge,
+    /// The file offered for restore is not a Halley backup.
+    NotABackup,
+    /// The backup is truncated or damaged; nothing was restored.
+    BackupDamaged,
+    /// The backup was written by a newer Halley.
+    BackupNewer,
+    /// The file offered for import is not JSON.
+    ImportNotJson,
+    /// JSON, but not the kind of export that was chosen.
+    ImportNotRecognised,
+    /// A Halley export from a newer Halley.
+    ImportNewer,
+    /// A conversation of the export cannot be read (the message names it).
+    ImportUnreadable,
+    /// Something is running that the request would pull the ground from
+    /// under (a restore that replaces the history while an answer streams).
+    Busy,
 }
 
 impl IpcError {
@@ -75,6 +93,17 @@ impl From<halley_core::Error> for IpcError {
             halley_core::Error::KeyRequired(_) => ErrorCode::KeyRequired,
             halley_core::Error::SecretNotForServer(_) => ErrorCode::SecretNotForServer,
             halley_core::Error::History(_) => ErrorCode::Storage,
+            halley_core::Error::Backup(problem) => match problem {
+                BackupProblem::NotABackup => ErrorCode::NotABackup,
+                BackupProblem::Damaged { .. } => ErrorCode::BackupDamaged,
+                BackupProblem::Newer { .. } => ErrorCode::BackupNewer,
+            },
+            halley_core::Error::Import(problem) => match problem {
+                ImportProblem::NotJson { .. } => ErrorCode::ImportNotJson,
+                ImportProblem::NotRecognised => ErrorCode::ImportNotRecognised,
+                ImportProblem::Newer { .. } => ErrorCode::ImportNewer,
+                ImportProblem::Unreadable { .. } => ErrorCode::ImportUnreadable,
+            },
             halley_core::Error::HttpClient(_) | halley_core::Error::TaskLost(_) => {
                 ErrorCode::Internal
             }

@@ -406,3 +406,40 @@ pub struct McpImportResult {
     pub added: Vec<McpServerView>,
     pub problems: Vec<halley_mcp::import::ImportProblem>,
 }
+
+pub use halley_core::history::{
+    BackupContents, BackupManifest, HistoryBackup, ImportReport, ImportSource, LeftOut,
+    RestoreMode, RestoreReport,
+};
+
+/// Which backup a restore reads.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(export_to = "RestoreSource.ts")]
+pub enum RestoreSource {
+    /// One of the data folder's `backups/` (as `data_list_backups` names it).
+    Local { name: String },
+    /// A file the user picked, its bytes as standard base64.
+    #[serde(rename_all = "camelCase")]
+    File { data_base64: String },
+}
+
+/// How every conversation is exported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "ExportAllFormat.ts")]
+pub enum ExportAllFormat {
+    /// To read: each conversation's current branch, one file.
+    Markdown,
+    /// To keep or move: every branch and everything of each conversation.
+    Json,
+}
+
+/// A backup "Back up now" wrote.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "BackupWritten.ts")]
+pub struct BackupWritten {
+    pub path: String,
+    pub manifest: BackupManifest,
+}

@@ -64,6 +64,7 @@ impl AppState {
         std::fs::create_dir_all(&data_dir)?;
         let history = Arc::new(History::open(&data_dir.join(crate::startup::HISTORY_FILE))?);
         purge_deleted_conversations(&history);
+        schedule_automatic_backups(&history, &data_dir);
         // A crash or a kill mid-stream leaves answers marked streaming: they
         // are partial, so say so instead of pretending they are still coming.
         let interrupted = history.mark_interrupted_on_startup()?;
@@ -189,6 +190,59 @@ fn purge_deleted_conversations(history: &Arc<History>) {
     }
 }
 
+/// How often the app asks whether an automatic backup is due (one a day at
+/// most; see `halley_core::backup_schedule`), after a first look shortly
+/// after start-up. Debug builds (the end-to-end tests') read
+/// `HALLEY_BACKUP_CHECK_MS` for both, so a test sees the day's backup
+/// written within a second; a shipped build has no such knob.
+fn backup_checks() -> (std::time::Duration, std::time::Duration) {
+    #[allow(unused_mut)]
+    let mut checks = (
+        std::time::Duration::from_secs(5),
+        std::time::Duration::from_secs(10 * 60),
+    );
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("HALLEY_BACKUP_CHECK_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        checks = (
+            std::time::Duration::from_millis(ms),
+            std::time::Duration::from_millis(ms),
+        );
+    }
+    checks
+}
+
+/// Writes the daily automatic backup on a thread of its own, first shortly
+/// after start-up (never in its way), then every few minutes while the app
+/// runs.
+fn schedule_automatic_backups(history: &Arc<History>, data_dir: &Path) {
+    let weak = Arc::downgrade(history);
+    let data_dir = data_dir.to_owned();
+    let (first, every) = backup_checks();
+    let spawned = std::thread::Builder::new()
+        .name("halley-backup".into())
+        .spawn(move || {
+            std::thread::sleep(first);
+            loop {
+                let Some(history) = weak.upgrade() else { break };
+                match history.automatic_backup_if_due(&data_dir) {
+                    Ok(Some(path)) => {
+                        tracing::info!(path = %path.display(), "wrote the automatic backup")
+                    }
+                    Ok(None) => {}
+                    Err(error) => tracing::warn!(%error, "the automatic backup failed"),
+                }
+                drop(history);
+                std::thread::sleep(every);
+            }
+        });
+    if let Err(error) = spawned {
+        tracing::warn!(%error, "no backup thread; automatic backups are off for this run");
+    }
+}
+
 /// Running turns by run id, so Stop can cancel one. Cancelling closes the
 /// connection; the turn keeps what arrived and records itself as stopped.
 #[derive(Default, Clone)]
@@ -209,6 +263,11 @@ impl RunRegistry {
 
     pub fn finish(&self, run_id: &str) {
         self.lock().remove(run_id);
+    }
+
+    /// Whether nothing is running.
+    pub fn is_idle(&self) -> bool {
+        self.lock().is_empty()
     }
 
     /// Whether a run by that id was running.

@@ -17,6 +17,7 @@ shots=(
   playground-background-resume capabilities-composer capabilities-settings gateway-litellm
   chat-error-401 chat-knowledge chat-file-citation chat-code chat-generated-image playground-file-search
   playground-code-image-cards settings-usage
+  your-data-restore-confirm your-data-chatgpt-branches your-data-refused-vi
 )
 for shot in "${shots[@]}"; do
   [ -f "$from/$shot.png" ] || { echo "missing $from/$shot.png: run the e2e tests first" >&2; exit 1; }

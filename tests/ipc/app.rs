@@ -134,6 +134,11 @@ impl TestApp {
         Self::start_in(data_dir)
     }
 
+    /// The app's own state, to set up what a test needs without a turn.
+    pub fn state(&self) -> tauri::State<'_, halley_app::state::AppState> {
+        tauri::Manager::state::<halley_app::state::AppState>(&self._app)
+    }
+
     pub fn data_dir(&self) -> &Path {
         self.data_dir.path()
     }

@@ -212,6 +212,34 @@ fn the_canary_key_appears_nowhere() {
         exports.push((path, text));
     }
 
+    // Every conversation exported, and a backup of everything, restored back.
+    for format in ["markdown", "json"] {
+        let path = app.call("data_export_all", json!({ "format": format }));
+        let path = PathBuf::from(path.as_str().expect("export returns the file path"));
+        let text = std::fs::read_to_string(&path).expect("the export was written");
+        assert!(
+            text.contains("Canary conversation"),
+            "{format} export of all"
+        );
+        exports.push((path, text));
+    }
+    let backup = app.call("data_backup_now", json!({}));
+    let backup_path = PathBuf::from(backup["path"].as_str().expect("the backup's path"));
+    let backup_bytes = std::fs::read(&backup_path).expect("the backup was written");
+    assert!(
+        contains(&backup_bytes, b"Canary conversation"),
+        "the backup holds the history, so searching it means something"
+    );
+    {
+        use base64::Engine as _;
+        let restored = app.call(
+            "data_restore",
+            json!({"source": {"kind": "file", "dataBase64":
+                base64::engine::general_purpose::STANDARD.encode(&backup_bytes)}, "mode": "merge"}),
+        );
+        assert_eq!(restored["added"]["conversations"], 0, "{restored}");
+    }
+
     // A refused save with the key in it: its error must not echo the key.
     let refused = app
         .invoke(
@@ -244,6 +272,10 @@ fn the_canary_key_appears_nowhere() {
             "SQLite/data folder: {path:?} contains the key"
         );
     }
+    assert!(
+        !contains(&backup_bytes, needle.as_bytes()),
+        "backup: {backup_path:?} contains the key"
+    );
     for (path, text) in &exports {
         assert!(!text.contains(needle), "export: {path:?} contains the key");
     }

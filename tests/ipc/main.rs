@@ -21,3 +21,4 @@ mod providers;
 mod regenerate;
 mod secrets_bound;
 mod turn_errors;
+mod your_data;

@@ -1,8 +1,11 @@
-//! (e) The conversation importer: any bytes give `Ok` or a clean error,
-//! never a panic, within libFuzzer's memory and time limits; and whatever
-//! imports exports and imports again.
+//! (e) The conversation importers: any bytes give `Ok` or a clean error,
+//! never a panic, within libFuzzer's memory and time limits; whatever
+//! imports as a Halley conversation exports and imports again; and the
+//! Settings → Your data import (ChatGPT's `conversations.json`, Halley's own
+//! JSON) is all or nothing: what it reports added is what is listed.
 #![no_main]
 
+use halley_core::history::ImportSource;
 use halley_core::History;
 use libfuzzer_sys::fuzz_target;
 use std::cell::RefCell;
@@ -28,6 +31,15 @@ fuzz_target!(|data: &[u8]| {
             *db = (fresh(), 0);
         }
         let history = &db.0;
+        let listed = || history.list_conversations().expect("listed").len() as u32;
+        for source in [ImportSource::Chatgpt, ImportSource::Halley] {
+            let before = listed();
+            let added = match history.import_file(source, &text) {
+                Ok(report) => report.conversations_added,
+                Err(_) => 0,
+            };
+            assert_eq!(listed(), before + added, "{source:?}: added as reported, or nothing");
+        }
         let Ok(conversation) = history.import_json(&text) else {
             return;
         };

@@ -206,22 +206,6 @@ fn export<R: Runtime>(
     write_export(app, state, &title, "Halley conversation", extension, &text)
 }
 
-#[tauri::command]
-pub async fn import_conversation(
-    state: State<'_, AppState>,
-    json: String,
-) -> IpcResult<ConversationSummary> {
-    with_state(&state, move |state| {
-        let conversation = state.history.import_json(&json)?;
-        Ok(ConversationSummary {
-            id: conversation.id,
-            title: conversation.title,
-            pinned: conversation.pinned,
-            updated_at: conversation.updated_at,
-        })
-    })
-    .await
-}
 /// An attachment's bytes (the user's own file) as base64.
 #[tauri::command]
 pub async fn attachment_data(state: State<'_, AppState>, id: String) -> IpcResult<AttachmentData> {

@@ -22,6 +22,20 @@ pub fn write_export<R: Runtime>(
     extension: &str,
     contents: impl AsRef<[u8]>,
 ) -> IpcResult<String> {
+    let path = export_path(app, state, title, fallback_stem, extension)?;
+    std::fs::write(&path, contents).map_err(halley_core::Error::from)?;
+    Ok(path.display().to_string())
+}
+
+/// A free path for `<title>.<extension>` in the export folder (made safe,
+/// numbered if taken), for a file something else writes (a backup).
+pub fn export_path<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    title: &str,
+    fallback_stem: &str,
+    extension: &str,
+) -> IpcResult<PathBuf> {
     let dir = match std::env::var_os(EXPORT_DIR_ENV) {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),
         _ => app
@@ -30,13 +44,11 @@ pub fn write_export<R: Runtime>(
             .unwrap_or_else(|_| state.data_dir().join("exports")),
     };
     std::fs::create_dir_all(&dir).map_err(halley_core::Error::from)?;
-    let path = unique_path(
+    Ok(unique_path(
         &dir,
         &file_stem(title, fallback_stem),
         &file_stem(extension, "bin"),
-    );
-    std::fs::write(&path, contents).map_err(halley_core::Error::from)?;
-    Ok(path.display().to_string())
+    ))
 }
 
 /// Writes a file under its own name (`chart.png`, a model-made name, so

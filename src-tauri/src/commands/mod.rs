@@ -21,6 +21,7 @@ mod startup;
 mod updates;
 mod usage;
 mod watch;
+mod your_data;
 
 /// Every command name, as the UI invokes it.
 pub const COMMANDS: &[&str] = include!("names.in");
@@ -53,7 +54,6 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         conversations::set_current_leaf,
         conversations::search_messages,
         conversations::export_conversation,
-        conversations::import_conversation,
         conversations::attachment_data,
         knowledge::list_knowledge,
         knowledge::add_knowledge,
@@ -109,6 +109,11 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         presets::preset_delete,
         presets::preset_export,
         presets::preset_import,
+        your_data::data_backup_now,
+        your_data::data_list_backups,
+        your_data::data_restore,
+        your_data::data_import,
+        your_data::data_export_all,
         images::fetch_image,
         startup::startup_problem,
         startup::startup_open_data_folder,

@@ -17,6 +17,10 @@ import type { Settings } from "./bindings/Settings";
 import type { UpdateProgress } from "./bindings/UpdateProgress";
 import type { FileUploadProgress } from "./bindings/FileUploadProgress";
 import type { UploadPurpose } from "./bindings/UploadPurpose";
+import type { ExportAllFormat } from "./bindings/ExportAllFormat";
+import type { ImportSource } from "./bindings/ImportSource";
+import type { RestoreMode } from "./bindings/RestoreMode";
+import type { RestoreSource } from "./bindings/RestoreSource";
 
 export type * from "./bindings/index";
 
@@ -114,8 +118,15 @@ export const ipc = {
   search: (query: string) => call("search_messages", { query }),
   exportConversation: (id: string, format: ExportFormat) =>
     call("export_conversation", { id, format }),
-  importConversation: (json: string) => call("import_conversation", { json }),
   attachmentData: (id: string) => call("attachment_data", { id }),
+
+  // Your data: a backup of everything, restore (replace or merge), import
+  // (ChatGPT, Halley JSON) and the export of every conversation.
+  backupNow: () => call("data_backup_now"),
+  listBackups: () => call("data_list_backups"),
+  restore: (source: RestoreSource, mode: RestoreMode) => call("data_restore", { source, mode }),
+  importData: (source: ImportSource, text: string) => call("data_import", { source, text }),
+  exportAll: (format: ExportAllFormat) => call("data_export_all", { format }),
 
   // A conversation's knowledge (files searched by file_search) and the
   // files answers made.

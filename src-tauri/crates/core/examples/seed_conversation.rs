@@ -1,9 +1,10 @@
 //! Writes one long conversation into a history file through the history API
 //! (the same calls a chat turn makes), for `./x bench`'s "open a 10,000-message
 //! conversation" figures. Prints the new conversation's id. With 0 messages
-//! it only creates the file. Either way it records an update check as just
-//! done, so an app started on the folder does not look for updates online
-//! (a release build has no switch for that).
+//! it only creates the file. Either way it records an update check and the
+//! day's automatic backup as just done, so an app started on the folder does
+//! not look for updates online (a release build has no switch for that) nor
+//! write a backup while it is measured.
 //!
 //!     cargo run -p halley-core --example seed_conversation -- <history.sqlite3> <messages> [title]
 
@@ -27,6 +28,8 @@ const ANSWERS: &[&str] = &[
 fn run(path: PathBuf, messages: usize, title: String) -> Result<String, halley_core::Error> {
     let history = History::open(&path)?;
     history.record_update_check()?;
+    // Nor write the day's automatic backup in the middle of a measurement.
+    history.record_automatic_backup()?;
     if messages == 0 {
         return Ok(String::new());
     }

@@ -27,6 +27,12 @@ pub enum Error {
     /// The history file is damaged, unreadable or from a newer Halley.
     #[error("{0}")]
     History(crate::history::HistoryProblem),
+    /// A file offered for restore is not a backup this Halley can restore.
+    #[error("{0}")]
+    Backup(crate::history::BackupProblem),
+    /// A file offered for import cannot be imported; nothing was.
+    #[error("{0}")]
+    Import(crate::history::ImportProblem),
     /// The HTTP client could not be built (the TLS backend did not start).
     #[error("{0}")]
     HttpClient(String),

@@ -74,7 +74,16 @@ pub struct Settings {
     /// when a model is first used at a provider
     /// ([`crate::probe_schedule`]); off, it runs only when asked.
     pub probe_automatically: bool,
+    /// Whether a backup of everything is written to the data folder's
+    /// `backups/` once a day ([`crate::backup_schedule`]).
+    pub automatic_backups: bool,
+    /// How many automatic backups are kept, within [`BACKUPS_KEPT`]; older
+    /// ones are removed.
+    pub backups_kept: u32,
 }
+
+/// How many automatic backups Settings lets the user keep.
+pub const BACKUPS_KEPT: std::ops::RangeInclusive<u32> = 1..=60;
 
 pub const DEFAULT_MODEL: &str = "gpt-5-mini";
 
@@ -94,6 +103,8 @@ impl Default for Settings {
             keep_uploaded_files: false,
             reasoning_effort: None,
             probe_automatically: true,
+            automatic_backups: true,
+            backups_kept: 7,
         }
     }
 }
@@ -105,6 +116,13 @@ impl Settings {
                 "the font size must be between {} and {} pixels",
                 FONT_SIZES.start(),
                 FONT_SIZES.end()
+            )));
+        }
+        if !BACKUPS_KEPT.contains(&self.backups_kept) {
+            return Err(Error::InvalidInput(format!(
+                "between {} and {} backups can be kept",
+                BACKUPS_KEPT.start(),
+                BACKUPS_KEPT.end()
             )));
         }
         if self.model.trim().is_empty() {

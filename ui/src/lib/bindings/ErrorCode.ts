@@ -3,4 +3,4 @@
 /**
  * Stable codes. Add new ones at the end; never rename one.
  */
-export type ErrorCode = "internal" | "invalid_input" | "not_found" | "storage" | "keyring" | "network" | "api" | "cancelled" | "no_provider" | "cleartext_not_confirmed" | "key_required" | "secret_not_for_server" | "update_server" | "update_not_for_this_system" | "update_download_failed" | "update_bad_signature" | "update_install_failed" | "mcp" | "too_large";
+export type ErrorCode = "internal" | "invalid_input" | "not_found" | "storage" | "keyring" | "network" | "api" | "cancelled" | "no_provider" | "cleartext_not_confirmed" | "key_required" | "secret_not_for_server" | "update_server" | "update_not_for_this_system" | "update_download_failed" | "update_bad_signature" | "update_install_failed" | "mcp" | "too_large" | "not_a_backup" | "backup_damaged" | "backup_newer" | "import_not_json" | "import_not_recognised" | "import_newer" | "import_unreadable" | "busy";

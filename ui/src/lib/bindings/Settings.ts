@@ -50,4 +50,14 @@ reasoningEffort: ReasoningEffort | null,
  * when a model is first used at a provider
  * ([`crate::probe_schedule`]); off, it runs only when asked.
  */
-probeAutomatically: boolean, };
+probeAutomatically: boolean, 
+/**
+ * Whether a backup of everything is written to the data folder's
+ * `backups/` once a day ([`crate::backup_schedule`]).
+ */
+automaticBackups: boolean, 
+/**
+ * How many automatic backups are kept, within [`BACKUPS_KEPT`]; older
+ * ones are removed.
+ */
+backupsKept: number, };

@@ -4,6 +4,7 @@ import { playgroundEn } from "./playground.en";
 import { mcpEn } from "./mcp.en";
 import { toolsEn } from "./tools.en";
 import { updatesEn } from "./updates.en";
+import { dataEn } from "./data.en";
 
 export const en = {
   "app.name": "Halley",
@@ -207,9 +208,7 @@ export const en = {
   "settings.data": "Conversations and data",
   "settings.exportMarkdown": "Export this conversation as Markdown",
   "settings.exportJson": "Export this conversation as JSON",
-  "settings.importJson": "Import JSON…",
   "settings.exportedTo": "Saved to {path}",
-  "settings.imported": "Imported “{title}”",
   ...playgroundEn,
   "note.refused":
     "{feature} was left out: the provider refused it for this model, so the message was sent again without it.",
@@ -248,6 +247,7 @@ export const en = {
   "feature.imageGeneration": "Image generation",
   "feature.fileSearch": "File search",
   ...updatesEn,
+  ...dataEn,
   ...mcpEn,
   ...toolsEn,
 } as const;

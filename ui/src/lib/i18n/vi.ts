@@ -3,6 +3,7 @@ import { playgroundVi } from "./playground.vi";
 import { mcpVi } from "./mcp.vi";
 import { toolsVi } from "./tools.vi";
 import { updatesVi } from "./updates.vi";
+import { dataVi } from "./data.vi";
 
 export const vi: Catalog = {
   "app.name": "Halley",
@@ -206,9 +207,7 @@ export const vi: Catalog = {
   "settings.data": "Trò chuyện và dữ liệu",
   "settings.exportMarkdown": "Xuất cuộc trò chuyện này ra Markdown",
   "settings.exportJson": "Xuất cuộc trò chuyện này ra JSON",
-  "settings.importJson": "Nhập JSON…",
   "settings.exportedTo": "Đã lưu vào {path}",
-  "settings.imported": "Đã nhập “{title}”",
   ...playgroundVi,
   "note.refused":
     "Đã bỏ {feature}: nhà cung cấp từ chối tùy chọn này với mô hình này, nên tin nhắn được gửi lại mà không có nó.",
@@ -247,6 +246,7 @@ export const vi: Catalog = {
   "feature.imageGeneration": "Tạo ảnh",
   "feature.fileSearch": "Tìm trong tệp",
   ...updatesVi,
+  ...dataVi,
   ...mcpVi,
   ...toolsVi,
 };

@@ -431,11 +431,3 @@ export function searchMessages(query: string): Promise<SearchResults> {
 export function exportConversation(id: string, format: ExportFormat): Promise<string> {
   return ipc.exportConversation(id, format);
 }
-
-/** Imports an exported conversation and opens it. */
-export async function importConversation(json: string): Promise<ConversationSummary> {
-  const summary = await ipc.importConversation(json);
-  await refreshConversations();
-  await openConversation(summary.id);
-  return summary;
-}

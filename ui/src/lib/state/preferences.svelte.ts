@@ -23,6 +23,8 @@ const defaults: Settings = {
   keepUploadedFiles: false,
   reasoningEffort: null,
   probeAutomatically: true,
+  automaticBackups: true,
+  backupsKept: 7,
 };
 
 export const preferences = $state<Settings>({ ...defaults });

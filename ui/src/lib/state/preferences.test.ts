@@ -23,6 +23,8 @@ const stored: Settings = {
   keepUploadedFiles: false,
   reasoningEffort: null,
   probeAutomatically: false,
+  automaticBackups: false,
+  backupsKept: 3,
 };
 
 afterEach(() => {

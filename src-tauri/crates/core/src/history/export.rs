@@ -1,12 +1,15 @@
-//! Export a conversation as Markdown (to read) or JSON (to keep: everything,
-//! every branch), and import that JSON back as a new conversation.
+//! Export a conversation (or every one) as Markdown (to read) or JSON (to
+//! keep: everything, every branch), and store such JSON again — as the same
+//! conversation with its own ids ([`IdPolicy::Keep`], Settings → Your data's
+//! import, see `import.rs`) or as a new copy ([`IdPolicy::Fresh`],
+//! `import_json`).
 //!
-//! JSON export → import → export gives the same document except for ids
-//! (conversation, messages, and the references to them: `parentId`,
-//! `currentLeafId`, which are renumbered consistently) and the conversation's
-//! `updatedAt`, which an import sets to the time of import so the copy appears
-//! at the top of the list. Everything else, including message timestamps, is
-//! kept.
+//! For a copy, JSON export → import → export gives the same document except
+//! for ids (conversation, messages, and the references to them: `parentId`,
+//! `currentLeafId`, which are renumbered consistently) and the
+//! conversation's `updatedAt`, which an import sets to the time of import so
+//! the copy appears at the top of the list. Everything else, including
+//! message timestamps, is kept. Kept ids give back the very document.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -26,10 +29,12 @@ use crate::Error;
 
 pub const EXPORT_FORMAT: &str = "halley.conversation";
 pub const EXPORT_VERSION: u32 = 1;
+/// Every conversation in one document (Settings → Your data → Export all).
+pub const EXPORT_ALL_FORMAT: &str = "halley.conversations";
 
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct ExportDocument {
+pub(super) struct ExportDocument {
     format: String,
     version: u32,
     conversation: ExportConversation,
@@ -39,7 +44,7 @@ struct ExportDocument {
 
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct ExportConversation {
+pub(super) struct ExportConversation {
     id: String,
     title: String,
     pinned: bool,
@@ -53,7 +58,7 @@ struct ExportConversation {
 
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct ExportMessage {
+pub(super) struct ExportMessage {
     id: String,
     parent_id: Option<String>,
     role: Role,
@@ -76,12 +81,39 @@ struct ExportMessage {
 
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct ExportAttachment {
+pub(super) struct ExportAttachment {
     kind: AttachmentKind,
     filename: String,
     mime: String,
     /// Standard base64 with padding.
     data: String,
+}
+
+impl ExportDocument {
+    pub(super) fn message_count(&self) -> u32 {
+        self.messages.len().min(u32::MAX as usize) as u32
+    }
+}
+
+/// Every conversation (not in the trash), each a [`ExportDocument`].
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct ExportAll {
+    format: String,
+    version: u32,
+    /// Pinned first, then the most recently updated, as the sidebar lists them.
+    conversations: Vec<ExportDocument>,
+}
+
+/// How an imported document's ids are treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum IdPolicy {
+    /// A new copy: new ids, updated now (the copy appears at the top).
+    Fresh,
+    /// The same conversation: its own ids, so importing it again adds
+    /// nothing (a conversation whose id or any message id is already here
+    /// is skipped).
+    Keep,
 }
 
 impl History {
@@ -94,156 +126,289 @@ impl History {
     /// The whole conversation (all branches, parts, usage, raw JSON,
     /// attachment bytes) as a pretty-printed `halley.conversation` v1 document.
     pub fn export_json(&self, conversation_id: &str) -> Result<String, Error> {
+        let document = self.read(|conn| document_of(conn, conversation_id))?;
+        to_pretty_json(&document)
+    }
+
+    /// Every conversation (not in the trash) as one `halley.conversations`
+    /// document: each one as [`History::export_json`] writes it.
+    pub fn export_all_json(&self) -> Result<String, Error> {
         let document = self.read(|conn| {
-            let tree = load_tree(conn, conversation_id)?;
-            let mut raw = conn.prepare_cached("SELECT request, response FROM messages WHERE id = ?1")?;
-            let mut blobs = conn.prepare_cached(
-                "SELECT kind, filename, mime, data FROM attachments WHERE message_id = ?1 ORDER BY position",
-            )?;
-            let mut messages = Vec::with_capacity(tree.messages.len());
-            for message in tree.messages {
-                let (request, response): (Option<String>, Option<String>) =
-                    raw.query_row([&message.id], |row| Ok((row.get(0)?, row.get(1)?)))?;
-                let attachments = blobs
-                    .query_map([&message.id], |row| {
-                        let kind: String = row.get(0)?;
-                        let data: Vec<u8> = row.get(3)?;
-                        Ok(ExportAttachment {
-                            kind: if kind == "pdf" { AttachmentKind::Pdf } else { AttachmentKind::Image },
-                            filename: row.get(1)?,
-                            mime: row.get(2)?,
-                            data: base64::engine::general_purpose::STANDARD.encode(data),
-                        })
-                    })?
-                    .collect::<Result<Vec<_>, _>>()?;
-                messages.push(export_message(message, request, response, attachments)?);
-            }
-            let c = tree.conversation;
-            Ok(ExportDocument {
-                format: EXPORT_FORMAT.to_owned(),
+            let conversations = listed_ids(conn)?
+                .iter()
+                .map(|id| document_of(conn, id))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(ExportAll {
+                format: EXPORT_ALL_FORMAT.to_owned(),
                 version: EXPORT_VERSION,
-                conversation: ExportConversation {
-                    id: c.id,
-                    title: c.title,
-                    pinned: c.pinned,
-                    created_at: c.created_at,
-                    updated_at: c.updated_at,
-                    model: c.model,
-                    provider_id: c.provider_id,
-                    settings: c.settings,
-                    current_leaf_id: c.current_leaf_id,
-                },
-                messages,
+                conversations,
             })
         })?;
-        serde_json::to_string_pretty(&document)
-            .map_err(|e| Error::InvalidInput(format!("export failed: {e}")))
+        to_pretty_json(&document)
+    }
+
+    /// Every conversation's current branch as Markdown, one after the other
+    /// in one file, each under its own `#` title.
+    pub fn export_all_markdown(&self) -> Result<String, Error> {
+        self.read(|conn| {
+            let mut out = String::new();
+            for id in listed_ids(conn)? {
+                let tree = load_tree(conn, &id)?;
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(&render_markdown(&tree.conversation, &tree.current_branch()));
+            }
+            Ok(out)
+        })
     }
 
     /// Imports a `halley.conversation` document as a NEW conversation with new
     /// ids and the same content and tree. Nothing is stored unless all of it is.
     pub fn import_json(&self, json: &str) -> Result<Conversation, Error> {
-        let document: ExportDocument = serde_json::from_str(json)
+        let value: Value = serde_json::from_str(json)
             .map_err(|e| Error::InvalidInput(format!("not a Halley conversation export: {e}")))?;
-        if document.format != EXPORT_FORMAT {
-            return Err(Error::InvalidInput(format!(
-                "not a Halley conversation export (format {:?})",
-                document.format
-            )));
-        }
-        if document.version > EXPORT_VERSION {
-            return Err(Error::InvalidInput(format!(
-                "this export was written by a newer Halley (version {}); update Halley to import it",
-                document.version
-            )));
-        }
-        let attachments = document
-            .messages
-            .iter()
-            .map(|m| {
-                m.attachments
-                    .iter()
-                    .map(decode_attachment)
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let parts = document
-            .messages
-            .iter()
-            .map(|m| {
-                MessageParts::from_value(m.parts.clone()).map_err(|problem| {
-                    Error::InvalidInput(format!(
-                        "message {} of the export has unreadable parts: {problem}",
-                        m.id
-                    ))
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-
+        // This older entry point answers every refusal as invalid input.
+        let document = parse_document(value).map_err(|e| match e {
+            Error::Import(problem) => Error::InvalidInput(problem.to_string()),
+            other => other,
+        })?;
         self.write(|tx| {
-            let c = &document.conversation;
-            let conversation_id = new_id();
-            tx.execute(
-                "INSERT INTO conversations (id, title, pinned, created_at, updated_at, model, provider_id, settings)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    conversation_id,
-                    c.title,
-                    c.pinned,
-                    c.created_at,
-                    now_ms(),
-                    c.model,
-                    c.provider_id,
-                    settings_json(&c.settings)
-                ],
-            )?;
-            let mut new_ids: HashMap<&str, String> = HashMap::new();
-            for ((message, attachments), parts) in
-                document.messages.iter().zip(&attachments).zip(&parts)
-            {
-                let parent_id = match &message.parent_id {
-                    None => None,
-                    Some(old) => Some(new_ids.get(old.as_str()).cloned().ok_or_else(|| {
-                        Error::InvalidInput(format!("message {} comes before its parent {old}", message.id))
-                    })?),
-                };
-                let id = new_id();
-                insert_message(
-                    tx,
-                    &MessageRow {
-                        id: &id,
-                        conversation_id: &conversation_id,
-                        parent_id: parent_id.as_deref(),
-                        role: message.role,
-                        created_at: message.created_at,
-                        updated_at: message.updated_at,
-                        status: message.status,
-                        model: message.model.as_deref(),
-                        response_id: message.response_id.as_deref(),
-                        text: &message.text,
-                        reasoning: &message.reasoning,
-                        parts,
-                        error: message.error.as_ref(),
-                        usage: message.usage,
-                        request: message.request.as_ref(),
-                        response: message.response.as_ref(),
-                    },
-                )?;
-                for (position, attachment) in attachments.iter().enumerate() {
-                    insert_attachment(tx, &id, position, attachment)?;
-                }
-                if new_ids.insert(&message.id, id).is_some() {
-                    return Err(Error::InvalidInput(format!("message id {} appears twice", message.id)));
-                }
-            }
-            let leaf = c.current_leaf_id.as_deref().and_then(|old| new_ids.get(old));
-            tx.execute(
-                "UPDATE conversations SET current_leaf_id = ?2 WHERE id = ?1",
-                params![conversation_id, leaf],
-            )?;
-            load_conversation(tx, &conversation_id)
+            insert_document(tx, &document, IdPolicy::Fresh)?
+                .ok_or_else(|| Error::InvalidInput("the conversation was not imported".into()))
         })
     }
+}
+
+fn to_pretty_json(value: &impl Serialize) -> Result<String, Error> {
+    serde_json::to_string_pretty(value)
+        .map_err(|e| Error::InvalidInput(format!("export failed: {e}")))
+}
+
+/// Conversations as the sidebar lists them (the trash left out).
+fn listed_ids(conn: &rusqlite::Connection) -> Result<Vec<String>, Error> {
+    let mut statement = conn.prepare_cached(
+        "SELECT id FROM conversations WHERE deleted_at IS NULL
+         ORDER BY pinned DESC, updated_at DESC, rowid DESC",
+    )?;
+    let ids = statement.query_map([], |row| row.get(0))?;
+    Ok(ids.collect::<Result<_, _>>()?)
+}
+
+fn document_of(
+    conn: &rusqlite::Connection,
+    conversation_id: &str,
+) -> Result<ExportDocument, Error> {
+    let tree = load_tree(conn, conversation_id)?;
+    let mut raw = conn.prepare_cached("SELECT request, response FROM messages WHERE id = ?1")?;
+    let mut blobs = conn.prepare_cached(
+        "SELECT kind, filename, mime, data FROM attachments WHERE message_id = ?1 ORDER BY position",
+    )?;
+    let mut messages = Vec::with_capacity(tree.messages.len());
+    for message in tree.messages {
+        let (request, response): (Option<String>, Option<String>) =
+            raw.query_row([&message.id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        let attachments = blobs
+            .query_map([&message.id], |row| {
+                let kind: String = row.get(0)?;
+                let data: Vec<u8> = row.get(3)?;
+                Ok(ExportAttachment {
+                    kind: if kind == "pdf" {
+                        AttachmentKind::Pdf
+                    } else {
+                        AttachmentKind::Image
+                    },
+                    filename: row.get(1)?,
+                    mime: row.get(2)?,
+                    data: base64::engine::general_purpose::STANDARD.encode(data),
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        messages.push(export_message(message, request, response, attachments)?);
+    }
+    let c = tree.conversation;
+    Ok(ExportDocument {
+        format: EXPORT_FORMAT.to_owned(),
+        version: EXPORT_VERSION,
+        conversation: ExportConversation {
+            id: c.id,
+            title: c.title,
+            pinned: c.pinned,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+            model: c.model,
+            provider_id: c.provider_id,
+            settings: c.settings,
+            current_leaf_id: c.current_leaf_id,
+        },
+        messages,
+    })
+}
+
+/// Reads a `halley.conversation` document, refusing another format and a
+/// newer version.
+pub(super) fn parse_document(value: Value) -> Result<ExportDocument, Error> {
+    let format = value
+        .get("format")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if format != EXPORT_FORMAT {
+        return Err(Error::InvalidInput(format!(
+            "not a Halley conversation export (format {format:?})"
+        )));
+    }
+    check_version(&value)?;
+    serde_json::from_value(value)
+        .map_err(|e| Error::InvalidInput(format!("not a Halley conversation export: {e}")))
+}
+
+/// Reads a `halley.conversations` document (every conversation).
+pub(super) fn parse_all(value: Value) -> Result<Vec<ExportDocument>, Error> {
+    check_version(&value)?;
+    let all: ExportAll = serde_json::from_value(value)
+        .map_err(|e| Error::InvalidInput(format!("not a Halley conversations export: {e}")))?;
+    for document in &all.conversations {
+        if document.format != EXPORT_FORMAT || document.version > EXPORT_VERSION {
+            return Err(Error::InvalidInput(format!(
+                "conversation {} of the export is in another format ({} {})",
+                document.conversation.id, document.format, document.version
+            )));
+        }
+    }
+    Ok(all.conversations)
+}
+
+fn check_version(value: &Value) -> Result<(), Error> {
+    let version = value.get("version").and_then(Value::as_u64).unwrap_or(0);
+    if version > u64::from(EXPORT_VERSION) {
+        return Err(Error::Import(super::ImportProblem::Newer {
+            found: version.min(u64::from(u32::MAX)) as u32,
+            known: EXPORT_VERSION,
+        }));
+    }
+    Ok(())
+}
+
+/// Stores one document in the caller's transaction. `None` when, keeping
+/// ids, the conversation (or one of its messages) is already here.
+pub(super) fn insert_document(
+    tx: &rusqlite::Transaction<'_>,
+    document: &ExportDocument,
+    policy: IdPolicy,
+) -> Result<Option<Conversation>, Error> {
+    let attachments = document
+        .messages
+        .iter()
+        .map(|m| {
+            m.attachments
+                .iter()
+                .map(decode_attachment)
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let parts = document
+        .messages
+        .iter()
+        .map(|m| {
+            MessageParts::from_value(m.parts.clone()).map_err(|problem| {
+                Error::InvalidInput(format!(
+                    "message {} of the export has unreadable parts: {problem}",
+                    m.id
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let c = &document.conversation;
+    if policy == IdPolicy::Keep && already_here(tx, document)? {
+        return Ok(None);
+    }
+    let (conversation_id, updated_at) = match policy {
+        IdPolicy::Fresh => (new_id(), now_ms()),
+        IdPolicy::Keep => (c.id.clone(), c.updated_at),
+    };
+    tx.execute(
+        "INSERT INTO conversations (id, title, pinned, created_at, updated_at, model, provider_id, settings)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            conversation_id,
+            c.title,
+            c.pinned,
+            c.created_at,
+            updated_at,
+            c.model,
+            c.provider_id,
+            settings_json(&c.settings)
+        ],
+    )?;
+    let mut new_ids: HashMap<&str, String> = HashMap::new();
+    for ((message, attachments), parts) in document.messages.iter().zip(&attachments).zip(&parts) {
+        let parent_id = match &message.parent_id {
+            None => None,
+            Some(old) => Some(new_ids.get(old.as_str()).cloned().ok_or_else(|| {
+                Error::InvalidInput(format!(
+                    "message {} comes before its parent {old}",
+                    message.id
+                ))
+            })?),
+        };
+        let id = match policy {
+            IdPolicy::Fresh => new_id(),
+            IdPolicy::Keep => message.id.clone(),
+        };
+        insert_message(
+            tx,
+            &MessageRow {
+                id: &id,
+                conversation_id: &conversation_id,
+                parent_id: parent_id.as_deref(),
+                role: message.role,
+                created_at: message.created_at,
+                updated_at: message.updated_at,
+                status: message.status,
+                model: message.model.as_deref(),
+                response_id: message.response_id.as_deref(),
+                text: &message.text,
+                reasoning: &message.reasoning,
+                parts,
+                error: message.error.as_ref(),
+                usage: message.usage,
+                request: message.request.as_ref(),
+                response: message.response.as_ref(),
+            },
+        )?;
+        for (position, attachment) in attachments.iter().enumerate() {
+            insert_attachment(tx, &id, position, attachment)?;
+        }
+        if new_ids.insert(&message.id, id).is_some() {
+            return Err(Error::InvalidInput(format!(
+                "message id {} appears twice",
+                message.id
+            )));
+        }
+    }
+    let leaf = c
+        .current_leaf_id
+        .as_deref()
+        .and_then(|old| new_ids.get(old));
+    tx.execute(
+        "UPDATE conversations SET current_leaf_id = ?2 WHERE id = ?1",
+        params![conversation_id, leaf],
+    )?;
+    load_conversation(tx, &conversation_id).map(Some)
+}
+
+fn already_here(conn: &rusqlite::Connection, document: &ExportDocument) -> Result<bool, Error> {
+    let mut conversation = conn.prepare_cached("SELECT 1 FROM conversations WHERE id = ?1")?;
+    if conversation.exists([&document.conversation.id])? {
+        return Ok(true);
+    }
+    let mut message = conn.prepare_cached("SELECT 1 FROM messages WHERE id = ?1")?;
+    for m in &document.messages {
+        if message.exists([&m.id])? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 fn export_message(

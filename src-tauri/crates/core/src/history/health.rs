@@ -176,7 +176,7 @@ pub fn restore_backup(data_dir: &Path, history_path: &Path, name: &str) -> Resul
 }
 
 /// `YYYYMMDD-HHMMSS` in UTC.
-fn utc_stamp(time: SystemTime) -> String {
+pub(super) fn utc_stamp(time: SystemTime) -> String {
     let secs = time
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())

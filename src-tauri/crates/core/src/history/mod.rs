@@ -4,9 +4,12 @@
 //! for a streaming turn's progress write and the other way round.
 
 mod attachment_uploads;
+mod backup;
+mod chatgpt;
 mod conversations;
 mod export;
 mod health;
+mod import;
 mod knowledge;
 mod message_files;
 mod messages;
@@ -26,12 +29,17 @@ use rusqlite::{Connection, OpenFlags};
 use crate::Error;
 
 pub use attachment_uploads::AttachmentUpload;
+pub use backup::{
+    backup_dir, backup_file_name, prune_backups, read_manifest, BackupContents, BackupKind,
+    BackupManifest, BackupProblem, RestoreMode, RestoreReport, BACKUP_FORMAT, BACKUP_VERSION,
+};
 pub use conversations::mcp_servers_of;
-pub use export::{EXPORT_FORMAT, EXPORT_VERSION};
+pub use export::{EXPORT_ALL_FORMAT, EXPORT_FORMAT, EXPORT_VERSION};
 pub use health::{
     list_backups, restore_backup, set_aside, HistoryBackup, HistoryProblem, BACKUP_FOLDER,
     QUICK_CHECK_LIMIT,
 };
+pub use import::{ImportProblem, ImportReport, ImportSource, LeftOut, LeftOutKind};
 pub use knowledge::{KnowledgeError, KnowledgeErrorCode, KnowledgeFile, KnowledgeState};
 pub use message_files::MessageFileData;
 pub use purge::UNDO_WINDOW;

@@ -75,6 +75,35 @@ fn no_key_ever_reaches_the_database_file() {
         "the key must never be written to the history database or its WAL"
     );
 
+    // A backup of everything and the exports of every conversation hold
+    // the history, never a key.
+    let backup = dir.path().join("backups").join("canary.sqlite3");
+    history.write_backup(&backup).expect("backup");
+    let backup_bytes = std::fs::read(&backup).expect("backup bytes");
+    assert!(
+        contains(&backup_bytes, marker.as_bytes()),
+        "the backup holds the stored data"
+    );
+    for (what, bytes) in [
+        ("the backup", backup_bytes),
+        (
+            "the JSON export",
+            history.export_all_json().expect("json").into_bytes(),
+        ),
+        (
+            "the Markdown export",
+            history
+                .export_all_markdown()
+                .expect("markdown")
+                .into_bytes(),
+        ),
+    ] {
+        assert!(
+            !contains(&bytes, canary.as_bytes()),
+            "the key must never be in {what}"
+        );
+    }
+
     if let Some(keyring) = keyring {
         keyring
             .delete(&provider.id)

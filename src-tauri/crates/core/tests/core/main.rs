@@ -1,11 +1,13 @@
 //! One integration-test binary for halley-core, on real SQLite files in temp
 //! dirs and on in-memory databases.
 
+mod backup;
 mod canary;
 mod capabilities;
 mod chat;
 mod export;
 mod health;
+mod import;
 mod keys;
 mod knowledge;
 mod large_pdf;

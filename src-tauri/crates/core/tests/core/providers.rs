@@ -100,6 +100,8 @@ fn settings_round_trip_with_defaults() {
         keep_uploaded_files: true,
         reasoning_effort: Some(halley_core::chat::ReasoningEffort::High),
         probe_automatically: false,
+        automatic_backups: false,
+        backups_kept: 12,
     };
     history.save_settings(&settings).expect("save");
     assert_eq!(
