@@ -135,6 +135,8 @@ pub struct MessageView {
     pub usage: Option<Usage>,
     /// What the answer cost in US dollars; `None` when its model has no price.
     pub cost_usd: Option<f64>,
+    /// How long a reasoning model thought before answering, in ms.
+    pub thought_ms: Option<u32>,
     pub error: Option<TurnError>,
     /// Part of the stored message could not be read (its sources or its
     /// error): the text is shown with a note saying so.

@@ -105,3 +105,17 @@ test("an unpriced model shows tokens only; priced, the answer, the conversation 
   await session.screenshot(shot("settings-usage"));
   await closeSettings();
 });
+
+test("a reasoning answer says how long the model thought", async () => {
+  await newChat(session);
+  await setModel(session, "echo");
+  const effort = await session.find(tid("effort-select"));
+  await (await effort.find('option[value="low"]')).click();
+  // "slowly": the mock takes a moment over its reasoning, as a model does.
+  await send(session, "slowly think it over");
+  const answer = await settledAnswer(session, { timeout: 60000 });
+  assert.equal(answer.status, "complete");
+  const summary = await (await session.waitFor(`${tid("thinking")} summary`)).text();
+  assert.match(summary, /^Thought for \d+ s$/, `the thinking says how long: ${summary}`);
+  await (await effort.find("option:first-child")).click();
+});

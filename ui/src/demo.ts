@@ -31,6 +31,7 @@ function m(
         ? { inputTokens: 812, cachedTokens: 0, outputTokens: 421, reasoningTokens: 64 }
         : null,
     costUsd: role === "assistant" ? 0.00098 : null,
+    thoughtMs: null,
     error: null,
     damaged: false,
     createdAt: 0,
@@ -68,6 +69,7 @@ const messages: MessageView[] = [
     status: "error",
     usage: null,
     costUsd: null,
+    thoughtMs: null,
     error: {
       code: "http_status",
       message: "Rate limit reached for requests",

@@ -20,6 +20,7 @@ fn message_view(message: Message, cost_usd: Option<f64>) -> MessageView {
     let usage = (message.usage != Default::default()).then_some(message.usage);
     MessageView {
         cost_usd,
+        thought_ms: message.parts.thought_ms,
         citations: message.parts.citations,
         notes: message.parts.notes,
         tool_steps: message.parts.tool_steps,

@@ -1,6 +1,6 @@
 // Small display formatters shared by several components.
 import type { Usage } from "./ipc";
-import { language } from "./i18n/index.svelte";
+import { language, t } from "./i18n/index.svelte";
 
 export function formatNumber(n: number): string {
   return new Intl.NumberFormat(language()).format(n);
@@ -27,6 +27,16 @@ export function formatCost(usd: number): string {
       ? { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 2 }
       : { style: "currency", currency: "USD", maximumSignificantDigits: 2 };
   return new Intl.NumberFormat(language(), options).format(usd);
+}
+
+/** A short duration in words: "12 s", "1 min 5 s" (at least 1 s). */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(1, Math.round(ms / 1000));
+  if (seconds < 60) return t("duration.seconds", { s: String(seconds) });
+  return t("duration.minutes", {
+    m: String(Math.floor(seconds / 60)),
+    s: String(seconds % 60),
+  });
 }
 
 export function totalTokens(usage: Usage): number {

@@ -59,6 +59,7 @@ export function message(
     model: role === "assistant" ? "gpt-test" : null,
     usage: null,
     costUsd: null,
+    thoughtMs: null,
     error: null,
     damaged: false,
     createdAt: 0,

@@ -35,7 +35,11 @@ files: Array<GeneratedFile>, attachments: Array<Attachment>, model: string | nul
 /**
  * What the answer cost in US dollars; `None` when its model has no price.
  */
-costUsd: number | null, error: TurnError | null, 
+costUsd: number | null, 
+/**
+ * How long a reasoning model thought before answering, in ms.
+ */
+thoughtMs: number | null, error: TurnError | null, 
 /**
  * Part of the stored message could not be read (its sources or its
  * error): the text is shown with a note saying so.

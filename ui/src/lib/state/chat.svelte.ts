@@ -200,6 +200,7 @@ function placeholder(
     model: role === "assistant" ? preferences.model : null,
     usage: null,
     costUsd: null,
+    thoughtMs: null,
     error: null,
     damaged: false,
     createdAt: Date.now(),

@@ -20,6 +20,7 @@ function msg(id: string, parentId: string | null, children: string[]): MessageVi
     model: null,
     usage: null,
     costUsd: null,
+    thoughtMs: null,
     error: null,
     damaged: false,
     createdAt: 0,

@@ -185,6 +185,8 @@ export interface AssistantTurn {
   usage: Usage | null;
   /** What the answer cost (stored answers whose model has a price). */
   costUsd: number | null;
+  /** How long a reasoning model thought before it answered (stored answers). */
+  thoughtMs: number | null;
   model: string | null;
   tools: readonly ToolActivity[];
   toolSteps: readonly ToolStep[];

@@ -140,6 +140,10 @@ struct Draft {
     /// Added to the output indices of this round's events: a later round's
     /// items come after the earlier rounds' ones.
     offset: u32,
+    /// When the turn started, and when its answer's first words came: how
+    /// long a reasoning model thought.
+    started: Option<Instant>,
+    first_words: Option<Instant>,
 }
 
 impl Draft {
@@ -160,6 +164,17 @@ impl Draft {
 
     fn text(&self) -> String {
         self.text.values().map(String::as_str).collect()
+    }
+
+    /// How long the model thought before it answered, for an answer that
+    /// reasoned; up to now when no words came (stopped while thinking).
+    fn thought_ms(&self, reasoned: bool) -> Option<u32> {
+        if !reasoned {
+            return None;
+        }
+        let until = self.first_words.unwrap_or_else(Instant::now);
+        let thought = until.saturating_duration_since(self.started?);
+        Some(u32::try_from(thought.as_millis()).unwrap_or(u32::MAX))
     }
 
     fn reasoning(&self) -> String {
@@ -197,6 +212,7 @@ impl Draft {
                 content_index,
                 delta,
             } => {
+                self.first_words.get_or_insert_with(Instant::now);
                 self.text
                     .entry((at(output_index), content_index))
                     .or_default()
@@ -538,7 +554,10 @@ pub async fn run_turn(
         })
     };
 
-    let mut draft = Box::<Draft>::default();
+    let mut draft = Box::new(Draft {
+        started: Some(Instant::now()),
+        ..Draft::default()
+    });
     let mut steps: Vec<ToolStep> = Vec::new();
     // The text of the rounds before this one (a model may say something
     // before it calls a tool).
@@ -589,6 +608,7 @@ pub async fn run_turn(
                                 tool_steps: steps.clone(),
                                 file_citations: draft.file_citations.clone(),
                                 files: Vec::new(),
+                                thought_ms: None,
                             },
                         });
                     }
@@ -699,6 +719,8 @@ pub async fn run_turn(
         earlier_usage,
         response.usage.get().map_or(draft.usage, usage_of),
     );
+    // A model that reasons without a summary thought all the same.
+    let thought_ms = draft.thought_ms(!final_reasoning.is_empty() || usage.reasoning_tokens > 0);
     if status == MessageStatus::Complete && no_search_ran(&sent, &response) {
         emit(RunUpdate::Note {
             note: TurnNote::NoSearchRan,
@@ -721,6 +743,7 @@ pub async fn run_turn(
                 tool_steps: steps,
                 file_citations: draft.file_citations.clone(),
                 files,
+                thought_ms,
             },
             response_id: response_id.clone(),
             request: Some(to_json(&sent)?),
@@ -767,6 +790,7 @@ async fn persist_progress(
                 tool_steps: steps.to_vec(),
                 file_citations: draft.file_citations.clone(),
                 files: Vec::new(),
+                thought_ms: None,
             },
         });
     }

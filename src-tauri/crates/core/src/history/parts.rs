@@ -107,6 +107,10 @@ pub struct MessageParts {
     /// in `output` (an image's base64 is taken out once it is kept).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<GeneratedFile>,
+    /// How long a reasoning model thought: from the request to the answer's
+    /// first words ("Thought for 12 s"); only for answers that reasoned.
+    #[serde(rename = "thoughtMs", skip_serializing_if = "Option::is_none")]
+    pub thought_ms: Option<u32>,
 }
 
 /// The object shape as stored. `output` is `null` in rows of a turn that
@@ -125,6 +129,8 @@ struct Stored {
     file_citations: Vec<FileCitation>,
     #[serde(default)]
     files: Vec<GeneratedFile>,
+    #[serde(default, rename = "thoughtMs")]
+    thought_ms: Option<u32>,
 }
 
 impl MessageParts {
@@ -135,6 +141,7 @@ impl MessageParts {
             && self.tool_steps.is_empty()
             && self.file_citations.is_empty()
             && self.files.is_empty()
+            && self.thought_ms.is_none()
     }
 
     /// Reads the column. `[]` is what user messages and answers that have
@@ -158,6 +165,7 @@ impl MessageParts {
                     tool_steps: stored.tool_steps,
                     file_citations: stored.file_citations,
                     files: stored.files,
+                    thought_ms: stored.thought_ms,
                 })
             }
             _ => Err("neither an object nor an empty list".into()),
@@ -207,6 +215,7 @@ mod tests {
     #[test]
     fn written_shape_reads_back() {
         let parts = MessageParts {
+            thought_ms: Some(12_345),
             output: vec![OutputItem::Other(
                 serde_json::json!({"type": "compaction", "x": 1}),
             )],
