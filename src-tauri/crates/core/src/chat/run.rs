@@ -554,10 +554,8 @@ pub async fn run_turn(
         })
     };
 
-    let mut draft = Box::new(Draft {
-        started: Some(Instant::now()),
-        ..Draft::default()
-    });
+    let mut draft = Box::<Draft>::default();
+    draft.started = Some(Instant::now());
     let mut steps: Vec<ToolStep> = Vec::new();
     // The text of the rounds before this one (a model may say something
     // before it calls a tool).
