@@ -25,6 +25,10 @@ test("setup with a Custom provider stores the key in the keyring, not in SQLite"
 
   await session.waitFor(tid("setup-screen"));
   await session.screenshot(shot("setup"));
+  // Each known provider says where its keys are made.
+  await (await session.find(`${tid("provider-select")} option[value="openai"]`)).click();
+  const where = await (await session.waitFor(tid("where-keys"))).text();
+  assert.match(where, /Where do I get a key for OpenAI\?/, where);
 
   // Test with a refused key: the result is shown here, on the setup screen.
   await (await session.find(`${tid("provider-select")} option[value="custom"]`)).click();

@@ -1,10 +1,22 @@
 // Provider presets offered in setup and settings.
 import type { ProviderKind } from "./ipc";
 
-export const PROVIDER_PRESETS: Record<ProviderKind, { name: string; baseUrl: string }> = {
-  cometapi: { name: "CometAPI", baseUrl: "https://api.cometapi.com/v1" },
-  openai: { name: "OpenAI", baseUrl: "https://api.openai.com/v1" },
-  custom: { name: "Custom", baseUrl: "" },
+export const PROVIDER_PRESETS: Record<
+  ProviderKind,
+  { name: string; baseUrl: string; keysUrl: string | null }
+> = {
+  // Where keys are made: opened in the system browser from the key field.
+  cometapi: {
+    name: "CometAPI",
+    baseUrl: "https://api.cometapi.com/v1",
+    keysUrl: "https://www.cometapi.com/",
+  },
+  openai: {
+    name: "OpenAI",
+    baseUrl: "https://api.openai.com/v1",
+    keysUrl: "https://platform.openai.com/api-keys",
+  },
+  custom: { name: "Custom", baseUrl: "", keysUrl: null },
 };
 
 /** The origin (scheme, host, port) of a URL, or null when it is not http(s). */

@@ -150,6 +150,8 @@ export const en = {
   "setup.provider": "Provider",
   "setup.custom": "Custom",
   "setup.baseUrl": "Base URL",
+  "setup.whereKeys": "Where do I get a key for {name}?",
+  "setup.whereKeysCustom": "Your gateway's dashboard gives the base URL and the key.",
   "setup.apiKey": "API key",
   "setup.keepKey": "Keep the saved key (…{last4})",
   "setup.test": "Test",

@@ -149,6 +149,8 @@ export const vi: Catalog = {
   "setup.provider": "Nhà cung cấp",
   "setup.custom": "Tùy chỉnh",
   "setup.baseUrl": "URL gốc",
+  "setup.whereKeys": "Lấy khóa {name} ở đâu?",
+  "setup.whereKeysCustom": "Trang quản lý của cổng kết nối cho bạn URL gốc và khóa.",
   "setup.apiKey": "Khóa API",
   "setup.keepKey": "Giữ khóa đã lưu (…{last4})",
   "setup.test": "Kiểm tra",
