@@ -16,3 +16,15 @@ const HINTS: Readonly<Partial<Record<TurnErrorCode, MessageKey>>> = {
 export function errorHint(code: TurnErrorCode): MessageKey | null {
   return Object.hasOwn(HINTS, code) ? (HINTS[code] ?? null) : null;
 }
+
+/** Why an answer was cut off, from the API's `incomplete_details.reason`. */
+export function incompleteReason(reason: string | null): MessageKey {
+  switch (reason) {
+    case "max_output_tokens":
+      return "message.incomplete.maxTokens";
+    case "content_filter":
+      return "message.incomplete.contentFilter";
+    default:
+      return "message.incomplete.other";
+  }
+}

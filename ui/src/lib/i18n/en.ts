@@ -88,6 +88,15 @@ export const en = {
   "message.sources": "Sources",
   "message.stopped": "Stopped",
   "message.interrupted": "Interrupted",
+  "message.incompleteTitle": "The answer was cut off.",
+  "message.incomplete.maxTokens":
+    "It reached the most it may write in one answer. What it wrote is kept; Continue asks for the rest.",
+  "message.incomplete.contentFilter":
+    "The provider's content filter stopped it. What it wrote is kept.",
+  "message.incomplete.other":
+    "The provider ended it before it was finished. What it wrote is kept.",
+  "message.continue": "Continue",
+  "message.continuePrompt": "Continue from where you stopped.",
   "message.errorTitle": "The request failed",
   "message.retry": "Retry",
   "message.fixKey": "Fix the key in Settings",

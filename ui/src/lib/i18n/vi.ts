@@ -87,6 +87,15 @@ export const vi: Catalog = {
   "message.sources": "Nguồn",
   "message.stopped": "Đã dừng",
   "message.interrupted": "Bị gián đoạn",
+  "message.incompleteTitle": "Câu trả lời bị cắt ngang.",
+  "message.incomplete.maxTokens":
+    "Nó đã chạm giới hạn độ dài của một câu trả lời. Phần đã viết được giữ lại; bấm Tiếp tục để nhận phần còn lại.",
+  "message.incomplete.contentFilter":
+    "Bộ lọc nội dung của nhà cung cấp đã dừng nó. Phần đã viết được giữ lại.",
+  "message.incomplete.other":
+    "Nhà cung cấp đã kết thúc nó trước khi xong. Phần đã viết được giữ lại.",
+  "message.continue": "Tiếp tục",
+  "message.continuePrompt": "Hãy viết tiếp từ chỗ bạn dừng.",
   "message.errorTitle": "Yêu cầu thất bại",
   "message.retry": "Thử lại",
   "message.fixKey": "Sửa khóa trong Cài đặt",

@@ -1,4 +1,6 @@
-// What chat costs, in the real app against halley-mock (a custom provider:
+// What an answer tells besides its text, in the real app against halley-mock:
+// how long a reasoning model thought, that an answer was cut off (with
+// Continue), and what it cost. Cost: against a custom provider (so
 // no list prices). An answer by a model without a price shows its tokens
 // only; once the user gives the model a price in Settings, the next answer
 // shows its cost, the conversation its total, and the usage table the day
@@ -16,7 +18,7 @@ let session;
 
 before(async () => {
   mock = await startMock([]);
-  app = await startApp({ dataDir: freshDataDir(), name: "usage" });
+  app = await startApp({ dataDir: freshDataDir(), name: "answer-details" });
   session = app.session;
   await setupFresh(app, { baseUrl: mock.baseUrl });
 });
@@ -118,4 +120,25 @@ test("a reasoning answer says how long the model thought", async () => {
   const summary = await (await session.waitFor(`${tid("thinking")} summary`)).text();
   assert.match(summary, /^Thought for \d+ s$/, `the thinking says how long: ${summary}`);
   await (await effort.find("option:first-child")).click();
+});
+
+test("an answer cut off by its length limit says so, keeps its text and offers Continue", async () => {
+  await newChat(session);
+  await setModel(session, "fault:incomplete");
+  await send(session, "tell me about the four seasons of the year");
+  const cut = await settledAnswer(session);
+  assert.ok(cut.text.length > 0, "the text that arrived is kept");
+  const banner = await (await session.waitFor(tid("incomplete-banner"))).text();
+  assert.match(banner, /cut off/, banner);
+  assert.match(banner, /most it may write/, `the reason in words: ${banner}`);
+  assert.equal((await session.findAll(tid("error-banner"))).length, 0, "not a failure");
+  await (await session.find(tid("continue-button"))).click();
+  await session.until(async () => (await session.findAll(tid("message-user"))).length === 2, {
+    what: "Continue sends the next turn",
+  });
+  const asked = await session.execute(
+    `return [...document.querySelectorAll('[data-testid="message-user"]')].at(-1).innerText;`,
+  );
+  assert.match(asked, /Continue from where you stopped/);
+  await settledAnswer(session, { after: 1 });
 });
