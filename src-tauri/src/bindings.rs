@@ -61,6 +61,8 @@ pub const EXPORTED: &[Render] = &[
     render::<crate::ipc_types::ReasoningEffort>,
     render::<crate::ipc_types::ImageOptions>,
     render::<halley_core::pricing::ModelPrice>,
+    render::<halley_core::chat::AskedFor>,
+    render::<halley_core::chat::AskedKind>,
     render::<halley_core::pricing::UsageReport>,
     render::<halley_core::pricing::UsagePeriod>,
     render::<crate::ipc_types::ImageSize>,

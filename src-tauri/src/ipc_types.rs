@@ -137,6 +137,8 @@ pub struct MessageView {
     pub cost_usd: Option<f64>,
     /// How long a reasoning model thought before answering, in ms.
     pub thought_ms: Option<u32>,
+    /// Calls the model made that nothing answered (said, not an empty bubble).
+    pub asked_for: Vec<halley_core::chat::AskedFor>,
     pub error: Option<TurnError>,
     /// Part of the stored message could not be read (its sources or its
     /// error): the text is shown with a note saying so.

@@ -9,7 +9,8 @@
 // words, and nothing is saved.
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
-import { freshDataDir, shot, startApp, startMock, test } from "./lib/harness.mjs";
+import { resolve } from "node:path";
+import { ROOT, freshDataDir, shot, startApp, startMock, test } from "./lib/harness.mjs";
 import { newChat, send, setModel, setupFresh, settledAnswer, tid } from "./lib/chat.mjs";
 
 let mock;
@@ -17,7 +18,7 @@ let app;
 let session;
 
 before(async () => {
-  mock = await startMock([]);
+  mock = await startMock(["--cases", resolve(ROOT, "../shared/fixtures/responses/cases")]);
   app = await startApp({ dataDir: freshDataDir(), name: "answer-details" });
   session = app.session;
   await setupFresh(app, { baseUrl: mock.baseUrl });
@@ -141,4 +142,15 @@ test("an answer cut off by its length limit says so, keeps its text and offers C
   );
   assert.match(asked, /Continue from where you stopped/);
   await settledAnswer(session, { after: 1 });
+});
+
+test("an answer that is only a call to a tool chat does not offer says what the model asked for", async () => {
+  await newChat(session);
+  // Real recorded traffic: the model answers with a function call and no text.
+  await setModel(session, "case:pydai-function-call-json");
+  await send(session, "what is the weather in Hue?");
+  await settledAnswer(session);
+  const asked = await (await session.waitFor(tid("asked-for"))).text();
+  assert.match(asked, /asked to call the tool “\w+”/, `said in words: ${asked}`);
+  assert.match(asked, /\{.*\}/s, `with its arguments: ${asked}`);
 });

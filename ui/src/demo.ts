@@ -32,6 +32,7 @@ function m(
         : null,
     costUsd: role === "assistant" ? 0.00098 : null,
     thoughtMs: null,
+    askedFor: [],
     error: null,
     damaged: false,
     createdAt: 0,
@@ -70,6 +71,7 @@ const messages: MessageView[] = [
     usage: null,
     costUsd: null,
     thoughtMs: null,
+    askedFor: [],
     error: {
       code: "http_status",
       message: "Rate limit reached for requests",

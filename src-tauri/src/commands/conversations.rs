@@ -21,6 +21,7 @@ fn message_view(message: Message, cost_usd: Option<f64>) -> MessageView {
     MessageView {
         cost_usd,
         thought_ms: message.parts.thought_ms,
+        asked_for: halley_core::chat::unanswered(&message.parts.output, &message.parts.tool_steps),
         citations: message.parts.citations,
         notes: message.parts.notes,
         tool_steps: message.parts.tool_steps,

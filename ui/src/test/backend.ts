@@ -60,6 +60,7 @@ export function message(
     usage: null,
     costUsd: null,
     thoughtMs: null,
+    askedFor: [],
     error: null,
     damaged: false,
     createdAt: 0,

@@ -97,6 +97,10 @@ export const en = {
     "The provider ended it before it was finished. What it wrote is kept.",
   "message.continue": "Continue",
   "message.continuePrompt": "Continue from where you stopped.",
+  "message.askedCall":
+    "The model asked to call the tool “{name}”, which this chat does not offer, so it was not run:",
+  "message.askedApproval":
+    "The model asked for approval to use “{name}”, a hosted MCP tool chat does not run (the Playground does):",
   "message.errorTitle": "The request failed",
   "message.retry": "Retry",
   "message.fixKey": "Fix the key in Settings",

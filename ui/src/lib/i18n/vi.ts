@@ -96,6 +96,10 @@ export const vi: Catalog = {
     "Nhà cung cấp đã kết thúc nó trước khi xong. Phần đã viết được giữ lại.",
   "message.continue": "Tiếp tục",
   "message.continuePrompt": "Hãy viết tiếp từ chỗ bạn dừng.",
+  "message.askedCall":
+    "Mô hình muốn gọi công cụ “{name}”, nhưng cuộc trò chuyện này không có công cụ đó nên nó không được chạy:",
+  "message.askedApproval":
+    "Mô hình xin phép dùng “{name}”, một công cụ MCP lưu trữ mà phần trò chuyện không chạy (Playground thì có):",
   "message.errorTitle": "Yêu cầu thất bại",
   "message.retry": "Thử lại",
   "message.fixKey": "Sửa khóa trong Cài đặt",

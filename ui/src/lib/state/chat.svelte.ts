@@ -201,6 +201,7 @@ function placeholder(
     usage: null,
     costUsd: null,
     thoughtMs: null,
+    askedFor: [],
     error: null,
     damaged: false,
     createdAt: Date.now(),

@@ -21,6 +21,7 @@ function msg(id: string, parentId: string | null, children: string[]): MessageVi
     usage: null,
     costUsd: null,
     thoughtMs: null,
+    askedFor: [],
     error: null,
     damaged: false,
     createdAt: 0,

@@ -13,6 +13,7 @@ import type {
   TurnError,
   TurnNote,
   Usage,
+  AskedFor,
 } from "../ipc";
 
 export interface ToolActivity {
@@ -187,6 +188,8 @@ export interface AssistantTurn {
   costUsd: number | null;
   /** How long a reasoning model thought before it answered (stored answers). */
   thoughtMs: number | null;
+  /** Calls the model made that nothing answered (stored answers). */
+  askedFor: readonly AskedFor[];
   model: string | null;
   tools: readonly ToolActivity[];
   toolSteps: readonly ToolStep[];

@@ -3,6 +3,7 @@
 //! Knows no Tauri: the app forwards [`RunUpdate`]s over its IPC channel.
 
 mod adapt;
+mod asked;
 mod outputs;
 mod persist;
 mod plan;
@@ -15,6 +16,7 @@ mod updates;
 mod uploads;
 
 pub use adapt::{withhold_known, without};
+pub use asked::{unanswered, AskedFor, AskedKind};
 pub use outputs::{tool_outputs, FileSearchHit, ToolOutput, MAX_FILES_PER_TURN};
 pub use plan::plan_turn;
 pub use request::{
