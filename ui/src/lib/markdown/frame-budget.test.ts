@@ -5,17 +5,23 @@ import { FrameBudget, type FrameClock } from "./frame-budget";
 function fakeClock() {
   let time = 1000;
   let frames: (() => void)[] = [];
+  let tasks: (() => void)[] = [];
   const clock: FrameClock = {
     now: () => time,
     nextFrame: (callback) => frames.push(callback),
+    soon: (callback) => tasks.push(callback),
   };
   return {
     clock,
     advance: (ms: number) => (time += ms),
+    /** A frame: its callbacks, then (its layout and paint taking no time here) the tasks after it. */
     frame: () => {
       const due = frames;
       frames = [];
       for (const callback of due) callback();
+      const after = tasks;
+      tasks = [];
+      for (const callback of after) callback();
     },
   };
 }

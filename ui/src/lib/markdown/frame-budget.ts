@@ -20,6 +20,8 @@ export interface FrameClock {
   now(): number;
   /** Calls `callback` at the start of the next frame. */
   nextFrame(callback: () => void): void;
+  /** Calls `callback` in a task of its own, soon (after the current frame, when called in one). */
+  soon(callback: () => void): void;
 }
 
 const browserClock: FrameClock = {
@@ -28,6 +30,7 @@ const browserClock: FrameClock = {
     if (typeof requestAnimationFrame === "function") requestAnimationFrame(callback);
     else setTimeout(callback, 16);
   },
+  soon: (callback) => void setTimeout(callback, 0),
 };
 
 /** What a render call may do now. */
@@ -51,8 +54,8 @@ export class FrameBudget {
   private generation = 0;
   /** Callers that had a call this frame. */
   private served = new WeakSet<object>();
-  /** When the last frame callback came (-Infinity: none seen yet). */
-  private frameAt = -Infinity;
+  /** When the first task after the last frame ran, i.e. that frame was done (-Infinity: none yet). */
+  private paintedAt = -Infinity;
 
   constructor(
     private readonly budgetMs: number,
@@ -73,7 +76,7 @@ export class FrameBudget {
       this.frameStart = now;
       const generation = this.generation;
       this.clock.nextFrame(() => {
-        this.frameAt = this.clock.now();
+        this.clock.soon(() => (this.paintedAt = this.clock.now()));
         if (generation === this.generation) this.reset();
       });
     }
@@ -99,14 +102,15 @@ export class FrameBudget {
 
   /**
    * Whether a continuation may run as a task of its own now rather than
-   * after the next frame: only while the last frame is recent (`withinMs`).
+   * after the next frame: only within `withinMs` of the last frame being
+   * done (its layout and paint included).
    * Waiting for a frame before every continuation left most of a frame's
    * time unused (one unit of work per frame: a 1 MB answer took three
    * times as long to show); running them back to back without a bound kept
    * frames from being painted (300 ms and more in WebKitGTK).
    */
   mayContinue(withinMs: number): boolean {
-    return this.clock.now() - this.frameAt < withinMs;
+    return this.clock.now() - this.paintedAt < withinMs;
   }
 
   /** Time left in this frame's budget (tests). */
