@@ -149,6 +149,14 @@ describe("a block's formulas within the deadline", () => {
     const view = renderer.work({ deadline: -Infinity, maxChars: Infinity, atLeastOne: false });
     expect(view.pending).toBe(true);
     expect(view.parts.every((part) => part.kind !== "html")).toBe(true);
+    // Again with nothing new: the very same object, so the caller redoes nothing.
+    const again = renderer.work({ deadline: -Infinity, maxChars: Infinity, atLeastOne: false });
+    expect(again).toBe(view);
+    // New text is not hidden behind it.
+    renderer.update(source + " more", false);
+    expect(renderer.work({ deadline: -Infinity, maxChars: Infinity, atLeastOne: false })).not.toBe(
+      view,
+    );
   });
 
   it("keeps a streaming open block as last rendered when it cannot render it again now", () => {

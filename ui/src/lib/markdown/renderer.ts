@@ -277,6 +277,12 @@ export class MessageRenderer {
   private text = "";
   private streaming = false;
   private labelsKey = "";
+  /** The text last given to `update`, before normalizing. */
+  private given: string | null = null;
+  /** Whether `update` changed anything since `work` last ran. */
+  private changed = true;
+  /** What `work` last returned. */
+  private last: RenderedMessage | null = null;
   /** Parts of finished blocks, in order; a source part becomes its rendered part, nothing else changes. */
   private settled: Part[] = [];
   /** Where the text the settled parts show ends. */
@@ -307,10 +313,17 @@ export class MessageRenderer {
 
   /** Sets the message's text; cheap (nothing is parsed here). */
   update(text: string, streaming: boolean): void {
-    // The lexer would turn CRLF into LF; offsets into the text must not shift.
-    const normalized = text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
     const labels = this.labels();
     const labelsKey = `${labels.copy}\u0000${labels.loadImage("")}`;
+    // The same text again (a render for another reason): nothing to compare,
+    // and a 1 MB text is not scanned again on every call.
+    if (text === this.given && streaming === this.streaming && labelsKey === this.labelsKey) {
+      return;
+    }
+    this.given = text;
+    this.changed = true;
+    // The lexer would turn CRLF into LF; offsets into the text must not shift.
+    const normalized = text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
     if (!normalized.startsWith(this.text) || labelsKey !== this.labelsKey) this.reset();
     this.labelsKey = labelsKey;
     if (normalized !== this.text || streaming !== this.streaming) this.liveFor = -1;
@@ -321,11 +334,34 @@ export class MessageRenderer {
   /**
    * Renders the source parts in `wanted` (all parts when not given), then
    * splits more of the text into parts, until `limits` are reached or nothing
-   * is left to do now. Each call does at least one new unit, so a short
-   * message is done in one. Parts outside `wanted` stay source parts: a
-   * message renders what is near the view, not all of itself.
+   * is left to do now. Each call does at least one new unit (unless
+   * `limits.atLeastOne` is false), so a short message is done in one. Parts
+   * outside `wanted` stay source parts: a message renders what is near the
+   * view, not all of itself.
    */
   work(limits: WorkLimits, wanted: PartRange = [0, Infinity]): RenderedMessage {
+    // A call that may do nothing new (its frame's budget is spent) and has
+    // nothing new to show gives back the same object: the caller's work
+    // over all parts (heights, offsets) is not redone for nothing. It is
+    // called several times a frame, and a 1 MB answer has thousands of parts.
+    const last = this.last;
+    const idle = limits.atLeastOne === false && performance.now() >= limits.deadline;
+    if (idle && last !== null && !this.changed) {
+      if (last.pending || !this.unrenderedIn(wanted)) return last;
+      return (this.last = { parts: last.parts, pending: true });
+    }
+    this.changed = false;
+    return (this.last = this.workNow(limits, wanted));
+  }
+
+  /** Whether a part in `wanted` is still to be rendered. */
+  private unrenderedIn(wanted: PartRange): boolean {
+    const end = Math.min(wanted[1], this.settled.length);
+    for (let i = Math.max(0, wanted[0]); i < end; i++) if (unrendered(this.settled[i])) return true;
+    return false;
+  }
+
+  private workNow(limits: WorkLimits, wanted: PartRange): RenderedMessage {
     // Characters rendered and split into parts by this call. Each of the two
     // does at least one unit per call, so a short message is done in one.
     let rendered = 0;
@@ -396,6 +432,7 @@ export class MessageRenderer {
   }
 
   private reset(): void {
+    this.last = null;
     this.settled = [];
     this.settledTo = 0;
     this.queue = [];
