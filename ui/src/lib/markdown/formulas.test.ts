@@ -84,6 +84,21 @@ describe("formulaNodes", () => {
     expect(done.nodes.every((n) => (n as Element).querySelector(".katex"))).toBe(true);
   });
 
+  it("renders a block whole when its formulas do not fit in the cache together", () => {
+    // A cache that holds less than two formulas' HTML: rendering one at a
+    // time would evict the one before and never complete.
+    const tiny = new LruCache<Node>(1024, 250); // a one-letter formula is ~200 characters
+    expect(formulaNodes(document, [formula("z")], clean, (s) => s, Infinity, tiny).complete).toBe(
+      true,
+    );
+    expect(tiny.totalSize).toBeGreaterThan(125);
+    const formulas = ["a", "b", "c"].map((tex) => formula(tex));
+    formulaNodes(document, formulas, clean, (s) => s, -Infinity, tiny);
+    const next = formulaNodes(document, formulas, clean, (s) => s, -Infinity, tiny);
+    expect(next.complete).toBe(true);
+    expect(next.nodes.every((n) => (n as Element).querySelector(".katex"))).toBe(true);
+  });
+
   it("shows a pending formula's source as text only, cleaned", () => {
     const hostile: Formula = {
       tex: "x",

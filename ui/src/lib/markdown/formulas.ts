@@ -16,7 +16,8 @@
 // block again later (the formulas done meanwhile are cached by then). At
 // least one missing formula is rendered per call, so a block is complete
 // after at most as many calls as it has formulas (the cache holds more
-// entries than a block may have formulas, see MAX_FORMULAS).
+// entries than a block may have formulas, see MAX_FORMULAS; a block whose
+// formulas' HTML is too large to be held together is rendered whole).
 import katex from "katex";
 
 /** A formula as math.ts found it: its TeX, display or inline, and its source with delimiters. */
@@ -69,6 +70,11 @@ export class LruCache<V> {
     }
   }
 
+  /** Whether `key` is held (without counting as a use). */
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
   get size(): number {
     return this.entries.size;
   }
@@ -84,13 +90,13 @@ export class LruCache<V> {
   }
 }
 
-const cache = new LruCache<Node>(FORMULA_CACHE_ENTRIES, FORMULA_CACHE_CHARS);
+const formulaCache = new LruCache<Node>(FORMULA_CACHE_ENTRIES, FORMULA_CACHE_CHARS);
 
 /** How many formulas KaTeX rendered (tests read it). */
 export const formulaStats = { rendered: 0 };
 
 export function clearFormulaCache(): void {
-  cache.clear();
+  formulaCache.clear();
 }
 
 const keyOf = (formula: Formula) => `${formula.display ? "D" : "I"}\u0000${formula.tex}`;
@@ -128,7 +134,7 @@ export interface FormulaNodes {
  * (or none, when it cannot tell them apart); the cache keeps its nodes, each
  * use gets a deep copy. After `deadline` (a `performance.now()` time) only
  * one formula not in the cache is rendered; the others show their source,
- * cleaned by `text`.
+ * cleaned by `text`. (`cache`: another cache than the page's, for tests.)
  */
 export function formulaNodes(
   doc: Document,
@@ -136,6 +142,7 @@ export function formulaNodes(
   clean: (html: readonly string[]) => Node[],
   text: (raw: string) => string,
   deadline = Infinity,
+  cache: LruCache<Node> = formulaCache,
 ): FormulaNodes {
   const found: (Node | undefined)[] = formulas.map((formula) => cache.get(keyOf(formula)));
   // Misses, rendered by KaTeX within the deadline, then cleaned in one pass.
@@ -161,6 +168,15 @@ export function formulaNodes(
       if (formula === undefined || node === undefined) return;
       cache.set(keyOf(formula), node, html[n]?.length ?? 0);
     });
+    // A block whose formulas do not fit in the cache together (megabytes of
+    // KaTeX HTML) would lose earlier ones while later ones are rendered, and
+    // never complete: render it whole now instead.
+    const had = (formula: Formula, i: number) => found[i] !== undefined || seen.has(keyOf(formula));
+    const lost = formulas.some((formula, i) => had(formula, i) && !cache.has(keyOf(formula)));
+    const waiting = formulas.some((formula, i) => !had(formula, i));
+    if (lost && waiting && deadline !== Infinity) {
+      return formulaNodes(doc, formulas, clean, text, Infinity, cache);
+    }
     for (let i = 0; i < formulas.length; i++) {
       const formula = formulas[i];
       if (formula === undefined || found[i] !== undefined) continue;
