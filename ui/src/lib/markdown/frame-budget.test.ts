@@ -100,5 +100,15 @@ describe("FrameBudget", () => {
     budget.end(next);
     advance(20);
     expect(budget.mayContinue(32)).toBe(false);
+    // A continuation after a painted frame may be given more than a frame's share…
+    budget.newTask(16);
+    const longer = budget.begin(a);
+    expect(longer.deadline).toBe(1040 + 16);
+    advance(16);
+    budget.end(longer);
+    // …and the next frame has its own budget again.
+    frame();
+    const framed = budget.begin(a);
+    expect(framed.deadline).toBe(1056 + 8);
   });
 });

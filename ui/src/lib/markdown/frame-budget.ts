@@ -56,6 +56,8 @@ export class FrameBudget {
   private served = new WeakSet<object>();
   /** When the first task after the last frame ran, i.e. that frame was done (-Infinity: none yet). */
   private paintedAt = -Infinity;
+  /** The budget of the current frame or task. */
+  private limit: number;
 
   constructor(
     private readonly budgetMs: number,
@@ -65,7 +67,9 @@ export class FrameBudget {
      * came (a window that paints no frames still renders, slowly).
      */
     private readonly maxFrameMs = 100,
-  ) {}
+  ) {
+    this.limit = budgetMs;
+  }
 
   /** Opens a call by `caller`: its deadline, and whether it must make progress. Pair with `end`. */
   begin(caller: object): FrameSlot {
@@ -82,7 +86,7 @@ export class FrameBudget {
     }
     const atLeastOne = !this.served.has(caller);
     this.served.add(caller);
-    return { started: now, deadline: now + Math.max(0, this.budgetMs - this.spent), atLeastOne };
+    return { started: now, deadline: now + Math.max(0, this.limit - this.spent), atLeastOne };
   }
 
   /** Closes the call that `begin` opened. */
@@ -94,10 +98,13 @@ export class FrameBudget {
    * A task of its own began (a renderer's continuation, run by a timer after
    * a frame): it gets a budget of its own, as the frame did. What is shared
    * is the budget of calls within one task, above all the rendering step's
-   * frame callbacks and resize observers.
+   * frame callbacks and resize observers. A task that runs after a frame
+   * was painted may be given more than a frame's share (`budgetMs`): it
+   * delays no frame that is already late.
    */
-  newTask(): void {
+  newTask(budgetMs = this.budgetMs): void {
     this.reset();
+    this.limit = budgetMs;
   }
 
   /**
@@ -115,11 +122,12 @@ export class FrameBudget {
 
   /** Time left in this frame's budget (tests). */
   get left(): number {
-    return Math.max(0, this.budgetMs - this.spent);
+    return Math.max(0, this.limit - this.spent);
   }
 
   private reset(): void {
     this.spent = 0;
+    this.limit = this.budgetMs;
     this.inFrame = false;
     this.generation++;
     this.served = new WeakSet();
