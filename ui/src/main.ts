@@ -4,6 +4,7 @@ import "./styles.css";
 import { ipc } from "./lib/ipc";
 import { setLinkOpener } from "./lib/links";
 import { markAfterPaint } from "./lib/bench";
+import { warmUpMarkdown } from "./lib/markdown/warm-up";
 
 // Links in answers open in the system browser, never in the webview.
 setLinkOpener((url) => {
@@ -21,6 +22,8 @@ if (import.meta.env.DEV && new URLSearchParams(location.search).has("demo")) {
 
 export default mount(App, { target });
 markAfterPaint("first-paint");
+// The first formulas and code in the page cost far more than later ones: pay that while idle.
+void warmUpMarkdown();
 
 if (import.meta.env.DEV && new URLSearchParams(location.search).has("open")) {
   const { openConversation } = await import("./lib/state/chat.svelte");

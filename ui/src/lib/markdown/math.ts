@@ -3,14 +3,15 @@
 // KaTeX's HTML is not inserted into marked's output: model HTML is sanitized
 // with no `style` at all, while KaTeX needs its inline styles for layout. So
 // each formula becomes a placeholder (a private-use character pair around an
-// index) and `takeMath` hands the rendered formulas to the sanitizer, which
-// cleans them on their own terms and puts them back into text nodes only.
+// index) and `takeMath` hands the formulas to the sanitizer, which has them
+// rendered (formulas.ts: cached, within a deadline), cleans them on their
+// own terms and puts them back into text nodes only.
 //
 // The tokenizers are linear: a formula ends at the first closing delimiter
 // and never reaches past the next opening one, so a flood of openers costs one
 // scan, not one scan per opener (`$$a ` repeated was quadratic: 32 KB took 6 s).
-import katex from "katex";
 import type { TokenizerAndRendererExtension, Tokens } from "marked";
+import type { Formula } from "./formulas";
 import { escapeHtml } from "./highlight";
 
 export const MATH_OPEN = "\uE000";
@@ -24,24 +25,19 @@ export const MAX_TEX = 4000;
  */
 export const MAX_FORMULAS = 256;
 
-let rendered: string[] = [];
+let found: Formula[] = [];
 
-/** The formulas rendered since the last call, indexed as in their placeholders. */
-export function takeMath(): string[] {
-  const out = rendered;
-  rendered = [];
+/** The formulas met since the last call, indexed as in their placeholders. */
+export function takeMath(): Formula[] {
+  const out = found;
+  found = [];
   return out;
 }
 
-function renderMath(token: MathToken, displayMode: boolean): string {
-  if (rendered.length >= MAX_FORMULAS) return escapeHtml(token.raw);
-  const tex = token.tex;
-  // throwOnError=false: half-streamed or wrong TeX shows as red source, never an exception.
-  // maxSize (in em) bounds \rule and \kern, so a formula cannot grow over the window.
-  rendered.push(
-    katex.renderToString(tex, { displayMode, throwOnError: false, output: "html", maxSize: 20 }),
-  );
-  return `${MATH_OPEN}${rendered.length - 1}${MATH_CLOSE}`;
+function renderMath(token: MathToken, display: boolean): string {
+  if (found.length >= MAX_FORMULAS) return escapeHtml(token.raw);
+  found.push({ tex: token.tex, display, raw: token.raw.trim() });
+  return `${MATH_OPEN}${found.length - 1}${MATH_CLOSE}`;
 }
 
 interface MathToken extends Tokens.Generic {

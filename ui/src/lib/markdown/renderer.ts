@@ -64,7 +64,16 @@ const markedWithEmphasisLimit = makeMarked(emphasisLimit);
  * language.
  */
 export type Part =
-  | { readonly kind: "html"; readonly html: string; readonly lines: number }
+  | {
+      readonly kind: "html";
+      readonly html: string;
+      readonly lines: number;
+      /**
+       * Set when some formulas show their source for now (their render did
+       * not fit the budget, see formulas.ts): the source to render again.
+       */
+      readonly retry?: string;
+    }
   | SourcePart
   | {
       readonly kind: "text";
@@ -148,17 +157,22 @@ function textPart(text: string, code = false): TextPart {
   return { kind: "text", text, code, lines: sourceLines(text) };
 }
 
-export function renderBlock(source: string, labels: SanitizeLabels): Part {
+/**
+ * `source` rendered. Formulas not in the formula cache by `deadline` (a
+ * `performance.now()` time) show their source for now, and the part says to
+ * render it again (`retry`).
+ */
+export function renderBlock(source: string, labels: SanitizeLabels, deadline = Infinity): Part {
   renderStats.blocks++;
   renderStats.largestParsed = Math.max(renderStats.largestParsed, source.length);
   takeMath();
   try {
     const html = parseMarkdown(source);
-    return {
-      kind: "html",
-      html: sanitizeHtml(html, labels, takeMath()),
-      lines: sourceLines(source),
-    };
+    const clean = sanitizeHtml(html, labels, takeMath(), deadline);
+    const lines = sourceLines(source);
+    return clean.complete
+      ? { kind: "html", html: clean.html, lines }
+      : { kind: "html", html: clean.html, lines, retry: source };
   } catch {
     // Nesting deep enough to overflow the parser's stack (thousands of ">"):
     // the text is still shown, as text.
@@ -193,11 +207,17 @@ function cachedOnly(source: string, labels: SanitizeLabels): Part | undefined {
   return hit;
 }
 
-function cachedBlock(source: string, labels: SanitizeLabels): Part {
+/** Whether `part` is still to be rendered (or rendered again, see `retry`). */
+const unrendered = (part: Part | undefined): part is SourcePart | (Part & { retry: string }) =>
+  part?.kind === "source" || (part?.kind === "html" && part.retry !== undefined);
+
+function cachedBlock(source: string, labels: SanitizeLabels, deadline: number): Part {
   const hit = cachedOnly(source, labels);
   if (hit !== undefined) return hit;
   const key = cacheKey(source, labels);
-  const part = renderBlock(source, labels);
+  const part = renderBlock(source, labels, deadline);
+  // A part still waiting for formulas is rendered again, not kept.
+  if (unrendered(part)) return part;
   cache.set(key, part);
   cachedChars += partSize(key, part);
   while (cache.size > CACHE_LIMIT || (cachedChars > CACHE_CHARS && cache.size > 1)) {
@@ -244,6 +264,12 @@ export interface WorkLimits {
   deadline: number;
   /** New content, in source characters, after which no new unit starts. */
   maxChars: number;
+  /**
+   * Whether the call renders one part and takes one step even past the
+   * limits (the default). False for a call later in a frame whose budget an
+   * earlier call spent (frame-budget.ts): it then does nothing new.
+   */
+  atLeastOne?: boolean;
 }
 
 /** One per displayed message: keeps what is rendered between deltas and between tasks. */
@@ -251,6 +277,12 @@ export class MessageRenderer {
   private text = "";
   private streaming = false;
   private labelsKey = "";
+  /** The text last given to `update`, before normalizing. */
+  private given: string | null = null;
+  /** Whether `update` changed anything since `work` last ran. */
+  private changed = true;
+  /** What `work` last returned. */
+  private last: RenderedMessage | null = null;
   /** Parts of finished blocks, in order; a source part becomes its rendered part, nothing else changes. */
   private settled: Part[] = [];
   /** Where the text the settled parts show ends. */
@@ -265,8 +297,12 @@ export class MessageRenderer {
   private oversized: BlockEndScanner | null = null;
   /** The open last block of a streaming message, re-rendered as it grows. */
   private live: Part[] = [];
-  /** The text length the live parts were made for. */
+  /** The text length the live parts were made for; -1 once the text changed since. */
   private liveFor = -1;
+  /** The text [from, to) the live parts show (kept when the text changes, see `work`). */
+  private liveSpan: readonly [number, number] = [0, 0];
+  /** The current `work` call's deadline, for the open block's formulas. */
+  private deadline = Infinity;
 
   constructor(private readonly labels: () => SanitizeLabels) {}
 
@@ -277,10 +313,17 @@ export class MessageRenderer {
 
   /** Sets the message's text; cheap (nothing is parsed here). */
   update(text: string, streaming: boolean): void {
-    // The lexer would turn CRLF into LF; offsets into the text must not shift.
-    const normalized = text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
     const labels = this.labels();
     const labelsKey = `${labels.copy}\u0000${labels.loadImage("")}`;
+    // The same text again (a render for another reason): nothing to compare,
+    // and a 1 MB text is not scanned again on every call.
+    if (text === this.given && streaming === this.streaming && labelsKey === this.labelsKey) {
+      return;
+    }
+    this.given = text;
+    this.changed = true;
+    // The lexer would turn CRLF into LF; offsets into the text must not shift.
+    const normalized = text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
     if (!normalized.startsWith(this.text) || labelsKey !== this.labelsKey) this.reset();
     this.labelsKey = labelsKey;
     if (normalized !== this.text || streaming !== this.streaming) this.liveFor = -1;
@@ -291,44 +334,95 @@ export class MessageRenderer {
   /**
    * Renders the source parts in `wanted` (all parts when not given), then
    * splits more of the text into parts, until `limits` are reached or nothing
-   * is left to do now. Each call does at least one new unit, so a short
-   * message is done in one. Parts outside `wanted` stay source parts: a
-   * message renders what is near the view, not all of itself.
+   * is left to do now. Each call does at least one new unit (unless
+   * `limits.atLeastOne` is false), so a short message is done in one. Parts
+   * outside `wanted` stay source parts: a message renders what is near the
+   * view, not all of itself.
    */
   work(limits: WorkLimits, wanted: PartRange = [0, Infinity]): RenderedMessage {
+    // A call that may do nothing new (its frame's budget is spent) and has
+    // nothing new to show gives back the same object: the caller's work
+    // over all parts (heights, offsets) is not redone for nothing. It is
+    // called several times a frame, and a 1 MB answer has thousands of parts.
+    const last = this.last;
+    const idle = limits.atLeastOne === false && performance.now() >= limits.deadline;
+    if (idle && last !== null && !this.changed) {
+      if (last.pending || !this.unrenderedIn(wanted)) return last;
+      return (this.last = { parts: last.parts, pending: true });
+    }
+    this.changed = false;
+    return (this.last = this.workNow(limits, wanted));
+  }
+
+  /** Whether a part in `wanted` is still to be rendered. */
+  private unrenderedIn(wanted: PartRange): boolean {
+    const end = Math.min(wanted[1], this.settled.length);
+    for (let i = Math.max(0, wanted[0]); i < end; i++) if (unrendered(this.settled[i])) return true;
+    return false;
+  }
+
+  private workNow(limits: WorkLimits, wanted: PartRange): RenderedMessage {
     // Characters rendered and split into parts by this call. Each of the two
     // does at least one unit per call, so a short message is done in one.
     let rendered = 0;
     let split = 0;
     const over = () => performance.now() >= limits.deadline || rendered + split >= limits.maxChars;
+    const first = limits.atLeastOne !== false;
     const labels = this.labels();
+    this.deadline = limits.deadline;
     let wantedLeft = false;
     const renderWanted = () => {
       wantedLeft = false;
       const end = Math.min(wanted[1], this.settled.length);
       for (let i = Math.max(0, wanted[0]); i < end; i++) {
         const part = this.settled[i];
-        if (part?.kind !== "source") continue;
-        if (rendered > 0 && over()) {
+        if (!unrendered(part)) continue;
+        if ((rendered > 0 || !first) && over()) {
           wantedLeft = true;
           return;
         }
-        this.settled[i] = cachedBlock(part.source, labels);
-        rendered += part.source.length;
+        const source = part.kind === "source" ? part.source : part.retry;
+        const next = cachedBlock(source, labels, limits.deadline);
+        this.settled[i] = next;
+        rendered += source.length;
+        if (unrendered(next)) wantedLeft = true;
       }
     };
     // What is in view first, then more of the text, then what of that is in view.
     renderWanted();
     const startChars = this.settledTo;
-    while (!(split > 0 && over()) && this.step()) split = this.settledTo - startChars;
+    while (!((split > 0 || !first) && over()) && this.step()) {
+      split = this.settledTo - startChars;
+    }
     renderWanted();
     const more = wantedLeft || this.canStep();
     if (!this.canStep()) return { parts: this.settled.concat(this.live), pending: more };
+    const stale = this.staleLive();
+    if (stale !== null) return { parts: stale, pending: more };
     const rest = this.text.slice(this.settledTo, this.settledTo + PREVIEW);
     return {
       parts: rest ? [...this.settled, { ...textPart(rest), pending: true }] : this.settled.slice(),
       pending: more,
     };
+  }
+
+  /**
+   * While a message streams and the open block could not be rendered again
+   * this time (the frame's budget was spent): the block as last rendered and
+   * what arrived since as text, rather than the whole block as text for a
+   * frame (it would flicker between the two). Null when that is not the case.
+   */
+  private staleLive(): Part[] | null {
+    const [from, to] = this.liveSpan;
+    const onlyTheTail =
+      this.queueAt === this.queue.length && this.oversized === null && from === this.lexedTo;
+    if (!this.streaming || !onlyTheTail || this.live.length === 0 || to > this.text.length) {
+      return null;
+    }
+    const rest = this.text.slice(to, to + PREVIEW);
+    return rest
+      ? [...this.settled, ...this.live, { ...textPart(rest), pending: true }]
+      : this.settled.concat(this.live);
   }
 
   /** All of it at once (tests, and callers that do not mind the time). */
@@ -338,6 +432,7 @@ export class MessageRenderer {
   }
 
   private reset(): void {
+    this.last = null;
     this.settled = [];
     this.settledTo = 0;
     this.queue = [];
@@ -346,6 +441,7 @@ export class MessageRenderer {
     this.oversized = null;
     this.live = [];
     this.liveFor = -1;
+    this.liveSpan = [0, 0];
   }
 
   /** Whether `step` would do something now. */
@@ -438,6 +534,7 @@ export class MessageRenderer {
     this.queue.push(...blocks);
     this.lexedTo += blocks.reduce((n, b) => n + b.length, 0);
     this.liveFor = this.text.length;
+    this.liveSpan = [this.lexedTo, this.text.length];
     if (tail.length > OPEN_BLOCK_LIMIT) {
       this.live = [];
       const code = FENCE.test(tail);
@@ -447,7 +544,10 @@ export class MessageRenderer {
         at = end;
       }
     } else {
-      this.live = tail ? [renderBlock(closeIncomplete(tail), this.labels())] : [];
+      const part = tail ? renderBlock(closeIncomplete(tail), this.labels(), this.deadline) : null;
+      this.live = part ? [part] : [];
+      // Formulas still to render: render the open block again on the next call.
+      if (part !== null && unrendered(part)) this.liveFor = -1;
     }
     return blocks.length > 0;
   }

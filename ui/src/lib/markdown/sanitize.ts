@@ -8,6 +8,7 @@
 // from input. KaTeX's formulas arrive apart (see math.ts) and are cleaned by
 // their own, narrower rules before they go back into text nodes.
 import DOMPurify from "dompurify";
+import { formulaNodes, type Formula } from "./formulas";
 import { cleanMathStyle } from "./math-style";
 import { MATH_CLOSE, MATH_OPEN } from "./math";
 
@@ -229,10 +230,16 @@ function sanitizeMath(math: readonly string[]): Node[] {
   return slots.length === math.length ? slots : [];
 }
 
-/** Puts each formula back where its placeholder is, in text nodes only (never in an attribute). */
-function insertMath(root: DocumentFragment, math: readonly string[]): void {
-  if (math.length === 0) return;
-  const slots = sanitizeMath(math);
+/**
+ * Puts each formula back where its placeholder is, in text nodes only (never
+ * in an attribute). False when some show their source for now (formulas.ts).
+ */
+function insertMath(root: DocumentFragment, math: readonly Formula[], deadline: number): boolean {
+  if (math.length === 0) return true;
+  // A formula shown as its source for now is the model's text: no bidi controls either.
+  const source = (raw: string) => raw.replace(BIDI_CONTROLS, "");
+  const doc = root.ownerDocument;
+  const { nodes: slots, complete } = formulaNodes(doc, math, sanitizeMath, source, deadline);
   const walker = root.ownerDocument.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   const holders: Text[] = [];
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -255,17 +262,26 @@ function insertMath(root: DocumentFragment, math: readonly string[]): void {
     parts.push(value.slice(last).replace(MATH_MARKS, ""));
     text.replaceWith(...parts);
   }
+  return complete;
+}
+
+export interface Sanitized {
+  readonly html: string;
+  /** False when formulas past `deadline` show their source for now: sanitize the block again later. */
+  readonly complete: boolean;
 }
 
 /**
- * Sanitized HTML for one rendered block. `math` holds the KaTeX HTML of the
- * formulas whose placeholders the block's HTML carries (math.ts takeMath()).
+ * Sanitized HTML for one rendered block. `math` holds the formulas whose
+ * placeholders the block's HTML carries (math.ts takeMath()); those not
+ * rendered before `deadline` (a `performance.now()` time) show their source.
  */
 export function sanitizeHtml(
   html: string,
   labels: SanitizeLabels,
-  math: readonly string[],
-): string {
+  math: readonly Formula[],
+  deadline = Infinity,
+): Sanitized {
   const fragment = modelPurifier.sanitize(html, PURIFY_CONFIG);
 
   for (const element of fragment.querySelectorAll("*")) stripLoads(element, false);
@@ -286,9 +302,9 @@ export function sanitizeHtml(
     }
   }
   // After the bidi pass: KaTeX's own text is not the model's.
-  insertMath(fragment, math);
+  const complete = insertMath(fragment, math, deadline);
 
   const container = fragment.ownerDocument.createElement("div");
   container.append(fragment);
-  return container.innerHTML;
+  return { html: container.innerHTML, complete };
 }

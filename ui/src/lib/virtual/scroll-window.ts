@@ -16,6 +16,11 @@ export const ANCHOR = "data-anchor";
 
 export class ScrollWindow {
   viewport: HTMLElement | null = null;
+  /**
+   * The viewport's content, held at its height while the view sticks to the
+   * bottom (see `toBottom`); none in a window that never follows.
+   */
+  content: HTMLElement | null = null;
   private readonly listeners = new Set<() => void>();
   private anchor: Element | null = null;
   private anchorTop = 0;
@@ -37,12 +42,30 @@ export class ScrollWindow {
    */
   pinnedTop = 0;
 
-  /** Scrolls to the bottom. */
+  /**
+   * Scrolls to the bottom, and holds the content at least as tall as it is
+   * until the next call. Without the hold, content that shrinks (a part
+   * shown as text for a frame, then rendered shorter) makes the browser move
+   * the view up to the new bottom, and if it grows again before the scroll
+   * event is handled, that event finds the view above where it was pinned:
+   * it looked like the reader scrolling up, and following stopped in the
+   * middle of a stream (seen with a 1 MB answer of mixed markdown). The
+   * hold lasts only until the next stick, which comes with the next change
+   * of height (the resize observers call `settle`) before it is painted.
+   */
   toBottom(): void {
     const viewport = this.viewport;
     if (!viewport) return;
+    const content = this.content;
+    if (content) content.style.minHeight = "";
     viewport.scrollTop = viewport.scrollHeight;
     this.pinnedTop = viewport.scrollTop;
+    if (content) content.style.minHeight = `${content.offsetHeight}px`;
+  }
+
+  /** Lets the content shrink again (the view no longer follows the bottom). */
+  private release(): void {
+    if (this.content) this.content.style.minHeight = "";
   }
 
   /**
@@ -54,7 +77,9 @@ export class ScrollWindow {
     const viewport = this.viewport;
     if (!viewport) return wasFollowing;
     if (viewport.scrollHeight - viewport.scrollTop - viewport.clientHeight < 48) return true;
-    return wasFollowing && viewport.scrollTop >= this.pinnedTop - 1;
+    const follows = wasFollowing && viewport.scrollTop >= this.pinnedTop - 1;
+    if (!follows) this.release();
+    return follows;
   }
 
   /** The viewport scrolled or was resized. */
@@ -75,6 +100,7 @@ export class ScrollWindow {
       this.toBottom();
       return;
     }
+    this.release();
     if (this.anchor?.isConnected) {
       const moved = this.anchor.getBoundingClientRect().top - this.anchorTop;
       if (Math.abs(moved) >= 0.5) viewport.scrollTop += moved;
