@@ -117,6 +117,12 @@ test("Load image asks the backend, which refuses plain http unless tests allow i
   const { session } = app;
   const button = await session.find("button.md-remote-image");
   assert.ok(button, "the placeholder is there to click");
+  // A person scrolls to it first: the answer above it is long, and the
+  // placeholder can sit just above the list's top edge, where WebKit's
+  // driver calls it not interactable rather than scrolling the inner list.
+  await session.execute(
+    `document.querySelector("button.md-remote-image").scrollIntoView({ block: "center" });`,
+  );
   await button.click();
   // The backend fetches images itself (https only; loopback http only when
   // HALLEY_LOOPBACK_IMAGES=1, which this app was not given), so the click
