@@ -338,7 +338,9 @@ test("chat calls server-filesystem after approval, always-allow skips the card, 
      return null;`,
     [`call:files__read_text_file ${JSON.stringify({ path: other })}`],
   );
-  await (await session.find(tid("pg-run"))).click();
+  // Run comes back once the last run has finished (Stop stands in for it
+  // meanwhile), which can be a moment after its answer shows.
+  await (await session.waitFor(tid("pg-run"))).click();
   await answered(/Got outputs: marigold/);
   assert.equal(
     (await session.findAll(tid("pg-local-mcp-run"))).length,

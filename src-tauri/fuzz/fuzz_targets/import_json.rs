@@ -38,7 +38,11 @@ fuzz_target!(|data: &[u8]| {
                 Ok(report) => report.conversations_added,
                 Err(_) => 0,
             };
-            assert_eq!(listed(), before + added, "{source:?}: added as reported, or nothing");
+            assert_eq!(
+                listed(),
+                before + added,
+                "{source:?}: added as reported, or nothing"
+            );
         }
         let Ok(conversation) = history.import_json(&text) else {
             return;
