@@ -224,9 +224,7 @@ fn start(
                 match Box::pin(planning).await {
                     Ok(turn) => turn,
                     Err(error) => {
-                        let assistant_message_id = runs_id.clone();
-                        if let Err(error) =
-                            chat::end_unsent(&history, &assistant_message_id, error, &sink).await
+                        if let Err(error) = chat::end_unsent(&history, &runs_id, error, &sink).await
                         {
                             tracing::error!(%error, "a turn could not be saved");
                         }
