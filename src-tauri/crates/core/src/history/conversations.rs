@@ -5,6 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde_json::Value;
 
 use super::messages::{attachments_by_message, message_from_row, MESSAGE_COLUMNS};
+use super::usage::usage_at;
 use super::{new_id, now_ms, Conversation, ConversationTree, History, NewConversation, Usage};
 use crate::Error;
 
@@ -276,18 +277,7 @@ impl History {
                         COALESCE(SUM(output_tokens), 0), COALESCE(SUM(reasoning_tokens), 0)
                  FROM messages WHERE conversation_id = ?1",
                 [id],
-                |row| {
-                    let clamp = |i: usize| {
-                        row.get::<_, i64>(i)
-                            .map(|v| v.clamp(0, u32::MAX as i64) as u32)
-                    };
-                    Ok(Usage {
-                        input_tokens: clamp(0)?,
-                        cached_tokens: clamp(1)?,
-                        output_tokens: clamp(2)?,
-                        reasoning_tokens: clamp(3)?,
-                    })
-                },
+                |row| usage_at(row, 0),
             )?)
         })
     }

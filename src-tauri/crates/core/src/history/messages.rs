@@ -7,6 +7,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde_json::Value;
 
 use super::conversations::{load_conversation, touch};
+use super::usage::usage_at;
 use super::{
     new_id, now_ms, AssistantOutcome, Attachment, AttachmentKind, History, Message, MessageError,
     MessageExchange, MessageParts, MessageStatus, NewAttachment, Role, Usage, HIGHLIGHT_END,
@@ -41,10 +42,6 @@ pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
             .ok()
     });
     let damaged = (!damaged.is_empty()).then(|| damaged.join(", "));
-    let count = |i: usize| {
-        row.get::<_, i64>(i)
-            .map(|v| v.clamp(0, u32::MAX as i64) as u32)
-    };
     Ok(Message {
         id,
         conversation_id: row.get(1)?,
@@ -65,12 +62,7 @@ pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
         parts,
         damaged,
         error,
-        usage: Usage {
-            input_tokens: count(13)?,
-            cached_tokens: count(14)?,
-            output_tokens: count(15)?,
-            reasoning_tokens: count(16)?,
-        },
+        usage: usage_at(row, 13)?,
         attachments: Vec::new(),
     })
 }

@@ -1,7 +1,24 @@
 //! Tokens spent per day, provider and model: what the usage view prices.
 
+use rusqlite::Row;
+
 use super::{History, Usage};
 use crate::Error;
+
+/// The four token columns starting at `first` (input, cached, output,
+/// reasoning), as stored or summed; a value out of range is clamped.
+pub(super) fn usage_at(row: &Row<'_>, first: usize) -> rusqlite::Result<Usage> {
+    let count = |i: usize| {
+        row.get::<_, i64>(first + i)
+            .map(|v| v.clamp(0, u32::MAX as i64) as u32)
+    };
+    Ok(Usage {
+        input_tokens: count(0)?,
+        cached_tokens: count(1)?,
+        output_tokens: count(2)?,
+        reasoning_tokens: count(3)?,
+    })
+}
 
 /// The answers of one local day at one provider with one model.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,21 +49,12 @@ impl History {
                  ORDER BY day",
             )?;
             let rows = statement.query_map([since_ms], |row| {
-                let clamp = |i: usize| {
-                    row.get::<_, i64>(i)
-                        .map(|v| v.clamp(0, u32::MAX as i64) as u32)
-                };
                 Ok(DailyUsage {
                     day: row.get(0)?,
                     provider_id: row.get(1)?,
                     model: row.get(2)?,
-                    usage: Usage {
-                        input_tokens: clamp(3)?,
-                        cached_tokens: clamp(4)?,
-                        output_tokens: clamp(5)?,
-                        reasoning_tokens: clamp(6)?,
-                    },
-                    answers: clamp(7)?,
+                    usage: usage_at(row, 3)?,
+                    answers: row.get::<_, i64>(7)?.clamp(0, u32::MAX as i64) as u32,
                 })
             })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
