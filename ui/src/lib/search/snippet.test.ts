@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { splitSnippet } from "./snippet";
+import { plainSnippet, splitSnippet } from "./snippet";
 
 describe("splitSnippet", () => {
   it("marks the text between U+0002 and U+0003", () => {
@@ -25,6 +25,27 @@ describe("splitSnippet", () => {
     expect(splitSnippet("x \u0002tail")).toEqual([
       { text: "x ", match: false },
       { text: "tail", match: true },
+    ]);
+  });
+});
+
+describe("plainSnippet", () => {
+  it("shows a message's words, not its markdown", () => {
+    expect(plainSnippet("## Setup\n**Install** the `cli` with [the guide](https://x.y/z).")).toBe(
+      "Setup\nInstall the cli with the guide.",
+    );
+    expect(plainSnippet("> quoted _emphasis_ and *more*\n- item\n1. first")).toBe(
+      "quoted emphasis and more\nitem\nfirst",
+    );
+    expect(plainSnippet("![a chart](c.png) <b>bold</b> ~~old~~")).toBe("a chart bold old");
+  });
+
+  it("keeps the match marks and words with underscores", () => {
+    expect(plainSnippet("the \u0002**launch**\u0003 of snake_case")).toBe(
+      "the \u0002launch\u0003 of snake_case",
+    );
+    expect(splitSnippet(plainSnippet("**\u0002May\u0003**"))).toEqual([
+      { text: "May", match: true },
     ]);
   });
 });

@@ -25,3 +25,25 @@ export function splitSnippet(snippet: string): SnippetPart[] {
   push();
   return parts;
 }
+
+/**
+ * A snippet of a message's markdown source as the words it shows: links and
+ * images by their text, no emphasis, code, heading, quote or list markup, no
+ * HTML tags. The match marks (U+0002, U+0003) are kept where they are.
+ */
+export function plainSnippet(snippet: string): string {
+  return (
+    snippet
+      .replace(/!\[([^\]]*)\]\([^)]*\)/g, "$1")
+      .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
+      .replace(/```[^\n]*\n?/g, "")
+      .replace(/`/g, "")
+      .replace(/\*\*|__|~~/g, "")
+      // eslint-disable-next-line no-control-regex -- the match marks are control characters
+      .replace(/(^|[\s(\u0002])[*_](?=[^\s*_])/g, "$1")
+      // eslint-disable-next-line no-control-regex -- the match marks are control characters
+      .replace(/(?<=[^\s*_])[*_](?=[\s).,;:!?\u0003]|$)/g, "")
+      .replace(/^[ \t]{0,3}(?:#{1,6}|>|[-*+]|\d+\.)[ \t]+/gm, "")
+      .replace(/<\/?[a-z][^>]*>/gi, "")
+  );
+}
