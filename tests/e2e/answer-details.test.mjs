@@ -47,6 +47,11 @@ async function openSettingsAt(selector) {
   );
 }
 
+/** Clicks by script: inside the scrolling Settings dialog a button can move as its section grows. */
+async function clickIn(selector) {
+  await session.execute(`document.querySelector(arguments[0]).click();`, [selector]);
+}
+
 async function closeSettings() {
   await session.execute(`document.querySelector('.settings header .close').click();`);
 }
@@ -63,11 +68,11 @@ test("an unpriced model shows tokens only; priced, the answer, the conversation 
 
   // A typo is refused with its row, in words; nothing is saved.
   await openSettingsAt(tid("price-add"));
-  await (await session.find(tid("price-add"))).click();
+  await clickIn(tid("price-add"));
   await setField(tid("price-model"), 0, "echo");
   await setField(tid("price-input"), 0, "1o");
   await setField(tid("price-output"), 0, "2");
-  await (await session.find(tid("price-save"))).click();
+  await clickIn(tid("price-save"));
   const problem = await (await session.waitFor(tid("price-problem"))).text();
   assert.match(problem, /Row 1: “1o” is not a price/, problem);
   const stored = () =>
@@ -78,7 +83,7 @@ test("an unpriced model shows tokens only; priced, the answer, the conversation 
 
   // $1 per 1M input tokens, $2 per 1M output tokens.
   await setField(tid("price-input"), 0, "1");
-  await (await session.find(tid("price-save"))).click();
+  await clickIn(tid("price-save"));
   await session.until(async () => (await stored()).length === 1, { what: "the price saved" });
   const [price] = await stored();
   assert.equal(price.model, "echo");

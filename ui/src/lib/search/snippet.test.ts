@@ -37,7 +37,9 @@ describe("plainSnippet", () => {
     expect(plainSnippet("> quoted _emphasis_ and *more*\n- item\n1. first")).toBe(
       "quoted emphasis and more\nitem\nfirst",
     );
-    expect(plainSnippet("![a chart](c.png) <b>bold</b> ~~old~~")).toBe("a chart bold old");
+    expect(plainSnippet("![a chart](c.png) ~~old~~ <b>as typed</b>")).toBe(
+      "a chart old <b>as typed</b>",
+    );
   });
 
   it("keeps the match marks and words with underscores", () => {

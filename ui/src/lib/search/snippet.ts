@@ -28,8 +28,8 @@ export function splitSnippet(snippet: string): SnippetPart[] {
 
 /**
  * A snippet of a message's markdown source as the words it shows: links and
- * images by their text, no emphasis, code, heading, quote or list markup, no
- * HTML tags. The match marks (U+0002, U+0003) are kept where they are.
+ * images by their text, no emphasis, code, heading, quote or list markup.
+ * Anything like HTML stays as the text it is (never parsed). The match marks (U+0002, U+0003) are kept where they are.
  */
 export function plainSnippet(snippet: string): string {
   return (
@@ -44,6 +44,5 @@ export function plainSnippet(snippet: string): string {
       // eslint-disable-next-line no-control-regex -- the match marks are control characters
       .replace(/(?<=[^\s*_])[*_](?=[\s).,;:!?\u0003]|$)/g, "")
       .replace(/^[ \t]{0,3}(?:#{1,6}|>|[-*+]|\d+\.)[ \t]+/gm, "")
-      .replace(/<\/?[a-z][^>]*>/gi, "")
   );
 }
