@@ -37,6 +37,21 @@ pub enum LanguageChoice {
     Vi,
 }
 
+/// When a chat answer runs in background mode at the provider, so that it
+/// survives a dropped connection, a sleeping laptop or a restart
+/// ([`crate::chat::wants_background`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export_to = "LongAnswers.ts")]
+pub enum LongAnswers {
+    /// For answers that may take minutes: high reasoning effort, or a
+    /// model the user listed.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
 /// The font sizes the Settings slider offers, in CSS pixels. A stored value
 /// outside is damage (a hand edit), not a preference.
 pub const FONT_SIZES: std::ops::RangeInclusive<u32> = 12..=20;
@@ -80,10 +95,18 @@ pub struct Settings {
     /// How many automatic backups are kept, within [`BACKUPS_KEPT`]; older
     /// ones are removed.
     pub backups_kept: u32,
+    /// When chat answers run in background mode ([`LongAnswers`]).
+    pub long_answers: LongAnswers,
+    /// Models whose answers always run in background mode under
+    /// [`LongAnswers::Auto`] (a slow model the user knows).
+    pub long_answer_models: Vec<String>,
 }
 
 /// How many automatic backups Settings lets the user keep.
 pub const BACKUPS_KEPT: std::ops::RangeInclusive<u32> = 1..=60;
+
+/// How many models Settings lets the user list for long answers.
+pub const MAX_LONG_ANSWER_MODELS: usize = 50;
 
 pub const DEFAULT_MODEL: &str = "gpt-5-mini";
 
@@ -105,6 +128,8 @@ impl Default for Settings {
             probe_automatically: true,
             automatic_backups: true,
             backups_kept: 7,
+            long_answers: LongAnswers::Auto,
+            long_answer_models: Vec::new(),
         }
     }
 }
@@ -127,6 +152,16 @@ impl Settings {
         }
         if self.model.trim().is_empty() {
             return Err(Error::InvalidInput("a model name is needed".into()));
+        }
+        if self.long_answer_models.len() > MAX_LONG_ANSWER_MODELS
+            || self
+                .long_answer_models
+                .iter()
+                .any(|m| m.trim().is_empty() || m.len() > 200)
+        {
+            return Err(Error::InvalidInput(format!(
+                "up to {MAX_LONG_ANSWER_MODELS} model names can be listed for long answers, none empty"
+            )));
         }
         pricing::check(&self.prices)
     }

@@ -89,6 +89,10 @@ struct Follower {
     pending: VecDeque<Frame>,
     shutdown: CancellationToken,
     done: bool,
+    /// Cut the connection after this many frames (a fault); the entry
+    /// plays on.
+    cut_after: Option<usize>,
+    sent: usize,
     _cancel_on_drop: Option<CancelOnDrop>,
 }
 
@@ -106,6 +110,7 @@ pub(crate) fn follow(
     starting_after: Option<u64>,
     shutdown: CancellationToken,
     cancel_when_client_leaves: bool,
+    cut_after: Option<usize>,
 ) -> Body {
     let guard = cancel_when_client_leaves.then(|| CancelOnDrop(entry.clone()));
     let follower = Follower {
@@ -115,6 +120,8 @@ pub(crate) fn follow(
         pending: VecDeque::new(),
         shutdown,
         done: false,
+        cut_after,
+        sent: 0,
         _cancel_on_drop: guard,
     };
     Body::from_stream(frames(follower))
@@ -127,7 +134,13 @@ fn frames(follower: Follower) -> impl Stream<Item = Result<Bytes, io::Error>> {
         }
         let mut changes = st.entry.subscribe();
         loop {
+            if st.cut_after.is_some_and(|n| st.sent >= n) {
+                st.done = true;
+                tokio::time::sleep(FLUSH_PAUSE).await;
+                return Some((Err(dropped_connection()), st));
+            }
             if let Some(frame) = st.pending.pop_front() {
+                st.sent += 1;
                 return Some((Ok(frame.bytes), st));
             }
             changes.borrow_and_update();

@@ -174,6 +174,19 @@ impl Accumulator {
         Accumulator::default()
     }
 
+    /// Goes on from `snapshot`, a response folded earlier up to some event
+    /// (kept while its stream was read, before the app closed): the events
+    /// after that one fold onto it as if the stream had never stopped. Its
+    /// items are taken to be at output indices `0..n`, as streams number them.
+    pub fn resuming(snapshot: Response) -> Self {
+        let items = u32::try_from(snapshot.output().len()).unwrap_or(u32::MAX);
+        Accumulator {
+            response: snapshot,
+            indices: (0..items).collect(),
+            ..Accumulator::default()
+        }
+    }
+
     /// The response as folded so far.
     pub fn snapshot(&self) -> &Response {
         &self.response

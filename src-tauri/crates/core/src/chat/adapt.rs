@@ -58,6 +58,14 @@ pub fn without(request: &CreateResponse, feature: Feature) -> Option<CreateRespo
                 |tool| matches!(tool, Tool::Other(v) if v.get("type").and_then(|t| t.as_str()) == Some("image_generation")),
             )?;
         }
+        // A long answer then streams as any other (and does not survive a
+        // dropped connection): the first refusal's note says so once.
+        Feature::Background => {
+            if !adapted.background.is_value() {
+                return None;
+            }
+            adapted.background = Nullable::Absent;
+        }
         // Not something a chat turn can do without, or not sent by one.
         Feature::ModelList
         | Feature::Responses
@@ -67,7 +75,6 @@ pub fn without(request: &CreateResponse, feature: Feature) -> Option<CreateRespo
         | Feature::StoredResponses
         | Feature::StructuredOutput
         | Feature::Logprobs
-        | Feature::Background
         | Feature::InputTokens => return None,
     }
     Some(adapted)
@@ -102,7 +109,7 @@ fn drop_include(request: &mut CreateResponse, value: &str) -> bool {
 }
 
 /// The features a chat turn could leave out, in the order they are tried.
-const ADAPTABLE: [Feature; 7] = [
+const ADAPTABLE: [Feature; 8] = [
     Feature::ReasoningEffort,
     Feature::ReasoningSummary,
     Feature::EncryptedReasoning,
@@ -110,6 +117,7 @@ const ADAPTABLE: [Feature; 7] = [
     Feature::CodeInterpreter,
     Feature::ImageGeneration,
     Feature::FileSearch,
+    Feature::Background,
 ];
 
 /// `request` without every feature `capabilities` says this model refuses

@@ -4,6 +4,7 @@
 
 mod adapt;
 mod asked;
+mod background;
 mod outputs;
 mod persist;
 mod plan;
@@ -17,13 +18,14 @@ mod uploads;
 
 pub use adapt::{withhold_known, without};
 pub use asked::{unanswered, AskedFor, AskedKind};
+pub use background::{wants_background, MAX_RECONNECTS};
 pub use outputs::{tool_outputs, FileSearchHit, ToolOutput, MAX_FILES_PER_TURN};
 pub use plan::plan_turn;
 pub use request::{
     build_request, Chaining, ChatOptions, ImageBackground, ImageOptions, ImageQuality, ImageSize,
     ReasoningEffort,
 };
-pub use run::{end_unsent, run_turn, Emit, Turn, TurnOutcome};
+pub use run::{end_unsent, resume_turn, run_turn, Emit, Turn, TurnOutcome};
 pub use send::{prepare_regenerate, prepare_send, Outgoing, PreparedTurn};
 pub use title::title_from;
 pub use tools::{

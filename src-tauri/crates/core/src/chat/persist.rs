@@ -16,6 +16,19 @@ pub(super) struct Progress {
     pub text: String,
     pub reasoning: String,
     pub parts: MessageParts,
+    /// For a background answer: the last stream event the text includes.
+    pub sequence: Option<u64>,
+    /// A background answer whose response id has just become known: its
+    /// row, written before the text.
+    pub record: Option<BackgroundRecord>,
+}
+
+/// The row [`crate::history::BackgroundTurn`] of an answer, first written.
+pub(super) struct BackgroundRecord {
+    pub provider_id: String,
+    pub response_id: String,
+    /// The request as sent, JSON text.
+    pub request: String,
 }
 
 /// Progress writes of one assistant message, at most one at a time. A write
@@ -59,11 +72,22 @@ impl ProgressWrites {
         let history = self.history.clone();
         let id = self.message_id.clone();
         self.pending = Some(tokio::task::spawn_blocking(move || {
-            history.update_assistant_progress(
+            // The row first: a crash between the two leaves it without an
+            // event number, which picks the answer up from its start.
+            if let Some(record) = &progress.record {
+                history.record_background_turn(
+                    &id,
+                    &record.provider_id,
+                    &record.response_id,
+                    &record.request,
+                )?;
+            }
+            history.update_assistant_progress_at(
                 &id,
                 &progress.text,
                 &progress.reasoning,
                 &progress.parts,
+                progress.sequence,
             )
         }));
     }

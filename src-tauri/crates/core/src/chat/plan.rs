@@ -48,8 +48,11 @@ pub fn plan_turn(
         provider_id: provider_id.to_owned(),
         request,
         replay,
+        // Background mode is left out without a word on every later turn:
+        // the refusal itself was said once, and the answer looks the same.
         notes: withheld
             .into_iter()
+            .filter(|feature| *feature != Feature::Background)
             .map(|feature| TurnNote::Withheld { feature })
             .collect(),
         tools: None,

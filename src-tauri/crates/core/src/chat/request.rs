@@ -36,6 +36,15 @@ pub enum ReasoningEffort {
 }
 
 impl ReasoningEffort {
+    /// Whether an answer at this effort may take minutes, so it had better
+    /// survive a dropped connection ([`super::wants_background`]).
+    pub fn takes_long(self) -> bool {
+        match self {
+            ReasoningEffort::High => true,
+            ReasoningEffort::Minimal | ReasoningEffort::Low | ReasoningEffort::Medium => false,
+        }
+    }
+
     /// The wire spelling of `reasoning.effort`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -136,6 +145,10 @@ pub struct ChatOptions {
     pub reasoning_effort: Option<ReasoningEffort>,
     /// Server-side storage (and so previous_response_id chaining).
     pub store: bool,
+    /// Run the answer in background mode at the provider, so it can be
+    /// picked up again after a drop or a restart ([`super::wants_background`];
+    /// needs `store`).
+    pub background: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,6 +195,9 @@ pub fn build_request(
     let mut request = CreateResponse::new(options.model.clone(), input);
     request.stream = Nullable::Value(true);
     request.store = Nullable::Value(options.store);
+    if options.background && options.store {
+        request.background = Nullable::Value(true);
+    }
     if let Some(index) = chain_from {
         request.previous_response_id = Nullable::from_option(path[index].response_id.clone());
     }

@@ -14,14 +14,16 @@ use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use super::adapt;
+use super::background::{self, PickedUp};
 use super::outputs;
-use super::persist::{self, Progress, ProgressWrites};
+use super::persist::{self, BackgroundRecord, Progress, ProgressWrites};
 use super::tools::{self, ToolStep, TurnTools};
 use super::updates::{Citation, RunUpdate, ToolItemType, TurnError};
 use crate::capabilities::{Feature, Finding, FindingSource, Verdict};
 use crate::history::TurnNote;
 use crate::history::{
-    AssistantOutcome, FileCitation, MessageError, MessageParts, MessageStatus, Usage,
+    AssistantOutcome, BackgroundTurn, FileCitation, MessageError, MessageParts, MessageStatus,
+    Usage,
 };
 use crate::redact::Secrets;
 use crate::stream::{self, Ended};
@@ -147,6 +149,47 @@ struct Draft {
 }
 
 impl Draft {
+    /// The draft of an answer picked up after a restart: what `snapshot`
+    /// (the response folded up to the kept event) holds, keyed as its
+    /// events would have built it, and the kept citations.
+    fn resuming(snapshot: &Response, kept: &MessageParts) -> Self {
+        let mut draft = Draft {
+            citations: kept.citations.clone(),
+            file_citations: kept.file_citations.clone(),
+            ..Draft::default()
+        };
+        for (index, item) in snapshot.output().iter().enumerate() {
+            let index = u32::try_from(index).unwrap_or(u32::MAX);
+            match item {
+                OutputItem::Message(message) => {
+                    for (part_index, part) in message.content.iter().enumerate() {
+                        let text = match part {
+                            ContentPart::OutputText(t) => t.text.clone(),
+                            ContentPart::Refusal(r) => r.refusal.clone(),
+                            _ => continue,
+                        };
+                        let part_index = u32::try_from(part_index).unwrap_or(u32::MAX);
+                        draft.text.insert((index, part_index), text);
+                    }
+                }
+                OutputItem::Reasoning(reasoning) => {
+                    for (part_index, part) in reasoning.summary.iter().enumerate() {
+                        let part_index = u32::try_from(part_index).unwrap_or(u32::MAX);
+                        draft
+                            .reasoning
+                            .insert((index, part_index), part.text.clone());
+                    }
+                }
+                other => {
+                    if let Some(tool) = ToolItemType::of(other) {
+                        draft.tools.insert(index, tool);
+                    }
+                }
+            }
+        }
+        draft
+    }
+
     /// Starts the next round of a turn with tool calls; its text is a new
     /// paragraph after the text so far.
     fn next_round(&mut self, items_before: usize, emit: &Emit) {
@@ -542,17 +585,7 @@ pub async fn run_turn(
     // turn's future must stay small (clippy's large_futures).
     let mut sent = Box::new(turn.request.clone());
     let mut notes = turn.notes.clone();
-    let secrets = Secrets::of_endpoint(endpoint);
-    let options = {
-        let emit = emit.clone();
-        stream::options(&cancel, move |notice| {
-            emit(RunUpdate::Retrying {
-                attempt: notice.attempt,
-                max_attempts: notice.max_retries,
-                delay_ms: u32::try_from(notice.delay.as_millis()).unwrap_or(u32::MAX),
-            })
-        })
-    };
+    let options = stream_options(&cancel, &emit);
 
     let mut draft = Box::<Draft>::default();
     draft.started = Some(Instant::now());
@@ -562,7 +595,8 @@ pub async fn run_turn(
     let mut earlier_text: Vec<String> = Vec::new();
     let mut round: u32 = 0;
     let mut earlier_usage = Usage::default();
-    let (status, response, mut error) = loop {
+    let mut bookmark;
+    let (status, response, error) = loop {
         let mut accumulator = Box::new(Accumulator::new());
         // The inner futures are boxed so `run_turn`'s own stays small
         // (clippy's large_futures): one allocation per round.
@@ -578,64 +612,36 @@ pub async fn run_turn(
             )
             .await
         };
-        let ended = match opened {
-            Err(ended) => ended,
-            Ok(mut events) => {
-                let mut last_persist = Instant::now();
-                let mut writes = ProgressWrites::new(history.clone(), &turn.assistant_message_id);
-                let ended = stream::read(&mut events, &cancel, |event| {
-                    for update in accumulator.apply(&event) {
-                        if let Some(card) = Draft::card(&update) {
-                            emit(card);
-                        }
-                        if let Some(update) = draft.apply(update, &accumulator) {
-                            emit(update);
-                        }
-                    }
-                    // A write still running when the next is due is not waited
-                    // for: this one is skipped and the next event tries again.
-                    if last_persist.elapsed() >= PERSIST_EVERY && writes.ready()? {
-                        last_persist = Instant::now();
-                        writes.start(Progress {
-                            text: draft.text(),
-                            reasoning: draft.reasoning(),
-                            parts: MessageParts {
-                                output: accumulator.snapshot().output().to_vec(),
-                                citations: draft.citations.clone(),
-                                notes: notes.clone(),
-                                tool_steps: steps.clone(),
-                                file_citations: draft.file_citations.clone(),
-                                files: Vec::new(),
-                                thought_ms: None,
-                            },
-                        });
-                    }
-                    Ok::<(), Error>(())
-                })
-                .await;
-                // Settled first either way, so no progress lands after the outcome.
-                writes.settle().await?;
-                ended?
-            }
+        // Only a background answer can be picked up again (one round: a
+        // turn with MCP tools is never sent in the background).
+        bookmark = (round == 0 && sent.background.get() == Some(&true))
+            .then(background::Bookmark::default);
+        let reading = Reading {
+            history,
+            client,
+            endpoint,
+            turn_message_id: &turn.assistant_message_id,
+            provider_id: &turn.provider_id,
+            sent: &sent,
+            notes: &notes,
+            steps: &steps,
+            options: &options,
+            cancel: &cancel,
+            emit: &emit,
         };
-
-        let snapshot = accumulator.snapshot().clone();
-        let (status, response, error) = match ended {
-            Ended::Stopped => (MessageStatus::Stopped, snapshot, None),
-            Ended::Failed(error) => (
-                MessageStatus::Error,
-                snapshot,
-                Some(TurnError::from_api(&error)),
-            ),
-            Ended::Done => match accumulator.finish() {
-                Ok(response) => (MessageStatus::Complete, response, None),
-                Err(error) => (
-                    MessageStatus::Error,
-                    snapshot,
-                    Some(TurnError::from_api(&error)),
-                ),
-            },
+        let first = match opened {
+            Ok(events) => PickedUp::Stream(events),
+            Err(ended) => PickedUp::Gone(ended),
         };
+        let ended = Box::pin(read_answer(
+            &reading,
+            first,
+            &mut accumulator,
+            &mut draft,
+            bookmark.as_mut(),
+        ))
+        .await?;
+        let (status, response, error) = outcome_of(ended, *accumulator, bookmark.as_ref());
         let calls = match (&turn.tools, status) {
             (Some(_), MessageStatus::Complete) => tools::function_calls(&response),
             _ => Vec::new(),
@@ -678,7 +684,376 @@ pub async fn run_turn(
         draft.next_round(response.output().len(), &emit);
         round += 1;
     };
+    stop_at_provider(client, endpoint, status, bookmark.as_ref()).await;
+    Box::pin(conclude(
+        history,
+        client,
+        endpoint,
+        &turn.assistant_message_id,
+        Ending {
+            status,
+            response,
+            error,
+            sent: *sent,
+            draft,
+            notes,
+            steps,
+            earlier_text,
+            earlier_usage,
+            round,
+        },
+        &emit,
+    ))
+    .await
+}
 
+/// Picks up a background answer after a restart, from what was kept of it
+/// ([`crate::history::BackgroundTurn`]): the folded response and text up to
+/// its last event, then the provider's events after it. The answer
+/// completes in place, in the same message.
+pub async fn resume_turn(
+    history: &Arc<History>,
+    client: &Client,
+    endpoint: &Endpoint,
+    kept: &BackgroundTurn,
+    cancel: CancellationToken,
+    emit: Emit,
+) -> Result<TurnOutcome, Error> {
+    let message = history.get_message(&kept.message_id)?;
+    let sent: CreateResponse = serde_json::from_str(&kept.request)
+        .map_err(|e| Error::InvalidInput(format!("the kept request no longer reads: {e}")))?;
+    let options = stream_options(&cancel, &emit);
+    // Without an event number nothing kept can be trusted to match the
+    // stream: it is read again from its first event.
+    let (mut accumulator, mut draft) = match kept.last_sequence {
+        Some(_) => {
+            let snapshot = Response {
+                id: halley_responses::Nullable::Value(kept.response_id.clone()),
+                output: halley_responses::Nullable::Value(message.parts.output.clone()),
+                ..Response::default()
+            };
+            let mut draft = Draft::resuming(&snapshot, &message.parts);
+            // Kept parts that no longer read: the kept text is all there is,
+            // and it stays whatever happens next.
+            if draft.text.is_empty() && !message.text.is_empty() {
+                draft.text.insert((0, 0), message.text.clone());
+            }
+            (Box::new(Accumulator::resuming(snapshot)), Box::new(draft))
+        }
+        None => (Box::new(Accumulator::new()), Box::<Draft>::default()),
+    };
+    emit(RunUpdate::Resumed {
+        text: draft.text(),
+        reasoning: draft.reasoning(),
+    });
+    let mut bookmark = background::Bookmark::resuming(&kept.response_id, kept.last_sequence);
+    let first = Box::pin(background::pick_up(
+        client,
+        endpoint,
+        &kept.response_id,
+        kept.last_sequence,
+        0,
+        &options,
+        &cancel,
+    ))
+    .await;
+    let notes = message.parts.notes.clone();
+    let reading = Reading {
+        history,
+        client,
+        endpoint,
+        turn_message_id: &kept.message_id,
+        provider_id: &kept.provider_id,
+        sent: &sent,
+        notes: &notes,
+        steps: &[],
+        options: &options,
+        cancel: &cancel,
+        emit: &emit,
+    };
+    let ended = Box::pin(read_answer(
+        &reading,
+        first,
+        &mut accumulator,
+        &mut draft,
+        Some(&mut bookmark),
+    ))
+    .await?;
+    let (status, response, error) = outcome_of(ended, *accumulator, Some(&bookmark));
+    stop_at_provider(client, endpoint, status, Some(&bookmark)).await;
+    Box::pin(conclude(
+        history,
+        client,
+        endpoint,
+        &kept.message_id,
+        Ending {
+            status,
+            response,
+            error,
+            sent,
+            draft,
+            notes,
+            steps: Vec::new(),
+            earlier_text: Vec::new(),
+            earlier_usage: Usage::default(),
+            round: 0,
+        },
+        &emit,
+    ))
+    .await
+}
+
+/// The default retry policy, each retry told to the UI.
+fn stream_options(cancel: &CancellationToken, emit: &Emit) -> halley_responses::StreamOptions {
+    let emit = emit.clone();
+    stream::options(cancel, move |notice| {
+        emit(RunUpdate::Retrying {
+            attempt: notice.attempt,
+            max_attempts: notice.max_retries,
+            delay_ms: u32::try_from(notice.delay.as_millis()).unwrap_or(u32::MAX),
+        })
+    })
+}
+
+/// What reading one round's answer needs beside the stream.
+struct Reading<'a> {
+    history: &'a Arc<History>,
+    client: &'a Client,
+    endpoint: &'a Endpoint,
+    turn_message_id: &'a str,
+    provider_id: &'a str,
+    sent: &'a CreateResponse,
+    notes: &'a [TurnNote],
+    steps: &'a [ToolStep],
+    options: &'a halley_responses::StreamOptions,
+    cancel: &'a CancellationToken,
+    emit: &'a Emit,
+}
+
+/// Reads a round's answer to its end into `accumulator` and `draft`,
+/// writing it at a bounded rate. With a `bookmark` (a background answer), a
+/// stream that breaks is picked up again after its last event, up to
+/// [`background::MAX_RECONNECTS`] times.
+async fn read_answer(
+    r: &Reading<'_>,
+    first: PickedUp,
+    accumulator: &mut Accumulator,
+    draft: &mut Draft,
+    mut bookmark: Option<&mut background::Bookmark>,
+) -> Result<Ended, Error> {
+    let mut next = first;
+    let mut attempt = 0;
+    loop {
+        let ended = match next {
+            PickedUp::Gone(ended) => ended,
+            PickedUp::Expired(error) => {
+                if let Some(mark) = bookmark.as_deref_mut() {
+                    mark.expired = true;
+                }
+                return Ok(Ended::Failed(error));
+            }
+            PickedUp::Finished(event) => {
+                // Polled to its end: the whole answer is in this event.
+                for update in accumulator.apply(&event) {
+                    if let Some(update) = draft.apply(update, accumulator) {
+                        (r.emit)(update);
+                    }
+                }
+                Ended::Done
+            }
+            PickedUp::Stream(mut events) => {
+                Box::pin(read_events(
+                    r,
+                    &mut events,
+                    accumulator,
+                    draft,
+                    bookmark.as_deref_mut(),
+                ))
+                .await?
+            }
+        };
+        let Some(mark) = bookmark.as_deref_mut() else {
+            return Ok(ended);
+        };
+        let Some(id) = mark.response_id.clone() else {
+            return Ok(ended);
+        };
+        if !background::broke(&ended, accumulator.is_finished())
+            || attempt >= background::MAX_RECONNECTS
+        {
+            return Ok(ended);
+        }
+        attempt += 1;
+        if let Ended::Failed(error) = &ended {
+            tracing::info!(%error, attempt, "a background answer's stream broke; picking it up");
+        }
+        (r.emit)(RunUpdate::Reconnecting { attempt });
+        next = Box::pin(background::pick_up(
+            r.client,
+            r.endpoint,
+            &id,
+            mark.last_sequence,
+            attempt,
+            r.options,
+            r.cancel,
+        ))
+        .await;
+    }
+}
+
+/// Reads one stream of the answer (the first, or one picked up again).
+async fn read_events(
+    r: &Reading<'_>,
+    events: &mut halley_responses::EventStream,
+    accumulator: &mut Accumulator,
+    draft: &mut Draft,
+    mut bookmark: Option<&mut background::Bookmark>,
+) -> Result<Ended, Error> {
+    let mut last_persist = Instant::now();
+    let mut writes = ProgressWrites::new(r.history.clone(), r.turn_message_id);
+    let ended = stream::read(events, r.cancel, |event| {
+        for update in accumulator.apply(&event) {
+            if let Some(card) = Draft::card(&update) {
+                (r.emit)(card);
+            }
+            if let Some(update) = draft.apply(update, accumulator) {
+                (r.emit)(update);
+            }
+        }
+        if let Some(mark) = bookmark.as_deref_mut() {
+            mark.observe(&event);
+        }
+        // A background answer is written as soon as the provider names it,
+        // so a kill right after still finds it to pick up.
+        let unrecorded = bookmark.as_deref().is_some_and(|m| m.unrecorded);
+        // A write still running when the next is due is not waited
+        // for: this one is skipped and the next event tries again.
+        if (unrecorded || last_persist.elapsed() >= PERSIST_EVERY) && writes.ready()? {
+            last_persist = Instant::now();
+            let record = match bookmark.as_deref_mut() {
+                Some(mark) if mark.unrecorded => {
+                    mark.unrecorded = false;
+                    Some(BackgroundRecord {
+                        provider_id: r.provider_id.to_owned(),
+                        response_id: mark.response_id.clone().unwrap_or_default(),
+                        request: serde_json::to_string(r.sent).map_err(|e| {
+                            Error::InvalidInput(format!("the request cannot be kept: {e}"))
+                        })?,
+                    })
+                }
+                _ => None,
+            };
+            writes.start(Progress {
+                text: draft.text(),
+                reasoning: draft.reasoning(),
+                parts: MessageParts {
+                    output: accumulator.snapshot().output().to_vec(),
+                    citations: draft.citations.clone(),
+                    notes: r.notes.to_vec(),
+                    tool_steps: r.steps.to_vec(),
+                    file_citations: draft.file_citations.clone(),
+                    files: Vec::new(),
+                    thought_ms: None,
+                },
+                sequence: bookmark.as_deref().and_then(|m| m.last_sequence),
+                record,
+            });
+        }
+        Ok::<(), Error>(())
+    })
+    .await;
+    // Settled first either way, so no progress lands after the outcome.
+    writes.settle().await?;
+    ended
+}
+
+/// How a round ended, as the message records it.
+fn outcome_of(
+    ended: Ended,
+    accumulator: Accumulator,
+    bookmark: Option<&background::Bookmark>,
+) -> (MessageStatus, Response, Option<TurnError>) {
+    let snapshot = accumulator.snapshot().clone();
+    match ended {
+        Ended::Stopped => (MessageStatus::Stopped, snapshot, None),
+        Ended::Failed(error) if bookmark.is_some_and(|m| m.expired) => (
+            MessageStatus::Error,
+            snapshot,
+            Some(TurnError {
+                code: crate::history::TurnErrorCode::AnswerExpired,
+                message: error.detail(),
+                status: error.http_status(),
+                api_code: error.api_code().map(str::to_owned),
+            }),
+        ),
+        Ended::Failed(error) => (
+            MessageStatus::Error,
+            snapshot,
+            Some(TurnError::from_api(&error)),
+        ),
+        Ended::Done => match accumulator.finish() {
+            Ok(response) => (MessageStatus::Complete, response, None),
+            Err(error) => (
+                MessageStatus::Error,
+                snapshot,
+                Some(TurnError::from_api(&error)),
+            ),
+        },
+    }
+}
+
+/// Stop on a background answer cancels it at the provider too.
+async fn stop_at_provider(
+    client: &Client,
+    endpoint: &Endpoint,
+    status: MessageStatus,
+    bookmark: Option<&background::Bookmark>,
+) {
+    if status != MessageStatus::Stopped {
+        return;
+    }
+    if let Some(id) = bookmark.and_then(|m| m.response_id.as_deref()) {
+        Box::pin(background::cancel_at_provider(client, endpoint, id)).await;
+    }
+}
+
+/// A turn at its end, to be recorded.
+struct Ending {
+    status: MessageStatus,
+    response: Response,
+    error: Option<TurnError>,
+    /// The last request as sent.
+    sent: CreateResponse,
+    draft: Box<Draft>,
+    notes: Vec<TurnNote>,
+    steps: Vec<ToolStep>,
+    earlier_text: Vec<String>,
+    earlier_usage: Usage,
+    round: u32,
+}
+
+/// Records how the turn ended on its assistant message and tells the UI.
+async fn conclude(
+    history: &Arc<History>,
+    client: &Client,
+    endpoint: &Endpoint,
+    message_id: &str,
+    ending: Ending,
+    emit: &Emit,
+) -> Result<TurnOutcome, Error> {
+    let Ending {
+        status,
+        response,
+        mut error,
+        sent,
+        draft,
+        mut notes,
+        steps,
+        mut earlier_text,
+        earlier_usage,
+        round,
+    } = ending;
+    let secrets = Secrets::of_endpoint(endpoint);
     // A gateway may echo the key (an error body, a failed response): nothing
     // it said is stored, logged or shown before the key is scrubbed from it.
     if let Some(error) = &mut error {
@@ -691,9 +1066,9 @@ pub async fn run_turn(
         history,
         client,
         endpoint,
-        &turn.assistant_message_id,
+        message_id,
         &mut response,
-        &emit,
+        emit,
     ))
     .await?;
     // Written after the images left it: they are kept once, as files.
@@ -729,7 +1104,7 @@ pub async fn run_turn(
 
     persist::finish(
         history.clone(),
-        turn.assistant_message_id.clone(),
+        message_id.to_owned(),
         AssistantOutcome {
             status,
             text: final_text,
@@ -790,6 +1165,8 @@ async fn persist_progress(
                 files: Vec::new(),
                 thought_ms: None,
             },
+            sequence: None,
+            record: None,
         });
     }
     if let Err(error) = writes.settle().await {

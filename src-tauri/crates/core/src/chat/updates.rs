@@ -125,6 +125,13 @@ pub enum RunUpdate {
         #[ts(type = "number")]
         total_bytes: u64,
     },
+    /// A background answer's stream broke; it is being picked up again
+    /// after its last event (attempt `attempt`). Cleared by what follows.
+    Reconnecting { attempt: u32 },
+    /// The answer so far of a background answer picked up after a restart
+    /// (or of a running one a window starts to follow): replaces the text
+    /// and reasoning shown; later updates add to it.
+    Resumed { text: String, reasoning: String },
     /// Text appended to the answer.
     TextDelta { text: String },
     /// The whole answer text, when it arrived only in a `.done` event.

@@ -210,6 +210,16 @@ const TABLES: &[Table] = &[
         count: None,
     },
     Table {
+        // Which provider response a streaming answer is: it belongs to the
+        // app that was running it. None comes back; a restored message that
+        // was streaming is marked interrupted, keeping its text.
+        name: "background_turns",
+        merge_skips: &[],
+        filter: "WHERE 0",
+        order: "",
+        count: None,
+    },
+    Table {
         name: "settings",
         merge_skips: &[],
         // The MCP server list is one value: merged by server id below.

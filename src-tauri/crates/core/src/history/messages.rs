@@ -358,6 +358,20 @@ impl History {
         reasoning: &str,
         parts: &MessageParts,
     ) -> Result<bool, Error> {
+        self.update_assistant_progress_at(id, text, reasoning, parts, None)
+    }
+
+    /// [`Self::update_assistant_progress`] for a background answer: `sequence`
+    /// is the last stream event the text includes, written in the same
+    /// transaction so that a resume after it never repeats or skips an event.
+    pub fn update_assistant_progress_at(
+        &self,
+        id: &str,
+        text: &str,
+        reasoning: &str,
+        parts: &MessageParts,
+        sequence: Option<u64>,
+    ) -> Result<bool, Error> {
         let parts = parts.to_column()?;
         self.write(|tx| {
             let changed = tx.execute(
@@ -367,6 +381,12 @@ impl History {
             )?;
             if changed == 0 {
                 conversation_of(tx, id)?; // NotFound when the id is wrong, not merely finished
+            }
+            if let (1, Some(sequence)) = (changed, sequence) {
+                tx.execute(
+                    "UPDATE background_turns SET last_sequence = ?2 WHERE message_id = ?1",
+                    params![id, i64::try_from(sequence).unwrap_or(i64::MAX)],
+                )?;
             }
             Ok(changed == 1)
         })
@@ -418,6 +438,8 @@ impl History {
                 conversation_of(tx, id)?;
                 return Err(Error::InvalidInput(format!("message {id} is not a running assistant message")));
             }
+            // Finished: nothing is left to pick up at the provider.
+            tx.execute("DELETE FROM background_turns WHERE message_id = ?1", params![id])?;
             let conversation_id = conversation_of(tx, id)?;
             touch(tx, &conversation_id, now)?;
             load_message(tx, id)
@@ -426,11 +448,14 @@ impl History {
 
     /// At startup, before any run: every message still `streaming` was cut off
     /// by a crash or a kill; it becomes `interrupted`, keeping its partial text.
-    /// Returns how many were marked.
+    /// A background answer is the exception: it goes on at the provider and
+    /// is picked up ([`Self::streaming_background_turns`]). Returns how many
+    /// were marked.
     pub fn mark_interrupted_on_startup(&self) -> Result<u32, Error> {
         self.write(|tx| {
             Ok(tx.execute(
-                "UPDATE messages SET status = 'interrupted' WHERE status = 'streaming'",
+                "UPDATE messages SET status = 'interrupted' WHERE status = 'streaming'
+                     AND id NOT IN (SELECT message_id FROM background_turns)",
                 [],
             )? as u32)
         })

@@ -4,6 +4,7 @@
 //! for a streaming turn's progress write and the other way round.
 
 mod attachment_uploads;
+mod background_turns;
 mod backup;
 mod chatgpt;
 mod conversations;
@@ -29,6 +30,7 @@ use rusqlite::{Connection, OpenFlags};
 use crate::Error;
 
 pub use attachment_uploads::AttachmentUpload;
+pub use background_turns::BackgroundTurn;
 pub use backup::{
     backup_dir, backup_file_name, prune_backups, read_manifest, BackupContents, BackupKind,
     BackupManifest, BackupProblem, RestoreMode, RestoreReport, BACKUP_FORMAT, BACKUP_VERSION,

@@ -196,6 +196,22 @@ CREATE TABLE attachment_uploads (
     PRIMARY KEY (attachment_id, provider_id)
 );
 "#,
+    r#"
+-- Chat answers running in background mode at the provider: which response
+-- an assistant message is and the last stream event its kept text
+-- includes, so the answer is picked up after that event when the stream
+-- drops or the app restarts (halley_core::chat::background). A row lives
+-- only while its message streams.
+CREATE TABLE background_turns (
+    message_id TEXT PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+    provider_id TEXT NOT NULL,
+    response_id TEXT NOT NULL,
+    last_sequence INTEGER,
+    -- The request as sent (JSON), kept on the message when it finishes.
+    request TEXT NOT NULL,
+    started_at REAL NOT NULL
+);
+"#,
 ];
 
 /// Brings the schema up to date in one transaction, refusing a database

@@ -97,6 +97,9 @@ pub enum TurnErrorCode {
     /// A PDF too large to send inline could not be put in the provider's
     /// file storage, so the turn was not sent.
     UploadFailed,
+    /// A background answer could not be picked up again: the provider no
+    /// longer has it (expired or deleted). What arrived is kept.
+    AnswerExpired,
     /// A code this version does not know (a row written by a newer Halley).
     #[serde(other)]
     Unknown,

@@ -102,6 +102,8 @@ fn settings_round_trip_with_defaults() {
         probe_automatically: false,
         automatic_backups: false,
         backups_kept: 12,
+        long_answers: halley_core::settings::LongAnswers::Always,
+        long_answer_models: vec!["o3-pro".into()],
     };
     history.save_settings(&settings).expect("save");
     assert_eq!(

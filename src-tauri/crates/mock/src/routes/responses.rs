@@ -91,7 +91,8 @@ async fn run(app: &AppState, request: &CreateRequest, script: Script) -> Respons
     if request.stream {
         // A background response outlives its stream; any other one is
         // cancelled when its client goes away.
-        let body = follow(entry, None, app.shutdown.clone(), !request.background);
+        let cut = crate::scenarios::fault::stream_cut(&request.model);
+        let body = follow(entry, None, app.shutdown.clone(), !request.background, cut);
         return sse_response(body);
     }
     if request.background {
@@ -134,7 +135,13 @@ pub(crate) async fn retrieve(
         }
     };
     if query.get("stream").is_some_and(|stream| stream == "true") {
-        return sse_response(follow(entry, starting_after, app.shutdown.clone(), false));
+        return sse_response(follow(
+            entry,
+            starting_after,
+            app.shutdown.clone(),
+            false,
+            None,
+        ));
     }
     json_response(StatusCode::OK, &entry.snapshot())
 }

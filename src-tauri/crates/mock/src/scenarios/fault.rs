@@ -51,6 +51,12 @@ pub(crate) enum Fault {
     FailedAfterText,
     /// The echo's first N events, then silence with the connection open.
     StallAfter(usize),
+    /// The echo, paced, whose first stream is cut after N events while the
+    /// response itself goes on (a dropped connection to a background
+    /// response: picking it up again must find the rest).
+    CutAfter(usize),
+    /// A gateway without background mode: `background` is refused.
+    NoBackground,
     /// Hostile headers, sizes or silence (see [`Hostile`]).
     Hostile(Hostile),
     /// `paced-<deltas>-<per_second>`: one message of exactly `deltas` text
@@ -86,6 +92,8 @@ pub(crate) const KINDS: &[&str] = &[
     "done-marker",
     "failed-after-text",
     "stall-after-5",
+    "cut-after-8",
+    "no-background",
     "429-hostile-headers",
     "huge-line",
     "huge-body",
@@ -122,6 +130,7 @@ impl Fault {
             "huge-line" => Self::Hostile(Hostile::HugeLine),
             "huge-body" => Self::Hostile(Hostile::HugeBody),
             "silence" => Self::Hostile(Hostile::Silence),
+            "no-background" => Self::NoBackground,
             other => {
                 if let Some(rest) = other.strip_prefix("paced-") {
                     let (deltas, per_second) = rest.split_once('-')?;
@@ -132,11 +141,22 @@ impl Fault {
                     Self::Paced { deltas, per_second }
                 } else if let Some(n) = other.strip_prefix("stall-after-") {
                     Self::StallAfter(n.parse().ok()?)
+                } else if let Some(n) = other.strip_prefix("cut-after-") {
+                    Self::CutAfter(n.parse().ok()?)
                 } else {
                     Self::DropAfter(other.strip_prefix("drop-after-")?.parse().ok()?)
                 }
             }
         })
+    }
+}
+
+/// After how many events the first stream of `model`'s response is cut
+/// ([`Fault::CutAfter`]); a stream picked up again is never cut.
+pub(crate) fn stream_cut(model: &str) -> Option<usize> {
+    match Fault::parse(model.strip_prefix("fault:")?)? {
+        Fault::CutAfter(n) => Some(n),
+        _ => None,
     }
 }
 
@@ -211,6 +231,15 @@ pub(crate) fn plan(
             plain.web_search = false;
             Plan::Script(echo::script(&plain, delay, None))
         }
+        // The cut itself is the stream's (`stream_cut`); the response plays
+        // slowly enough to be still running when the client comes back.
+        Fault::CutAfter(_) => Plan::Script(echo::script(request, SLOW_DELAY, None)),
+        Fault::NoBackground if request.background => Plan::Error(
+            ApiError::invalid_request("Unsupported parameter: 'background'.")
+                .with_param("background")
+                .with_code("unsupported_parameter"),
+        ),
+        Fault::NoBackground => Plan::Script(echo::script(request, delay, None)),
         Fault::DropAfter(count) => {
             let mut script = echo::script(request, delay, None);
             script.steps.truncate(count);
@@ -368,6 +397,9 @@ mod tests {
         assert_eq!(Fault::parse("drop-after-12"), Some(Fault::DropAfter(12)));
         assert_eq!(Fault::parse("drop-after-x"), None);
         assert_eq!(Fault::parse("stall-after-3"), Some(Fault::StallAfter(3)));
+        assert_eq!(Fault::parse("cut-after-4"), Some(Fault::CutAfter(4)));
+        assert_eq!(stream_cut("fault:cut-after-4"), Some(4));
+        assert_eq!(stream_cut("fault:stall-after-4"), None);
         assert_eq!(Fault::parse("stall-after-"), None);
         assert_eq!(Fault::parse("nonsense"), None);
         assert_eq!(

@@ -4,7 +4,7 @@
 mod case;
 mod code_interpreter;
 mod echo;
-mod fault;
+pub(crate) mod fault;
 mod file_search;
 mod hostile;
 mod image_generation;

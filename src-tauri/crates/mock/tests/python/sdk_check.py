@@ -173,6 +173,30 @@ def resume_stream():
 
 
 @check
+def cut_stream_then_resume():
+    sdk = client()
+    seen = []
+    stream = sdk.responses.create(model="fault:cut-after-8", input="cut me off and pick me up",
+                                  stream=True, background=True)
+    raises((openai.APIConnectionError, openai.APIError, Exception),
+           lambda: [seen.append(e) for e in stream])
+    expect(len(seen) == 8, f"the stream is cut after 8 events, got {len(seen)}")
+    rest = list(sdk.responses.retrieve(seen[0].response.id, stream=True,
+                                       starting_after=seen[-1].sequence_number))
+    expect(rest[-1].type == "response.completed", "the response went on and completes")
+    expect(text_of(seen + rest) == "cut me off and pick me up", "nothing lost or repeated")
+
+
+@check
+def refused_background():
+    error = raises(openai.BadRequestError, lambda: client().responses.create(
+        model="fault:no-background", input="x", background=True, stream=True))
+    expect(error.body and error.body.get("param") == "background", "names the parameter")
+    events = stream_events("fault:no-background", input="plain")
+    expect(text_of(events) == "plain", "without it, it answers")
+
+
+@check
 def input_tokens_and_models():
     sdk = client()
     count = sdk.responses.input_tokens.count(model="echo", input="0123456789abcdef")

@@ -212,3 +212,55 @@ fn terminal_output_wins_and_annotations_are_not_duplicated() {
     }
     report("terminal reconciliation", &failures);
 }
+
+/// A background answer picked up after the app closed starts from the
+/// snapshot kept while it streamed, stored as JSON and read back: the events
+/// after it must fold onto that snapshot into exactly what one unbroken fold
+/// gives. Checked at several cut points of every recorded stream.
+#[test]
+fn a_stored_snapshot_resumes_into_the_same_response() {
+    let mut failures = Vec::new();
+    let mut resumed = 0;
+    for (case, body) in cases::streams() {
+        let Ok(events) = cases::events(&body) else {
+            continue;
+        };
+        let mut whole = Accumulator::new();
+        for event in &events {
+            whole.apply(event);
+        }
+        let expected = serde_json::to_value(whole.snapshot()).expect("JSON");
+        for cut in [
+            1,
+            events.len() / 3,
+            events.len() / 2,
+            events.len().saturating_sub(1),
+        ] {
+            if cut == 0 || cut >= events.len() {
+                continue;
+            }
+            let mut before = Accumulator::new();
+            for event in &events[..cut] {
+                before.apply(event);
+            }
+            let stored = serde_json::to_string(before.snapshot()).expect("JSON");
+            let mut after = Accumulator::resuming(serde_json::from_str(&stored).expect("reads"));
+            for event in &events[cut..] {
+                after.apply(event);
+            }
+            resumed += 1;
+            let got = serde_json::to_value(after.snapshot()).expect("JSON");
+            if got["output"] != expected["output"] || got["status"] != expected["status"] {
+                failures.push(format!(
+                    "{}: resumed after event {cut} differs from the unbroken fold",
+                    case.name
+                ));
+            }
+        }
+    }
+    report("resuming", &failures);
+    assert!(
+        resumed > 0 || cases::all().is_empty(),
+        "some streams were resumed"
+    );
+}
