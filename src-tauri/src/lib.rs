@@ -12,6 +12,7 @@ pub mod error;
 pub mod instance;
 pub mod ipc_types;
 pub mod log_file;
+pub mod relays;
 pub mod startup;
 pub mod state;
 pub mod updates;

@@ -43,10 +43,21 @@ impl Startup {
     /// old file) and, if it opens, lets every other command run.
     pub fn reopen<R: Runtime>(&self, app: &tauri::AppHandle<R>) -> Result<(), halley_core::Error> {
         let state = AppState::open(self.data_dir.clone())?;
+        pick_up_background_answers(&state);
         app.manage(state);
         *self.lock() = None;
         Ok(())
     }
+}
+
+/// Background answers the last exit left running go on, on the blocking
+/// pool (each needs its provider's key from the keyring): the window does
+/// not wait for them.
+fn pick_up_background_answers(state: &AppState) {
+    let state = state.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        crate::commands::resumed::resume_background_turns(&state);
+    });
 }
 
 /// Opens the app's state, or records why the history cannot be opened.
@@ -58,6 +69,7 @@ pub fn open_or_explain<R: Runtime>(
 ) -> Result<(), halley_core::Error> {
     let problem = match AppState::open(data_dir.clone()) {
         Ok(state) => {
+            pick_up_background_answers(&state);
             app.manage(state);
             None
         }

@@ -38,6 +38,9 @@ pub struct AppState {
     pub probes: halley_core::probe_schedule::ProbeSchedule,
     /// Knowledge files on their way to a provider, and their events.
     pub knowledge: halley_core::knowledge::Knowledge,
+    /// Background answers picked up after a restart, for the window that
+    /// follows one (`commands::resumed`).
+    pub relays: crate::relays::Relays,
 }
 
 /// The MCP client's bounds. Debug builds (the end-to-end tests') read
@@ -127,6 +130,7 @@ impl AppState {
             approvals: halley_core::chat::Approvals::default(),
             probes: halley_core::probe_schedule::ProbeSchedule::default(),
             knowledge: knowledge_watch(),
+            relays: crate::relays::Relays::default(),
         })
     }
 

@@ -16,6 +16,7 @@ mod playground_server;
 mod presets;
 mod provider_files;
 mod providers;
+pub mod resumed;
 mod runs;
 mod startup;
 mod updates;
@@ -45,6 +46,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         providers::env_key_offers,
         providers::import_env_key,
         providers::list_models,
+        resumed::watch_turn,
         conversations::list_conversations,
         conversations::get_conversation,
         conversations::rename_conversation,

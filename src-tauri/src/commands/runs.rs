@@ -85,6 +85,8 @@ fn send(state: &AppState, input: SendInput, sink: chat::Emit) -> IpcResult<RunSt
         uploaded_files: Default::default(),
         reasoning_effort: input.reasoning_effort,
         store: input.store,
+        // Decided by `start`, which knows the settings and the servers.
+        background: false,
     };
     let prepared = chat::prepare_send(
         &state.history,
@@ -141,6 +143,8 @@ fn answer_again(
         uploaded_files: Default::default(),
         reasoning_effort: input.reasoning_effort,
         store: input.store,
+        // Decided by `start`, which knows the settings and the servers.
+        background: false,
     };
     start(
         state,
@@ -176,6 +180,15 @@ fn start(
     {
         tracing::warn!(%error, "the conversation's MCP servers could not be kept");
     }
+    // An answer that may take minutes runs in background mode, so a dropped
+    // connection or a restart does not lose it.
+    let settings = state.history.settings()?.settings;
+    options.background = chat::wants_background(
+        settings.long_answers,
+        &settings.long_answer_models,
+        &options,
+        !mcp_servers.is_empty(),
+    );
     // PDFs too large to send inline go to the provider's file storage first
     // (once: later turns send their ids).
     options.uploaded_files = state

@@ -11,6 +11,7 @@ const HINTS: Readonly<Partial<Record<TurnErrorCode, MessageKey>>> = {
   redirect_refused: "message.hint.redirectRefused",
   upload_failed: "message.hint.uploadFailed",
   response_failed: "message.hint.responseFailed",
+  answer_expired: "message.hint.answerExpired",
 };
 
 export function errorHint(code: TurnErrorCode): MessageKey | null {

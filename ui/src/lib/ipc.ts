@@ -152,6 +152,12 @@ export const ipc = {
   regenerate: (input: RegenerateInput, onUpdate: (u: RunUpdate) => void) =>
     call("regenerate", { input, onUpdate: channel(onUpdate) }),
   stop: (runId: string) => call("stop_run", { runId }),
+  /**
+   * Follows a background answer picked up after a restart (its first update
+   * says what arrived so far); false when it is not running any more.
+   */
+  watchTurn: (messageId: string, onUpdate: (u: RunUpdate) => void) =>
+    call("watch_turn", { messageId, onUpdate: channel(onUpdate) }),
 };
 
 // ---- Playground ------------------------------------------------------------

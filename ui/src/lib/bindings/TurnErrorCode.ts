@@ -5,4 +5,4 @@
  * variant, plus `storage` when the answer could not be saved. Stored with
  * the message and sent to the UI as these snake_case names.
  */
-export type TurnErrorCode = "network" | "connection_dropped" | "http_status" | "stream_error" | "response_failed" | "incomplete" | "cancelled" | "protocol" | "invalid_request" | "too_large" | "stalled" | "redirect_refused" | "storage" | "upload_failed" | "unknown";
+export type TurnErrorCode = "network" | "connection_dropped" | "http_status" | "stream_error" | "response_failed" | "incomplete" | "cancelled" | "protocol" | "invalid_request" | "too_large" | "stalled" | "redirect_refused" | "storage" | "upload_failed" | "answer_expired" | "unknown";

@@ -104,4 +104,5 @@ export type Commands = {
   vector_stores_list: { args: Record<string, never>; returns: StoreSummary[] };
   watch_capabilities: { args: { onEvent: Channel<ProbeEvent> }; returns: null };
   watch_knowledge: { args: { onEvent: Channel<KnowledgeEvent> }; returns: null };
+  watch_turn: { args: { messageId: string; onUpdate: Channel<RunUpdate> }; returns: boolean };
 };

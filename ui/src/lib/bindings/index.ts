@@ -52,6 +52,7 @@ export type { KnowledgeState } from "./KnowledgeState";
 export type { LanguageChoice } from "./LanguageChoice";
 export type { LeftOut } from "./LeftOut";
 export type { LeftOutKind } from "./LeftOutKind";
+export type { LongAnswers } from "./LongAnswers";
 export type { McpCallOutcome } from "./McpCallOutcome";
 export type { McpCatalog } from "./McpCatalog";
 export type { McpErrorKind } from "./McpErrorKind";

@@ -77,6 +77,8 @@ export const en = {
   "message.thoughts": "Thoughts",
   "message.writing": "Writing an answer",
   "message.uploadingFile": "Uploading {name} to the provider ({percent}%)…",
+  "message.reconnecting":
+    "The connection dropped. The answer goes on at the provider; picking it up where it stopped (attempt {attempt})…",
   "message.retrying": "Retrying ({attempt}/{max})…",
   "message.searchingWeb": "Searching the web…",
   "message.runningCode": "Running code…",
@@ -114,6 +116,8 @@ export const en = {
     "PDFs over 8 MB go to the provider's file storage before the question is sent, and that upload failed, so nothing was asked. Your message and its PDF are kept: Retry, or attach a smaller PDF if the provider does not take files.",
   "message.hint.responseFailed":
     "The provider stopped this answer partway (a tool it used, such as image generation, can fail). What arrived is kept; Retry asks again.",
+  "message.hint.answerExpired":
+    "This long answer ran at the provider while the connection was down, and the provider no longer has it (it keeps answers for a limited time). What arrived is kept; Retry asks again.",
   "message.hint.redirectRefused":
     "The server tried to send this request to another address. Halley does not follow that; check the provider's base URL.",
   "usage.turn": "{total} tokens",
@@ -218,6 +222,16 @@ export const en = {
   "settings.fontSize": "Font size",
   "settings.language": "Language",
   "settings.languageSystem": "System",
+  "settings.longAnswers": "Long answers",
+  "settings.longAnswersWhen": "Keep going at the provider if the connection drops",
+  "settings.longAnswersAuto": "When it thinks hard (high effort), or for the models below",
+  "settings.longAnswersAlways": "For every answer",
+  "settings.longAnswersNever": "Never",
+  "settings.longAnswerModels": "Models whose answers always keep going (comma-separated)",
+  "settings.longAnswersHint":
+    "Such an answer runs in the provider's background mode: if the network drops, the laptop sleeps or Halley restarts, it is picked up where it stopped. Stop cancels it at the provider. Answers that use your MCP tools stream as usual.",
+  "settings.longAnswersNeedStorage":
+    "Needs the provider to store responses (above): with storage off, every answer streams as usual.",
   "settings.serverStorage": "Let the provider store responses (store: true)",
   "settings.damagedToast": "Some settings could not be read and are back to their defaults.",
   "settings.damagedOpen": "Show",

@@ -76,6 +76,8 @@ export const vi: Catalog = {
   "message.thoughts": "Suy nghĩ",
   "message.writing": "Đang viết câu trả lời",
   "message.uploadingFile": "Đang tải {name} lên nhà cung cấp ({percent}%)…",
+  "message.reconnecting":
+    "Mất kết nối. Câu trả lời vẫn tiếp tục ở nhà cung cấp; đang nối lại từ chỗ đã dừng (lần {attempt})…",
   "message.retrying": "Đang thử lại ({attempt}/{max})…",
   "message.searchingWeb": "Đang tìm trên web…",
   "message.runningCode": "Đang chạy mã…",
@@ -113,6 +115,8 @@ export const vi: Catalog = {
     "PDF lớn hơn 8 MB được tải lên kho tệp của nhà cung cấp trước khi gửi câu hỏi, và lần tải lên đó đã thất bại nên chưa có gì được hỏi. Tin nhắn và tệp PDF của bạn vẫn được giữ: bấm Thử lại, hoặc đính kèm PDF nhỏ hơn nếu nhà cung cấp không nhận tệp.",
   "message.hint.responseFailed":
     "Nhà cung cấp đã dừng câu trả lời này giữa chừng (một công cụ nó dùng, như tạo ảnh, có thể lỗi). Phần đã nhận được giữ lại; bấm Thử lại để hỏi lại.",
+  "message.hint.answerExpired":
+    "Câu trả lời dài này chạy ở nhà cung cấp trong lúc mất kết nối, và nhà cung cấp không còn giữ nó nữa (họ chỉ giữ câu trả lời trong một thời gian). Phần đã nhận được giữ lại; bấm Thử lại để hỏi lại.",
   "message.hint.redirectRefused":
     "Máy chủ định chuyển yêu cầu này sang một địa chỉ khác. Halley không đi theo; hãy kiểm tra URL gốc của nhà cung cấp.",
   "usage.turn": "{total} token",
@@ -217,6 +221,16 @@ export const vi: Catalog = {
   "settings.fontSize": "Cỡ chữ",
   "settings.language": "Ngôn ngữ",
   "settings.languageSystem": "Theo hệ thống",
+  "settings.longAnswers": "Câu trả lời dài",
+  "settings.longAnswersWhen": "Tiếp tục ở nhà cung cấp khi mất kết nối",
+  "settings.longAnswersAuto": "Khi suy nghĩ kỹ (mức cao), hoặc với các mô hình bên dưới",
+  "settings.longAnswersAlways": "Với mọi câu trả lời",
+  "settings.longAnswersNever": "Không bao giờ",
+  "settings.longAnswerModels": "Các mô hình luôn tiếp tục trả lời (cách nhau bằng dấu phẩy)",
+  "settings.longAnswersHint":
+    "Câu trả lời như vậy chạy ở chế độ nền của nhà cung cấp: nếu mất mạng, máy ngủ hoặc Halley khởi động lại, nó được nối lại từ chỗ đã dừng. Nút Dừng sẽ hủy nó ở nhà cung cấp. Câu trả lời dùng công cụ MCP của bạn vẫn truyền như thường.",
+  "settings.longAnswersNeedStorage":
+    "Cần cho phép nhà cung cấp lưu câu trả lời (ở trên): khi tắt, mọi câu trả lời truyền như thường.",
   "settings.serverStorage": "Cho phép nhà cung cấp lưu câu trả lời (store: true)",
   "settings.damagedToast": "Không đọc được một số cài đặt; chúng đã trở về mặc định.",
   "settings.damagedOpen": "Xem",

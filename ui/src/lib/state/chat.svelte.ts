@@ -157,8 +157,44 @@ export async function openConversation(id: string): Promise<void> {
     if (ticket === opening) {
       chat.current = view;
       chat.mcpServers = view.mcpServers;
+      void followPickedUp(view);
     }
   } catch (error) {
+    reportError(error);
+  }
+}
+
+const PICK_UP_CHECKS = 20;
+const PICK_UP_PAUSE_MS = 300;
+
+/**
+ * A background answer the backend picked up after a restart streams on in
+ * its message: the window follows it like a run it started (Stop included).
+ */
+async function followPickedUp(view: ConversationView): Promise<void> {
+  if (chat.run) return;
+  const answer = view.messages.find((m) => m.role === "assistant" && m.status === "streaming");
+  if (!answer) return;
+  const run = new ActiveRun(view.id, (r) => void finishRun(r));
+  run.runId = answer.id;
+  run.assistantMessageId = answer.id;
+  chat.run = run;
+  try {
+    // Just after start-up the backend may not have picked it up yet: asked
+    // again a few times while the stored message still says streaming.
+    for (let attempt = 0; attempt < PICK_UP_CHECKS; attempt++) {
+      if (await ipc.watchTurn(answer.id, (u) => run.stream.push(u))) return;
+      await new Promise((resolve) => setTimeout(resolve, PICK_UP_PAUSE_MS));
+      if (chat.run !== run) return;
+      const stored = await ipc.getConversation(view.id);
+      const still = stored.messages.find((m) => m.id === answer.id)?.status === "streaming";
+      if (!still) break;
+    }
+    // It ended meanwhile (or nothing runs it): the stored message is the answer.
+    if (chat.run === run) chat.run = null;
+    if (chat.current?.id === view.id) chat.current = await ipc.getConversation(view.id);
+  } catch (error) {
+    if (chat.run === run) chat.run = null;
     reportError(error);
   }
 }

@@ -25,6 +25,8 @@ const defaults: Settings = {
   probeAutomatically: true,
   automaticBackups: true,
   backupsKept: 7,
+  longAnswers: "auto",
+  longAnswerModels: [],
 };
 
 export const preferences = $state<Settings>({ ...defaults });

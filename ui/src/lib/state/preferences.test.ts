@@ -25,6 +25,8 @@ const stored: Settings = {
   probeAutomatically: false,
   automaticBackups: false,
   backupsKept: 3,
+  longAnswers: "always",
+  longAnswerModels: ["o3-pro"],
 };
 
 afterEach(() => {

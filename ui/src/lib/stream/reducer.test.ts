@@ -132,6 +132,29 @@ describe("stream reducer", () => {
     expect(s.retrying).toBeNull();
   });
 
+  it("says a background answer is being picked up until its text flows again", () => {
+    const updates: RunUpdate[] = [
+      { kind: "textDelta", text: "Hello" },
+      { kind: "reconnecting", attempt: 2 },
+    ];
+    const waiting = reduceAll(initialStreamState(), updates);
+    expect(waiting.reconnecting).toBe(2);
+    expect(waiting.text).toBe("Hello");
+    const back = reduceStream(waiting, { kind: "textDelta", text: " world" });
+    expect(back.reconnecting).toBeNull();
+    expect(back.text).toBe("Hello world");
+  });
+
+  it("starts a picked-up answer from what it already had, then adds to it", () => {
+    const state = reduceAll(initialStreamState(), [
+      { kind: "textDelta", text: "stale" },
+      { kind: "resumed", text: "Kept so far", reasoning: "**Plan**" },
+      { kind: "textDelta", text: ", and more" },
+    ]);
+    expect(state.text).toBe("Kept so far, and more");
+    expect(state.reasoning).toBe("**Plan**");
+  });
+
   it("records usage, final status and error, then ignores late updates", () => {
     const error: TurnError = {
       code: "http_status",

@@ -61,6 +61,11 @@ export interface StreamState {
   retrying: RetryNotice | null;
   /** Set while a large PDF uploads; cleared when the answer starts. */
   uploading: UploadNotice | null;
+  /**
+   * Set while a background answer's broken stream is picked up again (the
+   * attempt); cleared as soon as content flows again.
+   */
+  reconnecting: number | null;
 }
 
 export function initialStreamState(): StreamState {
@@ -81,6 +86,7 @@ export function initialStreamState(): StreamState {
     responseId: null,
     retrying: null,
     uploading: null,
+    reconnecting: null,
   };
 }
 
@@ -90,6 +96,10 @@ export function reduceStream(state: StreamState, update: RunUpdate): StreamState
   if (state.status !== "streaming") return state;
   // Whatever follows the uploads means they are done.
   if (state.uploading && update.kind !== "uploading") state = { ...state, uploading: null };
+  // Whatever follows a reconnect attempt means the stream is back.
+  if (state.reconnecting !== null && update.kind !== "reconnecting") {
+    state = { ...state, reconnecting: null };
+  }
   switch (update.kind) {
     case "retrying":
       return {
@@ -109,6 +119,11 @@ export function reduceStream(state: StreamState, update: RunUpdate): StreamState
           totalBytes: update.totalBytes,
         },
       };
+    case "reconnecting":
+      return { ...state, reconnecting: update.attempt };
+    case "resumed":
+      // What a background answer picked up after a restart already had.
+      return { ...state, text: update.text, reasoning: update.reasoning, retrying: null };
     case "textDelta":
       return { ...state, text: state.text + update.text, retrying: null };
     case "textReplaced":
@@ -200,6 +215,8 @@ export interface AssistantTurn {
   files: readonly GeneratedFile[];
   retrying: RetryNotice | null;
   uploading: UploadNotice | null;
+  /** A background answer's stream being picked up again (the attempt). */
+  reconnecting: number | null;
   /** Part of the stored message (its sources or error) could not be read. */
   damaged: boolean;
 }

@@ -71,6 +71,23 @@ impl History {
         })
     }
 
+    /// A background answer that cannot be picked up (its provider or key
+    /// is gone): interrupted, keeping its text, like any answer a closed
+    /// app cut off.
+    pub fn give_up_background_turn(&self, message_id: &str) -> Result<(), Error> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE messages SET status = 'interrupted' WHERE id = ?1 AND status = 'streaming'",
+                params![message_id],
+            )?;
+            tx.execute(
+                "DELETE FROM background_turns WHERE message_id = ?1",
+                params![message_id],
+            )?;
+            Ok(())
+        })
+    }
+
     /// Background answers whose message still streams: the ones to pick up
     /// at start-up, oldest first.
     pub fn streaming_background_turns(&self) -> Result<Vec<BackgroundTurn>, Error> {
