@@ -49,7 +49,10 @@ pub async fn add_knowledge(
                 state
                     .history
                     .create_conversation(NewConversation {
-                        title: halley_core::chat::title_from(&input.filename),
+                        title: halley_core::chat::title_from(
+                            &input.filename,
+                            state.history.language(),
+                        ),
                         model: None,
                         provider_id: Some(provider.id.clone()),
                         settings: serde_json::Value::Null,

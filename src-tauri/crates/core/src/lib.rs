@@ -23,6 +23,7 @@ pub mod remote_image;
 pub mod settings;
 mod stream;
 pub mod update_schedule;
+pub mod words;
 
 pub use error::Error;
 pub use history::History;

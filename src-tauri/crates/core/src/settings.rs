@@ -269,6 +269,18 @@ fn store(conn: &Connection, settings: &Settings) -> Result<(), Error> {
 }
 
 impl History {
+    /// The language the backend writes its own words in ([`crate::words`]):
+    /// the user's choice, English when the settings cannot be read.
+    pub fn language(&self) -> crate::words::Language {
+        let choice = self
+            .settings()
+            .map(|reading| reading.settings.language)
+            .unwrap_or_default();
+        crate::words::Language::of(choice)
+    }
+}
+
+impl History {
     pub fn settings(&self) -> Result<SettingsReading, Error> {
         self.read(load)
     }

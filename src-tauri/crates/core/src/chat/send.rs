@@ -35,7 +35,7 @@ pub fn prepare_send(history: &History, outgoing: Outgoing) -> Result<PreparedTur
     let conversation_id = match outgoing.conversation_id {
         Some(id) => id,
         None => {
-            let title = title_from(&outgoing.text);
+            let title = title_from(&outgoing.text, history.language());
             history
                 .create_conversation(NewConversation {
                     title,

@@ -3,7 +3,11 @@
 
 const MAX_CHARS: usize = 48;
 
-pub fn title_from(text: &str) -> String {
+use crate::words::{Language, Word};
+
+/// The first line of `text`, cut at a word; the words for "new chat" in
+/// `language` when it has none.
+pub fn title_from(text: &str, language: Language) -> String {
     let line = text
         .lines()
         .map(str::trim)
@@ -12,7 +16,7 @@ pub fn title_from(text: &str) -> String {
     let collapsed: String = line.split_whitespace().collect::<Vec<_>>().join(" ");
     if collapsed.chars().count() <= MAX_CHARS {
         return if collapsed.is_empty() {
-            "New chat".to_owned()
+            Word::NewChat.in_(language).to_owned()
         } else {
             collapsed
         };
@@ -29,19 +33,20 @@ pub fn title_from(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::title_from;
+    use crate::words::Language;
 
     #[test]
     fn short_first_line_is_the_title() {
         // The first non-empty line names the conversation, whitespace collapsed.
         assert_eq!(
-            title_from("\n  Plan a   trip to Hà Nội\nmore"),
+            title_from("\n  Plan a   trip to Hà Nội\nmore", Language::En),
             "Plan a trip to Hà Nội"
         );
     }
 
     #[test]
     fn long_text_is_cut_at_a_word() {
-        let title = title_from("Explain the difference between previous_response_id chaining and replaying items yourself");
+        let title = title_from("Explain the difference between previous_response_id chaining and replaying items yourself", Language::En);
         // Ends with an ellipsis and never splits a word.
         assert!(title.ends_with('…'), "{title}");
         assert!(title.chars().count() <= 49, "{title}");
@@ -51,6 +56,7 @@ mod tests {
     #[test]
     fn empty_text_gets_a_default() {
         // An attachment-only message still needs a readable title.
-        assert_eq!(title_from("   "), "New chat");
+        assert_eq!(title_from("   ", Language::En), "New chat");
+        assert_eq!(title_from("", Language::Vi), "Cuộc trò chuyện mới");
     }
 }

@@ -25,6 +25,7 @@ use super::{
     new_id, now_ms, AttachmentKind, Conversation, History, Message, MessageError, MessageParts,
     MessageStatus, NewAttachment, Role, Usage,
 };
+use crate::words::{Language, Word};
 use crate::Error;
 
 pub const EXPORT_FORMAT: &str = "halley.conversation";
@@ -120,7 +121,11 @@ impl History {
     /// The conversation's current branch as readable Markdown.
     pub fn export_markdown(&self, conversation_id: &str) -> Result<String, Error> {
         let tree = self.get_conversation(conversation_id)?;
-        Ok(render_markdown(&tree.conversation, &tree.current_branch()))
+        Ok(render_markdown(
+            &tree.conversation,
+            &tree.current_branch(),
+            self.language(),
+        ))
     }
 
     /// The whole conversation (all branches, parts, usage, raw JSON,
@@ -150,6 +155,7 @@ impl History {
     /// Every conversation's current branch as Markdown, one after the other
     /// in one file, each under its own `#` title.
     pub fn export_all_markdown(&self) -> Result<String, Error> {
+        let language = self.language();
         self.read(|conn| {
             let mut out = String::new();
             for id in listed_ids(conn)? {
@@ -157,7 +163,11 @@ impl History {
                 if !out.is_empty() {
                     out.push('\n');
                 }
-                out.push_str(&render_markdown(&tree.conversation, &tree.current_branch()));
+                out.push_str(&render_markdown(
+                    &tree.conversation,
+                    &tree.current_branch(),
+                    language,
+                ));
             }
             Ok(out)
         })
@@ -468,26 +478,31 @@ fn decode_attachment(attachment: &ExportAttachment) -> Result<NewAttachment, Err
     })
 }
 
-fn render_markdown(conversation: &Conversation, branch: &[&Message]) -> String {
+/// The branch as Markdown, its headings in `language` (the text itself is
+/// the conversation's own).
+fn render_markdown(conversation: &Conversation, branch: &[&Message], language: Language) -> String {
+    let word = |w: Word| w.in_(language);
     let mut out = String::new();
     // `write!` into a String cannot fail; the results are ignored on purpose.
     let _ = writeln!(out, "# {}\n", one_line(&conversation.title));
+    let exported = word(Word::ExportedFromHalley);
     if let Some(model) = &conversation.model {
-        let _ = writeln!(out, "*Exported from Halley · model {model}*\n");
+        let _ = writeln!(out, "*{exported} · {model}*\n");
     } else {
-        let _ = writeln!(out, "*Exported from Halley*\n");
+        let _ = writeln!(out, "*{exported}*\n");
     }
     for message in branch {
         let heading = match (message.role, &message.model) {
-            (Role::User, _) => "You".to_owned(),
-            (Role::Assistant, Some(model)) => format!("Assistant · {model}"),
-            (Role::Assistant, None) => "Assistant".to_owned(),
+            (Role::User, _) => word(Word::You).to_owned(),
+            (Role::Assistant, Some(model)) => format!("{} · {model}", word(Word::Assistant)),
+            (Role::Assistant, None) => word(Word::Assistant).to_owned(),
         };
         let _ = writeln!(out, "---\n\n## {heading}\n");
         if !message.reasoning.trim().is_empty() {
             let _ = writeln!(
                 out,
-                "<details><summary>Reasoning</summary>\n\n{}\n\n</details>\n",
+                "<details><summary>{}</summary>\n\n{}\n\n</details>\n",
+                word(Word::Reasoning),
                 message.reasoning.trim()
             );
         }
@@ -500,21 +515,24 @@ fn render_markdown(conversation: &Conversation, branch: &[&Message]) -> String {
                 .iter()
                 .map(|a| format!("`{}`", one_line(&a.filename)))
                 .collect();
-            let _ = writeln!(out, "Attachments: {}\n", names.join(", "));
+            let _ = writeln!(out, "{}: {}\n", word(Word::Attachments), names.join(", "));
         }
-        match message.status {
-            MessageStatus::Complete => {}
-            MessageStatus::Streaming => out.push_str("*(still being written when exported)*\n\n"),
-            MessageStatus::Interrupted => out.push_str("*(interrupted)*\n\n"),
-            MessageStatus::Stopped => out.push_str("*(stopped)*\n\n"),
+        let status = match message.status {
+            MessageStatus::Complete => None,
+            MessageStatus::Streaming => Some(word(Word::StillBeingWritten).to_owned()),
+            MessageStatus::Interrupted => Some(word(Word::Interrupted).to_owned()),
+            MessageStatus::Stopped => Some(word(Word::Stopped).to_owned()),
             MessageStatus::Error => {
                 let detail = message
                     .error
                     .as_ref()
-                    .map(|e| e.message.as_str())
-                    .unwrap_or("unknown error");
-                let _ = writeln!(out, "*(error: {})*\n", one_line(detail));
+                    .map(|e| e.message.clone())
+                    .unwrap_or_else(|| word(Word::UnknownError).to_owned());
+                Some(format!("{}: {}", word(Word::Error), one_line(&detail)))
             }
+        };
+        if let Some(status) = status {
+            let _ = writeln!(out, "*({status})*\n");
         }
     }
     out
