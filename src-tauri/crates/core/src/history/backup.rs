@@ -67,6 +67,7 @@ pub struct BackupContents {
     pub knowledge_files: u32,
     pub presets: u32,
     pub providers: u32,
+    pub assistants: u32,
 }
 
 /// Why a file was not restored. Nothing of the current history changed.
@@ -194,6 +195,15 @@ const TABLES: &[Table] = &[
         filter: "WHERE preset_id IN (SELECT id FROM main.playground_presets)",
         order: "",
         count: None,
+    },
+    Table {
+        // A conversation keeps its own copy of its assistant, so the rows
+        // need no order with conversations; merged by id like presets.
+        name: "assistants",
+        merge_skips: &[],
+        filter: "",
+        order: "",
+        count: Some(|c| &mut c.assistants),
     },
     Table {
         name: "capabilities",

@@ -196,6 +196,28 @@ CREATE TABLE attachment_uploads (
     PRIMARY KEY (attachment_id, provider_id)
 );
 "#,
+    r#"
+-- Assistants (halley_core::assistants): what a chat runs with. A
+-- conversation keeps a copy of its assistant in its settings, so deleting
+-- a row here changes no conversation.
+CREATE TABLE assistants (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    emoji TEXT NOT NULL DEFAULT '',
+    instructions TEXT NOT NULL DEFAULT '',
+    -- Empty: the model the composer has.
+    model TEXT NOT NULL DEFAULT '',
+    -- The wire spellings (reasoning.effort, text.verbosity); NULL: the model's default.
+    reasoning_effort TEXT,
+    verbosity TEXT,
+    -- JSON: AssistantTools.
+    tools TEXT NOT NULL DEFAULT '{}',
+    -- JSON: an array of strings.
+    starter_prompts TEXT NOT NULL DEFAULT '[]',
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+"#,
 ];
 
 /// Brings the schema up to date in one transaction, refusing a database
