@@ -17,6 +17,9 @@ function conversation(messages: MessageView[], currentLeafId: string): Conversat
     currentLeafId,
     usage,
     mcpServers: [],
+    assistant: null,
+    instructions: "",
+    assistantChanges: [],
     costUsd: 0,
     unpricedAnswers: 0,
   };

@@ -13,6 +13,9 @@ const view = (id: string): ConversationView => ({
   currentLeafId: `${id}-m`,
   usage,
   mcpServers: [],
+  assistant: null,
+  instructions: "",
+  assistantChanges: [],
   costUsd: 0,
   unpricedAnswers: 0,
 });
