@@ -135,7 +135,7 @@ fn start_with(
     if let Some(assistant_id) = assistant_id {
         if let Err(error) = state
             .history
-            .set_conversation_assistant(conversation_id, Some(assistant_id))
+            .begin_conversation_with(conversation_id, assistant_id)
         {
             tracing::warn!(%error, "the new conversation's assistant could not be kept");
         }

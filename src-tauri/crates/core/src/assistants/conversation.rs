@@ -103,10 +103,29 @@ impl History {
         conversation_id: &str,
         assistant_id: Option<&str>,
     ) -> Result<(), Error> {
+        self.put_assistant(conversation_id, assistant_id, true)
+    }
+
+    /// The assistant a new conversation starts with: no switch to record,
+    /// even though its first message is already kept.
+    pub fn begin_conversation_with(
+        &self,
+        conversation_id: &str,
+        assistant_id: &str,
+    ) -> Result<(), Error> {
+        self.put_assistant(conversation_id, Some(assistant_id), false)
+    }
+
+    fn put_assistant(
+        &self,
+        conversation_id: &str,
+        assistant_id: Option<&str>,
+        record: bool,
+    ) -> Result<(), Error> {
         let assistant = assistant_id.map(|id| self.get_assistant(id)).transpose()?;
         let conversation = self.get_conversation(conversation_id)?;
         let after = conversation.conversation.current_leaf_id.clone();
-        let begun = !conversation.messages.is_empty();
+        let begun = record && !conversation.messages.is_empty();
         let label = assistant.as_ref().map(|a| AssistantLabel {
             id: a.id.clone(),
             name: a.name.clone(),
@@ -254,6 +273,23 @@ mod tests {
             history.set_conversation_assistant(&id, Some("gone")),
             Err(Error::NotFound(_))
         ));
+    }
+
+    #[test]
+    fn a_new_conversations_assistant_is_no_switch() {
+        let history = History::open_in_memory().expect("opens");
+        let id = conversation(&history);
+        // The first message is kept before the turn records its assistant.
+        history
+            .append_user_message(&id, None, "hi", &[])
+            .expect("user");
+        let tutor = assistant(&history, "Tutor", "Teach.");
+        history
+            .begin_conversation_with(&id, &tutor.id)
+            .expect("begun");
+        let settings = history.get_conversation(&id).expect("tree").conversation.settings;
+        assert!(changes_of(&settings).is_empty());
+        assert_eq!(assistant_of(&settings).map(|a| a.name), Some("Tutor".into()));
     }
 
     #[test]
