@@ -115,7 +115,7 @@ test("an assistant made in the editor starts a chat from its starter prompt; the
 
   await fill({
     "assistant-name": "Tutor",
-    "assistant-emoji": "🦉",
+    "assistant-emoji": "✎",
     "assistant-instructions": TUTOR,
     "assistant-model": "gpt-5.1",
   });
@@ -137,7 +137,8 @@ test("an assistant made in the editor starts a chat from its starter prompt; the
   assert.equal(await starter.text(), "Quiz me on fractions");
   const items = await texts(tid("assistant-item"));
   assert.equal(items.length, 1);
-  assert.match(items[0], /🦉\s*Tutor/, "listed with its emoji");
+  assert.match(items[0], /✎\s*Tutor/, "listed with its emoji");
+  await session.screenshot(shot("assistant-starters"));
   const before = sentTurns().length;
   await starter.click();
   const answer = await settledAnswer(session);
@@ -175,7 +176,7 @@ test("switching assistant mid-conversation shows a marker and changes the next r
   await session.waitFor(tid("assistant-editor"));
   await fill({
     "assistant-name": "Poet",
-    "assistant-emoji": "✒️",
+    "assistant-emoji": "♪",
     "assistant-instructions": POET,
     "assistant-model": "echo",
   });
@@ -193,7 +194,7 @@ test("switching assistant mid-conversation shows a marker and changes the next r
   const marker = await session.until(async () => (await texts(tid("assistant-marker")))[0], {
     what: "the marker",
   });
-  assert.equal(marker, "Now talking to ✒️ Poet");
+  assert.equal(marker, "Now talking to ♪ Poet");
   assert.match(await (await session.find(tid("assistant-switch"))).text(), /Poet/);
 
   const count = sentTurns().length;
@@ -230,7 +231,7 @@ test("the editor and a chat with an assistant in Vietnamese", async () => {
   try {
     assert.match(
       (await texts(tid("assistant-marker")))[0] ?? "",
-      /Bây giờ đang trò chuyện với ✒️ Poet/,
+      /Bây giờ đang trò chuyện với ♪ Poet/,
     );
     await session.screenshot(shot("assistant-chat-vi"));
     await click(tid("assistant-edit"), 1);
@@ -239,8 +240,10 @@ test("the editor and a chat with an assistant in Vietnamese", async () => {
     await click(tid("assistant-save"));
     const problem = await (await session.waitFor(tid("assistant-problem"))).text();
     assert.equal(problem, "Hãy đặt tên cho trợ lý.");
-    await setValue(tid("assistant-name"), "Tutor");
     await session.screenshot(shot("assistant-editor-vi"));
+    // The message goes as soon as the name is there again.
+    await setValue(tid("assistant-name"), "Tutor");
+    await gone(tid("assistant-problem"));
     await click(`${tid("assistant-editor")} .close`);
     await gone(tid("assistant-editor"));
   } finally {

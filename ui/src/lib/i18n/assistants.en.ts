@@ -14,7 +14,6 @@ export const assistantsEn = {
   "assistants.copySuffix": "(copy)",
   "assistants.deleteConfirm": "Delete “{name}”? Conversations with it keep working as they are.",
   "assistants.deleted": "Assistant deleted",
-  "assistants.saved": "Assistant saved",
   "assistants.editorNew": "New assistant",
   "assistants.editorEdit": "Edit assistant",
   "assistants.name": "Name",
@@ -55,7 +54,6 @@ export const assistantsEn = {
   "assistants.pickLabel": "Assistant",
   "assistants.none": "No assistant",
   "assistants.switchTitle": "Change the assistant",
-  "assistants.switched": "The next answers come from {name}.",
   "assistants.marker": "Now talking to {name}",
   "assistants.markerNone": "Now talking without an assistant",
   "assistants.welcome": "Chat with {name}",
@@ -67,7 +65,6 @@ export const assistantsEn = {
   "instructions.hint":
     "Sent with every message of this conversation, after the assistant’s instructions.",
   "instructions.assistantHas": "{name}’s instructions come first:",
-  "instructions.saved": "Instructions saved",
   "pg.makeAssistant": "Make an assistant",
   "pg.makeAssistantHint": "An assistant from the version loaded in the form",
 } as const;

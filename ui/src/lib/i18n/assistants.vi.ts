@@ -15,7 +15,6 @@ export const assistantsVi: Record<keyof typeof assistantsEn, string> = {
   "assistants.deleteConfirm":
     "Xóa “{name}”? Các cuộc trò chuyện với trợ lý này vẫn tiếp tục như cũ.",
   "assistants.deleted": "Đã xóa trợ lý",
-  "assistants.saved": "Đã lưu trợ lý",
   "assistants.editorNew": "Trợ lý mới",
   "assistants.editorEdit": "Sửa trợ lý",
   "assistants.name": "Tên",
@@ -54,7 +53,6 @@ export const assistantsVi: Record<keyof typeof assistantsEn, string> = {
   "assistants.pickLabel": "Trợ lý",
   "assistants.none": "Không có trợ lý",
   "assistants.switchTitle": "Đổi trợ lý",
-  "assistants.switched": "Các câu trả lời tiếp theo do {name} đưa ra.",
   "assistants.marker": "Bây giờ đang trò chuyện với {name}",
   "assistants.markerNone": "Bây giờ đang trò chuyện không có trợ lý",
   "assistants.welcome": "Trò chuyện với {name}",
@@ -66,7 +64,6 @@ export const assistantsVi: Record<keyof typeof assistantsEn, string> = {
   "instructions.hint":
     "Được gửi cùng mọi tin nhắn của cuộc trò chuyện này, sau chỉ dẫn của trợ lý.",
   "instructions.assistantHas": "Chỉ dẫn của {name} đứng trước:",
-  "instructions.saved": "Đã lưu chỉ dẫn",
   "pg.makeAssistant": "Tạo trợ lý",
   "pg.makeAssistantHint": "Một trợ lý từ phiên bản đang nạp trong biểu mẫu",
 };

@@ -172,7 +172,6 @@ export async function saveAssistant(input: AssistantInput): Promise<Assistant | 
     const saved = await assistantIpc.save(input);
     await loadAssistants();
     if (assistants.forNewChat?.id === saved.id) assistants.forNewChat = saved;
-    showToast(t("assistants.saved"), "info");
     return saved;
   } catch (error) {
     reportError(error);
@@ -222,11 +221,8 @@ export async function switchAssistant(assistant: Assistant | null): Promise<void
   }
   assistants.changed[view.id] = {};
   if (assistant) chat.mcpServers = [...assistant.tools.mcpServers];
+  // The marker in the list says it (no toast on top).
   await openConversation(view.id);
-  showToast(
-    t("assistants.switched", { name: assistant ? assistant.name : t("assistants.none") }),
-    "info",
-  );
 }
 
 /** The conversation's own instructions (a new chat keeps them for its first message). */
@@ -243,7 +239,6 @@ export async function setOwnInstructions(text: string): Promise<boolean> {
     return false;
   }
   view.instructions = text.trim();
-  showToast(t("instructions.saved"), "info");
   return true;
 }
 
