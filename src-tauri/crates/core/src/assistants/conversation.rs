@@ -287,9 +287,16 @@ mod tests {
         history
             .begin_conversation_with(&id, &tutor.id)
             .expect("begun");
-        let settings = history.get_conversation(&id).expect("tree").conversation.settings;
+        let settings = history
+            .get_conversation(&id)
+            .expect("tree")
+            .conversation
+            .settings;
         assert!(changes_of(&settings).is_empty());
-        assert_eq!(assistant_of(&settings).map(|a| a.name), Some("Tutor".into()));
+        assert_eq!(
+            assistant_of(&settings).map(|a| a.name),
+            Some("Tutor".into())
+        );
     }
 
     #[test]

@@ -320,6 +320,16 @@ mod tests {
         history
             .record_background_run("resp_1", "echo", "{}", "queued", None)
             .expect("the version 2 tables work");
+        // Assistants, and a conversation of schema 1 talking to one.
+        let tutor = history
+            .save_assistant(crate::assistants::AssistantInput {
+                name: "Tutor".into(),
+                ..Default::default()
+            })
+            .expect("the assistants table works");
+        history
+            .set_conversation_assistant("c1", Some(&tutor.id))
+            .expect("an old conversation takes an assistant");
         assert!(
             history.integrity_check().expect("check"),
             "the upgraded file is sound"
