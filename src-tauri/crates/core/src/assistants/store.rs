@@ -195,7 +195,10 @@ mod tests {
     fn an_assistant_is_created_edited_duplicated_and_deleted() {
         let history = History::open_in_memory().expect("opens");
         let made = history.save_assistant(tutor()).expect("saved");
-        assert_eq!(history.list_assistants().expect("list"), [made.clone()]);
+        assert_eq!(
+            history.list_assistants().expect("list"),
+            std::slice::from_ref(&made)
+        );
         assert_eq!(made.reasoning_effort, Some(ReasoningEffort::XHigh));
         assert_eq!(made.tools.mcp_servers, ["srv1"]);
 

@@ -6,11 +6,11 @@
 //! trash, plus one table, `halley_backup_manifest`, holding a
 //! [`BackupManifest`] (format, version, app and schema versions, what it
 //! holds). Everything Halley keeps is in that one database — conversations
-//! with every branch, attachments, kept files, knowledge rows, presets,
-//! providers (without keys: keys live in the OS keyring and never in the
-//! file), settings and MCP server configs (secret values are in the
+//! with every branch, attachments, kept files, knowledge rows, assistants,
+//! presets, providers (without keys: keys live in the OS keyring and never
+//! in the file), settings and MCP server configs (secret values are in the
 //! keyring too) — so the snapshot is the whole of it, and a table added
-//! later (assistants) only needs a line in [`TABLES`].
+//! later only needs a line in [`TABLES`].
 //!
 //! Restoring works on a private copy of the file: it is checked (the size
 //! its header announces, `integrity_check`, the manifest, the versions),
