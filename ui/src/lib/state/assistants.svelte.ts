@@ -37,6 +37,7 @@ import { preferences, savePreferences } from "./preferences.svelte";
 import { showToast } from "./toasts.svelte";
 import { appMode } from "./mode.svelte";
 import { playground } from "../playground/run.svelte";
+import { chooseLocalServers } from "../playground/local-mcp.svelte";
 
 /** What the composer decides for a turn. */
 export interface ComposerChoice {
@@ -242,8 +243,12 @@ export async function setOwnInstructions(text: string): Promise<boolean> {
   return true;
 }
 
-/** "Open in Playground": the form filled as a chat with the assistant would send. */
+/**
+ * "Open in Playground": the form filled as a chat with the assistant would
+ * send, and its MCP servers as the Playground's own servers.
+ */
 export function openInPlayground(assistant: Assistant): void {
   playground.loadForm(formFromAssistant(assistant, preferences.model));
+  void chooseLocalServers(assistant.tools.mcpServers);
   appMode.current = "playground";
 }

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import type { Assistant, ConversationView } from "../ipc";
 import { mockBackend } from "../../test/backend";
@@ -8,11 +8,15 @@ import {
   chatWith,
   composerChoice,
   composerValue,
+  openInPlayground,
   setComposerValue,
   switchAssistant,
 } from "./assistants.svelte";
 import { chat, sendMessage } from "./chat.svelte";
 import { preferences } from "./preferences.svelte";
+import { appMode } from "./mode.svelte";
+import { playground } from "../playground/run.svelte";
+import { localMcp } from "../playground/local-mcp.svelte";
 
 const tutor: Assistant = {
   id: "a1",
@@ -134,5 +138,22 @@ describe("the composer with an assistant", () => {
     const switched = backend.calls.find((c) => c.cmd === "conversation_set_assistant");
     expect(switched?.args).toEqual({ conversationId: "c1", assistantId: null });
     expect(assistants.changed.c1).toEqual({});
+  });
+});
+
+describe("an assistant opened in the Playground", () => {
+  it("fills the form and chooses its MCP servers as the Playground's own", async () => {
+    const backend = mockBackend({ mcp_offered_tools: () => ({ tools: [], failures: [] }) });
+    openInPlayground(tutor);
+    expect(appMode.current).toBe("playground");
+    expect(playground.form.instructions).toBe("Teach.");
+    expect(playground.form.reasoningEffort).toBe("xhigh");
+    expect(localMcp.chosen).toEqual(["s1"]);
+    await vi.waitFor(() =>
+      expect(backend.calls.find((c) => c.cmd === "mcp_offered_tools")?.args).toEqual({
+        serverIds: ["s1"],
+      }),
+    );
+    appMode.current = "chat";
   });
 });
