@@ -65,6 +65,8 @@ pub const EXPORTED: &[Render] = &[
     render::<crate::ipc_types::AssistantTools>,
     render::<crate::ipc_types::AssistantLabel>,
     render::<crate::ipc_types::AssistantChange>,
+    render::<crate::ipc_types::ComposerChanges>,
+    render::<crate::ipc_types::EffortChange>,
     render::<crate::ipc_types::ImageOptions>,
     render::<halley_core::pricing::ModelPrice>,
     render::<halley_core::chat::AskedFor>,

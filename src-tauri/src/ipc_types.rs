@@ -8,7 +8,8 @@ use ts_rs::TS;
 
 use crate::error::IpcError;
 pub use halley_core::assistants::{
-    Assistant, AssistantChange, AssistantInput, AssistantLabel, AssistantTools,
+    Assistant, AssistantChange, AssistantInput, AssistantLabel, AssistantTools, ComposerChanges,
+    EffortChange,
 };
 pub use halley_core::chat::{
     Citation, FileSearchHit, ImageBackground, ImageOptions, ImageQuality, ImageSize,
@@ -175,6 +176,8 @@ pub struct ConversationView {
     pub instructions: String,
     /// Every switch of assistant, oldest first (markers in the list).
     pub assistant_changes: Vec<AssistantChange>,
+    /// What the user changed in the composer here, over the assistant's.
+    pub composer_changes: ComposerChanges,
 }
 
 // ---- Sending --------------------------------------------------------------

@@ -213,10 +213,26 @@ test("switching assistant mid-conversation shows a marker and changes the next r
   await setValue(tid("instructions-input"), "Keep it to one line.");
   await click(tid("instructions-save"));
   await gone(tid("instructions-dialog"));
+  // A composer change wins for this conversation, and never becomes the preference.
+  await click(tid("web-search-toggle"));
   await send(session, "and a third of that?");
   await settledAnswer(session, { after: 2 });
   const own = await nthTurn(count + 2);
   assert.equal(own.instructions, `${POET}\n\nKeep it to one line.`);
+  assert.deepEqual(
+    own.tools?.map((t) => t.type),
+    ["web_search_preview"],
+    "the composer's web search over the Poet's none",
+  );
+  const kept = await session.execute(
+    `return Promise.all([
+       window.__TAURI_INTERNALS__.invoke('get_settings').then((r) => r.settings.webSearch),
+       window.__TAURI_INTERNALS__.invoke('get_conversation', { id: arguments[0] })
+         .then((v) => v.composerChanges.webSearch),
+     ]);`,
+    [tutorChat],
+  );
+  assert.deepEqual(kept, [false, true], "kept on the conversation, not in the preferences");
 
   // The marker is in the history: it is there after reopening.
   await click(tid("new-chat"));

@@ -84,6 +84,17 @@ fn a_chat_with_an_assistant_sends_its_instructions_and_a_switch_changes_the_next
     assert_eq!(view["instructions"], "In French.");
     assert_eq!(view["assistantChanges"], json!([]));
 
+    // A composer change is kept on the conversation, until another assistant.
+    app.call(
+        "conversation_set_composer",
+        json!({"conversationId": conversation, "changes": {
+            "model": "gpt-4o", "webSearch": false, "codeInterpreter": null,
+            "imageGeneration": null, "reasoningEffort": {"effort": null}}}),
+    );
+    let kept = &app.conversation(&conversation)["composerChanges"];
+    assert_eq!(kept["model"], "gpt-4o");
+    assert_eq!(kept["reasoningEffort"], json!({"effort": null}));
+
     // Switch to the Poet: recorded after the answer, and the next turn uses it.
     app.call(
         "conversation_set_assistant",
@@ -91,6 +102,11 @@ fn a_chat_with_an_assistant_sends_its_instructions_and_a_switch_changes_the_next
     );
     let view = app.conversation(&conversation);
     assert_eq!(view["assistant"]["name"], "Poet");
+    assert_eq!(
+        view["composerChanges"]["model"],
+        Value::Null,
+        "the Poet's own settings"
+    );
     let changes = view["assistantChanges"].as_array().expect("changes");
     assert_eq!(changes.len(), 1);
     assert_eq!(changes[0]["assistant"]["name"], "Poet");

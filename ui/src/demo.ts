@@ -91,6 +91,13 @@ const conversation: ConversationView = {
   assistant: null,
   instructions: "",
   assistantChanges: [],
+  composerChanges: {
+    model: null,
+    webSearch: null,
+    codeInterpreter: null,
+    imageGeneration: null,
+    reasoningEffort: null,
+  },
   costUsd: 0.0049,
   unpricedAnswers: 0,
   usage: { inputTokens: 2400, cachedTokens: 300, outputTokens: 900, reasoningTokens: 120 },

@@ -1,7 +1,7 @@
 //! Assistants: list, save (create or edit), duplicate, delete; and which
 //! assistant (and which own instructions) a conversation runs with.
 
-use halley_core::assistants::{Assistant, AssistantInput};
+use halley_core::assistants::{Assistant, AssistantInput, ComposerChanges};
 use tauri::State;
 
 use super::blocking::with_state;
@@ -76,6 +76,22 @@ pub async fn conversation_set_instructions(
         Ok(state
             .history
             .set_conversation_instructions(&conversation_id, &instructions)?)
+    })
+    .await
+}
+
+/// What the user changed in the composer for this conversation, over its
+/// assistant's settings (kept until another assistant is picked).
+#[tauri::command]
+pub async fn conversation_set_composer(
+    state: State<'_, AppState>,
+    conversation_id: String,
+    changes: ComposerChanges,
+) -> IpcResult<()> {
+    with_state(&state, move |state| {
+        Ok(state
+            .history
+            .set_conversation_composer(&conversation_id, &changes)?)
     })
     .await
 }

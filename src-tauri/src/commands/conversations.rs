@@ -80,6 +80,7 @@ pub fn conversation_view(state: &AppState, tree: ConversationTree) -> IpcResult<
         assistant: assistants::assistant_of(&tree.conversation.settings),
         instructions: assistants::own_instructions_of(&tree.conversation.settings),
         assistant_changes: assistants::changes_of(&tree.conversation.settings),
+        composer_changes: assistants::composer_changes_of(&tree.conversation.settings),
         id: tree.conversation.id,
         title: tree.conversation.title,
         pinned: tree.conversation.pinned,

@@ -110,6 +110,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         assistants::assistant_delete,
         assistants::conversation_set_assistant,
         assistants::conversation_set_instructions,
+        assistants::conversation_set_composer,
         presets::preset_save,
         presets::preset_list,
         presets::preset_versions,

@@ -20,6 +20,13 @@ function conversation(messages: MessageView[], currentLeafId: string): Conversat
     assistant: null,
     instructions: "",
     assistantChanges: [],
+    composerChanges: {
+      model: null,
+      webSearch: null,
+      codeInterpreter: null,
+      imageGeneration: null,
+      reasoningEffort: null,
+    },
     costUsd: 0,
     unpricedAnswers: 0,
   };

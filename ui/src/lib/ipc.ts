@@ -13,6 +13,7 @@ import type { ProviderInput } from "./bindings/ProviderInput";
 import type { RunUpdate } from "./bindings/RunUpdate";
 import type { SendInput } from "./bindings/SendInput";
 import type { AssistantInput } from "./bindings/AssistantInput";
+import type { ComposerChanges } from "./bindings/ComposerChanges";
 import type { RegenerateInput } from "./bindings/RegenerateInput";
 import type { Settings } from "./bindings/Settings";
 import type { UpdateProgress } from "./bindings/UpdateProgress";
@@ -248,6 +249,9 @@ export const assistantIpc = {
     call("conversation_set_assistant", { conversationId, assistantId }),
   setInstructions: (conversationId: string, instructions: string) =>
     call("conversation_set_instructions", { conversationId, instructions }),
+  /** What the user changed in the composer for the conversation, over its assistant's. */
+  setComposer: (conversationId: string, changes: ComposerChanges) =>
+    call("conversation_set_composer", { conversationId, changes }),
 };
 
 export const presetIpc = {

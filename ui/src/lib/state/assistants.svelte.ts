@@ -13,13 +13,16 @@
 // - MCP servers: picking an assistant turns on its servers for the
 //   conversation; the composer's toggles change them from there (kept on
 //   the conversation by the backend, as before).
-// What the user changed is held for the app's run, per conversation.
+// What the user changed is kept on the conversation (`composerChanges`), so
+// it holds after a restart; a new chat's go with it on its first message.
 import { t } from "../i18n/index.svelte";
 import {
   assistantIpc,
   toIpcError,
   type Assistant,
   type AssistantInput,
+  type ComposerChanges,
+  type ConversationView,
   type ReasoningEffort,
   type Verbosity,
 } from "../ipc";
@@ -101,10 +104,44 @@ export function composerValue<F extends Field>(field: F): ComposerChoice[F] {
   return fromAssistant[field];
 }
 
+/** The stored shape of composer changes (null: the assistant's setting). */
+export function changesOf(changed: Partial<ComposerChoice>): ComposerChanges {
+  return {
+    model: changed.model ?? null,
+    webSearch: changed.webSearch ?? null,
+    codeInterpreter: changed.codeInterpreter ?? null,
+    imageGeneration: changed.imageGeneration ?? null,
+    reasoningEffort:
+      "reasoningEffort" in changed ? { effort: changed.reasoningEffort ?? null } : null,
+  };
+}
+
+/** The composer changes a stored conversation keeps. */
+export function changedOf(changes: ComposerChanges): Partial<ComposerChoice> {
+  const changed: Partial<ComposerChoice> = {};
+  if (changes.model !== null) changed.model = changes.model;
+  if (changes.webSearch !== null) changed.webSearch = changes.webSearch;
+  if (changes.codeInterpreter !== null) changed.codeInterpreter = changes.codeInterpreter;
+  if (changes.imageGeneration !== null) changed.imageGeneration = changes.imageGeneration;
+  if (changes.reasoningEffort !== null) changed.reasoningEffort = changes.reasoningEffort.effort;
+  return changed;
+}
+
+/** An opened conversation's kept changes become the composer's. */
+export function adoptComposerChanges(view: ConversationView): void {
+  assistants.changed[view.id] = changedOf(view.composerChanges);
+}
+
+function keepChanges(conversationId: string): void {
+  const changed = assistants.changed[conversationId] ?? {};
+  assistantIpc.setComposer(conversationId, changesOf(changed)).catch(reportError);
+}
+
 /** The user changes a composer control: the conversation's when it has an assistant, else the preference. */
 export function setComposerValue<F extends Field>(field: F, value: ComposerChoice[F]): void {
   if (currentAssistant()) {
     assistants.changed[key()] = { ...assistants.changed[key()], [field]: value };
+    if (chat.current) keepChanges(chat.current.id);
     return;
   }
   preferences[field] = value as never;
@@ -131,6 +168,7 @@ export function carryNewChat(conversationId: string): void {
   if (pending) {
     assistants.changed[conversationId] = pending;
     delete assistants.changed[""];
+    if (Object.keys(pending).length > 0) keepChanges(conversationId);
   }
   assistants.forNewChat = null;
   assistants.newChatInstructions = "";

@@ -7,6 +7,8 @@ import {
   carryNewChat,
   chatWith,
   composerChoice,
+  changedOf,
+  changesOf,
   composerValue,
   openInPlayground,
   setComposerValue,
@@ -43,6 +45,13 @@ const view = (assistant: Assistant | null): ConversationView => ({
   assistant,
   instructions: "",
   assistantChanges: [],
+  composerChanges: {
+    model: null,
+    webSearch: null,
+    codeInterpreter: null,
+    imageGeneration: null,
+    reasoningEffort: null,
+  },
   costUsd: 0,
   unpricedAnswers: 0,
 });
@@ -111,6 +120,7 @@ describe("the composer with an assistant", () => {
         assistantMessageId: "m1",
       }),
       conversation_set_assistant: () => null,
+      conversation_set_composer: () => null,
       get_conversation: () => view(null),
       list_conversations: () => [],
     });
@@ -134,6 +144,19 @@ describe("the composer with an assistant", () => {
     chat.run = null;
     chat.current = view(tutor);
     setComposerValue("model", "gpt-4o");
+    // Kept on the conversation, so it holds after a restart.
+    await vi.waitFor(() =>
+      expect(backend.calls.find((c) => c.cmd === "conversation_set_composer")?.args).toEqual({
+        conversationId: "c1",
+        changes: {
+          model: "gpt-4o",
+          webSearch: null,
+          codeInterpreter: null,
+          imageGeneration: null,
+          reasoningEffort: null,
+        },
+      }),
+    );
     await switchAssistant(null);
     const switched = backend.calls.find((c) => c.cmd === "conversation_set_assistant");
     expect(switched?.args).toEqual({ conversationId: "c1", assistantId: null });
@@ -155,5 +178,15 @@ describe("an assistant opened in the Playground", () => {
       }),
     );
     appMode.current = "chat";
+  });
+});
+
+describe("composer changes as a conversation keeps them", () => {
+  it("a change back to the default effort is a change, and comes back as one", () => {
+    const kept = changesOf({ reasoningEffort: null, webSearch: false });
+    expect(kept.reasoningEffort).toEqual({ effort: null });
+    expect(kept.model).toBeNull();
+    expect(changedOf(kept)).toEqual({ reasoningEffort: null, webSearch: false });
+    expect(changedOf(changesOf({}))).toEqual({});
   });
 });

@@ -23,7 +23,14 @@ import { DEFAULT_MODEL, preferences, savePreferences } from "./preferences.svelt
 import { loadCapabilities } from "./capabilities.svelte";
 import { showToast } from "./toasts.svelte";
 import { forgetKnowledgeOf } from "./knowledge.svelte";
-import { assistants, carryNewChat, composerChoice, loadAssistants } from "./assistants.svelte";
+import {
+  adoptComposerChanges,
+  assistants,
+  carryNewChat,
+  changesOf,
+  composerChoice,
+  loadAssistants,
+} from "./assistants.svelte";
 
 /** The run in flight. A class, so its fields stay reactive without a state proxy. */
 export class ActiveRun {
@@ -159,6 +166,7 @@ export async function openConversation(id: string): Promise<void> {
     if (ticket === opening) {
       chat.current = view;
       chat.mcpServers = view.mcpServers;
+      adoptComposerChanges(view);
     }
   } catch (error) {
     reportError(error);
@@ -176,6 +184,7 @@ function emptyConversation(id: string, title: string): ConversationView {
     assistant: assistants.forNewChat,
     instructions: assistants.newChatInstructions,
     assistantChanges: [],
+    composerChanges: changesOf(assistants.changed[""] ?? {}),
     costUsd: 0,
     unpricedAnswers: 0,
     usage: { inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0 },

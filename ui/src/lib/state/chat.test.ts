@@ -16,6 +16,13 @@ const view = (id: string): ConversationView => ({
   assistant: null,
   instructions: "",
   assistantChanges: [],
+  composerChanges: {
+    model: null,
+    webSearch: null,
+    codeInterpreter: null,
+    imageGeneration: null,
+    reasoningEffort: null,
+  },
   costUsd: 0,
   unpricedAnswers: 0,
 });

@@ -6,7 +6,9 @@
 //! - `instructions`: the conversation's own, added after the assistant's;
 //! - `assistantChanges`: every switch made after the conversation began,
 //!   each after the message that was last then, which the message list shows
-//!   as "Now talking to …".
+//!   as "Now talking to …";
+//! - `composerChanges`: what the user changed in the composer for this
+//!   conversation over its assistant's settings (cleared by a switch).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -19,6 +21,29 @@ use crate::{Error, History};
 const ASSISTANT: &str = "assistant";
 const INSTRUCTIONS: &str = "instructions";
 const CHANGES: &str = "assistantChanges";
+const COMPOSER: &str = "composerChanges";
+
+/// A reasoning effort the user chose in the composer (`None`: the model's
+/// default, which is a choice too: it differs from "not changed").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "EffortChange.ts")]
+pub struct EffortChange {
+    pub effort: Option<crate::chat::ReasoningEffort>,
+}
+
+/// What the user changed in the composer for a conversation with an
+/// assistant; each `None` is the assistant's setting.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export_to = "ComposerChanges.ts")]
+pub struct ComposerChanges {
+    pub model: Option<String>,
+    pub web_search: Option<bool>,
+    pub code_interpreter: Option<bool>,
+    pub image_generation: Option<bool>,
+    pub reasoning_effort: Option<EffortChange>,
+}
 
 /// Who a switch went to, as the marker shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -67,6 +92,14 @@ pub fn own_instructions_of(settings: &Value) -> String {
 pub fn changes_of(settings: &Value) -> Vec<AssistantChange> {
     settings
         .get(CHANGES)
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default()
+}
+
+/// The composer changes a conversation keeps (none when unset or unreadable).
+pub fn composer_changes_of(settings: &Value) -> ComposerChanges {
+    settings
+        .get(COMPOSER)
         .and_then(|v| serde_json::from_value(v.clone()).ok())
         .unwrap_or_default()
 }
@@ -137,6 +170,8 @@ impl History {
                 Some(copy) => settings.insert(ASSISTANT.to_owned(), copy),
                 None => settings.remove(ASSISTANT),
             };
+            // Another assistant: its settings, not the changes made over the last one's.
+            settings.remove(COMPOSER);
             if begun {
                 let mut changes = changes_of(&Value::Object(settings.clone()));
                 changes.push(AssistantChange {
@@ -150,6 +185,28 @@ impl History {
                 );
             }
             true
+        })?;
+        match kept {
+            true => Ok(()),
+            false => Err(damaged(conversation_id)),
+        }
+    }
+
+    /// Keeps what the user changed in the composer for this conversation.
+    pub fn set_conversation_composer(
+        &self,
+        conversation_id: &str,
+        changes: &ComposerChanges,
+    ) -> Result<(), Error> {
+        let value = serde_json::to_value(changes).unwrap_or(Value::Null);
+        let kept = self.update_conversation_settings(conversation_id, |settings| {
+            match *changes == ComposerChanges::default() {
+                true => settings.remove(COMPOSER).is_some(),
+                false => {
+                    settings.insert(COMPOSER.to_owned(), value);
+                    true
+                }
+            }
         })?;
         match kept {
             true => Ok(()),
@@ -273,6 +330,38 @@ mod tests {
             history.set_conversation_assistant(&id, Some("gone")),
             Err(Error::NotFound(_))
         ));
+    }
+
+    #[test]
+    fn composer_changes_are_kept_until_another_assistant_is_picked() {
+        let history = History::open_in_memory().expect("opens");
+        let id = conversation(&history);
+        let tutor = assistant(&history, "Tutor", "Teach.");
+        history
+            .set_conversation_assistant(&id, Some(&tutor.id))
+            .expect("picked");
+        let changes = ComposerChanges {
+            model: Some("gpt-4o".into()),
+            reasoning_effort: Some(EffortChange { effort: None }),
+            ..ComposerChanges::default()
+        };
+        history
+            .set_conversation_composer(&id, &changes)
+            .expect("kept");
+        let settings = |h: &History| h.get_conversation(&id).expect("tree").conversation.settings;
+        assert_eq!(composer_changes_of(&settings(&history)), changes);
+        // "Back to the default effort" is a change, not "unchanged".
+        assert_ne!(
+            composer_changes_of(&settings(&history)).reasoning_effort,
+            None
+        );
+        history
+            .set_conversation_assistant(&id, Some(&tutor.id))
+            .expect("picked again");
+        assert_eq!(
+            composer_changes_of(&settings(&history)),
+            ComposerChanges::default()
+        );
     }
 
     #[test]

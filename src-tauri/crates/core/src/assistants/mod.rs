@@ -15,8 +15,10 @@ use ts_rs::TS;
 use crate::chat::{ReasoningEffort, Verbosity};
 use crate::Error;
 
-pub use conversation::{assistant_of, changes_of, instructions_of, own_instructions_of};
-pub use conversation::{AssistantChange, AssistantLabel};
+pub use conversation::{
+    assistant_of, changes_of, composer_changes_of, instructions_of, own_instructions_of,
+};
+pub use conversation::{AssistantChange, AssistantLabel, ComposerChanges, EffortChange};
 
 /// The longest name, in characters (a sidebar row shows about 30).
 pub const MAX_NAME_CHARS: usize = 60;
