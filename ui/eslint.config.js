@@ -63,6 +63,7 @@ export default ts.config(
                 "updateIpc",
                 "instanceIpc",
                 "mcpIpc",
+                "assistantIpc",
               ],
               message: "Components call a state module (src/lib/state), which calls ipc.ts.",
             },

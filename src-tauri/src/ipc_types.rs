@@ -7,9 +7,13 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::IpcError;
+pub use halley_core::assistants::{
+    Assistant, AssistantChange, AssistantInput, AssistantLabel, AssistantTools, ComposerChanges,
+    EffortChange,
+};
 pub use halley_core::chat::{
     Citation, FileSearchHit, ImageBackground, ImageOptions, ImageQuality, ImageSize,
-    ReasoningEffort, RunUpdate, ToolItemType, ToolOutput, TurnError, TurnErrorCode,
+    ReasoningEffort, RunUpdate, ToolItemType, ToolOutput, TurnError, TurnErrorCode, Verbosity,
 };
 pub use halley_core::history::{
     Attachment, AttachmentKind, FileCitation, GeneratedFile, GeneratedFileKind, KnowledgeError,
@@ -165,6 +169,15 @@ pub struct ConversationView {
     pub unpriced_answers: u32,
     /// The MCP servers whose tools this conversation offers the model.
     pub mcp_servers: Vec<String>,
+    /// The assistant it talks to: its copy, as it was when picked (the
+    /// assistant may have changed or gone since).
+    pub assistant: Option<Assistant>,
+    /// Its own instructions, sent after the assistant's ("" when none).
+    pub instructions: String,
+    /// Every switch of assistant, oldest first (markers in the list).
+    pub assistant_changes: Vec<AssistantChange>,
+    /// What the user changed in the composer here, over the assistant's.
+    pub composer_changes: ComposerChanges,
 }
 
 // ---- Sending --------------------------------------------------------------
@@ -252,6 +265,16 @@ pub struct SendInput {
     /// conversation).
     #[serde(default)]
     pub mcp_servers: Vec<String>,
+    /// `text.verbosity` (`None`: the model's default).
+    #[serde(default)]
+    pub verbosity: Option<Verbosity>,
+    /// A new conversation only (`conversation_id` null): the assistant it
+    /// talks to and its own instructions. A conversation that exists
+    /// changes them with `conversation_set_assistant` / `_instructions`.
+    #[serde(default)]
+    pub assistant_id: Option<String>,
+    #[serde(default)]
+    pub instructions: Option<String>,
 }
 
 /// Another answer to the user message before `assistant_message_id`, with
@@ -273,6 +296,8 @@ pub struct RegenerateInput {
     pub store: bool,
     #[serde(default)]
     pub mcp_servers: Vec<String>,
+    #[serde(default)]
+    pub verbosity: Option<Verbosity>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

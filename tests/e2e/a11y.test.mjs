@@ -83,3 +83,24 @@ test("the playground passes WCAG 2 A/AA checks", async () => {
   await session.waitFor(tid("playground"));
   await expectAccessible(session, "playground");
 });
+
+test("the assistant editor, a new chat with an assistant and its dialogs pass WCAG 2 A/AA checks", async () => {
+  const { session } = app;
+  await (await session.find(tid("mode-chat"))).click();
+  await (await session.waitFor(tid("assistant-new"))).click();
+  await session.waitFor(tid("assistant-editor"));
+  await expectAccessible(session, "assistant-editor");
+  // A refused save: the message and the field marked as invalid.
+  await (await session.find(tid("assistant-save"))).click();
+  await session.waitFor(tid("assistant-problem"));
+  await expectAccessible(session, "assistant-editor-problem");
+  await (await session.find(tid("assistant-name"))).type("Tutor");
+  await (await session.find(tid("assistant-starter"))).type("Quiz me on fractions");
+  await (await session.find(tid("assistant-save"))).click();
+  await session.waitFor(tid("starter-prompt"));
+  await expectAccessible(session, "assistant-new-chat");
+  await (await session.find(tid("instructions-button"))).click();
+  await session.waitFor(tid("instructions-dialog"));
+  await expectAccessible(session, "conversation-instructions");
+  await session.keys("\uE00C");
+});

@@ -18,6 +18,7 @@ shots=(
   chat-error-401 chat-knowledge chat-file-citation chat-code chat-generated-image playground-file-search
   playground-code-image-cards settings-usage
   your-data-restore-confirm your-data-chatgpt-branches your-data-refused-vi
+  assistant-editor assistant-editor-vi assistant-starters assistant-chat assistant-chat-vi
 )
 for shot in "${shots[@]}"; do
   [ -f "$from/$shot.png" ] || { echo "missing $from/$shot.png: run the e2e tests first" >&2; exit 1; }

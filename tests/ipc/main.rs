@@ -8,6 +8,7 @@
 //! must pass.
 
 mod app;
+mod assistants;
 mod auto_probe;
 mod canary;
 mod channels;

@@ -1,5 +1,6 @@
 //! Conversations: list, open, rename, pin, delete with undo, search, export.
 
+use halley_core::assistants;
 use halley_core::history::{ConversationTree, Message};
 use tauri::{Runtime, State};
 
@@ -76,6 +77,10 @@ pub fn conversation_view(state: &AppState, tree: ConversationTree) -> IpcResult<
         cost_usd,
         unpriced_answers,
         mcp_servers: halley_core::history::mcp_servers_of(&tree.conversation.settings),
+        assistant: assistants::assistant_of(&tree.conversation.settings),
+        instructions: assistants::own_instructions_of(&tree.conversation.settings),
+        assistant_changes: assistants::changes_of(&tree.conversation.settings),
+        composer_changes: assistants::composer_changes_of(&tree.conversation.settings),
         id: tree.conversation.id,
         title: tree.conversation.title,
         pinned: tree.conversation.pinned,

@@ -2,6 +2,7 @@
 //! which build.rs also reads; the test below checks `handler()` serves each.
 
 mod app;
+mod assistants;
 mod bench;
 mod blocking;
 mod capabilities;
@@ -105,6 +106,13 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         provider_files::vector_store_files,
         provider_files::container_file_data,
         provider_files::container_file_save,
+        assistants::assistant_list,
+        assistants::assistant_save,
+        assistants::assistant_duplicate,
+        assistants::assistant_delete,
+        assistants::conversation_set_assistant,
+        assistants::conversation_set_instructions,
+        assistants::conversation_set_composer,
         presets::preset_save,
         presets::preset_list,
         presets::preset_versions,

@@ -84,10 +84,14 @@ fn send(state: &AppState, input: SendInput, sink: chat::Emit) -> IpcResult<RunSt
         knowledge_store: None,
         uploaded_files: Default::default(),
         reasoning_effort: input.reasoning_effort,
+        verbosity: input.verbosity,
+        // Read by `start` from what the conversation keeps.
+        instructions: None,
         store: input.store,
         // Decided by `start`, which knows the settings and the servers.
         background: false,
     };
+    let new_conversation = input.conversation_id.is_none();
     let prepared = chat::prepare_send(
         &state.history,
         Outgoing {
@@ -103,6 +107,14 @@ fn send(state: &AppState, input: SendInput, sink: chat::Emit) -> IpcResult<RunSt
         .user_message_id
         .clone()
         .ok_or_else(|| IpcError::new(ErrorCode::Internal, "no user message"))?;
+    if new_conversation {
+        start_with(
+            state,
+            &prepared.conversation_id,
+            input.assistant_id.as_deref(),
+            input.instructions.as_deref(),
+        );
+    }
     start(
         state,
         prepared,
@@ -111,6 +123,33 @@ fn send(state: &AppState, input: SendInput, sink: chat::Emit) -> IpcResult<RunSt
         (provider.id, endpoint),
         sink,
     )
+}
+
+/// What a new conversation starts with. The user's message is already kept:
+/// a failure here is logged and the turn goes on (as with the MCP servers),
+/// since the UI would otherwise give the text back and it would be sent twice.
+fn start_with(
+    state: &AppState,
+    conversation_id: &str,
+    assistant_id: Option<&str>,
+    instructions: Option<&str>,
+) {
+    if let Some(assistant_id) = assistant_id {
+        if let Err(error) = state
+            .history
+            .begin_conversation_with(conversation_id, assistant_id)
+        {
+            tracing::warn!(%error, "the new conversation's assistant could not be kept");
+        }
+    }
+    if let Some(instructions) = instructions {
+        if let Err(error) = state
+            .history
+            .set_conversation_instructions(conversation_id, instructions)
+        {
+            tracing::warn!(%error, "the new conversation's instructions could not be kept");
+        }
+    }
 }
 
 /// Answers the same user message again, as a new branch beside the old answer.
@@ -142,6 +181,8 @@ fn answer_again(
         knowledge_store: None,
         uploaded_files: Default::default(),
         reasoning_effort: input.reasoning_effort,
+        verbosity: input.verbosity,
+        instructions: None,
         store: input.store,
         // Decided by `start`, which knows the settings and the servers.
         background: false,
@@ -195,6 +236,8 @@ fn start(
         .history
         .uploaded_attachments(&prepared.conversation_id, &provider_id)?;
     let tree = state.history.get_conversation(&prepared.conversation_id)?;
+    // The assistant's instructions, then the conversation's own, as kept.
+    options.instructions = halley_core::assistants::instructions_of(&tree.conversation.settings);
     let pending = chat::pending_uploads(&tree, user_message_id, &options.uploaded_files);
     // Planned here when nothing must be uploaded first, so a request that
     // cannot be built is told to the UI at once.

@@ -17,6 +17,16 @@ function conversation(messages: MessageView[], currentLeafId: string): Conversat
     currentLeafId,
     usage,
     mcpServers: [],
+    assistant: null,
+    instructions: "",
+    assistantChanges: [],
+    composerChanges: {
+      model: null,
+      webSearch: null,
+      codeInterpreter: null,
+      imageGeneration: null,
+      reasoningEffort: null,
+    },
     costUsd: 0,
     unpricedAnswers: 0,
   };
@@ -32,6 +42,31 @@ afterEach(() => {
 });
 
 describe("MessageList", () => {
+  it("shows a switch of assistant after the message it came after", () => {
+    const messages = [
+      message("u1", null, "user", "hello", ["a1"]),
+      message("a1", "u1", "assistant", "hi", ["u2"]),
+      message("u2", "a1", "user", "and now?", []),
+    ];
+    const view = conversation(messages, "u2");
+    view.assistantChanges = [
+      { afterMessageId: "a1", assistant: { id: "t", name: "Tutor", emoji: "🦉" }, at: 1 },
+      { afterMessageId: "elsewhere", assistant: null, at: 2 },
+    ];
+    render(MessageList, { conversation: view });
+    const markers = screen.getAllByTestId("assistant-marker");
+    expect(markers.map((m) => m.textContent?.trim())).toEqual(["Now talking to 🦉 Tutor"]);
+    // Between the answer it follows and the next question.
+    const answer = screen.getAllByTestId("message-assistant")[0]!;
+    const question = screen.getAllByTestId("message-user")[1]!;
+    expect(
+      answer.compareDocumentPosition(markers[0]!) & Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBeTruthy();
+    expect(
+      markers[0]!.compareDocumentPosition(question) & Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBeTruthy();
+  });
+
   it("renders only a window of a 10,000-message conversation", () => {
     const messages: MessageView[] = [];
     for (let i = 0; i < 10_000; i++) {

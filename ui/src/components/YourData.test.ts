@@ -19,6 +19,7 @@ const added = {
   knowledgeFiles: 0,
   presets: 0,
   providers: 0,
+  assistants: 0,
 };
 
 afterEach(() => {

@@ -19,6 +19,9 @@ const input: SendInput = {
   reasoningEffort: null,
   store: true,
   mcpServers: [],
+  verbosity: null,
+  assistantId: null,
+  instructions: null,
 };
 
 describe("ipc", () => {

@@ -12,6 +12,8 @@ import type { ProbeEvent } from "./bindings/ProbeEvent";
 import type { ProviderInput } from "./bindings/ProviderInput";
 import type { RunUpdate } from "./bindings/RunUpdate";
 import type { SendInput } from "./bindings/SendInput";
+import type { AssistantInput } from "./bindings/AssistantInput";
+import type { ComposerChanges } from "./bindings/ComposerChanges";
 import type { RegenerateInput } from "./bindings/RegenerateInput";
 import type { Settings } from "./bindings/Settings";
 import type { UpdateProgress } from "./bindings/UpdateProgress";
@@ -239,6 +241,23 @@ export const providerFilesIpc = {
   /** Saves a container's file in the export folder; resolves with the path. */
   saveContainerFile: (containerId: string, fileId: string, filename: string) =>
     call("container_file_save", { containerId, fileId, filename }),
+};
+
+export const assistantIpc = {
+  list: () => call("assistant_list"),
+  /** Creates (`input.id` null) or replaces an assistant. */
+  save: (input: AssistantInput) => call("assistant_save", { input }),
+  duplicate: (assistantId: string, suffix: string) =>
+    call("assistant_duplicate", { assistantId, suffix }),
+  remove: (assistantId: string) => call("assistant_delete", { assistantId }),
+  /** From the next turn; recorded after the conversation's last message. */
+  setForConversation: (conversationId: string, assistantId: string | null) =>
+    call("conversation_set_assistant", { conversationId, assistantId }),
+  setInstructions: (conversationId: string, instructions: string) =>
+    call("conversation_set_instructions", { conversationId, instructions }),
+  /** What the user changed in the composer for the conversation, over its assistant's. */
+  setComposer: (conversationId: string, changes: ComposerChanges) =>
+    call("conversation_set_composer", { conversationId, changes }),
 };
 
 export const presetIpc = {

@@ -7,4 +7,4 @@ export type BackupContents = { conversations: number, messages: number, attachme
 /**
  * Files turns made (images, code output) kept locally.
  */
-messageFiles: number, knowledgeFiles: number, presets: number, providers: number, };
+messageFiles: number, knowledgeFiles: number, presets: number, providers: number, assistants: number, };

@@ -2,6 +2,7 @@
 import type { AttachmentInput } from "./AttachmentInput";
 import type { ImageOptions } from "./ImageOptions";
 import type { ReasoningEffort } from "./ReasoningEffort";
+import type { Verbosity } from "./Verbosity";
 
 /**
  * Everything a chat send needs; the backend builds the Responses request.
@@ -30,4 +31,14 @@ store: boolean,
  * The MCP servers whose tools the model may call (kept on the
  * conversation).
  */
-mcpServers: Array<string>, };
+mcpServers: Array<string>, 
+/**
+ * `text.verbosity` (`None`: the model's default).
+ */
+verbosity: Verbosity | null, 
+/**
+ * A new conversation only (`conversation_id` null): the assistant it
+ * talks to and its own instructions. A conversation that exists
+ * changes them with `conversation_set_assistant` / `_instructions`.
+ */
+assistantId: string | null, instructions: string | null, };

@@ -2,7 +2,7 @@
 export const dataEn = {
   "data.title": "Your data",
   "data.intro":
-    "A backup holds everything Halley keeps: conversations with every branch, attachments and kept files, presets, providers, MCP servers and settings. Never your keys: they stay in the system keyring, so a restore on another computer asks for them once.",
+    "A backup holds everything Halley keeps: conversations with every branch, attachments and kept files, assistants, presets, providers, MCP servers and settings. Never your keys: they stay in the system keyring, so a restore on another computer asks for them once.",
   "data.backupNow": "Back up now",
   "data.backingUp": "Backing up…",
   "data.backedUp": "Backup saved to {path} ({contents}).",
@@ -46,6 +46,7 @@ export const dataEn = {
   "data.count.conversations": "conversations: {count}",
   "data.count.messages": "messages: {count}",
   "data.count.files": "files: {count}",
+  "data.count.assistants": "assistants: {count}",
   "data.count.presets": "presets: {count}",
   "data.count.providers": "providers: {count}",
   "data.count.nothing": "nothing new",

@@ -4,7 +4,7 @@ import type { dataEn } from "./data.en";
 export const dataVi: Record<keyof typeof dataEn, string> = {
   "data.title": "Dữ liệu của bạn",
   "data.intro":
-    "Bản sao lưu chứa mọi thứ Halley lưu giữ: các cuộc trò chuyện với mọi nhánh, tệp đính kèm và tệp đã lưu, preset, nhà cung cấp, máy chủ MCP và cài đặt. Không bao giờ có khoá của bạn: khoá nằm trong kho khoá của hệ thống, nên khi khôi phục trên máy khác Halley sẽ hỏi lại một lần.",
+    "Bản sao lưu chứa mọi thứ Halley lưu giữ: các cuộc trò chuyện với mọi nhánh, tệp đính kèm và tệp đã lưu, trợ lý, preset, nhà cung cấp, máy chủ MCP và cài đặt. Không bao giờ có khoá của bạn: khoá nằm trong kho khoá của hệ thống, nên khi khôi phục trên máy khác Halley sẽ hỏi lại một lần.",
   "data.backupNow": "Sao lưu ngay",
   "data.backingUp": "Đang sao lưu…",
   "data.backedUp": "Đã lưu bản sao lưu vào {path} ({contents}).",
@@ -48,6 +48,7 @@ export const dataVi: Record<keyof typeof dataEn, string> = {
   "data.count.conversations": "cuộc trò chuyện: {count}",
   "data.count.messages": "tin nhắn: {count}",
   "data.count.files": "tệp: {count}",
+  "data.count.assistants": "trợ lý: {count}",
   "data.count.presets": "preset: {count}",
   "data.count.providers": "nhà cung cấp: {count}",
   "data.count.nothing": "không có gì mới",

@@ -5,6 +5,7 @@ import { mcpEn } from "./mcp.en";
 import { toolsEn } from "./tools.en";
 import { updatesEn } from "./updates.en";
 import { dataEn } from "./data.en";
+import { assistantsEn } from "./assistants.en";
 
 export const en = {
   "app.name": "Halley",
@@ -51,10 +52,12 @@ export const en = {
   "composer.effort": "Reasoning effort",
   "composer.model": "Model",
   "effort.default": "Reasoning: default",
+  "effort.none": "Reasoning: none",
   "effort.minimal": "Reasoning: minimal",
   "effort.low": "Reasoning: low",
   "effort.medium": "Reasoning: medium",
   "effort.high": "Reasoning: high",
+  "effort.xhigh": "Reasoning: extra high",
   "markdown.copy": "Copy",
   "markdown.copied": "Copied",
   "markdown.copyFailed": "Copy failed",
@@ -282,6 +285,7 @@ export const en = {
   ...dataEn,
   ...mcpEn,
   ...toolsEn,
+  ...assistantsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -4,6 +4,7 @@ import { mcpVi } from "./mcp.vi";
 import { toolsVi } from "./tools.vi";
 import { updatesVi } from "./updates.vi";
 import { dataVi } from "./data.vi";
+import { assistantsVi } from "./assistants.vi";
 
 export const vi: Catalog = {
   "app.name": "Halley",
@@ -50,10 +51,12 @@ export const vi: Catalog = {
   "composer.effort": "Mức độ suy luận",
   "composer.model": "Mô hình",
   "effort.default": "Suy luận: mặc định",
+  "effort.none": "Suy luận: không",
   "effort.minimal": "Suy luận: tối thiểu",
   "effort.low": "Suy luận: thấp",
   "effort.medium": "Suy luận: vừa",
   "effort.high": "Suy luận: cao",
+  "effort.xhigh": "Suy luận: rất cao",
   "markdown.copy": "Sao chép",
   "markdown.copied": "Đã sao chép",
   "markdown.copyFailed": "Sao chép thất bại",
@@ -281,4 +284,5 @@ export const vi: Catalog = {
   ...dataVi,
   ...mcpVi,
   ...toolsVi,
+  ...assistantsVi,
 };

@@ -65,6 +65,12 @@ export async function chooseLocalServer(id: string, on: boolean): Promise<void> 
   await reload();
 }
 
+/** Exactly these servers (an assistant opened in the Playground brings its own). */
+export async function chooseLocalServers(ids: readonly string[]): Promise<void> {
+  localMcp.chosen = [...ids];
+  await reload();
+}
+
 let calls = 0;
 function callId(): string {
   calls += 1;

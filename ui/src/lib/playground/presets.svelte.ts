@@ -4,7 +4,8 @@
 import { presetIpc, toIpcError, type PresetSummary, type PresetVersion } from "../ipc";
 import { lineDiff, prettyState, type DiffLine } from "./diff";
 import { playground } from "./run.svelte";
-import type { PlaygroundForm } from "./state";
+import { completeForm, type PlaygroundForm } from "./state";
+import { openEditorFromPreset } from "../state/assistants.svelte";
 
 class Presets {
   list = $state.raw<PresetSummary[]>([]);
@@ -61,6 +62,20 @@ class Presets {
     try {
       playground.loadForm(JSON.parse(chosen.state) as PlaygroundForm);
       this.message = `v${chosen.version}`;
+    } catch (error) {
+      this.message = String(error);
+    }
+  }
+
+  /** "Make an assistant" from a version (the latest by default): the editor opens in the chat. */
+  makeAssistant(version?: number): void {
+    const chosen =
+      version === undefined ? this.versions[0] : this.versions.find((v) => v.version === version);
+    const preset = this.list.find((p) => p.id === this.selectedId);
+    if (!chosen || !preset) return;
+    try {
+      const form = completeForm(JSON.parse(chosen.state) as PlaygroundForm);
+      openEditorFromPreset(preset.name, chosen.version, form);
     } catch (error) {
       this.message = String(error);
     }

@@ -23,6 +23,14 @@ import { DEFAULT_MODEL, preferences, savePreferences } from "./preferences.svelt
 import { loadCapabilities } from "./capabilities.svelte";
 import { showToast } from "./toasts.svelte";
 import { forgetKnowledgeOf } from "./knowledge.svelte";
+import {
+  adoptComposerChanges,
+  assistants,
+  carryNewChat,
+  changesOf,
+  composerChoice,
+  loadAssistants,
+} from "./assistants.svelte";
 
 /** The run in flight. A class, so its fields stay reactive without a state proxy. */
 export class ActiveRun {
@@ -89,6 +97,7 @@ export async function loadApp(): Promise<void> {
   // Without the backend the layout still renders; one toast explains why it is empty.
   if (failed && failed.status === "rejected") reportError(failed.reason);
   if (!chat.needsSetup) void loadModels(false);
+  void loadAssistants();
   void refreshCapabilities();
 }
 
@@ -157,6 +166,7 @@ export async function openConversation(id: string): Promise<void> {
     if (ticket === opening) {
       chat.current = view;
       chat.mcpServers = view.mcpServers;
+      adoptComposerChanges(view);
       void followPickedUp(view);
     }
   } catch (error) {
@@ -207,6 +217,10 @@ function emptyConversation(id: string, title: string): ConversationView {
     messages: [],
     currentLeafId: null,
     mcpServers: chat.mcpServers,
+    assistant: assistants.forNewChat,
+    instructions: assistants.newChatInstructions,
+    assistantChanges: [],
+    composerChanges: changesOf(assistants.changed[""] ?? {}),
     costUsd: 0,
     unpricedAnswers: 0,
     usage: { inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0 },
@@ -233,7 +247,7 @@ function placeholder(
     toolOutputs: [],
     files: [],
     attachments: [],
-    model: role === "assistant" ? preferences.model : null,
+    model: role === "assistant" ? composerChoice().model : null,
     usage: null,
     costUsd: null,
     thoughtMs: null,
@@ -278,7 +292,10 @@ function onStarted(run: ActiveRun, started: RunStarted, userText: string | null)
   run.assistantMessageId = started.assistantMessageId;
   if (!chat.current || chat.current.id !== started.conversationId) {
     opening++;
-    chat.current = emptyConversation(started.conversationId, userText?.slice(0, 60) ?? "");
+    // Built with the new chat's assistant before its choices move to the conversation.
+    const view = emptyConversation(started.conversationId, userText?.slice(0, 60) ?? "");
+    carryNewChat(started.conversationId);
+    chat.current = view;
   }
   const view = chat.current;
   let parent: string | null = null;
@@ -311,6 +328,7 @@ export async function sendMessage(
   const run = startRun();
   pendingParent = parentId;
   const push = (u: RunUpdate) => run.stream.push(u);
+  const isNew = chat.current === null;
   try {
     const started = await ipc.send(
       {
@@ -318,14 +336,14 @@ export async function sendMessage(
         parentId,
         text,
         attachments,
-        model: preferences.model,
-        webSearch: preferences.webSearch,
-        codeInterpreter: preferences.codeInterpreter,
-        imageGeneration: preferences.imageGeneration,
+        ...composerChoice(),
         imageOptions: preferences.imageOptions,
-        reasoningEffort: preferences.reasoningEffort,
         store: preferences.serverSideStorage,
         mcpServers: chat.mcpServers,
+        // What a new conversation starts with; one that exists keeps its own.
+        assistantId: isNew ? (assistants.forNewChat?.id ?? null) : null,
+        instructions:
+          isNew && assistants.newChatInstructions ? assistants.newChatInstructions : null,
       },
       push,
     );
@@ -348,12 +366,8 @@ export async function regenerate(assistantMessageId: string): Promise<void> {
     const started = await ipc.regenerate(
       {
         assistantMessageId,
-        model: preferences.model,
-        webSearch: preferences.webSearch,
-        codeInterpreter: preferences.codeInterpreter,
-        imageGeneration: preferences.imageGeneration,
+        ...composerChoice(),
         imageOptions: preferences.imageOptions,
-        reasoningEffort: preferences.reasoningEffort,
         store: preferences.serverSideStorage,
         mcpServers: chat.mcpServers,
       },

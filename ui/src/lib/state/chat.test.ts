@@ -13,6 +13,16 @@ const view = (id: string): ConversationView => ({
   currentLeafId: `${id}-m`,
   usage,
   mcpServers: [],
+  assistant: null,
+  instructions: "",
+  assistantChanges: [],
+  composerChanges: {
+    model: null,
+    webSearch: null,
+    codeInterpreter: null,
+    imageGeneration: null,
+    reasoningEffort: null,
+  },
   costUsd: 0,
   unpricedAnswers: 0,
 });

@@ -70,6 +70,7 @@ export function describeContents(contents: BackupContents): string {
     [contents.conversations, "data.count.conversations"],
     [contents.messages, "data.count.messages"],
     [contents.attachments + contents.messageFiles, "data.count.files"],
+    [contents.assistants, "data.count.assistants"],
     [contents.presets, "data.count.presets"],
     [contents.providers, "data.count.providers"],
   ];

@@ -23,7 +23,7 @@ pub use outputs::{tool_outputs, FileSearchHit, ToolOutput, MAX_FILES_PER_TURN};
 pub use plan::plan_turn;
 pub use request::{
     build_request, Chaining, ChatOptions, ImageBackground, ImageOptions, ImageQuality, ImageSize,
-    ReasoningEffort,
+    ReasoningEffort, Verbosity,
 };
 pub use run::{end_unsent, resume_turn, run_turn, Emit, Turn, TurnOutcome};
 pub use send::{prepare_regenerate, prepare_send, Outgoing, PreparedTurn};

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use base64::Engine;
 use halley_responses::items::{InputFile, InputImage, OutputText, TextPart};
 use halley_responses::request::{
-    CodeInterpreterTool, FileSearchTool, InputMessage, MessageContent, ReasoningConfig,
+    CodeInterpreterTool, FileSearchTool, InputMessage, MessageContent, ReasoningConfig, TextConfig,
     WebSearchTool,
 };
 use halley_responses::{ContentPart, CreateResponse, InputItem, Nullable, OutputItem, Tool};
@@ -24,15 +24,21 @@ use ts_rs::TS;
 use crate::history::{AttachmentKind, ConversationTree, Message, MessageStatus, Role};
 use crate::{Error, History};
 
-/// How hard a reasoning model thinks before it answers.
+/// How hard a reasoning model thinks before it answers: every level of the
+/// API's `reasoning.effort`. Which levels a model takes is the UI's
+/// `lib/models.ts` (`none` and `xhigh` only newer GPT-5 models take).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 #[ts(export_to = "ReasoningEffort.ts")]
 pub enum ReasoningEffort {
+    /// No reasoning at all (GPT-5.1 and later): the fastest answer.
+    None,
     Minimal,
     Low,
     Medium,
     High,
+    #[serde(rename = "xhigh")]
+    XHigh,
 }
 
 impl ReasoningEffort {
@@ -40,18 +46,44 @@ impl ReasoningEffort {
     /// survive a dropped connection ([`super::wants_background`]).
     pub fn takes_long(self) -> bool {
         match self {
-            ReasoningEffort::High => true,
-            ReasoningEffort::Minimal | ReasoningEffort::Low | ReasoningEffort::Medium => false,
+            ReasoningEffort::High | ReasoningEffort::XHigh => true,
+            ReasoningEffort::None
+            | ReasoningEffort::Minimal
+            | ReasoningEffort::Low
+            | ReasoningEffort::Medium => false,
         }
     }
 
     /// The wire spelling of `reasoning.effort`.
     pub fn as_str(self) -> &'static str {
         match self {
+            ReasoningEffort::None => "none",
             ReasoningEffort::Minimal => "minimal",
             ReasoningEffort::Low => "low",
             ReasoningEffort::Medium => "medium",
             ReasoningEffort::High => "high",
+            ReasoningEffort::XHigh => "xhigh",
+        }
+    }
+}
+
+/// How long and detailed an answer is (`text.verbosity`, GPT-5 models).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export_to = "Verbosity.ts")]
+pub enum Verbosity {
+    Low,
+    Medium,
+    High,
+}
+
+impl Verbosity {
+    /// The wire spelling of `text.verbosity`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verbosity::Low => "low",
+            Verbosity::Medium => "medium",
+            Verbosity::High => "high",
         }
     }
 }
@@ -143,6 +175,11 @@ pub struct ChatOptions {
     pub uploaded_files: BTreeMap<String, String>,
     /// `None` leaves the model's default.
     pub reasoning_effort: Option<ReasoningEffort>,
+    /// `None` leaves the model's default.
+    pub verbosity: Option<Verbosity>,
+    /// The system/developer message: the conversation's assistant's
+    /// instructions, then its own (`crate::assistants::instructions_of`).
+    pub instructions: Option<String>,
     /// Server-side storage (and so previous_response_id chaining).
     pub store: bool,
     /// Run the answer in background mode at the provider, so it can be
@@ -201,13 +238,33 @@ pub fn build_request(
     if let Some(index) = chain_from {
         request.previous_response_id = Nullable::from_option(path[index].response_id.clone());
     }
+    if let Some(instructions) = options
+        .instructions
+        .as_ref()
+        .filter(|i| !i.trim().is_empty())
+    {
+        // Sent on every turn: `instructions` are not carried over by
+        // previous_response_id, so a chained turn needs them again.
+        request.instructions = Nullable::Value(instructions.clone());
+    }
+    if let Some(verbosity) = options.verbosity {
+        request.text = Nullable::Value(TextConfig {
+            verbosity: Nullable::Value(verbosity.as_str().to_owned()),
+            ..TextConfig::default()
+        });
+    }
     if let Some(effort) = options.reasoning_effort {
+        let thinks = effort != ReasoningEffort::None;
         request.reasoning = Nullable::Value(ReasoningConfig {
             effort: Nullable::Value(effort.as_str().to_owned()),
-            summary: Nullable::Value("auto".to_owned()),
+            // No reasoning, nothing to summarize.
+            summary: match thinks {
+                true => Nullable::Value("auto".to_owned()),
+                false => Nullable::Absent,
+            },
             ..ReasoningConfig::default()
         });
-        if !options.store {
+        if !options.store && thinks {
             // Stateless reasoning needs the encrypted blob to send back next turn.
             request.include = Nullable::Value(vec!["reasoning.encrypted_content".to_owned()]);
         }
@@ -376,6 +433,75 @@ mod tests {
         );
         let (none, nothing) = hosted_tools(&ChatOptions::default());
         assert!(none.is_empty() && nothing.is_empty());
+    }
+
+    fn one_question(history: &History) -> (ConversationTree, String) {
+        use crate::history::NewConversation;
+        let conversation = history
+            .create_conversation(NewConversation {
+                title: "t".into(),
+                ..NewConversation::default()
+            })
+            .expect("conversation");
+        let user = history
+            .append_user_message(&conversation.id, None, "hi", &[])
+            .expect("message");
+        let tree = history.get_conversation(&conversation.id).expect("tree");
+        (tree, user.id)
+    }
+
+    #[test]
+    fn instructions_verbosity_and_every_effort_level_go_on_the_wire() {
+        let history = History::open_in_memory().expect("opens");
+        let (tree, user) = one_question(&history);
+        let body = |options: &ChatOptions| {
+            let request =
+                build_request(&history, &tree, &user, options, Chaining::Replay).expect("request");
+            serde_json::to_value(&request).expect("serializes")
+        };
+        let sent = body(&ChatOptions {
+            model: "gpt-5.2".into(),
+            instructions: Some("Be a tutor.".into()),
+            verbosity: Some(Verbosity::Low),
+            reasoning_effort: Some(ReasoningEffort::XHigh),
+            store: true,
+            ..ChatOptions::default()
+        });
+        assert_eq!(sent["instructions"], "Be a tutor.");
+        assert_eq!(sent["text"], serde_json::json!({"verbosity": "low"}));
+        assert_eq!(
+            sent["reasoning"],
+            serde_json::json!({"effort": "xhigh", "summary": "auto"})
+        );
+        // `none` thinks not at all: no summary to ask for, no encrypted
+        // reasoning to carry, even without server-side storage.
+        let none = body(&ChatOptions {
+            model: "gpt-5.1".into(),
+            reasoning_effort: Some(ReasoningEffort::None),
+            store: false,
+            ..ChatOptions::default()
+        });
+        assert_eq!(none["reasoning"], serde_json::json!({"effort": "none"}));
+        assert!(none.get("include").is_none(), "{none}");
+        let plain = body(&ChatOptions {
+            model: "m".into(),
+            instructions: Some("  ".into()),
+            ..ChatOptions::default()
+        });
+        for absent in ["instructions", "text", "reasoning"] {
+            assert!(plain.get(absent).is_none(), "{absent} left out: {plain}");
+        }
+        for (effort, wire) in [
+            (ReasoningEffort::None, "none"),
+            (ReasoningEffort::Minimal, "minimal"),
+            (ReasoningEffort::Low, "low"),
+            (ReasoningEffort::Medium, "medium"),
+            (ReasoningEffort::High, "high"),
+            (ReasoningEffort::XHigh, "xhigh"),
+        ] {
+            assert_eq!(effort.as_str(), wire);
+            assert_eq!(serde_json::to_value(effort).expect("serializes"), wire);
+        }
     }
 
     #[test]

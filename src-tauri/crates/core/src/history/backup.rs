@@ -6,11 +6,11 @@
 //! trash, plus one table, `halley_backup_manifest`, holding a
 //! [`BackupManifest`] (format, version, app and schema versions, what it
 //! holds). Everything Halley keeps is in that one database — conversations
-//! with every branch, attachments, kept files, knowledge rows, presets,
-//! providers (without keys: keys live in the OS keyring and never in the
-//! file), settings and MCP server configs (secret values are in the
+//! with every branch, attachments, kept files, knowledge rows, assistants,
+//! presets, providers (without keys: keys live in the OS keyring and never
+//! in the file), settings and MCP server configs (secret values are in the
 //! keyring too) — so the snapshot is the whole of it, and a table added
-//! later (assistants) only needs a line in [`TABLES`].
+//! later only needs a line in [`TABLES`].
 //!
 //! Restoring works on a private copy of the file: it is checked (the size
 //! its header announces, `integrity_check`, the manifest, the versions),
@@ -67,6 +67,7 @@ pub struct BackupContents {
     pub knowledge_files: u32,
     pub presets: u32,
     pub providers: u32,
+    pub assistants: u32,
 }
 
 /// Why a file was not restored. Nothing of the current history changed.
@@ -194,6 +195,15 @@ const TABLES: &[Table] = &[
         filter: "WHERE preset_id IN (SELECT id FROM main.playground_presets)",
         order: "",
         count: None,
+    },
+    Table {
+        // A conversation keeps its own copy of its assistant, so the rows
+        // need no order with conversations; merged by id like presets.
+        name: "assistants",
+        merge_skips: &[],
+        filter: "",
+        order: "",
+        count: Some(|c| &mut c.assistants),
     },
     Table {
         name: "capabilities",

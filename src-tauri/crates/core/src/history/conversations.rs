@@ -181,29 +181,51 @@ impl History {
     /// not a JSON object are left as they are (and the choice not kept):
     /// nothing the user had is overwritten.
     pub fn set_conversation_mcp_servers(&self, id: &str, servers: &[String]) -> Result<(), Error> {
-        self.write(|tx| {
-            let text: String = tx.query_row(
-                "SELECT settings FROM conversations WHERE id = ?1",
-                params![id],
-                |row| row.get(0),
-            )?;
-            let mut settings = match serde_json::from_str::<Value>(&text) {
-                Ok(Value::Object(map)) => map,
-                _ => {
-                    tracing::warn!(conversation_id = %id, "a conversation's settings are not an object; its MCP servers are not kept");
-                    return Ok(());
-                }
-            };
-            let wanted = Value::from(servers.to_vec());
+        let wanted = Value::from(servers.to_vec());
+        let kept = self.update_conversation_settings(id, |settings| {
             if settings.get(MCP_SERVERS_SETTING) == Some(&wanted) {
-                return Ok(());
+                return false;
             }
             settings.insert(MCP_SERVERS_SETTING.to_owned(), wanted);
+            true
+        })?;
+        if !kept {
+            tracing::warn!(conversation_id = %id, "a conversation's settings are not an object; its MCP servers are not kept");
+        }
+        Ok(())
+    }
+
+    /// Changes a conversation's settings object in one transaction: `change`
+    /// says whether it changed anything (nothing is written otherwise).
+    /// `Ok(false)` when the settings are not a JSON object: they are left as
+    /// they are, never overwritten.
+    pub(crate) fn update_conversation_settings(
+        &self,
+        id: &str,
+        change: impl FnOnce(&mut serde_json::Map<String, Value>) -> bool,
+    ) -> Result<bool, Error> {
+        self.write(|tx| {
+            let text: String = tx
+                .query_row(
+                    "SELECT settings FROM conversations WHERE id = ?1",
+                    params![id],
+                    |row| row.get(0),
+                )
+                .optional()?
+                .ok_or_else(|| not_found(id))?;
+            let mut settings = match serde_json::from_str::<Value>(&text) {
+                Ok(Value::Object(map)) => map,
+                _ => return Ok(false),
+            };
+            if !change(&mut settings) {
+                return Ok(true);
+            }
             let changed = tx.execute(
                 "UPDATE conversations SET settings = ?2 WHERE id = ?1",
                 params![id, settings_json(&Value::Object(settings))],
             )?;
-            expect_one(changed, id)
+            expect_one(changed, id)?;
+            Ok(true)
         })
     }
 

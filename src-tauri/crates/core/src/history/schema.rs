@@ -212,6 +212,28 @@ CREATE TABLE background_turns (
     started_at REAL NOT NULL
 );
 "#,
+    r#"
+-- Assistants (halley_core::assistants): what a chat runs with. A
+-- conversation keeps a copy of its assistant in its settings, so deleting
+-- a row here changes no conversation.
+CREATE TABLE assistants (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    emoji TEXT NOT NULL DEFAULT '',
+    instructions TEXT NOT NULL DEFAULT '',
+    -- Empty: the model the composer has.
+    model TEXT NOT NULL DEFAULT '',
+    -- The wire spellings (reasoning.effort, text.verbosity); NULL: the model's default.
+    reasoning_effort TEXT,
+    verbosity TEXT,
+    -- JSON: AssistantTools.
+    tools TEXT NOT NULL DEFAULT '{}',
+    -- JSON: an array of strings.
+    starter_prompts TEXT NOT NULL DEFAULT '[]',
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+"#,
 ];
 
 /// Brings the schema up to date in one transaction, refusing a database
@@ -314,6 +336,16 @@ mod tests {
         history
             .record_background_run("resp_1", "echo", "{}", "queued", None)
             .expect("the version 2 tables work");
+        // Assistants, and a conversation of schema 1 talking to one.
+        let tutor = history
+            .save_assistant(crate::assistants::AssistantInput {
+                name: "Tutor".into(),
+                ..Default::default()
+            })
+            .expect("the assistants table works");
+        history
+            .set_conversation_assistant("c1", Some(&tutor.id))
+            .expect("an old conversation takes an assistant");
         assert!(
             history.integrity_check().expect("check"),
             "the upgraded file is sound"

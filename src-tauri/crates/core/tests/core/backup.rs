@@ -68,6 +68,22 @@ fn full_history(dir: &Path) -> History {
     history
         .record_attachment_upload(&attachment, &provider.id, "file-backed-up")
         .expect("upload row");
+    let tutor = history
+        .save_assistant(halley_core::assistants::AssistantInput {
+            name: "Backed-up tutor".into(),
+            emoji: "🦉".into(),
+            instructions: "Teach step by step.".into(),
+            reasoning_effort: Some(halley_core::chat::ReasoningEffort::XHigh),
+            starter_prompts: vec!["Quiz me".into()],
+            ..Default::default()
+        })
+        .expect("assistant");
+    history
+        .set_conversation_assistant(&c, Some(&tutor.id))
+        .expect("the conversation talks to it");
+    history
+        .set_conversation_instructions(&c, "In French.")
+        .expect("own instructions");
     history
         .save_preset("Backed-up preset", r#"{"model":"echo"}"#)
         .expect("preset v1");
@@ -136,6 +152,7 @@ fn everything(history: &History) -> serde_json::Value {
     serde_json::json!({
         "conversations": serde_json::from_str::<serde_json::Value>(&history.export_all_json().expect("export")).expect("json"),
         "presets": presets.iter().map(|p| &p.name).collect::<Vec<_>>(),
+        "assistants": serde_json::to_value(history.list_assistants().expect("assistants")).expect("json"),
         "versions": versions,
         "providers": providers,
         "active": history.active_provider_id().expect("active"),
@@ -171,6 +188,7 @@ fn a_backup_restored_over_a_wiped_folder_brings_everything_back() {
     assert_eq!(manifest.contents.attachments, 1);
     assert_eq!(manifest.contents.message_files, 1);
     assert_eq!(manifest.contents.presets, 1);
+    assert_eq!(manifest.contents.assistants, 1);
     assert!(
         !contains(&std::fs::read(&backup).expect("bytes"), b"trashed question"),
         "no byte of a trashed conversation is in the file"
@@ -188,6 +206,17 @@ fn a_backup_restored_over_a_wiped_folder_brings_everything_back() {
         everything(&fresh),
         before,
         "everything is back, ids and all"
+    );
+    let id = &fresh.list_conversations().expect("list")[0].id;
+    let settings = fresh
+        .get_conversation(id)
+        .expect("tree")
+        .conversation
+        .settings;
+    assert_eq!(
+        halley_core::assistants::instructions_of(&settings).as_deref(),
+        Some("Teach step by step.\n\nIn French."),
+        "the conversation still talks to its assistant, with its own instructions"
     );
     let tree = fresh
         .get_conversation(&fresh.list_conversations().expect("list")[0].id)
@@ -252,6 +281,7 @@ fn merging_the_same_backup_twice_adds_nothing_the_second_time() {
     assert_eq!(first.added.conversations, 1);
     assert_eq!(first.added.messages, 4);
     assert_eq!(first.added.presets, 1);
+    assert_eq!(first.added.assistants, 1);
     assert_eq!(first.added.providers, 1);
     assert!(first.kept_before.is_none(), "a merge replaces nothing");
     let after_first = everything(&other);

@@ -1,6 +1,7 @@
 //! One integration-test binary for halley-core, on real SQLite files in temp
 //! dirs and on in-memory databases.
 
+mod assistants;
 mod background;
 mod backup;
 mod canary;
