@@ -6,6 +6,7 @@ pub mod capabilities;
 pub mod chat;
 pub mod data_lock;
 mod error;
+pub mod eval;
 pub mod history;
 pub mod keys;
 pub mod knowledge;

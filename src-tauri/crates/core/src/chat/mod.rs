@@ -23,6 +23,7 @@ pub use request::{
     build_request, Chaining, ChatOptions, ImageBackground, ImageOptions, ImageQuality, ImageSize,
     ReasoningEffort,
 };
+pub(crate) use run::usage_of;
 pub use run::{end_unsent, run_turn, Emit, Turn, TurnOutcome};
 pub use send::{prepare_regenerate, prepare_send, Outgoing, PreparedTurn};
 pub use title::title_from;

@@ -7,6 +7,7 @@ mod attachment_uploads;
 mod backup;
 mod chatgpt;
 mod conversations;
+mod eval;
 mod export;
 mod health;
 mod import;
