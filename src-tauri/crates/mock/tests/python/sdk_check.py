@@ -14,6 +14,7 @@ import time
 import traceback
 import zlib
 
+import json
 import openai
 
 BASE_URL = sys.argv[1]
@@ -202,6 +203,31 @@ def server_error_and_retry():
     raises(openai.InternalServerError, lambda: stream_events("fault:500"))
     response = client(max_retries=2).responses.create(model="fault:500-once", input="again")
     expect(response.output_text == "again", "the retry succeeds")
+
+
+@check
+def server_error_after_n_requests():
+    # The first two requests of this model answer; every later one is a 500.
+    sdk = client(max_retries=0)
+    for word in ("one", "two"):
+        expect(sdk.responses.create(model="fault:500-after-2", input=word).output_text == word,
+               "the first requests answer")
+    raises(openai.InternalServerError,
+           lambda: sdk.responses.create(model="fault:500-after-2", input="three"))
+    raises(openai.InternalServerError, lambda: stream_events("fault:500-after-2", sdk=sdk))
+
+
+@check
+def echo_json_and_judge_answer_from_the_input():
+    response = client().responses.create(model="echo-json", input="two words")
+    expect(json.loads(response.output_text) == {"text": "two words", "chars": 9, "words": 2},
+           "echo-json answers the text as JSON")
+    events = stream_events("judge", input="Answer to grade: fine [[score:4]]")
+    expect(text_of(events) == "4", "the judge reads the score marker")
+    plain = client().responses.create(model="judge", input="no marker")
+    expect(plain.output_text == "3", "the judge's default score")
+    refused = client().responses.create(model="judge", input="[[judge:refuse]]")
+    expect(not any(c.isdigit() for c in refused.output_text), "a refusal has no number")
 
 
 @check
