@@ -205,7 +205,7 @@ impl HumanGrade {
 pub struct RowView<'a> {
     pub output: &'a str,
     pub expected: Option<&'a str>,
-    pub cell: &'a dyn Fn(&str) -> Option<&'a str>,
+    pub cell: &'a (dyn Fn(&str) -> Option<&'a str> + Sync),
     /// The preset's reply schema, for a schema grader without its own.
     pub reply_schema: Option<&'a str>,
 }

@@ -5,6 +5,7 @@ mod backup;
 mod canary;
 mod capabilities;
 mod chat;
+mod eval;
 mod export;
 mod health;
 mod import;
