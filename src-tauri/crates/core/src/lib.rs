@@ -1,6 +1,7 @@
 //! What Halley does, without a window: history (SQLite), providers and keys,
 //! conversations and turns. Knows no Tauri.
 
+pub mod ask;
 pub mod backup_schedule;
 pub mod capabilities;
 pub mod chat;
