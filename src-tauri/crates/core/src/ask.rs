@@ -13,7 +13,7 @@ use crate::stream::{self, Ended};
 /// How an ask ended.
 #[derive(Debug)]
 pub enum Asked {
-    Answered(Response),
+    Answered(Box<Response>),
     Stopped,
     Failed(halley_responses::Error),
 }
@@ -48,7 +48,7 @@ pub async fn ask(
         Ended::Stopped => Asked::Stopped,
         Ended::Failed(error) => Asked::Failed(error),
         Ended::Done => match accumulator.finish() {
-            Ok(response) => Asked::Answered(response),
+            Ok(response) => Asked::Answered(Box::new(response)),
             Err(error) => Asked::Failed(error),
         },
     }

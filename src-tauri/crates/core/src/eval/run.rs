@@ -275,7 +275,7 @@ pub fn prepare_run(
 
 /// What one request came to.
 enum Sent {
-    Answered(Response),
+    Answered(Box<Response>),
     Failed(halley_responses::Error),
     Stopped,
 }
@@ -342,7 +342,7 @@ impl Shared<'_> {
             Ended::Stopped => Sent::Stopped,
             Ended::Failed(error) => Sent::Failed(error),
             Ended::Done => match accumulator.finish() {
-                Ok(response) => Sent::Answered(response),
+                Ok(response) => Sent::Answered(Box::new(response)),
                 Err(error) => Sent::Failed(error),
             },
         }
