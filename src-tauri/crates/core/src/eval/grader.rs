@@ -223,12 +223,32 @@ fn reference_of(reference: &Reference, row: &RowView<'_>) -> Result<String, Stri
     }
 }
 
+/// A regex grader's pattern compiled once for the whole run, when it names
+/// no column (a pattern with `{{columns}}` differs by row).
+pub fn compile_once(spec: &GraderSpec) -> Option<regex::Regex> {
+    match spec {
+        GraderSpec::Regex { pattern } if super::template::variables_of(pattern).is_empty() => {
+            regex::Regex::new(pattern).ok()
+        }
+        _ => None,
+    }
+}
+
 /// Grades `row` by a grader that needs no request (all but the model
 /// grader, which [`super::run`] handles with [`model_prompt`] and
-/// [`read_score`]).
-pub fn grade_locally(spec: &GraderSpec, row: &RowView<'_>) -> Grade {
+/// [`read_score`]). `compiled` is [`compile_once`]'s regex, if any.
+pub fn grade_locally(
+    spec: &GraderSpec,
+    compiled: Option<&regex::Regex>,
+    row: &RowView<'_>,
+) -> Grade {
     let name = spec.name();
     let output = row.output.trim();
+    if let (GraderSpec::Regex { .. }, Some(re)) = (spec, compiled) {
+        return Grade::yes_no(name, re.is_match(row.output), || {
+            format!("does not match /{}/", re.as_str())
+        });
+    }
     match spec {
         GraderSpec::Exact {
             reference,
@@ -479,8 +499,10 @@ mod tests {
             _ => None,
         };
         spec.check().expect("a valid grader");
+        let compiled = compile_once(spec);
         grade_locally(
             spec,
+            compiled.as_ref(),
             &RowView {
                 output,
                 expected,

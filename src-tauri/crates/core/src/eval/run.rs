@@ -202,6 +202,8 @@ pub struct PreparedRun {
     expected: Option<usize>,
     endpoints: HashMap<String, Endpoint>,
     prices: Vec<ModelPrice>,
+    /// Each grader's regex compiled once, where it can be.
+    compiled: Vec<Option<regex::Regex>>,
     /// The retry policy of every request; tests make it quick.
     pub retry: RetryPolicy,
 }
@@ -258,7 +260,9 @@ pub fn prepare_run(
         })?;
         endpoints.insert(id, Endpoint::new(provider.base_url, key));
     }
+    let compiled = run.graders.iter().map(grader::compile_once).collect();
     Ok(PreparedRun {
+        compiled,
         run_id: run_id.to_owned(),
         run,
         forms,
@@ -447,9 +451,9 @@ async fn run_row(shared: &Shared<'_>, variant: u32, position: u32) -> Option<Row
     };
     let mut grades = Vec::new();
     let mut grader_cost: Option<f64> = None;
-    for spec_grader in &prepared.run.graders {
+    for (spec_grader, compiled) in prepared.run.graders.iter().zip(&prepared.compiled) {
         let GraderSpec::Model(model_grader) = spec_grader else {
-            grades.push(grader::grade_locally(spec_grader, &view));
+            grades.push(grader::grade_locally(spec_grader, compiled.as_ref(), &view));
             continue;
         };
         let (instructions, input) = match grader::model_prompt(model_grader, &view) {
