@@ -38,6 +38,8 @@ pub struct AppState {
     pub probes: halley_core::probe_schedule::ProbeSchedule,
     /// Knowledge files on their way to a provider, and their events.
     pub knowledge: halley_core::knowledge::Knowledge,
+    /// Evaluation runs under way, for Pause and Cancel.
+    pub eval_runs: halley_core::eval::RunningRuns,
 }
 
 /// The MCP client's bounds. Debug builds (the end-to-end tests') read
@@ -127,6 +129,7 @@ impl AppState {
             approvals: halley_core::chat::Approvals::default(),
             probes: halley_core::probe_schedule::ProbeSchedule::default(),
             knowledge: knowledge_watch(),
+            eval_runs: halley_core::eval::RunningRuns::default(),
         })
     }
 

@@ -4,8 +4,8 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use halley_core::eval::{
-    self, Comparison, DatasetFormat, EvalRunStatus, GraderSpec, ModelGrader, Overrides, Reference,
-    RunControl, RunRequest, VariantSpec,
+    self, Comparison, DatasetFormat, EvalRunRequest, EvalRunStatus, GraderSpec, ModelGrader,
+    Overrides, Reference, RunControl, VariantSpec,
 };
 use halley_core::History;
 use halley_responses::Client;
@@ -233,7 +233,7 @@ async fn run_new(args: RunArgs) -> Result<Exit, String> {
     }
     let run_id = eval::create_run(
         history,
-        &RunRequest {
+        &EvalRunRequest {
             dataset_id: dataset.id.clone(),
             dataset_version: Some(dataset.latest_version),
             variants,

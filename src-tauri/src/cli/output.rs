@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use halley_core::eval::{EvalRunStatus, RunProgress, VariantAggregate};
+use halley_core::eval::{EvalRunProgress, EvalRunStatus, VariantAggregate};
 use serde_json::json;
 
 fn percent(share: f64) -> String {
@@ -89,7 +89,7 @@ pub fn json(
     .to_string()
 }
 
-pub fn progress_line(p: &RunProgress) -> String {
+pub fn progress_line(p: &EvalRunProgress) -> String {
     let eta = p
         .eta_ms
         .map(|ms| format!(", about {:.0} s left", ms / 1000.0))

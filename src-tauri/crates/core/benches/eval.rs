@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use halley_core::eval::{
-    self, DatasetFormat, GraderSpec, Overrides, RunControl, RunRequest, VariantSpec,
+    self, DatasetFormat, EvalRunRequest, GraderSpec, Overrides, RunControl, VariantSpec,
 };
 use halley_core::keys::{KeyStore, MemoryStore, SecretString};
 use halley_core::providers::ProviderKind;
@@ -102,7 +102,7 @@ fn main() {
         for round in 0..=rounds {
             let run_id = eval::create_run(
                 &history,
-                &RunRequest {
+                &EvalRunRequest {
                     dataset_id: dataset.clone(),
                     dataset_version: None,
                     variants: vec![VariantSpec {

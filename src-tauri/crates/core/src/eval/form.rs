@@ -110,7 +110,7 @@ pub struct PresetForm {
 /// What a variant may change in a preset without saving a new version.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
-#[ts(export_to = "EvalOverrides.ts")]
+#[ts(export_to = "EvalOverrides.ts", rename = "EvalOverrides")]
 pub struct Overrides {
     pub model: Option<String>,
     pub temperature: Option<f64>,

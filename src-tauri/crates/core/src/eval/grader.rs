@@ -12,7 +12,7 @@ use crate::Error;
 /// Where a text grader reads the value it compares with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "from", rename_all = "camelCase")]
-#[ts(export_to = "EvalReference.ts")]
+#[ts(export_to = "EvalReference.ts", rename = "EvalReference")]
 pub enum Reference {
     /// The dataset's expected-output column.
     Expected,
@@ -25,7 +25,7 @@ pub enum Reference {
 /// How a value found at a JSON path is compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
-#[ts(export_to = "EvalComparison.ts")]
+#[ts(export_to = "EvalComparison.ts", rename = "EvalComparison")]
 pub enum Comparison {
     Eq,
     Ne,
@@ -68,6 +68,7 @@ pub enum GraderSpec {
     JsonPath {
         path: String,
         op: Comparison,
+        #[ts(type = "unknown")]
         value: Value,
     },
     /// Another model reads the output and gives a score on `scale`.

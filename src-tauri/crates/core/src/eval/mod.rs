@@ -23,9 +23,9 @@ pub use dataset::{DatasetFormat, DatasetProblem, Table};
 pub use form::{Overrides, PresetForm};
 pub use grader::{Comparison, Grade, GraderSpec, HumanGrade, ModelGrader, Reference};
 pub use run::{
-    aggregate, compare_runs, create_run, prepare_run, run_eval, PreparedRun, RowComparison,
-    RunComparison, RunControl, RunProgress, RunRequest, VariantSpec, DEFAULT_CONCURRENCY,
-    MAX_CONCURRENCY,
+    aggregate, compare_runs, create_run, prepare_run, run_eval, EvalRunComparison, EvalRunProgress,
+    EvalRunRequest, PreparedRun, RowComparison, RunControl, RunningRuns, VariantSpec,
+    DEFAULT_CONCURRENCY, MAX_CONCURRENCY,
 };
 pub use stats::{percentile, wilson_95, VariantAggregate};
 pub use template::TemplateProblem;

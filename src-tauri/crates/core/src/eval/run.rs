@@ -52,7 +52,7 @@ pub const MAX_CONCURRENCY: u32 = 64;
 /// One variant as asked for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export_to = "EvalVariantSpec.ts")]
+#[ts(export_to = "EvalVariantSpec.ts", rename = "EvalVariantSpec")]
 pub struct VariantSpec {
     /// Shown in results; defaults to "<preset> v<version>".
     #[serde(default)]
@@ -72,7 +72,7 @@ pub struct VariantSpec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export_to = "EvalRunRequest.ts")]
-pub struct RunRequest {
+pub struct EvalRunRequest {
     pub dataset_id: String,
     /// `None`: the latest version.
     #[serde(default)]
@@ -87,7 +87,7 @@ pub struct RunRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export_to = "EvalRunProgress.ts")]
-pub struct RunProgress {
+pub struct EvalRunProgress {
     pub run_id: String,
     /// Rows × variants with a result (this session's and earlier ones).
     pub done: u32,
@@ -97,6 +97,9 @@ pub struct RunProgress {
     /// The time left at this session's pace; `None` before the first row.
     pub eta_ms: Option<f64>,
     pub status: EvalRunStatus,
+    /// Why the run stopped when it could not go on (its results could not
+    /// be stored); the rows stored so far are kept.
+    pub error: Option<String>,
 }
 
 /// Pause and cancel for a running run.
@@ -106,9 +109,50 @@ pub struct RunControl {
     pub cancel: CancellationToken,
 }
 
+/// The runs this process is running, by id, with their controls: so Pause
+/// and Cancel reach them, and a run is never started twice at once (two
+/// drivers would send the same rows).
+#[derive(Debug, Clone, Default)]
+pub struct RunningRuns {
+    runs: Arc<Mutex<HashMap<String, RunControl>>>,
+}
+
+impl RunningRuns {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, RunControl>> {
+        self.runs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The new run's controls, or `None` when it is running already.
+    pub fn start(&self, run_id: &str) -> Option<RunControl> {
+        let mut runs = self.lock();
+        if runs.contains_key(run_id) {
+            return None;
+        }
+        let control = RunControl::default();
+        runs.insert(run_id.to_owned(), control.clone());
+        Some(control)
+    }
+
+    pub fn finish(&self, run_id: &str) {
+        self.lock().remove(run_id);
+    }
+
+    /// Whether a run by that id was running.
+    pub fn pause(&self, run_id: &str) -> bool {
+        self.lock().get(run_id).map(|c| c.pause.cancel()).is_some()
+    }
+
+    /// Whether a run by that id was running.
+    pub fn cancel(&self, run_id: &str) -> bool {
+        self.lock().get(run_id).map(|c| c.cancel.cancel()).is_some()
+    }
+}
+
 /// Resolves the variants (each preset version's form copied) and graders,
 /// checks them, and stores the new run. Nothing is sent yet.
-pub fn create_run(history: &History, request: &RunRequest) -> Result<String, Error> {
+pub fn create_run(history: &History, request: &EvalRunRequest) -> Result<String, Error> {
     let info = history.dataset_version(&request.dataset_id, request.dataset_version)?;
     if request.variants.is_empty() {
         return Err(Error::InvalidInput(
@@ -504,7 +548,7 @@ pub async fn run_eval(
     client: &Client,
     prepared: &PreparedRun,
     control: RunControl,
-    progress: impl Fn(RunProgress),
+    progress: impl Fn(EvalRunProgress),
 ) -> Result<EvalRunStatus, Error> {
     let run_id = prepared.run_id.clone();
     {
@@ -575,13 +619,14 @@ pub async fn run_eval(
             failed += 1;
         }
         let per_row = session_start.elapsed().as_secs_f64() * 1000.0 / f64::from(session_done);
-        progress(RunProgress {
+        progress(EvalRunProgress {
             run_id: run_id.clone(),
             done: count,
             failed,
             total,
             eta_ms: Some(per_row * f64::from(total.saturating_sub(count))),
             status: EvalRunStatus::Running,
+            error: None,
         });
     }
     let status = if control.cancel.is_cancelled() {
@@ -596,13 +641,14 @@ pub async fn run_eval(
         let run_id = run_id.clone();
         blocking(move || history.set_eval_run_status(&run_id, status)).await?;
     }
-    progress(RunProgress {
+    progress(EvalRunProgress {
         run_id,
         done: count,
         failed,
         total,
         eta_ms: None,
         status,
+        error: None,
     });
     Ok(status)
 }
@@ -698,7 +744,7 @@ fn aggregate_rows(variant: u32, label: &str, rows: &[&RowResult]) -> VariantAggr
 /// One row whose verdict changed between two runs.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export_to = "EvalRowComparison.ts")]
+#[ts(export_to = "EvalRowComparison.ts", rename = "EvalRowComparison")]
 pub struct RowComparison {
     pub position: u32,
     pub passed_before: bool,
@@ -709,7 +755,7 @@ pub struct RowComparison {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export_to = "EvalRunComparison.ts")]
-pub struct RunComparison {
+pub struct EvalRunComparison {
     pub before: VariantAggregate,
     pub after: VariantAggregate,
     /// Rows that passed before and not after, then rows fixed.
@@ -724,7 +770,7 @@ pub fn compare_runs(
     history: &History,
     before: (&str, u32),
     after: (&str, u32),
-) -> Result<RunComparison, Error> {
+) -> Result<EvalRunComparison, Error> {
     let (run_a, _) = history.eval_run(before.0)?;
     let (run_b, _) = history.eval_run(after.0)?;
     if (run_a.dataset_id.as_str(), run_a.dataset_version)
@@ -762,7 +808,7 @@ pub fn compare_runs(
             }
         }
     }
-    Ok(RunComparison {
+    Ok(EvalRunComparison {
         before: aggregate_rows(before.1, &label_a, &rows_a.iter().collect::<Vec<_>>()),
         after: aggregate_rows(after.1, &label_b, &rows_b.iter().collect::<Vec<_>>()),
         regressions,

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use halley_core::eval::{
-    self, Comparison, DatasetFormat, EvalRunStatus, GraderSpec, ModelGrader, Overrides, RowStatus,
-    RunControl, RunRequest, VariantSpec,
+    self, Comparison, DatasetFormat, EvalRunRequest, EvalRunStatus, GraderSpec, ModelGrader,
+    Overrides, RowStatus, RunControl, VariantSpec,
 };
 use halley_core::keys::{KeyStore, MemoryStore, SecretString};
 use halley_core::pricing::ModelPrice;
@@ -167,7 +167,7 @@ async fn twenty_rows_two_variants_regex_and_model_grader() {
 
     let run_id = eval::create_run(
         &s.history,
-        &RunRequest {
+        &EvalRunRequest {
             dataset_id: dataset.clone(),
             dataset_version: None,
             variants: vec![variant(&preset, None), variant(&preset, Some("echo-json"))],
@@ -291,7 +291,7 @@ async fn twenty_rows_two_variants_regex_and_model_grader() {
     // the judge passing at 2, the fourth rows are fixed.
     let again = eval::create_run(
         &s.history,
-        &RunRequest {
+        &EvalRunRequest {
             dataset_id: dataset,
             dataset_version: None,
             variants: vec![variant(&preset, None)],
@@ -333,7 +333,7 @@ async fn an_interrupted_run_resumes_from_the_database_billing_each_row_once() {
     let dataset = import_rows(&s.history, 20);
     let run_id = eval::create_run(
         &s.history,
-        &RunRequest {
+        &EvalRunRequest {
             dataset_id: dataset,
             dataset_version: None,
             variants: vec![variant(&preset, None)],
@@ -452,7 +452,7 @@ async fn a_429_holds_the_run_back_for_its_retry_after_and_every_row_completes() 
     let dataset = import_rows(&s.history, 4);
     let run_id = eval::create_run(
         &s.history,
-        &RunRequest {
+        &EvalRunRequest {
             dataset_id: dataset,
             dataset_version: None,
             variants: vec![variant(&preset, None)],
@@ -505,7 +505,7 @@ async fn a_provider_failing_mid_run_fails_those_rows_and_keeps_the_rest() {
     let dataset = import_rows(&s.history, 12);
     let run_id = eval::create_run(
         &s.history,
-        &RunRequest {
+        &EvalRunRequest {
             dataset_id: dataset,
             dataset_version: None,
             variants: vec![variant(&preset, None)],
@@ -572,7 +572,7 @@ async fn an_empty_cell_fails_its_row_without_a_request_and_an_unknown_variable_r
         .id;
     let run_id = eval::create_run(
         &s.history,
-        &RunRequest {
+        &EvalRunRequest {
             dataset_id: dataset.clone(),
             dataset_version: None,
             variants: vec![variant(&preset, None)],
@@ -613,7 +613,7 @@ async fn an_empty_cell_fails_its_row_without_a_request_and_an_unknown_variable_r
         .id;
     let refused = eval::create_run(
         &s.history,
-        &RunRequest {
+        &EvalRunRequest {
             dataset_id: dataset,
             dataset_version: None,
             variants: vec![variant(&other, None)],
