@@ -37,6 +37,7 @@ pub async fn serve(config: Config) -> Result<RunningServer, io::Error> {
         store: Store::default(),
         attempts: Attempts::default(),
         files: crate::files::Files::default(),
+        batches: Default::default(),
         shutdown: shutdown.clone(),
     });
     let app = router(state, log.clone());

@@ -1,6 +1,7 @@
 //! The HTTP surface: which path goes to which handler, and the layers every
 //! request passes (the request log, then the bearer-key check).
 
+mod batches;
 mod files;
 mod inputs;
 mod models;
@@ -29,6 +30,7 @@ pub(crate) struct AppState {
     pub store: Store,
     pub attempts: Attempts,
     pub files: crate::files::Files,
+    pub batches: batches::Batches,
     /// Fires when the server stops; streams and background work end on it.
     pub shutdown: CancellationToken,
 }
@@ -44,6 +46,9 @@ pub(crate) fn router(state: Arc<AppState>, log: RequestLog) -> Router {
         .route("/v1/responses/{id}/cancel", post(responses::cancel))
         .route("/v1/responses/{id}/input_items", get(inputs::input_items))
         .route("/v1/models", get(models::list))
+        .route("/v1/batches", post(batches::create))
+        .route("/v1/batches/{id}", get(batches::retrieve))
+        .route("/v1/batches/{id}/cancel", post(batches::cancel))
         .route(
             "/v1/files",
             // The size limit is the mock's own (a 413 as the API says it).
