@@ -130,6 +130,7 @@ pub const EXPORTED: &[Render] = &[
     render::<halley_core::eval::VariantAggregate>,
     render::<halley_core::eval::RowComparison>,
     render::<halley_core::eval::EvalRunComparison>,
+    render::<halley_core::eval::RunMode>,
     render::<halley_core::playground::UploadPurpose>,
     render::<halley_core::playground::FileUploadProgress>,
     render::<halley_core::playground::ProviderFile>,

@@ -30,7 +30,7 @@ pub enum Command {
 pub enum EvalCommand {
     /// Run PRESET over DATASET (a dataset's name, or a .csv/.jsonl file,
     /// imported as a new version of the dataset named after the file).
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Go on with a paused or interrupted run: rows already done are not
     /// sent again.
     Resume(ResumeArgs),
@@ -87,6 +87,10 @@ pub struct RunArgs {
     /// Rows sent at once (1–64).
     #[arg(long)]
     pub concurrency: Option<u32>,
+    /// Send the rows through the provider's Batch API (cheaper, and slower:
+    /// a batch may take hours); a provider without one runs them live.
+    #[arg(long)]
+    pub batch: bool,
     /// The provider to use (its name in Settings); default the active one.
     #[arg(long)]
     pub provider: Option<String>,

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use halley_core::eval::{
     self, Comparison, DatasetFormat, EvalRunRequest, EvalRunStatus, GraderSpec, ModelGrader,
-    Overrides, Reference, RunControl, VariantSpec,
+    Overrides, Reference, RunControl, RunMode, VariantSpec,
 };
 use halley_core::History;
 use halley_responses::Client;
@@ -17,7 +17,7 @@ use super::Exit;
 
 pub async fn run(command: EvalCommand) -> Result<Exit, String> {
     match command {
-        EvalCommand::Run(args) => run_new(args).await,
+        EvalCommand::Run(args) => Box::pin(run_new(*args)).await,
         EvalCommand::Resume(args) => resume(args).await,
         EvalCommand::Import(args) => import(args),
     }
@@ -239,6 +239,11 @@ async fn run_new(args: RunArgs) -> Result<Exit, String> {
             variants,
             graders,
             concurrency: args.concurrency,
+            mode: if args.batch {
+                RunMode::Batch
+            } else {
+                RunMode::Live
+            },
         },
     )
     .map_err(|e| e.to_string())?;

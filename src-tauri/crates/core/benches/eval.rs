@@ -116,6 +116,7 @@ fn main() {
                         pattern: "^Q\\d+: What is".into(),
                     }],
                     concurrency: Some(1),
+                    mode: eval::RunMode::Live,
                 },
             )
             .expect("run");

@@ -28,6 +28,7 @@ export type { EvalOverrides } from "./EvalOverrides";
 export type { EvalReference } from "./EvalReference";
 export type { EvalRowComparison } from "./EvalRowComparison";
 export type { EvalRunComparison } from "./EvalRunComparison";
+export type { EvalRunMode } from "./EvalRunMode";
 export type { EvalRunProgress } from "./EvalRunProgress";
 export type { EvalRunRequest } from "./EvalRunRequest";
 export type { EvalRunStatus } from "./EvalRunStatus";

@@ -9,6 +9,7 @@
 //! - [`run`]: running the rows with bounded concurrency, pause, resume, cancel;
 //! - [`stats`]: Wilson intervals, percentiles, the per-variant aggregate.
 
+mod batch;
 pub mod dataset;
 pub mod form;
 pub mod grader;
@@ -29,6 +30,7 @@ pub use run::{
 };
 pub use stats::{percentile, wilson_95, VariantAggregate};
 pub use template::TemplateProblem;
+// RunMode and PendingBatch are defined below.
 
 use crate::history::Usage;
 
@@ -173,10 +175,34 @@ pub struct ResolvedVariant {
     pub overrides: Overrides,
 }
 
+/// How a run's requests go: one by one as they are run (`live`), or all
+/// at once through the provider's Batch API (`batch`: cheaper and slower,
+/// with the live path where a provider has no Batch API).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export_to = "EvalRunMode.ts", rename = "EvalRunMode")]
+pub enum RunMode {
+    #[default]
+    Live,
+    Batch,
+}
+
+/// A Batch API batch a run sent and has not read back yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingBatch {
+    pub provider_id: String,
+    pub batch_id: String,
+    /// (variant, row) pairs it holds.
+    pub jobs: Vec<(u32, u32)>,
+}
+
 /// A run as stored (`eval_runs.spec`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StoredRun {
+    #[serde(default)]
+    pub mode: RunMode,
     pub dataset_id: String,
     pub dataset_version: u32,
     pub variants: Vec<ResolvedVariant>,

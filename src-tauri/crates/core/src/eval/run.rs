@@ -36,7 +36,7 @@ use ts_rs::TS;
 use super::form::{Overrides, PresetForm};
 use super::grader::{self, Grade, GraderSpec, RowView};
 use super::stats::{percentile, wilson_95, VariantAggregate};
-use super::{EvalRunStatus, ResolvedVariant, RowResult, RowStatus, StoredRun, Table};
+use super::{EvalRunStatus, ResolvedVariant, RowResult, RowStatus, RunMode, StoredRun, Table};
 use crate::history::{now_ms, History, Usage};
 use crate::keys::KeyStore;
 use crate::pricing::{self, ModelPrice};
@@ -81,6 +81,8 @@ pub struct EvalRunRequest {
     pub graders: Vec<GraderSpec>,
     #[serde(default)]
     pub concurrency: Option<u32>,
+    #[serde(default)]
+    pub mode: RunMode,
 }
 
 /// Told after every stored row.
@@ -227,6 +229,7 @@ pub fn create_run(history: &History, request: &EvalRunRequest) -> Result<String,
         });
     }
     history.create_eval_run(&StoredRun {
+        mode: request.mode,
         dataset_id: request.dataset_id.clone(),
         dataset_version: info.version,
         variants,
@@ -240,16 +243,18 @@ pub fn create_run(history: &History, request: &EvalRunRequest) -> Result<String,
 /// and the prices.
 pub struct PreparedRun {
     pub run_id: String,
-    run: StoredRun,
+    pub(super) run: StoredRun,
     forms: Vec<PresetForm>,
-    table: Arc<Table>,
+    pub(super) table: Arc<Table>,
     expected: Option<usize>,
-    endpoints: HashMap<String, Endpoint>,
+    pub(super) endpoints: HashMap<String, Endpoint>,
     prices: Vec<ModelPrice>,
     /// Each grader's regex compiled once, where it can be.
     compiled: Vec<Option<regex::Regex>>,
     /// The retry policy of every request; tests make it quick.
     pub retry: RetryPolicy,
+    /// How often a Batch API batch is looked at.
+    pub batch_poll: std::time::Duration,
 }
 
 impl PreparedRun {
@@ -318,21 +323,25 @@ pub fn prepare_run(
             max_retries: 5,
             ..RetryPolicy::default()
         },
+        batch_poll: std::time::Duration::from_secs(10),
     })
 }
 
 /// What one request came to.
-enum Sent {
+pub(super) enum Sent {
     Answered(Box<Response>),
     Failed(halley_responses::Error),
+    /// Failed, in the provider's words (a batch's error line, a row its
+    /// result left out).
+    Refused(String),
     Stopped,
 }
 
 /// Shared by the rows of one run.
-struct Shared<'a> {
-    prepared: &'a PreparedRun,
-    client: &'a Client,
-    cancel: CancellationToken,
+pub(super) struct Shared<'a> {
+    pub(super) prepared: &'a PreparedRun,
+    pub(super) client: &'a Client,
+    pub(super) cancel: CancellationToken,
     /// No request starts before this instant (set by a 429's wait).
     not_before: Arc<Mutex<Option<Instant>>>,
 }
@@ -409,21 +418,9 @@ fn usage_of(response: &Response) -> Usage {
         .unwrap_or_default()
 }
 
-/// Runs one row of one variant to a result; `None` when stopped before it
-/// had one (cancel).
-async fn run_row(shared: &Shared<'_>, variant: u32, position: u32) -> Option<RowResult> {
-    let prepared = shared.prepared;
-    let spec = &prepared.run.variants[variant as usize];
-    let form = &prepared.forms[variant as usize];
-    let columns = &prepared.table.columns;
-    let cells = &prepared.table.rows[position as usize - 1];
-    let lookup = |name: &str| {
-        columns
-            .iter()
-            .position(|c| c == name)
-            .map(|i| cells[i].as_str())
-    };
-    let mut result = RowResult {
+/// A row's result before anything happened: failed, with nothing in it.
+fn empty_result(variant: u32, position: u32) -> RowResult {
+    RowResult {
         variant,
         position,
         status: RowStatus::Failed,
@@ -440,25 +437,84 @@ async fn run_row(shared: &Shared<'_>, variant: u32, position: u32) -> Option<Row
         grader_requests: 0,
         grader_cost_usd: None,
         human_grade: None,
-        finished_at: 0.0,
+        finished_at: now_ms(),
+    }
+}
+
+/// The request of one row of one variant, or the row's failed result when
+/// its template cannot be filled (nothing is sent then).
+pub(super) fn row_request(
+    prepared: &PreparedRun,
+    variant: u32,
+    position: u32,
+) -> Result<CreateResponse, Box<RowResult>> {
+    let spec = &prepared.run.variants[variant as usize];
+    let form = &prepared.forms[variant as usize];
+    let columns = &prepared.table.columns;
+    let cells = &prepared.table.rows[position as usize - 1];
+    let lookup = |name: &str| {
+        columns
+            .iter()
+            .position(|c| c == name)
+            .map(|i| cells[i].as_str())
     };
-    let request = match form.request(position, lookup, &spec.overrides) {
-        Ok(request) => request,
-        Err(problem) => {
+    form.request(position, lookup, &spec.overrides)
+        .map_err(|problem| {
+            let mut result = empty_result(variant, position);
             result.error = Some(problem.to_string());
-            result.finished_at = now_ms();
-            return Some(result);
-        }
+            Box::new(result)
+        })
+}
+
+/// Runs one row of one variant to a result, live; `None` when stopped
+/// before it had one (cancel).
+async fn run_row(shared: &Shared<'_>, variant: u32, position: u32) -> Option<RowResult> {
+    let request = match row_request(shared.prepared, variant, position) {
+        Ok(request) => request,
+        Err(result) => return Some(*result),
     };
+    let spec = &shared.prepared.run.variants[variant as usize];
+    let endpoint = &shared.prepared.endpoints[&spec.provider_id];
+    let started = Instant::now();
+    let sent = shared.send(endpoint, &request).await;
+    let latency = started.elapsed().as_secs_f64() * 1000.0;
+    finish_row(shared, variant, position, &request, sent, Some(latency)).await
+}
+
+/// A row's result from what its request came to, graded.
+pub(super) async fn finish_row(
+    shared: &Shared<'_>,
+    variant: u32,
+    position: u32,
+    request: &CreateResponse,
+    sent: Sent,
+    latency_ms: Option<f64>,
+) -> Option<RowResult> {
+    let prepared = shared.prepared;
+    let spec = &prepared.run.variants[variant as usize];
+    let form = &prepared.forms[variant as usize];
+    let columns = &prepared.table.columns;
+    let cells = &prepared.table.rows[position as usize - 1];
+    let lookup = |name: &str| {
+        columns
+            .iter()
+            .position(|c| c == name)
+            .map(|i| cells[i].as_str())
+    };
+    let mut result = empty_result(variant, position);
     let endpoint = &prepared.endpoints[&spec.provider_id];
     let secrets = Secrets::of_endpoint(endpoint);
     result.model = request.model.get().cloned();
-    result.request = serde_json::to_string(&request).ok();
-    let started = Instant::now();
-    let sent = shared.send(endpoint, &request).await;
-    result.latency_ms = Some(started.elapsed().as_secs_f64() * 1000.0);
+    result.request = serde_json::to_string(request).ok();
+    result.latency_ms = latency_ms;
     let response = match sent {
         Sent::Stopped => return None,
+        Sent::Refused(mut message) => {
+            secrets.scrub_in_place(&mut message);
+            result.error = Some(message);
+            result.finished_at = now_ms();
+            return Some(result);
+        }
         Sent::Failed(error) => {
             let mut message = crate::chat::TurnError::from_api(&error).message;
             secrets.scrub_in_place(&mut message);
@@ -516,6 +572,10 @@ async fn run_row(shared: &Shared<'_>, variant: u32, position: u32) -> Option<Row
         result.grader_requests += 1;
         match shared.send(&prepared.endpoints[&provider], &ask).await {
             Sent::Stopped => return None,
+            Sent::Refused(message) => grades.push(Grade::failed(
+                spec_grader.name(),
+                format!("the grader's request failed: {}", secrets.scrub(&message)),
+            )),
             Sent::Failed(error) => {
                 let mut message = crate::chat::TurnError::from_api(&error).message;
                 secrets.scrub_in_place(&mut message);
@@ -584,12 +644,45 @@ pub async fn run_eval(
     let mut failed = failed_before;
     let session_start = Instant::now();
     let mut session_done = 0u32;
+    let mut record = |status: RowStatus| {
+        count += 1;
+        session_done += 1;
+        if status == RowStatus::Failed {
+            failed += 1;
+        }
+        let per_row = session_start.elapsed().as_secs_f64() * 1000.0 / f64::from(session_done);
+        progress(EvalRunProgress {
+            run_id: run_id.clone(),
+            done: count,
+            failed,
+            total,
+            eta_ms: Some(per_row * f64::from(total.saturating_sub(count))),
+            status: EvalRunStatus::Running,
+            error: None,
+        });
+    };
 
     let shared = Shared {
         prepared,
         client,
         cancel: control.cancel.clone(),
         not_before: Arc::new(Mutex::new(None)),
+    };
+    // Batch runs send what they can through the Batch API; what a provider
+    // without one cannot take goes on live below.
+    let jobs = match prepared.run.mode {
+        RunMode::Live => jobs,
+        RunMode::Batch => {
+            Box::pin(super::batch::run(
+                &shared,
+                &history,
+                &run_id,
+                jobs,
+                &control,
+                &mut record,
+            ))
+            .await?
+        }
     };
     let pause = control.pause.clone();
     let cancel = control.cancel.clone();
@@ -613,22 +706,9 @@ pub async fn run_eval(
         .buffer_unordered(prepared.run.concurrency.max(1) as usize);
     while let Some(stored) = results.next().await {
         let Some(status) = stored? else { continue };
-        count += 1;
-        session_done += 1;
-        if status == RowStatus::Failed {
-            failed += 1;
-        }
-        let per_row = session_start.elapsed().as_secs_f64() * 1000.0 / f64::from(session_done);
-        progress(EvalRunProgress {
-            run_id: run_id.clone(),
-            done: count,
-            failed,
-            total,
-            eta_ms: Some(per_row * f64::from(total.saturating_sub(count))),
-            status: EvalRunStatus::Running,
-            error: None,
-        });
+        record(status);
     }
+    drop(results);
     let status = if control.cancel.is_cancelled() {
         EvalRunStatus::Cancelled
     } else if count >= total {
@@ -653,7 +733,7 @@ pub async fn run_eval(
     Ok(status)
 }
 
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, Error> + Send + 'static,
 ) -> Result<T, Error> {
     tokio::task::spawn_blocking(work)

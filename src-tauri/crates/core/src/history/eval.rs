@@ -9,7 +9,7 @@ use super::{new_id, now_ms, History};
 use crate::eval::{
     dataset::{self, DatasetFormat, Table},
     DatasetSummary, DatasetVersionInfo, EvalRunStatus, EvalRunSummary, Grade, HumanGrade,
-    RowResult, RowStatus, StoredRun,
+    PendingBatch, RowResult, RowStatus, StoredRun,
 };
 use crate::Error;
 
@@ -307,6 +307,33 @@ impl History {
                 })
             })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    /// The batches a run sent and has not read back yet.
+    pub(crate) fn eval_run_batches(&self, run_id: &str) -> Result<Vec<PendingBatch>, Error> {
+        let text: String = self.read(|conn| {
+            Ok(conn.query_row(
+                "SELECT batches FROM eval_runs WHERE id = ?1",
+                params![run_id],
+                |row| row.get(0),
+            )?)
+        })?;
+        read_json(&text, "the run's batches")
+    }
+
+    pub(crate) fn set_eval_run_batches(
+        &self,
+        run_id: &str,
+        batches: &[PendingBatch],
+    ) -> Result<(), Error> {
+        let text = json_of(&batches)?;
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE eval_runs SET batches = ?2 WHERE id = ?1",
+                params![run_id, text],
+            )?;
+            Ok(())
         })
     }
 

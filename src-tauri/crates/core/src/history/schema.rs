@@ -236,6 +236,9 @@ CREATE TABLE eval_runs (
     -- form copied), the graders, the concurrency.
     spec TEXT NOT NULL,
     status TEXT NOT NULL CHECK (status IN ('running', 'paused', 'cancelled', 'completed')),
+    -- JSON array of eval::PendingBatch: the Batch API batches sent and
+    -- not yet read back, so a resume polls them instead of sending again.
+    batches TEXT NOT NULL DEFAULT '[]',
     created_at REAL NOT NULL,
     updated_at REAL NOT NULL,
     FOREIGN KEY (dataset_id, dataset_version) REFERENCES eval_dataset_versions (dataset_id, version) ON DELETE CASCADE

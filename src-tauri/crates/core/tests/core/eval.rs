@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use halley_core::eval::{
     self, Comparison, DatasetFormat, EvalRunRequest, EvalRunStatus, GraderSpec, ModelGrader,
-    Overrides, RowStatus, RunControl, VariantSpec,
+    Overrides, RowStatus, RunControl, RunMode, VariantSpec,
 };
 use halley_core::keys::{KeyStore, MemoryStore, SecretString};
 use halley_core::pricing::ModelPrice;
@@ -173,6 +173,7 @@ async fn twenty_rows_two_variants_regex_and_model_grader() {
             variants: vec![variant(&preset, None), variant(&preset, Some("echo-json"))],
             graders: vec![regex(), judge(4)],
             concurrency: Some(4),
+            mode: RunMode::Live,
         },
     )
     .expect("run created");
@@ -297,6 +298,7 @@ async fn twenty_rows_two_variants_regex_and_model_grader() {
             variants: vec![variant(&preset, None)],
             graders: vec![regex(), judge(2)],
             concurrency: None,
+            mode: RunMode::Live,
         },
     )
     .expect("second run");
@@ -339,6 +341,7 @@ async fn an_interrupted_run_resumes_from_the_database_billing_each_row_once() {
             variants: vec![variant(&preset, None)],
             graders: vec![regex()],
             concurrency: Some(3),
+            mode: RunMode::Live,
         },
     )
     .expect("run created");
@@ -458,6 +461,7 @@ async fn a_429_holds_the_run_back_for_its_retry_after_and_every_row_completes() 
             variants: vec![variant(&preset, None)],
             graders: vec![],
             concurrency: Some(4),
+            mode: RunMode::Live,
         },
     )
     .expect("run created");
@@ -515,6 +519,7 @@ async fn a_provider_failing_mid_run_fails_those_rows_and_keeps_the_rest() {
                 value: json!(1),
             }],
             concurrency: Some(1),
+            mode: RunMode::Live,
         },
     )
     .expect("run created");
@@ -578,6 +583,7 @@ async fn an_empty_cell_fails_its_row_without_a_request_and_an_unknown_variable_r
             variants: vec![variant(&preset, None)],
             graders: vec![],
             concurrency: None,
+            mode: RunMode::Live,
         },
     )
     .expect("run created");
@@ -619,6 +625,7 @@ async fn an_empty_cell_fails_its_row_without_a_request_and_an_unknown_variable_r
             variants: vec![variant(&other, None)],
             graders: vec![],
             concurrency: None,
+            mode: RunMode::Live,
         },
     )
     .expect_err("no such column");
@@ -706,4 +713,201 @@ fn ten_thousand_and_a_hundred_thousand_rows_import() {
             ]]
         );
     }
+}
+
+/// A batch run over `rows` rows whose third row fails in the batch and
+/// whose fifth is left out of its result.
+async fn batch_run(config: Config, rows: u32) -> (Setup, String, EvalRunStatus) {
+    let s = setup(config).await;
+    let preset = save_preset(&s.history, "echo");
+    let mut csv = String::from("text,expected\n");
+    for i in 1..=rows {
+        let marker = match i {
+            3 => " [[batch:fail]]",
+            5 => " [[batch:drop]]",
+            _ => "",
+        };
+        csv.push_str(&format!("w{i}{marker},w{i}\n"));
+    }
+    let dataset = s
+        .history
+        .import_dataset(
+            "batch",
+            DatasetFormat::Csv,
+            csv.as_bytes(),
+            Some("expected"),
+        )
+        .expect("dataset")
+        .id;
+    let run_id = eval::create_run(
+        &s.history,
+        &EvalRunRequest {
+            dataset_id: dataset,
+            dataset_version: None,
+            variants: vec![variant(&preset, None)],
+            graders: vec![GraderSpec::Regex {
+                pattern: "^Repeat: {{expected}}".into(),
+            }],
+            concurrency: None,
+            mode: RunMode::Batch,
+        },
+    )
+    .expect("run created");
+    let mut prepared = eval::prepare_run(&s.history, &s.keys, &run_id).expect("prepared");
+    prepared.batch_poll = Duration::from_millis(20);
+    prepared.retry = quick_retries();
+    let client = Client::new().expect("client");
+    let status = eval::run_eval(
+        s.history.clone(),
+        &client,
+        &prepared,
+        RunControl::default(),
+        |_| {},
+    )
+    .await
+    .expect("run");
+    (s, run_id, status)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_run_polls_the_batch_and_fails_the_rows_it_did_not_answer() {
+    let (s, run_id, status) = batch_run(Config::default(), 6).await;
+    assert_eq!(status, EvalRunStatus::Completed);
+    let results = s
+        .history
+        .eval_results(&run_id, None, 0, 10, false)
+        .expect("results");
+    assert_eq!(results.len(), 6);
+    for result in &results {
+        match result.position {
+            3 => {
+                assert_eq!(result.status, RowStatus::Failed);
+                let error = result.error.as_deref().unwrap_or_default();
+                assert!(error.contains("500"), "{error}");
+            }
+            5 => {
+                assert_eq!(result.status, RowStatus::Failed);
+                assert_eq!(
+                    result.error.as_deref(),
+                    Some("the provider's batch result has no answer for this row")
+                );
+            }
+            _ => assert!(result.passed, "{result:?}"),
+        }
+    }
+    let requests = s.server.requests();
+    let count = |method: &str, prefix: &str| {
+        requests
+            .iter()
+            .filter(|r| r.method == method && r.path.starts_with(prefix))
+            .count()
+    };
+    assert_eq!(count("POST", "/v1/responses"), 0, "nothing was sent live");
+    assert_eq!(
+        (count("POST", "/v1/files"), count("POST", "/v1/batches")),
+        (1, 1)
+    );
+    assert!(count("GET", "/v1/batches/") >= 3, "polled until completed");
+    let aggregate = &eval::aggregate(&s.history, &run_id).expect("aggregate")[0];
+    assert_eq!(
+        (aggregate.rows, aggregate.passed, aggregate.failed),
+        (6, 4, 2)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_provider_without_a_batch_api_runs_the_batch_live() {
+    let (s, run_id, status) = batch_run(
+        Config {
+            batch_api: false,
+            ..Config::default()
+        },
+        4,
+    )
+    .await;
+    assert_eq!(status, EvalRunStatus::Completed);
+    let results = s
+        .history
+        .eval_results(&run_id, None, 0, 10, false)
+        .expect("results");
+    assert_eq!(results.len(), 4);
+    // Live, the batch markers are plain text the echo repeats.
+    assert!(
+        results.iter().all(|r| r.status == RowStatus::Answered),
+        "{results:?}"
+    );
+    let live = s
+        .server
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/v1/responses")
+        .count();
+    assert_eq!(live, 4, "each row once, live");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paused_batch_run_resumes_by_polling_the_same_batch() {
+    let s = setup(Config::default()).await;
+    let preset = save_preset(&s.history, "echo");
+    let dataset = import_rows(&s.history, 5);
+    let run_id = eval::create_run(
+        &s.history,
+        &EvalRunRequest {
+            dataset_id: dataset,
+            dataset_version: None,
+            variants: vec![variant(&preset, None)],
+            graders: vec![regex()],
+            concurrency: None,
+            mode: RunMode::Batch,
+        },
+    )
+    .expect("run created");
+    let client = Client::new().expect("client");
+    // Looks far apart: the pause comes while the batch is being polled.
+    let mut prepared = eval::prepare_run(&s.history, &s.keys, &run_id).expect("prepared");
+    prepared.batch_poll = Duration::from_millis(300);
+    let control = RunControl::default();
+    let pause = control.pause.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        pause.cancel();
+    });
+    let status = eval::run_eval(s.history.clone(), &client, &prepared, control, |_| {})
+        .await
+        .expect("paused");
+    assert_eq!(status, EvalRunStatus::Paused);
+    assert!(s
+        .history
+        .eval_results(&run_id, None, 0, 10, false)
+        .expect("results")
+        .is_empty());
+
+    let reopened = Arc::new(History::open(&s.path).expect("reopened"));
+    let mut prepared = eval::prepare_run(&reopened, &s.keys, &run_id).expect("prepared again");
+    prepared.batch_poll = Duration::from_millis(20);
+    let status = eval::run_eval(
+        reopened.clone(),
+        &client,
+        &prepared,
+        RunControl::default(),
+        |_| {},
+    )
+    .await
+    .expect("resumed");
+    assert_eq!(status, EvalRunStatus::Completed);
+    let results = reopened
+        .eval_results(&run_id, None, 0, 10, false)
+        .expect("results");
+    assert_eq!(results.len(), 5);
+    assert!(results.iter().all(|r| r.passed), "{results:?}");
+    let batches = s
+        .server
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/v1/batches")
+        .count();
+    assert_eq!(
+        batches, 1,
+        "the resume polled the batch it had sent, not a new one"
+    );
 }

@@ -36,7 +36,16 @@ pub(crate) struct AppState {
 }
 
 pub(crate) fn router(state: Arc<AppState>, log: RequestLog) -> Router {
-    Router::new()
+    // The Batch API only where the config offers it (a gateway without one).
+    let with_batches = if state.config.batch_api {
+        Router::new()
+            .route("/v1/batches", post(batches::create))
+            .route("/v1/batches/{id}", get(batches::retrieve))
+            .route("/v1/batches/{id}/cancel", post(batches::cancel))
+    } else {
+        Router::new()
+    };
+    with_batches
         .route("/v1/responses", post(responses::create))
         .route("/v1/responses/input_tokens", post(inputs::input_tokens))
         .route(
@@ -46,9 +55,6 @@ pub(crate) fn router(state: Arc<AppState>, log: RequestLog) -> Router {
         .route("/v1/responses/{id}/cancel", post(responses::cancel))
         .route("/v1/responses/{id}/input_items", get(inputs::input_items))
         .route("/v1/models", get(models::list))
-        .route("/v1/batches", post(batches::create))
-        .route("/v1/batches/{id}", get(batches::retrieve))
-        .route("/v1/batches/{id}/cancel", post(batches::cancel))
         .route(
             "/v1/files",
             // The size limit is the mock's own (a 413 as the API says it).
