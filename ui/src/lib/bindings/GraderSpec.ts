@@ -6,4 +6,4 @@ import type { ModelGrader } from "./ModelGrader";
 /**
  * One grader of a run.
  */
-export type GraderSpec = { "kind": "exact", reference: EvalReference, ignore_case: boolean, } | { "kind": "contains", reference: EvalReference, ignore_case: boolean, } | { "kind": "regex", pattern: string, } | { "kind": "json_schema", schema: string | null, } | { "kind": "json_path", path: string, op: EvalComparison, value: unknown, } | { "kind": "model" } & ModelGrader;
+export type GraderSpec = { "kind": "exact", reference: EvalReference, ignoreCase: boolean, } | { "kind": "contains", reference: EvalReference, ignoreCase: boolean, } | { "kind": "regex", pattern: string, } | { "kind": "json_schema", schema: string | null, } | { "kind": "json_path", path: string, op: EvalComparison, value: unknown, } | { "kind": "model" } & ModelGrader;

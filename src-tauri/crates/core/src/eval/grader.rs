@@ -38,7 +38,11 @@ pub enum Comparison {
 
 /// One grader of a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(
+    tag = "kind",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
 #[ts(export_to = "GraderSpec.ts")]
 pub enum GraderSpec {
     /// The output equals the reference (after trimming both; optionally
@@ -686,6 +690,32 @@ mod tests {
             instructions.contains("Is Thanks! polite?") && instructions.contains("from 1 to 5")
         );
         assert!(input.contains("Thanks!") && input.contains("Thank you"));
+    }
+
+    #[test]
+    fn graders_read_from_the_json_the_ui_and_graders_json_send() {
+        let graders: Vec<GraderSpec> = serde_json::from_value(json!([
+            {"kind": "exact", "reference": {"from": "expected"}, "ignoreCase": true},
+            {"kind": "contains", "reference": {"from": "column", "name": "city"}},
+            {"kind": "json_path", "path": "$.n", "op": "ge", "value": 3},
+            {"kind": "model", "model": "judge", "rubric": "Polite?", "min": 1, "max": 5, "passAt": 4}
+        ]))
+        .expect("graders");
+        assert!(matches!(
+            graders[0],
+            GraderSpec::Exact {
+                ignore_case: true,
+                ..
+            }
+        ));
+        assert!(
+            matches!(&graders[1], GraderSpec::Contains { reference: Reference::Column { name }, ignore_case: false } if name == "city")
+        );
+        assert!(
+            matches!(&graders[3], GraderSpec::Model(m) if m.pass_at == 4 && m.provider_id.is_none())
+        );
+        let back = serde_json::to_value(&graders[0]).expect("json");
+        assert_eq!(back["ignoreCase"], true);
     }
 
     #[test]
