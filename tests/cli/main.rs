@@ -234,6 +234,92 @@ async fn eval_run_prints_the_aggregates_and_exits_by_the_threshold() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn eval_resume_finishes_a_paused_run_without_sending_its_done_rows_again() {
+    if !keyring_available() {
+        return;
+    }
+    let server = halley_mock::serve(halley_mock::Config::default())
+        .await
+        .expect("mock");
+    let folder = folder(&server.base_url());
+    let dir = folder.dir.path().to_owned();
+    // A run the app started and paused after a few rows.
+    let run_id = {
+        use halley_core::eval::{self, DatasetFormat, EvalRunRequest, GraderSpec, RunControl};
+        let history =
+            std::sync::Arc::new(History::open(&dir.join("history.sqlite3")).expect("history"));
+        let csv = std::fs::read(dir.join("words.csv")).expect("file");
+        let dataset = history
+            .import_dataset("words", DatasetFormat::Csv, &csv, Some("expected"))
+            .expect("dataset");
+        let preset = history.list_presets().expect("presets")[0].id.clone();
+        let run_id = eval::create_run(
+            &history,
+            &EvalRunRequest {
+                dataset_id: dataset.id,
+                dataset_version: None,
+                variants: vec![eval::VariantSpec {
+                    label: None,
+                    preset_id: preset,
+                    preset_version: None,
+                    provider_id: None,
+                    overrides: Default::default(),
+                }],
+                graders: vec![GraderSpec::Regex {
+                    pattern: "^Repeat: {{expected}} ".into(),
+                }],
+                concurrency: Some(1),
+                mode: eval::RunMode::Live,
+            },
+        )
+        .expect("run");
+        let prepared = eval::prepare_run(&history, &KeyringStore, &run_id).expect("prepared");
+        let client = halley_responses::Client::new().expect("client");
+        let control = RunControl::default();
+        let pause = control.pause.clone();
+        let status = eval::run_eval(history, &client, &prepared, control, move |p| {
+            if p.done >= 5 {
+                pause.cancel();
+            }
+        })
+        .await
+        .expect("paused");
+        assert_eq!(status, eval::EvalRunStatus::Paused);
+        run_id
+    };
+    let before = server.requests().len();
+    let resumed = {
+        let dir = dir.clone();
+        let run_id = run_id.clone();
+        tokio::task::spawn_blocking(move || {
+            halley(
+                &dir,
+                &["eval", "resume", &run_id, "--threshold", "1", "--json"],
+            )
+        })
+        .await
+        .expect("ran")
+    };
+    assert_eq!(resumed.status.code(), Some(0), "{}", stderr(&resumed));
+    let report: Value = serde_json::from_str(stdout(&resumed).trim()).expect("JSON");
+    assert_eq!(report["variants"][0]["rows"], 20);
+    assert_eq!(report["variants"][0]["passRate"], 1.0);
+    assert_eq!(
+        server.requests().len() - before,
+        15,
+        "only the 15 rows not done were sent"
+    );
+    let again = tokio::task::spawn_blocking(move || halley(&dir, &["eval", "resume", &run_id]))
+        .await
+        .expect("ran");
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "a completed run is not resumed"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ask_streams_the_answer_to_stdout() {
     if !keyring_available() {
         return;

@@ -911,3 +911,52 @@ async fn a_paused_batch_run_resumes_by_polling_the_same_batch() {
         "the resume polled the batch it had sent, not a new one"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_run_stops_its_rows_in_flight_and_cannot_be_resumed() {
+    let s = setup(Config {
+        delta_delay: Duration::from_millis(20),
+        ..Config::default()
+    })
+    .await;
+    let preset = save_preset(&s.history, "echo");
+    let dataset = import_rows(&s.history, 12);
+    let run_id = eval::create_run(
+        &s.history,
+        &EvalRunRequest {
+            dataset_id: dataset,
+            dataset_version: None,
+            variants: vec![variant(&preset, None)],
+            graders: vec![],
+            concurrency: Some(2),
+            mode: RunMode::Live,
+        },
+    )
+    .expect("run created");
+    let prepared = eval::prepare_run(&s.history, &s.keys, &run_id).expect("prepared");
+    let client = Client::new().expect("client");
+    let control = RunControl::default();
+    let cancel = control.cancel.clone();
+    let status = eval::run_eval(s.history.clone(), &client, &prepared, control, move |p| {
+        if p.done >= 3 {
+            cancel.cancel();
+        }
+    })
+    .await
+    .expect("cancelled run");
+    assert_eq!(status, EvalRunStatus::Cancelled);
+    let stored = s
+        .history
+        .eval_results(&run_id, None, 0, 20, false)
+        .expect("results");
+    // The rows in flight at the cancel were dropped, not stored half done.
+    assert!((3..=4).contains(&stored.len()), "{} stored", stored.len());
+    assert!(stored.iter().all(|r| r.status == RowStatus::Answered));
+    let (_, status) = s.history.eval_run(&run_id).expect("run");
+    assert_eq!(status, EvalRunStatus::Cancelled);
+    let refused = match eval::prepare_run(&s.history, &s.keys, &run_id) {
+        Ok(_) => panic!("a cancelled run is not resumed"),
+        Err(error) => error.to_string(),
+    };
+    assert!(refused.contains("cancelled"), "{refused}");
+}
