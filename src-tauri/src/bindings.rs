@@ -110,6 +110,7 @@ pub const EXPORTED: &[Render] = &[
     render::<crate::ipc_types::PresetVersion>,
     render::<halley_core::eval::DatasetFormat>,
     render::<halley_core::eval::DatasetProblem>,
+    render::<halley_core::eval::DatasetPreview>,
     render::<halley_core::eval::TemplateProblem>,
     render::<halley_core::eval::DatasetSummary>,
     render::<halley_core::eval::DatasetVersionInfo>,

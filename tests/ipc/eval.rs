@@ -58,6 +58,17 @@ fn a_run_streams_its_progress_and_its_results_can_be_read_and_graded() {
         "{bad}"
     );
 
+    let preview = app.call(
+        "eval_preview_dataset",
+        json!({"format": "csv", "dataBase64": base64::engine::general_purpose::STANDARD.encode("a,b\n1\n")}),
+    );
+    assert_eq!(preview["kind"], "unreadable");
+    assert_eq!(
+        preview["problem"],
+        json!({"code": "malformed", "row": 1, "line": 2,
+        "reason": "it has 1 field where the header has 2"})
+    );
+
     let (channel, channel_arg) = app.new_channel();
     let run_id = app.call(
         "eval_start_run",

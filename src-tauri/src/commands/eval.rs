@@ -5,8 +5,9 @@
 
 use base64::Engine as _;
 use halley_core::eval::{
-    self, DatasetFormat, DatasetSummary, DatasetVersionInfo, EvalRunComparison, EvalRunProgress,
-    EvalRunRequest, EvalRunSummary, HumanGrade, RowResult, RunControl, VariantAggregate,
+    self, DatasetFormat, DatasetPreview, DatasetSummary, DatasetVersionInfo, EvalRunComparison,
+    EvalRunProgress, EvalRunRequest, EvalRunSummary, HumanGrade, RowResult, RunControl,
+    VariantAggregate,
 };
 use tauri::ipc::Channel;
 use tauri::State;
@@ -38,6 +39,27 @@ pub async fn eval_import_dataset(
         Ok(state
             .history
             .import_dataset(&name, format, &bytes, expected_column.as_deref())?)
+    })
+    .await
+}
+
+/// What importing the file would give, without storing it: its columns,
+/// row count and first rows, or the typed reason it cannot be imported.
+#[tauri::command]
+pub async fn eval_preview_dataset(
+    format: DatasetFormat,
+    data_base64: String,
+) -> IpcResult<DatasetPreview> {
+    super::blocking::blocking(move || {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(data_base64.as_bytes())
+            .map_err(|e| {
+                IpcError::new(
+                    ErrorCode::InvalidInput,
+                    format!("the file did not arrive whole: {e}"),
+                )
+            })?;
+        Ok(eval::dataset::preview(&bytes, format, 20))
     })
     .await
 }

@@ -111,6 +111,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         presets::preset_export,
         presets::preset_import,
         eval::eval_import_dataset,
+        eval::eval_preview_dataset,
         eval::eval_list_datasets,
         eval::eval_dataset_versions,
         eval::eval_dataset_rows,

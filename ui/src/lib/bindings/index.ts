@@ -18,6 +18,7 @@ export type { ConversationSummary } from "./ConversationSummary";
 export type { ConversationView } from "./ConversationView";
 export type { DamagedSetting } from "./DamagedSetting";
 export type { DatasetFormat } from "./DatasetFormat";
+export type { DatasetPreview } from "./DatasetPreview";
 export type { DatasetProblem } from "./DatasetProblem";
 export type { DatasetSummary } from "./DatasetSummary";
 export type { DatasetVersionInfo } from "./DatasetVersionInfo";

@@ -151,8 +151,9 @@ fn parse_csv(bytes: &[u8]) -> Result<Table, DatasetProblem> {
                 row,
                 line,
                 reason: format!(
-                    "it has {} fields where the header has {}",
+                    "it has {} field{} where the header has {}",
                     record.len(),
+                    if record.len() == 1 { "" } else { "s" },
                     columns.len()
                 ),
             });
@@ -248,6 +249,35 @@ fn parse_jsonl(bytes: &[u8]) -> Result<Table, DatasetProblem> {
         })
         .collect();
     Ok(Table { columns, rows })
+}
+
+/// What an import would take, shown before it is stored: the columns, the
+/// row count and the first rows, or why the file cannot be imported (typed,
+/// so the UI says it in the user's language with the row and line).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(export_to = "DatasetPreview.ts")]
+pub enum DatasetPreview {
+    Readable {
+        columns: Vec<String>,
+        rows: u32,
+        first_rows: Vec<Vec<String>>,
+    },
+    Unreadable {
+        problem: DatasetProblem,
+    },
+}
+
+/// [`DatasetPreview`] of `bytes`, with at most `first` rows.
+pub fn preview(bytes: &[u8], format: DatasetFormat, first: usize) -> DatasetPreview {
+    match parse(bytes, format) {
+        Ok(table) => DatasetPreview::Readable {
+            rows: table.rows.len() as u32,
+            first_rows: table.rows.into_iter().take(first).collect(),
+            columns: table.columns,
+        },
+        Err(problem) => DatasetPreview::Unreadable { problem },
+    }
 }
 
 /// The table as CSV (a header, every field quoted where it needs to be).
@@ -391,6 +421,30 @@ mod tests {
         assert_eq!(
             table.rows[99_999],
             ["99999", "What is 99999, doubled?", "199998"]
+        );
+    }
+
+    #[test]
+    fn a_preview_shows_the_first_rows_or_the_problem() {
+        let readable = preview(b"a,b\n1,2\n3,4\n5,6\n", DatasetFormat::Csv, 2);
+        assert_eq!(
+            readable,
+            DatasetPreview::Readable {
+                columns: vec!["a".into(), "b".into()],
+                rows: 3,
+                first_rows: vec![vec!["1".into(), "2".into()], vec!["3".into(), "4".into()]],
+            }
+        );
+        let problem = preview(b"a,b\n1\n", DatasetFormat::Csv, 2);
+        let json = serde_json::to_value(&problem).expect("json");
+        assert_eq!(json["kind"], "unreadable");
+        assert_eq!(json["problem"]["code"], "malformed");
+        assert_eq!(
+            (
+                json["problem"]["row"].clone(),
+                json["problem"]["line"].clone()
+            ),
+            (serde_json::json!(1), serde_json::json!(2))
         );
     }
 

@@ -20,7 +20,7 @@ pub mod template;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use dataset::{DatasetFormat, DatasetProblem, Table};
+pub use dataset::{DatasetFormat, DatasetPreview, DatasetProblem, Table};
 pub use form::{Overrides, PresetForm};
 pub use grader::{Comparison, Grade, GraderSpec, HumanGrade, ModelGrader, Reference};
 pub use run::{
