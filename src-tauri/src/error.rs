@@ -86,7 +86,9 @@ impl From<halley_core::Error> for IpcError {
         let code = match &error {
             halley_core::Error::Storage(_) => ErrorCode::Storage,
             halley_core::Error::Io(_) => ErrorCode::Storage,
-            halley_core::Error::InvalidInput(_) => ErrorCode::InvalidInput,
+            halley_core::Error::InvalidInput(_) | halley_core::Error::Dataset(_) => {
+                ErrorCode::InvalidInput
+            }
             halley_core::Error::NotFound(_) => ErrorCode::NotFound,
             halley_core::Error::Keyring(_) => ErrorCode::Keyring,
             halley_core::Error::CleartextNotConfirmed(_) => ErrorCode::CleartextNotConfirmed,

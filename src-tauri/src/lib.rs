@@ -5,6 +5,7 @@
 pub mod bench;
 #[cfg(test)]
 mod bindings;
+pub mod cli;
 #[cfg(test)]
 mod command_signatures;
 pub mod commands;

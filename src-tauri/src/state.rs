@@ -41,6 +41,8 @@ pub struct AppState {
     /// Background answers picked up after a restart, for the window that
     /// follows one (`commands::resumed`).
     pub relays: crate::relays::Relays,
+    /// Evaluation runs under way, for Pause and Cancel.
+    pub eval_runs: halley_core::eval::RunningRuns,
 }
 
 /// The MCP client's bounds. Debug builds (the end-to-end tests') read
@@ -131,6 +133,7 @@ impl AppState {
             probes: halley_core::probe_schedule::ProbeSchedule::default(),
             knowledge: knowledge_watch(),
             relays: crate::relays::Relays::default(),
+            eval_runs: halley_core::eval::RunningRuns::default(),
         })
     }
 

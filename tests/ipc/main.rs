@@ -14,6 +14,7 @@ mod canary;
 mod channels;
 mod chat_turns;
 mod echo_gateway;
+mod eval;
 mod logs;
 mod mcp_servers;
 mod not_blocking;

@@ -7,6 +7,7 @@ mod bench;
 mod blocking;
 mod capabilities;
 mod conversations;
+mod eval;
 mod export_file;
 mod images;
 mod instance;
@@ -119,6 +120,22 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         presets::preset_delete,
         presets::preset_export,
         presets::preset_import,
+        eval::eval_import_dataset,
+        eval::eval_preview_dataset,
+        eval::eval_list_datasets,
+        eval::eval_dataset_versions,
+        eval::eval_dataset_rows,
+        eval::eval_export_dataset,
+        eval::eval_delete_dataset,
+        eval::eval_start_run,
+        eval::eval_resume_run,
+        eval::eval_pause_run,
+        eval::eval_cancel_run,
+        eval::eval_list_runs,
+        eval::eval_run_aggregates,
+        eval::eval_results,
+        eval::eval_set_human_grade,
+        eval::eval_compare_runs,
         your_data::data_backup_now,
         your_data::data_list_backups,
         your_data::data_restore,

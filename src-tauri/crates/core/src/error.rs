@@ -33,6 +33,9 @@ pub enum Error {
     /// A file offered for import cannot be imported; nothing was.
     #[error("{0}")]
     Import(crate::history::ImportProblem),
+    /// A dataset file that cannot be imported; nothing of it was stored.
+    #[error("{0}")]
+    Dataset(#[from] crate::eval::DatasetProblem),
     /// The HTTP client could not be built (the TLS backend did not start).
     #[error("{0}")]
     HttpClient(String),

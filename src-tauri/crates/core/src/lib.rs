@@ -2,11 +2,13 @@
 //! conversations and turns. Knows no Tauri.
 
 pub mod assistants;
+pub mod ask;
 pub mod backup_schedule;
 pub mod capabilities;
 pub mod chat;
 pub mod data_lock;
 mod error;
+pub mod eval;
 pub mod history;
 pub mod keys;
 pub mod knowledge;

@@ -16,6 +16,9 @@ pub struct Config {
     pub delta_delay: Duration,
     /// The largest file `POST /v1/files` takes; larger is a 413.
     pub max_file_bytes: usize,
+    /// Whether `/v1/batches` exists; without it the Batch API's paths are
+    /// 404s, as at a gateway that has none.
+    pub batch_api: bool,
 }
 
 impl Default for Config {
@@ -25,6 +28,7 @@ impl Default for Config {
             cases_dir: None,
             delta_delay: Duration::from_millis(5),
             max_file_bytes: 64 * 1024 * 1024,
+            batch_api: true,
         }
     }
 }

@@ -213,6 +213,56 @@ pub struct FileBatch {
     pub extra: Extra,
 }
 
+/// Where a Batch API batch stands (`GET /batches/{id}`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchStatus {
+    Validating,
+    InProgress,
+    Finalizing,
+    Completed,
+    Failed,
+    Expired,
+    Cancelling,
+    Cancelled,
+    /// A status this version does not know: not finished.
+    #[serde(other)]
+    Other,
+}
+
+impl BatchStatus {
+    /// Whether the batch will not change any more.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            BatchStatus::Completed
+                | BatchStatus::Failed
+                | BatchStatus::Expired
+                | BatchStatus::Cancelled
+        )
+    }
+}
+
+/// A batch of requests run by the provider from a JSONL file
+/// (`POST /batches`, the Batch API).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Batch {
+    pub id: String,
+    pub status: BatchStatus,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub input_file_id: Nullable<String>,
+    /// The answered requests, one JSON line each, once completed.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub output_file_id: Nullable<String>,
+    /// The refused requests, one JSON line each.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub error_file_id: Nullable<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub request_counts: Nullable<Value>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
 /// A file in a code interpreter container (what the code wrote, or an
 /// input it was given).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

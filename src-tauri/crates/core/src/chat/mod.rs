@@ -25,6 +25,7 @@ pub use request::{
     build_request, Chaining, ChatOptions, ImageBackground, ImageOptions, ImageQuality, ImageSize,
     ReasoningEffort, Verbosity,
 };
+pub(crate) use run::usage_of;
 pub use run::{end_unsent, resume_turn, run_turn, Emit, Turn, TurnOutcome};
 pub use send::{prepare_regenerate, prepare_send, Outgoing, PreparedTurn};
 pub use title::title_from;

@@ -366,7 +366,7 @@ fn count(n: u64) -> u32 {
 }
 
 /// Token counts from the wire `usage` (the detail objects may be missing).
-fn usage_of(usage: &halley_responses::Usage) -> Usage {
+pub(crate) fn usage_of(usage: &halley_responses::Usage) -> Usage {
     Usage {
         input_tokens: count(usage.input_tokens),
         cached_tokens: count(

@@ -230,6 +230,43 @@ const TABLES: &[Table] = &[
         count: None,
     },
     Table {
+        // Names are unique, as for presets: one of the same name made here
+        // since is kept, and the backup's is skipped with its versions.
+        name: "eval_datasets",
+        merge_skips: &[],
+        filter: "WHERE name NOT IN (SELECT name FROM main.eval_datasets)",
+        order: "",
+        count: None,
+    },
+    Table {
+        name: "eval_dataset_versions",
+        merge_skips: &[],
+        filter: "WHERE dataset_id IN (SELECT id FROM main.eval_datasets)",
+        order: "",
+        count: None,
+    },
+    Table {
+        name: "eval_dataset_rows",
+        merge_skips: &[],
+        filter: "WHERE dataset_id IN (SELECT id FROM main.eval_datasets)",
+        order: "",
+        count: None,
+    },
+    Table {
+        name: "eval_runs",
+        merge_skips: &[],
+        filter: "WHERE dataset_id IN (SELECT id FROM main.eval_datasets)",
+        order: "",
+        count: None,
+    },
+    Table {
+        name: "eval_results",
+        merge_skips: &[],
+        filter: "WHERE run_id IN (SELECT id FROM main.eval_runs)",
+        order: "",
+        count: None,
+    },
+    Table {
         name: "settings",
         merge_skips: &[],
         // The MCP server list is one value: merged by server id below.

@@ -8,6 +8,7 @@ mod background_turns;
 mod backup;
 mod chatgpt;
 mod conversations;
+mod eval;
 mod export;
 mod health;
 mod import;

@@ -234,6 +234,81 @@ CREATE TABLE assistants (
     updated_at REAL NOT NULL
 );
 "#,
+    r#"
+-- Evaluations (halley_core::eval): datasets imported from CSV or JSONL,
+-- versioned like presets (each import under a name adds a version), and
+-- runs of preset variants over one version, with every row's result.
+CREATE TABLE eval_datasets (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE TABLE eval_dataset_versions (
+    dataset_id TEXT NOT NULL REFERENCES eval_datasets (id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    -- JSON array of the column names, in file order.
+    columns TEXT NOT NULL,
+    -- The column holding the expected output, if any.
+    expected_column TEXT,
+    row_count INTEGER NOT NULL,
+    format TEXT NOT NULL CHECK (format IN ('csv', 'jsonl')),
+    created_at REAL NOT NULL,
+    PRIMARY KEY (dataset_id, version)
+);
+CREATE TABLE eval_dataset_rows (
+    dataset_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    -- 1-based, the row's place in the file.
+    position INTEGER NOT NULL,
+    -- JSON array of the cells, in column order.
+    cells TEXT NOT NULL,
+    PRIMARY KEY (dataset_id, version, position),
+    FOREIGN KEY (dataset_id, version) REFERENCES eval_dataset_versions (dataset_id, version) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE TABLE eval_runs (
+    id TEXT PRIMARY KEY,
+    dataset_id TEXT NOT NULL,
+    dataset_version INTEGER NOT NULL,
+    -- JSON eval::StoredRun: the variants resolved (each preset version's
+    -- form copied), the graders, the concurrency.
+    spec TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('running', 'paused', 'cancelled', 'completed')),
+    -- JSON array of eval::PendingBatch: the Batch API batches sent and
+    -- not yet read back, so a resume polls them instead of sending again.
+    batches TEXT NOT NULL DEFAULT '[]',
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    FOREIGN KEY (dataset_id, dataset_version) REFERENCES eval_dataset_versions (dataset_id, version) ON DELETE CASCADE
+);
+CREATE TABLE eval_results (
+    run_id TEXT NOT NULL REFERENCES eval_runs (id) ON DELETE CASCADE,
+    variant INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('answered', 'failed')),
+    passed INTEGER NOT NULL,
+    output TEXT NOT NULL DEFAULT '',
+    -- The request as sent and the final response (JSON), for the exchange view.
+    request TEXT,
+    response TEXT,
+    error TEXT,
+    latency_ms REAL,
+    model TEXT,
+    input_tokens INTEGER NOT NULL DEFAULT 0,
+    cached_tokens INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0,
+    reasoning_tokens INTEGER NOT NULL DEFAULT 0,
+    cost_usd REAL,
+    -- JSON array of eval::Grade.
+    grades TEXT NOT NULL DEFAULT '[]',
+    grader_requests INTEGER NOT NULL DEFAULT 0,
+    grader_cost_usd REAL,
+    -- JSON eval::HumanGrade, set later by a person.
+    human_grade TEXT,
+    finished_at REAL NOT NULL,
+    PRIMARY KEY (run_id, variant, position)
+) WITHOUT ROWID;
+"#,
 ];
 
 /// Brings the schema up to date in one transaction, refusing a database

@@ -7,6 +7,7 @@ mod backup;
 mod canary;
 mod capabilities;
 mod chat;
+mod eval;
 mod export;
 mod health;
 mod import;

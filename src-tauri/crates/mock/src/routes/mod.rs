@@ -1,6 +1,7 @@
 //! The HTTP surface: which path goes to which handler, and the layers every
 //! request passes (the request log, then the bearer-key check).
 
+mod batches;
 mod files;
 mod inputs;
 mod models;
@@ -29,12 +30,22 @@ pub(crate) struct AppState {
     pub store: Store,
     pub attempts: Attempts,
     pub files: crate::files::Files,
+    pub batches: batches::Batches,
     /// Fires when the server stops; streams and background work end on it.
     pub shutdown: CancellationToken,
 }
 
 pub(crate) fn router(state: Arc<AppState>, log: RequestLog) -> Router {
-    Router::new()
+    // The Batch API only where the config offers it (a gateway without one).
+    let with_batches = if state.config.batch_api {
+        Router::new()
+            .route("/v1/batches", post(batches::create))
+            .route("/v1/batches/{id}", get(batches::retrieve))
+            .route("/v1/batches/{id}/cancel", post(batches::cancel))
+    } else {
+        Router::new()
+    };
+    with_batches
         .route("/v1/responses", post(responses::create))
         .route("/v1/responses/input_tokens", post(inputs::input_tokens))
         .route(

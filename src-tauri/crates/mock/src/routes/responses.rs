@@ -70,6 +70,26 @@ pub(crate) async fn create(State(app): State<Arc<AppState>>, body: Bytes) -> Res
     }
 }
 
+/// What `POST /v1/responses` answers for `body`, not streamed: the status
+/// and the final response (or the error body). The Batch API answers each
+/// of its requests this way.
+pub(crate) async fn answer_once(app: &Arc<AppState>, mut body: Value) -> (StatusCode, Value) {
+    if let Some(object) = body.as_object_mut() {
+        object.insert("stream".into(), Value::Bool(false));
+        object.insert("background".into(), Value::Bool(false));
+    }
+    let text = body.to_string();
+    let response = create(State(app.clone()), Bytes::from(text)).await;
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024 * 1024)
+        .await
+        .unwrap_or_default();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
 /// Stores the response, starts its events, and answers: a stream that
 /// follows them, the queued response (background), or the final response.
 async fn run(app: &AppState, request: &CreateRequest, script: Script) -> Response {

@@ -2,7 +2,7 @@
 //! must survive (HTTP errors, cut or stalled streams, bad or unknown events,
 //! failed and incomplete responses).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -57,6 +57,10 @@ pub(crate) enum Fault {
     CutAfter(usize),
     /// A gateway without background mode: `background` is refused.
     NoBackground,
+    /// The first N requests of this model (counted by the server) answer
+    /// as the echo does; every later one is a 500, as a provider that
+    /// breaks in the middle of an evaluation run.
+    ServerErrorAfter(u32),
     /// Hostile headers, sizes or silence (see [`Hostile`]).
     Hostile(Hostile),
     /// `paced-<deltas>-<per_second>`: one message of exactly `deltas` text
@@ -94,6 +98,7 @@ pub(crate) const KINDS: &[&str] = &[
     "stall-after-5",
     "cut-after-8",
     "no-background",
+    "500-after-3",
     "429-hostile-headers",
     "huge-line",
     "huge-body",
@@ -139,6 +144,8 @@ impl Fault {
                         return None;
                     }
                     Self::Paced { deltas, per_second }
+                } else if let Some(n) = other.strip_prefix("500-after-") {
+                    Self::ServerErrorAfter(n.parse().ok()?)
                 } else if let Some(n) = other.strip_prefix("stall-after-") {
                     Self::StallAfter(n.parse().ok()?)
                 } else if let Some(n) = other.strip_prefix("cut-after-") {
@@ -165,6 +172,8 @@ pub(crate) fn stream_cut(model: &str) -> Option<usize> {
 #[derive(Debug, Default)]
 pub(crate) struct Attempts {
     seen: Mutex<HashSet<u64>>,
+    /// Requests per model name, for `500-after-N`.
+    per_model: Mutex<HashMap<String, u32>>,
 }
 
 impl Attempts {
@@ -175,15 +184,36 @@ impl Attempts {
             .unwrap_or_else(|poison| poison.into_inner())
             .insert(body_hash)
     }
+
+    /// How many requests for `model` came before this one (and counts it).
+    pub fn count(&self, model: &str) -> u32 {
+        let mut counts = self
+            .per_model
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        let count = counts.entry(model.to_owned()).or_insert(0);
+        let before = *count;
+        *count = count.saturating_add(1);
+        before
+    }
 }
 
 pub(crate) fn plan(
     fault: Fault,
     request: &CreateRequest,
     delay: Duration,
-    first_attempt: impl Fn() -> bool,
+    attempts: &Attempts,
+    body_hash: u64,
 ) -> Plan {
+    let first_attempt = || attempts.first(body_hash);
     match fault {
+        Fault::ServerErrorAfter(n) => {
+            if attempts.count(&request.model) < n {
+                Plan::Script(echo::script(request, delay, None))
+            } else {
+                Plan::Error(ApiError::server_error())
+            }
+        }
         Fault::Unauthorized => Plan::Error(
             ApiError::new(
                 StatusCode::UNAUTHORIZED,
@@ -415,9 +445,30 @@ mod tests {
             "paced-10",
             "paced-x-1",
             "paced-900001-1",
+            "500-after-x",
         ] {
             assert_eq!(Fault::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn server_error_after_n_counts_requests_per_model() {
+        let request = CreateRequest {
+            model: "fault:500-after-2".into(),
+            stream: true,
+            ..CreateRequest::default()
+        };
+        let fault = Fault::parse("500-after-2").expect("a 500-after fault");
+        let attempts = Attempts::default();
+        let kinds: Vec<bool> = (0..4)
+            .map(|hash| {
+                matches!(
+                    plan(fault, &request, Duration::ZERO, &attempts, hash),
+                    Plan::Error(_)
+                )
+            })
+            .collect();
+        assert_eq!(kinds, [false, false, true, true], "two answers, then 500s");
     }
 
     #[test]
@@ -428,7 +479,8 @@ mod tests {
             ..CreateRequest::default()
         };
         let fault = Fault::parse("paced-37-200").expect("a paced fault");
-        let Plan::Script(script) = plan(fault, &request, Duration::ZERO, || true) else {
+        let Plan::Script(script) = plan(fault, &request, Duration::ZERO, &Attempts::default(), 0)
+        else {
             panic!("a paced fault plays a script");
         };
         let deltas: Vec<Duration> = script

@@ -1,9 +1,11 @@
 //! Scenarios, chosen by the request's `model`: `echo` (and any model the mock
-//! does not know), `echo-reasoning`, `case:<name>` and `fault:<kind>`.
+//! does not know), `echo-reasoning`, `echo-json` and `judge` (for
+//! evaluation runs, see `eval.rs`), `case:<name>` and `fault:<kind>`.
 
 mod case;
 mod code_interpreter;
 mod echo;
+mod eval;
 pub(crate) mod fault;
 mod file_search;
 mod hostile;
@@ -68,11 +70,14 @@ pub(crate) fn plan(request: &CreateRequest, context: &Context<'_>) -> Plan {
     }
     if let Some(kind) = model.strip_prefix("fault:") {
         return match fault::Fault::parse(kind) {
-            Some(fault) => fault::plan(fault, request, delay, || {
-                context.attempts.first(context.body_hash)
-            }),
+            Some(fault) => fault::plan(fault, request, delay, context.attempts, context.body_hash),
             None => Plan::Error(case::unknown_model(model)),
         };
+    }
+    match model {
+        "echo-json" => return Plan::Script(eval::echo_json(request, delay)),
+        "judge" => return Plan::Script(eval::judge(request, delay)),
+        _ => {}
     }
     let searched = match &request.file_search {
         Some(tool) => match file_search::search(&context.files.lock(), tool, &request.user_text) {
@@ -86,7 +91,12 @@ pub(crate) fn plan(request: &CreateRequest, context: &Context<'_>) -> Plan {
 
 /// Every model `GET /v1/models` lists.
 pub(crate) fn model_names(cases_dir: Option<&Path>) -> Vec<String> {
-    let mut names = vec!["echo".to_owned(), "echo-reasoning".to_owned()];
+    let mut names = vec![
+        "echo".to_owned(),
+        "echo-reasoning".to_owned(),
+        "echo-json".to_owned(),
+        "judge".to_owned(),
+    ];
     if let Some(dir) = cases_dir {
         names.extend(
             case::names(dir)

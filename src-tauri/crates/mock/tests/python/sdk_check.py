@@ -14,6 +14,7 @@ import time
 import traceback
 import zlib
 
+import json
 import openai
 
 BASE_URL = sys.argv[1]
@@ -226,6 +227,65 @@ def server_error_and_retry():
     raises(openai.InternalServerError, lambda: stream_events("fault:500"))
     response = client(max_retries=2).responses.create(model="fault:500-once", input="again")
     expect(response.output_text == "again", "the retry succeeds")
+
+
+@check
+def server_error_after_n_requests():
+    # The first two requests of this model answer; every later one is a 500.
+    sdk = client(max_retries=0)
+    for word in ("one", "two"):
+        expect(sdk.responses.create(model="fault:500-after-2", input=word).output_text == word,
+               "the first requests answer")
+    raises(openai.InternalServerError,
+           lambda: sdk.responses.create(model="fault:500-after-2", input="three"))
+    raises(openai.InternalServerError, lambda: stream_events("fault:500-after-2", sdk=sdk))
+
+
+@check
+def echo_json_and_judge_answer_from_the_input():
+    response = client().responses.create(model="echo-json", input="two words")
+    expect(json.loads(response.output_text) == {"text": "two words", "chars": 9, "words": 2},
+           "echo-json answers the text as JSON")
+    events = stream_events("judge", input="Answer to grade: fine [[score:4]]")
+    expect(text_of(events) == "4", "the judge reads the score marker")
+    plain = client().responses.create(model="judge", input="no marker")
+    expect(plain.output_text == "3", "the judge's default score")
+    refused = client().responses.create(model="judge", input="[[judge:refuse]]")
+    expect(not any(c.isdigit() for c in refused.output_text), "a refusal has no number")
+
+
+@check
+def batch_of_responses_completes_after_polls():
+    sdk = client()
+    lines = []
+    for i, text in enumerate(["first", "second [[batch:fail]]", "third [[batch:drop]]"]):
+        lines.append(json.dumps({"custom_id": f"row-{i}", "method": "POST", "url": "/v1/responses",
+                                 "body": {"model": "echo", "input": text}}))
+    upload = sdk.files.create(file=("requests.jsonl", "\n".join(lines).encode()), purpose="batch")
+    batch = sdk.batches.create(input_file_id=upload.id, endpoint="/v1/responses",
+                               completion_window="24h")
+    expect(batch.status == "validating", "a new batch validates")
+    seen = []
+    for _ in range(10):
+        batch = sdk.batches.retrieve(batch.id)
+        seen.append(batch.status)
+        if batch.status == "completed":
+            break
+    expect(seen[0] == "in_progress" and seen[-1] == "completed", f"polled to the end: {seen}")
+    expect(batch.request_counts.completed == 1 and batch.request_counts.failed == 1,
+           "one answered, one failed, one missing")
+    output = [json.loads(line) for line in sdk.files.content(batch.output_file_id).text.splitlines()]
+    expect([o["custom_id"] for o in output] == ["row-0"], "the answered row")
+    body = output[0]["response"]["body"]
+    expect(output[0]["response"]["status_code"] == 200, "a 200")
+    expect(body["output"][0]["content"][0]["text"] == "first", "the echo's answer")
+    errors = [json.loads(line) for line in sdk.files.content(batch.error_file_id).text.splitlines()]
+    expect([e["custom_id"] for e in errors] == ["row-1"], "the failed row")
+    expect(errors[0]["response"]["status_code"] == 500, "its status")
+    raises(openai.NotFoundError, lambda: sdk.batches.retrieve("batch_nope"))
+    raises(openai.BadRequestError,
+           lambda: sdk.batches.create(input_file_id="file-nope", endpoint="/v1/responses",
+                                      completion_window="24h"))
 
 
 @check

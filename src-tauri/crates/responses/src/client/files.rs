@@ -1,4 +1,5 @@
-//! The Files API (upload, list, retrieve, delete, content), vector stores
+//! The Files API (upload, list, retrieve, delete, content), the Batch API
+//! (a JSONL file of requests run by the provider), vector stores
 //! and their files (with polling until a file is indexed), and the files of
 //! a code interpreter container. Every call goes through the client's one
 //! send path: the same retries, limits, redirects policy and errors as
@@ -19,7 +20,7 @@ use tokio_util::sync::CancellationToken;
 use super::{path_segment, Client, Endpoint, StreamOptions};
 use crate::error::{truncate_for_error, Error};
 use crate::files::{
-    ContainerFile, CreateVectorStore, FileBatch, FileObject, FilePurpose, Page, Upload,
+    Batch, ContainerFile, CreateVectorStore, FileBatch, FileObject, FilePurpose, Page, Upload,
     VectorStore, VectorStoreFile,
 };
 use crate::response::Deleted;
@@ -125,6 +126,33 @@ impl Client {
     pub async fn file_content(&self, ep: &Endpoint, id: &str) -> Result<Bytes, Error> {
         self.download(ep, &format!("files/{}/content", path_segment(id)))
             .await
+    }
+
+    /// `POST /batches`: runs every request of the JSONL file `input_file_id`
+    /// (uploaded with purpose `batch`) against `/v1/responses`.
+    pub async fn create_batch(&self, ep: &Endpoint, input_file_id: &str) -> Result<Batch, Error> {
+        let body = body(&json!({
+            "input_file_id": input_file_id,
+            "endpoint": "/v1/responses",
+            "completion_window": "24h",
+        }))?;
+        self.call(Method::POST, ep, "batches", Some(body)).await
+    }
+
+    /// `GET /batches/{id}`.
+    pub async fn retrieve_batch(&self, ep: &Endpoint, id: &str) -> Result<Batch, Error> {
+        self.get(ep, &format!("batches/{}", path_segment(id))).await
+    }
+
+    /// `POST /batches/{id}/cancel`.
+    pub async fn cancel_batch(&self, ep: &Endpoint, id: &str) -> Result<Batch, Error> {
+        self.call(
+            Method::POST,
+            ep,
+            &format!("batches/{}/cancel", path_segment(id)),
+            None,
+        )
+        .await
     }
 
     /// `POST /vector_stores`.
