@@ -84,6 +84,7 @@ pub const EXPORTED: &[Render] = &[
     render::<halley_core::settings::Theme>,
     render::<halley_core::settings::LanguageChoice>,
     render::<halley_core::settings::LongAnswers>,
+    render::<crate::desktop::AppEvent>,
     render::<halley_core::settings::SettingProblem>,
     render::<halley_core::settings::DamagedSetting>,
     render::<halley_core::settings::SettingsReading>,

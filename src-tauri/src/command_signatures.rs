@@ -35,6 +35,7 @@ pub const SYNC_ALLOWED: &[(&str, &str)] = &[
     ("env_key_offers", "reads environment variables"),
     ("stop_run", "cancels a token in memory"),
     ("watch_turn", "hands a channel to a relay in memory"),
+    ("watch_app", "subscribes a channel to a broadcast in memory"),
     ("instance_problem", "managed state in memory"),
     ("app_quit", "asks the event loop to exit"),
     ("app_restart", "asks the event loop to restart"),

@@ -9,6 +9,7 @@ pub mod cli;
 #[cfg(test)]
 mod command_signatures;
 pub mod commands;
+pub mod desktop;
 pub mod error;
 pub mod instance;
 pub mod ipc_types;
@@ -63,6 +64,7 @@ pub fn run_app_with<R: Runtime>(
             Ok(())
         })
         .manage(bench::BenchHooks::from_env())
+        .manage(desktop::AppEvents::default())
         .invoke_handler(commands::handler())
 }
 
@@ -77,6 +79,7 @@ pub fn run() {
             instance::focus_main_window(app)
         }))
         .plugin(tauri_plugin_updater::Builder::new().build())
+        .plugin(desktop::shortcut::plugin())
         .manage(updates::UpdateState::default());
     let builder = match bench::page_flag_plugin() {
         Some(plugin) => builder.plugin(plugin),
@@ -89,11 +92,23 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    app.run(|app, event| {
-        if let tauri::RunEvent::Exit = event {
-            stop_mcp_servers(app);
-        }
+    app.run(|app, event| match event {
+        tauri::RunEvent::Ready => start_desktop_habits(app),
+        tauri::RunEvent::Exit => stop_mcp_servers(app),
+        _ => {}
     });
+}
+
+/// The tray icon, and the quick-ask shortcut when the user set one.
+fn start_desktop_habits<R: Runtime>(app: &tauri::AppHandle<R>) {
+    desktop::tray::install(app);
+    let wanted = app
+        .try_state::<state::AppState>()
+        .and_then(|state| state.history.settings().ok())
+        .and_then(|reading| reading.settings.quick_ask_shortcut);
+    if let Err(error) = desktop::shortcut::apply(app, wanted.as_deref()) {
+        tracing::warn!(error = %error.message, "the quick-ask shortcut could not be set");
+    }
 }
 
 /// Stops every MCP server before the process ends (stdin closed, SIGTERM,

@@ -1,5 +1,7 @@
 import { mount } from "svelte";
 import App from "./App.svelte";
+import QuickAsk from "./components/QuickAsk.svelte";
+import { isQuickAskWindow } from "./lib/state/desktop.svelte";
 import "./styles.css";
 import { ipc } from "./lib/ipc";
 import { setLinkOpener } from "./lib/links";
@@ -20,7 +22,8 @@ if (import.meta.env.DEV && new URLSearchParams(location.search).has("demo")) {
   installDemoBackend(new URLSearchParams(location.search).has("setup"));
 }
 
-export default mount(App, { target });
+// The quick-ask window loads the same page and shows only its own view.
+export default mount(isQuickAskWindow() ? QuickAsk : App, { target });
 markAfterPaint("first-paint");
 // The first formulas and code in the page cost far more than later ones: pay that while idle.
 void warmUpMarkdown();

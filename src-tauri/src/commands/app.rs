@@ -45,10 +45,28 @@ pub async fn get_settings(state: State<'_, AppState>) -> IpcResult<SettingsReadi
 }
 
 #[tauri::command]
-pub async fn save_settings(state: State<'_, AppState>, settings: Settings) -> IpcResult<()> {
+pub async fn save_settings<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    settings: Settings,
+) -> IpcResult<()> {
     with_state(&state, move |state| {
-        let before = state.history.settings()?.settings.model;
+        let stored = state.history.settings()?.settings;
+        let before = stored.model.clone();
+        // A new shortcut is taken from the OS first: one it refuses is said
+        // and nothing is saved (the old one is held again).
+        if stored.quick_ask_shortcut != settings.quick_ask_shortcut {
+            if let Err(error) =
+                crate::desktop::shortcut::apply(&app, settings.quick_ask_shortcut.as_deref())
+            {
+                let _ = crate::desktop::shortcut::apply(&app, stored.quick_ask_shortcut.as_deref());
+                return Err(error);
+            }
+        }
         state.history.save_settings(&settings)?;
+        if stored.language != settings.language {
+            crate::desktop::tray::refresh(&app);
+        }
         // A model picked for the first time at this provider is probed
         // before its first turn is sent.
         if before != settings.model {

@@ -7,6 +7,7 @@ mod bench;
 mod blocking;
 mod capabilities;
 mod conversations;
+mod desktop;
 mod eval;
 mod export_file;
 mod images;
@@ -23,7 +24,7 @@ mod runs;
 mod startup;
 mod updates;
 mod usage;
-mod watch;
+pub mod watch;
 mod your_data;
 
 /// Every command name, as the UI invokes it.
@@ -49,6 +50,10 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         providers::import_env_key,
         providers::list_models,
         resumed::watch_turn,
+        desktop::watch_app,
+        desktop::show_conversation,
+        desktop::open_quick_ask,
+        desktop::close_quick_ask,
         conversations::list_conversations,
         conversations::get_conversation,
         conversations::rename_conversation,

@@ -150,6 +150,20 @@ export class Session {
     return this.cmd("GET", "/title");
   }
 
+  /** The handles of the app's windows (each webview the app opened). */
+  windowHandles() {
+    return this.cmd("GET", "/window/handles");
+  }
+
+  currentWindow() {
+    return this.cmd("GET", "/window");
+  }
+
+  /** Drives the window `handle` from now on. */
+  switchToWindow(handle) {
+    return this.cmd("POST", "/window", { handle });
+  }
+
   /** Sends keys to the focused element (e.g. "\uE007" is Enter, "\uE00C" Escape). */
   async keys(text) {
     const actions = [...text].flatMap((ch) => [

@@ -11,6 +11,7 @@ import type { Commands } from "./bindings/commands";
 import type { ProbeEvent } from "./bindings/ProbeEvent";
 import type { ProviderInput } from "./bindings/ProviderInput";
 import type { RunUpdate } from "./bindings/RunUpdate";
+import type { AppEvent } from "./bindings/AppEvent";
 import type { SendInput } from "./bindings/SendInput";
 import type { AssistantInput } from "./bindings/AssistantInput";
 import type { ComposerChanges } from "./bindings/ComposerChanges";
@@ -160,6 +161,18 @@ export const ipc = {
    */
   watchTurn: (messageId: string, onUpdate: (u: RunUpdate) => void) =>
     call("watch_turn", { messageId, onUpdate: channel(onUpdate) }),
+
+  // Desktop habits: the tray and the quick-ask window ask the main window
+  // to start a chat or open a conversation.
+  watchApp: (onEvent: (event: AppEvent) => void) => {
+    const ch = new Channel<AppEvent>();
+    ch.onmessage = onEvent;
+    return call("watch_app", { onEvent: ch });
+  },
+  openQuickAsk: () => call("open_quick_ask"),
+  closeQuickAsk: () => call("close_quick_ask"),
+  /** Hands the quick-ask window's conversation to the main window (and closes the quick one). */
+  showConversation: (conversationId: string) => call("show_conversation", { conversationId }),
 };
 
 // ---- Playground ------------------------------------------------------------

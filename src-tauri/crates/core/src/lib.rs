@@ -1,8 +1,8 @@
 //! What Halley does, without a window: history (SQLite), providers and keys,
 //! conversations and turns. Knows no Tauri.
 
-pub mod assistants;
 pub mod ask;
+pub mod assistants;
 pub mod backup_schedule;
 pub mod capabilities;
 pub mod chat;

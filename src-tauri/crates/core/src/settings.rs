@@ -100,6 +100,10 @@ pub struct Settings {
     /// Models whose answers always run in background mode under
     /// [`LongAnswers::Auto`] (a slow model the user knows).
     pub long_answer_models: Vec<String>,
+    /// The global shortcut that opens the quick-ask window ("Ctrl+Shift+Space");
+    /// `None` (the default) holds no shortcut. Checked by the app, which
+    /// knows which shortcuts the OS takes.
+    pub quick_ask_shortcut: Option<String>,
 }
 
 /// How many automatic backups Settings lets the user keep.
@@ -130,6 +134,7 @@ impl Default for Settings {
             backups_kept: 7,
             long_answers: LongAnswers::Auto,
             long_answer_models: Vec::new(),
+            quick_ask_shortcut: None,
         }
     }
 }
@@ -162,6 +167,15 @@ impl Settings {
             return Err(Error::InvalidInput(format!(
                 "up to {MAX_LONG_ANSWER_MODELS} model names can be listed for long answers, none empty"
             )));
+        }
+        if self
+            .quick_ask_shortcut
+            .as_ref()
+            .is_some_and(|s| s.len() > 100)
+        {
+            return Err(Error::InvalidInput(
+                "a shortcut is at most 100 characters".into(),
+            ));
         }
         pricing::check(&self.prices)
     }

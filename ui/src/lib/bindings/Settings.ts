@@ -70,4 +70,10 @@ longAnswers: LongAnswers,
  * Models whose answers always run in background mode under
  * [`LongAnswers::Auto`] (a slow model the user knows).
  */
-longAnswerModels: Array<string>, };
+longAnswerModels: Array<string>, 
+/**
+ * The global shortcut that opens the quick-ask window ("Ctrl+Shift+Space");
+ * `None` (the default) holds no shortcut. Checked by the app, which
+ * knows which shortcuts the OS takes.
+ */
+quickAskShortcut: string | null, };

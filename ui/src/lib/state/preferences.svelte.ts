@@ -27,6 +27,7 @@ const defaults: Settings = {
   backupsKept: 7,
   longAnswers: "auto",
   longAnswerModels: [],
+  quickAskShortcut: null,
 };
 
 export const preferences = $state<Settings>({ ...defaults });

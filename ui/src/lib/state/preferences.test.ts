@@ -27,6 +27,7 @@ const stored: Settings = {
   backupsKept: 3,
   longAnswers: "always",
   longAnswerModels: ["o3-pro"],
+  quickAskShortcut: "Ctrl+Shift+Space",
 };
 
 afterEach(() => {
