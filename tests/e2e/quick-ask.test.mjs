@@ -7,6 +7,7 @@ import { after, before } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { shot, startApp, startMock, test } from "./lib/harness.mjs";
+import { expectAccessible } from "./lib/a11y.mjs";
 import { CONTROL, ESCAPE, ENTER, setModel, setupFresh, tid } from "./lib/chat.mjs";
 
 let app;
@@ -40,6 +41,7 @@ test("Ctrl+/ shows every keyboard shortcut", async () => {
     assert.ok(text.includes(expected), `the sheet lists ${expected}: ${text}`);
   }
   await session.screenshot(shot("shortcut-sheet"));
+  await expectAccessible(session, "shortcut-sheet");
   await session.keys(ESCAPE);
   await session.until(async () => !(await session.find(tid("shortcut-sheet"))), {
     what: "the sheet to close",
@@ -74,6 +76,7 @@ test("the quick-ask shortcut opens a small window whose answer goes into the his
   });
   assert.ok((await answer.text()).includes("What is a quick question?"), "the echo answered");
   await session.screenshot(shot("quick-ask"));
+  await expectAccessible(session, "quick-ask");
   await session.waitFor(tid("quick-open"));
   // Clicked from the page after this command returns: the click closes
   // the window the driver is talking to.

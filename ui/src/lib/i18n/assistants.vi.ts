@@ -10,7 +10,7 @@ export const assistantsVi: Record<keyof typeof assistantsEn, string> = {
   "assistants.edit": "Sửa",
   "assistants.duplicate": "Nhân bản",
   "assistants.delete": "Xóa",
-  "assistants.openInPlayground": "Mở trong Playground",
+  "assistants.openInPlayground": "Mở trong Phòng thử",
   "assistants.copySuffix": "(bản sao)",
   "assistants.deleteConfirm":
     "Xóa “{name}”? Các cuộc trò chuyện với trợ lý này vẫn tiếp tục như cũ.",

@@ -104,7 +104,7 @@ export const vi: Catalog = {
   "message.askedCall":
     "Mô hình muốn gọi công cụ “{name}”, nhưng cuộc trò chuyện này không có công cụ đó nên nó không được chạy:",
   "message.askedApproval":
-    "Mô hình xin phép dùng “{name}”, một công cụ MCP lưu trữ mà phần trò chuyện không chạy (Playground thì có):",
+    "Mô hình xin phép dùng “{name}”, một công cụ MCP lưu trữ mà phần trò chuyện không chạy (Phòng thử thì có):",
   "message.errorTitle": "Yêu cầu thất bại",
   "message.retry": "Thử lại",
   "message.fixKey": "Sửa khóa trong Cài đặt",
