@@ -159,3 +159,24 @@ test("an answer that is only a call to a tool chat does not offer says what the 
   assert.match(asked, /asked to call the tool “\w+”/, `said in words: ${asked}`);
   assert.match(asked, /\{.*\}/s, `with its arguments: ${asked}`);
 });
+
+test("a web search answer sent whole (no stream) lists its sources like a streamed one", async () => {
+  const sources = async (model) => {
+    await newChat(session);
+    // Real recorded traffic: the same question, answered as one JSON body and as a stream.
+    await setModel(session, model);
+    await send(session, "how tall is Mount Columbia?");
+    await settledAnswer(session);
+    return session.execute(
+      `return [...document.querySelectorAll('[data-testid="message-assistant"] .sources a')].map((a) => a.getAttribute("href"))`,
+    );
+  };
+  const whole = await sources("case:pydai-web-search-annotations-json");
+  assert.ok(whole.length > 0, "the JSON answer lists its sources");
+  assert.ok(
+    whole.some((url) => url.includes("britannica.com")),
+    whole.join(", "),
+  );
+  const streamed = await sources("case:pydai-web-search-annotations-stream");
+  assert.ok(streamed.length > 0, "and so does the streamed one");
+});

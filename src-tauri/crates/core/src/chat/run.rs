@@ -190,6 +190,41 @@ impl Draft {
         draft
     }
 
+    /// Adds the sources cited in `response`'s final text that no delta
+    /// brought (each page and file once, in order).
+    fn cite_from(&mut self, response: &Response) {
+        for item in response.output() {
+            let OutputItem::Message(message) = item else {
+                continue;
+            };
+            for part in &message.content {
+                let ContentPart::OutputText(text) = part else {
+                    continue;
+                };
+                for annotation in text
+                    .annotations
+                    .get()
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
+                {
+                    if let Some(citation) = outputs::file_citation(annotation, response.output()) {
+                        if !self
+                            .file_citations
+                            .iter()
+                            .any(|c| c.file_id == citation.file_id)
+                        {
+                            self.file_citations.push(citation);
+                        }
+                    } else if let Some(citation) = citation_of(annotation) {
+                        if !self.citations.iter().any(|c| c.url == citation.url) {
+                            self.citations.push(citation);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Starts the next round of a turn with tool calls; its text is a new
     /// paragraph after the text so far.
     fn next_round(&mut self, items_before: usize, emit: &Emit) {
@@ -1083,6 +1118,10 @@ async fn conclude(
         }
         _ => draft.text(),
     };
+    // A gateway that ignores `stream: true` sends the whole response at
+    // once: its sources are only in the final items, never in a delta.
+    let mut draft = draft;
+    draft.cite_from(&response);
     let final_reasoning = match response_reasoning(&response) {
         r if r.is_empty() || round > 0 => draft.reasoning(),
         r => r,
@@ -1230,6 +1269,28 @@ mod tests {
                 halley_responses::StreamEvent::from_slice(e.to_string().as_bytes()).expect("JSON")
             })
             .collect()
+    }
+
+    #[test]
+    fn sources_only_in_the_final_response_are_cited_once() {
+        use super::Draft;
+        use serde_json::json;
+        let response: halley_responses::Response = serde_json::from_value(json!({
+            "id": "resp_1", "status": "completed",
+            "output": [{"type": "message", "id": "m", "role": "assistant", "status": "completed",
+                "content": [{"type": "output_text", "text": "Mount Columbia is 3,747 m.",
+                    "annotations": [
+                        {"type": "url_citation", "url": "https://example.org/a", "title": "A",
+                         "start_index": 0, "end_index": 5},
+                        {"type": "url_citation", "url": "https://example.org/a", "title": "A",
+                         "start_index": 6, "end_index": 9}]}]}]
+        }))
+        .expect("reads");
+        let mut draft = Draft::default();
+        draft.cite_from(&response);
+        draft.cite_from(&response);
+        let urls: Vec<_> = draft.citations.iter().map(|c| c.url.as_str()).collect();
+        assert_eq!(urls, ["https://example.org/a"]);
     }
 
     #[test]
