@@ -13,6 +13,7 @@ use tauri::State;
 use super::blocking::with_state;
 use super::providers::active_endpoint;
 use crate::bench::BenchHooks;
+use crate::desktop::{AppEvent, AppEvents};
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::ipc_types::{RegenerateInput, RunStarted, SendInput};
 use crate::state::AppState;
@@ -61,16 +62,28 @@ fn decode_attachments(input: &SendInput) -> IpcResult<Vec<NewAttachment>> {
 pub async fn send_message(
     state: State<'_, AppState>,
     bench: State<'_, BenchHooks>,
+    events: State<'_, AppEvents>,
     input: SendInput,
     on_update: Channel<RunUpdate>,
 ) -> IpcResult<RunStarted> {
     let sink = bench.wrap(channel_emit(on_update));
-    with_state(&state, move |state| send(state, input, sink)).await
+    let events = events.inner().clone();
+    with_state(&state, move |state| send(state, input, sink, events)).await
 }
 
 /// Saves the user's message and starts the run (SQLite and the keyring:
 /// on the blocking pool).
-fn send(state: &AppState, input: SendInput, sink: chat::Emit) -> IpcResult<RunStarted> {
+fn send(
+    state: &AppState,
+    input: SendInput,
+    sink: chat::Emit,
+    events: AppEvents,
+) -> IpcResult<RunStarted> {
+    // A new conversation is named by the model after its first answer.
+    let name_it = (input.conversation_id.is_none()
+        && state.history.settings()?.settings.generated_titles)
+        .then_some(events);
+    let model = input.model.clone();
     // Checked first so a missing key loses nothing: the UI keeps the text.
     let (provider, endpoint) = active_endpoint(state)?;
     let attachments = decode_attachments(&input)?;
@@ -121,7 +134,7 @@ fn send(state: &AppState, input: SendInput, sink: chat::Emit) -> IpcResult<RunSt
         &user_message_id,
         (options, input.mcp_servers),
         (provider.id, endpoint),
-        sink,
+        (sink, name_it.map(|events| (events, model))),
     )
 }
 
@@ -193,9 +206,12 @@ fn answer_again(
         &user_message_id,
         (options, input.mcp_servers),
         (provider.id, endpoint),
-        sink,
+        (sink, None),
     )
 }
+
+/// Who hears that the model named a new conversation, and with which model.
+type Naming = Option<(AppEvents, String)>;
 
 fn start(
     state: &AppState,
@@ -203,7 +219,7 @@ fn start(
     user_message_id: &str,
     (mut options, mcp_servers): (ChatOptions, Vec<String>),
     (provider_id, endpoint): (String, halley_responses::Endpoint),
-    sink: chat::Emit,
+    (sink, naming): (chat::Emit, Naming),
 ) -> IpcResult<RunStarted> {
     // The conversation's files are searched whenever one is ready at this
     // provider: knowledge the user gave is always in reach.
@@ -267,6 +283,7 @@ fn start(
     let history = state.history.clone();
     let client = state.client.clone();
     let runs_id = run_id.clone();
+    let conversation_id = prepared.conversation_id.clone();
     let runs = state.runs.clone();
     let supervisor = state.mcp.clone();
     let approvals = state.approvals.clone();
@@ -303,6 +320,8 @@ fn start(
         // message at once finds it already known.
         let outcome =
             chat::run_turn(&history, &client, &endpoint, &turn, cancel, sink.clone()).await;
+        let answered =
+            matches!(&outcome, Ok(o) if o.status == halley_core::history::MessageStatus::Complete);
         if let Err(error) = outcome {
             tracing::error!(%error, "a turn could not be saved");
             sink(RunUpdate::Finished {
@@ -317,6 +336,21 @@ fn start(
             });
         }
         runs.finish(&runs_id);
+        // After the turn is over: naming must hold neither its Stop nor its end.
+        if let (true, Some((events, model))) = (answered, naming) {
+            let named =
+                chat::name_conversation(&history, &client, &endpoint, &conversation_id, &model);
+            match Box::pin(named).await {
+                Ok(Some(title)) => {
+                    let _ = events.0.send(AppEvent::ConversationRenamed {
+                        conversation_id: conversation_id.clone(),
+                        title,
+                    });
+                }
+                Ok(None) => {}
+                Err(error) => tracing::warn!(%error, "the conversation could not be named"),
+            }
+        }
     });
 
     Ok(RunStarted {

@@ -25,9 +25,16 @@ pub enum AppEvent {
     /// Show this conversation (one the quick-ask window started).
     #[serde(rename_all = "camelCase")]
     OpenConversation { conversation_id: String },
+    /// The model named a new conversation after its first answer.
+    #[serde(rename_all = "camelCase")]
+    ConversationRenamed {
+        conversation_id: String,
+        title: String,
+    },
 }
 
 /// The main window's events, for as long as it follows them.
+#[derive(Clone)]
 pub struct AppEvents(pub broadcast::Sender<AppEvent>);
 
 impl Default for AppEvents {

@@ -44,9 +44,29 @@ export async function startRecorder(targetBaseUrl) {
   return {
     baseUrl: `http://127.0.0.1:${port}${target.pathname}`,
     requests,
-    /** JSON bodies of `POST …/responses`, in order. */
+    /**
+     * JSON bodies of `POST …/responses`, in order, without the request that
+     * names a new conversation after its first answer (chat::title): it is
+     * not a turn, and it comes whenever the model answers it.
+     */
     creates: () =>
-      requests.filter((r) => r.method === "POST" && /\/responses$/.test(r.path)).map((r) => r.body),
+      requests
+        .filter((r) => r.method === "POST" && /\/responses$/.test(r.path))
+        .map((r) => r.body)
+        .filter((body) => !isNaming(body)),
+    /** The naming requests that `creates` leaves out. */
+    namings: () =>
+      requests
+        .filter((r) => r.method === "POST" && /\/responses$/.test(r.path))
+        .map((r) => r.body)
+        .filter(isNaming),
     stop: () => new Promise((ok) => server.close(ok)),
   };
+}
+
+/** Whether a request body is the one that names a conversation (chat::title). */
+export function isNaming(body) {
+  return (
+    typeof body?.instructions === "string" && body.instructions.startsWith("Name this conversation")
+  );
 }

@@ -104,6 +104,9 @@ pub struct Settings {
     /// `None` (the default) holds no shortcut. Checked by the app, which
     /// knows which shortcuts the OS takes.
     pub quick_ask_shortcut: Option<String>,
+    /// Whether a new conversation is named by the model after its first
+    /// answer (one small request), instead of keeping its first words.
+    pub generated_titles: bool,
 }
 
 /// How many automatic backups Settings lets the user keep.
@@ -135,6 +138,7 @@ impl Default for Settings {
             long_answers: LongAnswers::Auto,
             long_answer_models: Vec::new(),
             quick_ask_shortcut: None,
+            generated_titles: true,
         }
     }
 }

@@ -3,4 +3,4 @@
 /**
  * What the tray or the quick-ask window asks the main window to do.
  */
-export type AppEvent = { "kind": "newChat" } | { "kind": "openConversation", conversationId: string, };
+export type AppEvent = { "kind": "newChat" } | { "kind": "openConversation", conversationId: string, } | { "kind": "conversationRenamed", conversationId: string, title: string, };

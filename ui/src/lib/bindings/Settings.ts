@@ -76,4 +76,9 @@ longAnswerModels: Array<string>,
  * `None` (the default) holds no shortcut. Checked by the app, which
  * knows which shortcuts the OS takes.
  */
-quickAskShortcut: string | null, };
+quickAskShortcut: string | null, 
+/**
+ * Whether a new conversation is named by the model after its first
+ * answer (one small request), instead of keeping its first words.
+ */
+generatedTitles: boolean, };

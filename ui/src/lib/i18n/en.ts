@@ -246,6 +246,8 @@ export const en = {
   "settings.quickAskShortcut": "Shortcut",
   "settings.quickAskHint":
     "Works while Halley runs, even when its window is hidden; the tray icon also has Quick ask.",
+  "settings.generatedTitles":
+    "Let the model name new conversations (one small request after the first answer)",
   "settings.longAnswers": "Long answers",
   "settings.longAnswersWhen": "Keep going at the provider if the connection drops",
   "settings.longAnswersAuto": "When it thinks hard (high effort), or for the models below",

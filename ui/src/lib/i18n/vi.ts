@@ -245,6 +245,8 @@ export const vi: Catalog = {
   "settings.quickAskShortcut": "Phím tắt",
   "settings.quickAskHint":
     "Hoạt động khi Halley đang chạy, kể cả khi cửa sổ bị ẩn; biểu tượng ở khay hệ thống cũng có Hỏi nhanh.",
+  "settings.generatedTitles":
+    "Để mô hình đặt tên cuộc trò chuyện mới (một yêu cầu nhỏ sau câu trả lời đầu tiên)",
   "settings.longAnswers": "Câu trả lời dài",
   "settings.longAnswersWhen": "Tiếp tục ở nhà cung cấp khi mất kết nối",
   "settings.longAnswersAuto": "Khi suy nghĩ kỹ (mức cao), hoặc với các mô hình bên dưới",

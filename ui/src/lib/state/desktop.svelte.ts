@@ -2,7 +2,7 @@
 // quick-ask window ask of it; the quick-ask window hands its conversation
 // over. Only this module talks to ipc about them.
 import { ipc } from "../ipc";
-import { newChat, openConversation, refreshConversations } from "./chat.svelte";
+import { chat, newChat, openConversation, refreshConversations } from "./chat.svelte";
 import { appMode } from "./mode.svelte";
 
 /** Whether this page is the quick-ask window (`index.html?view=quick`). */
@@ -13,7 +13,7 @@ export function isQuickAskWindow(search: string = location.search): boolean {
 /** The main window: start a chat or open a conversation when asked to. */
 export async function followAppEvents(onNewChat: () => void): Promise<void> {
   await ipc.watchApp((event) => {
-    appMode.current = "chat";
+    if (event.kind !== "conversationRenamed") appMode.current = "chat";
     switch (event.kind) {
       case "newChat":
         newChat();
@@ -21,6 +21,11 @@ export async function followAppEvents(onNewChat: () => void): Promise<void> {
         break;
       case "openConversation":
         void refreshConversations().then(() => openConversation(event.conversationId));
+        break;
+      case "conversationRenamed":
+        // The model named a new conversation after its first answer.
+        if (chat.current?.id === event.conversationId) chat.current.title = event.title;
+        void refreshConversations();
         break;
     }
   });

@@ -28,6 +28,7 @@ const defaults: Settings = {
   longAnswers: "auto",
   longAnswerModels: [],
   quickAskShortcut: null,
+  generatedTitles: true,
 };
 
 export const preferences = $state<Settings>({ ...defaults });

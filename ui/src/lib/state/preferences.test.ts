@@ -28,6 +28,7 @@ const stored: Settings = {
   longAnswers: "always",
   longAnswerModels: ["o3-pro"],
   quickAskShortcut: "Ctrl+Shift+Space",
+  generatedTitles: false,
 };
 
 afterEach(() => {

@@ -28,7 +28,7 @@ pub use request::{
 pub(crate) use run::usage_of;
 pub use run::{end_unsent, resume_turn, run_turn, Emit, Turn, TurnOutcome};
 pub use send::{prepare_regenerate, prepare_send, Outgoing, PreparedTurn};
-pub use title::title_from;
+pub use title::{clean_title, name_conversation, naming_request, title_from};
 pub use tools::{
     offer, ApprovalAnswer, Approvals, ToolStep, ToolStepStatus, TurnTools, MAX_TOOL_ROUNDS,
 };

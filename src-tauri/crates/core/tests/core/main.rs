@@ -15,6 +15,7 @@ mod keys;
 mod knowledge;
 mod large_pdf;
 mod migrations;
+mod naming;
 mod parts;
 mod playground;
 mod providers;

@@ -105,6 +105,7 @@ fn settings_round_trip_with_defaults() {
         long_answers: halley_core::settings::LongAnswers::Always,
         long_answer_models: vec!["o3-pro".into()],
         quick_ask_shortcut: Some("Ctrl+Shift+Space".into()),
+        generated_titles: false,
     };
     history.save_settings(&settings).expect("save");
     assert_eq!(
