@@ -29,7 +29,8 @@ export const dataEn = {
   "data.importing": "Importing…",
   "data.importHint":
     "In ChatGPT: Settings → Data controls → Export; unzip the file you get and pick conversations.json. Edited messages and regenerated answers come in as branches.",
-  "data.imported": "Imported {count} conversations ({messages} messages).",
+  "data.imported":
+    "Imported {count, plural, one {# conversation} other {# conversations}} ({messages, plural, one {# message} other {# messages}}).",
   "data.importedAlready": "{count} were already here and were left as they are.",
   "data.importedLeftOut": "Not in the file, so left out: {what}.",
   "data.leftOut.image": "images",

@@ -175,7 +175,7 @@ export const en = {
   "setup.apiKey": "API key",
   "setup.keepKey": "Keep the saved key (…{last4})",
   "setup.test": "Test",
-  "setup.testOk": "Connected: {count} models available.",
+  "setup.testOk": "Connected: {count, plural, one {# model} other {# models}} available.",
   "setup.testOkNoList": "Connected: the provider answered (it does not list its models).",
   "setup.testFailed": "Connection failed: {message}",
   "setup.cleartextWarning":

@@ -29,7 +29,36 @@ export function language(): Language {
 
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
   const template = LANGUAGES[current][key] ?? en[key];
-  return template.replace(/\{(\w+)\}/g, (match, name: string) =>
+  return fill(template, params, current);
+}
+
+/**
+ * `{name}` takes its param; `{name, plural, one {# file} other {# files}}`
+ * takes the form the language's plural rules pick for the number (`#` is
+ * the number). Vietnamese has one form, so its strings use plain `{name}`.
+ */
+export function fill(
+  template: string,
+  params: Record<string, string | number>,
+  lang: Language,
+): string {
+  const plurals = template.replace(
+    /\{(\w+), plural,((?:\s*(?:=\d+|zero|one|two|few|many|other) \{[^{}]*\})+)\s*\}/g,
+    (match, name: string, forms: string) => {
+      const value = params[name];
+      if (typeof value !== "number") return match;
+      const options = new Map<string, string>();
+      for (const [, form, text] of forms.matchAll(/(=\d+|\w+) \{([^{}]*)\}/g)) {
+        options.set(form!, text!);
+      }
+      const chosen =
+        options.get(`=${value}`) ??
+        options.get(new Intl.PluralRules(lang).select(value)) ??
+        options.get("other");
+      return chosen === undefined ? match : chosen.replaceAll("#", String(value));
+    },
+  );
+  return plurals.replace(/\{(\w+)\}/g, (match, name: string) =>
     name in params ? String(params[name]) : match,
   );
 }

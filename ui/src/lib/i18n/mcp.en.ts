@@ -11,7 +11,7 @@ export const mcpEn = {
   "mcp.importHint":
     "Paste the mcpServers config from Claude Desktop, Cursor or VS Code. Values of keys, tokens and passwords go to the keyring.",
   "mcp.importButton": "Import",
-  "mcp.imported": "Added {count} servers.",
+  "mcp.imported": "Added {count, plural, one {# server} other {# servers}}.",
   "mcp.importProblem": "{name}: {message}",
   "mcp.state.stopped": "Stopped",
   "mcp.state.starting": "Starting…",

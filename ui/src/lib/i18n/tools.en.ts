@@ -24,7 +24,8 @@ export const toolsEn = {
   "knowledge.error.key": "The provider refused the API key while uploading {name}.",
   "knowledge.error.other": "{name} could not be added: {detail}",
   "knowledge.removed": "{name} was removed and deleted at the provider.",
-  "knowledge.forgotten": "Deleted {count} uploaded file(s) at the provider.",
+  "knowledge.forgotten":
+    "Deleted {count, plural, one {# uploaded file} other {# uploaded files}} at the provider.",
   "knowledge.forgetFailed": "Some uploaded files could not be deleted at the provider: {list}",
   "knowledge.kept": "Its uploaded files were kept at the provider (Settings).",
   "knowledge.keepSetting": "Keep uploaded files at the provider when a conversation is deleted",
