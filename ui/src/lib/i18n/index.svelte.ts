@@ -47,14 +47,12 @@ export function fill(
     (match, name: string, forms: string) => {
       const value = params[name];
       if (typeof value !== "number") return match;
-      const options = new Map<string, string>();
+      const options: Record<string, string> = {};
       for (const [, form, text] of forms.matchAll(/(=\d+|\w+) \{([^{}]*)\}/g)) {
-        options.set(form!, text!);
+        options[form!] = text!;
       }
       const chosen =
-        options.get(`=${value}`) ??
-        options.get(new Intl.PluralRules(lang).select(value)) ??
-        options.get("other");
+        options[`=${value}`] ?? options[new Intl.PluralRules(lang).select(value)] ?? options.other;
       return chosen === undefined ? match : chosen.replaceAll("#", String(value));
     },
   );
