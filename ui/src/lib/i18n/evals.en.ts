@@ -83,6 +83,7 @@ export const evalsEn = {
   "ev.runError": "The run stopped: {error}",
   "ev.results": "Results",
   "ev.noResults": "No results yet.",
+  "ev.pickRun": "Start a run, or open one from the list, to see its results here.",
   "ev.failedOnly": "Failed only",
   "ev.disagree": "Variants disagree",
   "ev.shown": "{shown} of {total} rows",

@@ -87,6 +87,8 @@ export const evalsVi: Record<keyof typeof evalsEn, string> = {
   "ev.runError": "Lần chạy đã dừng: {error}",
   "ev.results": "Kết quả",
   "ev.noResults": "Chưa có kết quả.",
+  "ev.pickRun":
+    "Hãy bắt đầu một lần chạy, hoặc mở một lần chạy trong danh sách, để xem kết quả ở đây.",
   "ev.failedOnly": "Chỉ hàng không đạt",
   "ev.disagree": "Biến thể bất đồng",
   "ev.shown": "{shown} trên {total} hàng",

@@ -265,8 +265,9 @@ class Evals {
     if (p.status !== "running") {
       this.driven[p.runId] = false;
       void this.refreshRuns();
-    }
-    if (p.runId === this.openRunId) this.scheduleReload();
+      // The last word of a run: its table and aggregates are read now, whole.
+      if (p.runId === this.openRunId) void this.loadResults();
+    } else if (p.runId === this.openRunId) this.scheduleReload();
   };
 
   private reloadTimer: ReturnType<typeof setTimeout> | null = null;
