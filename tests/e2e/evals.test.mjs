@@ -272,4 +272,29 @@ test("a run of two preset versions survives a kill, resumes and ends with every 
   assert.ok(side.includes('"text"'), "echo-json's output");
   await expectAccessible(s2, "evals-results");
   await s2.screenshot(shot("evals-results"));
+
+  // In Vietnamese: the same screen, its words translated.
+  await click(s2, tid("mode-chat"));
+  await click(s2, tid("settings-button"));
+  await s2.waitFor(tid("language-select"));
+  await s2.execute(
+    `const el = document.querySelector('[data-testid="language-select"]');
+     el.value = "vi"; el.dispatchEvent(new Event("change", { bubbles: true })); return true;`,
+  );
+  await click(s2, tid("settings-close"));
+  await click(s2, tid("mode-evals"));
+  await click(s2, tid("ev-run-open"));
+  await s2.until(
+    async () => ((await text(s2, tid("ev-run-status"))) === "hoàn tất" ? true : null),
+    {
+      what: "the run's status in Vietnamese",
+    },
+  );
+  await s2.until(
+    async () => ((await text(s2, tid("ev-shown"))) === "20 trên 20 hàng" ? true : null),
+    {
+      what: "the table in Vietnamese",
+    },
+  );
+  await s2.screenshot(shot("evals-results-vi"));
 });

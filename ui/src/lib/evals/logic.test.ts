@@ -47,6 +47,16 @@ describe("results table", () => {
     expect(rows[1]!.cells.map((c) => c?.passed)).toEqual([true, false]);
   });
 
+  it("holds 10,000 rows of two variants, every row once", () => {
+    const many: RowResult[] = [];
+    for (let v = 0; v < 2; v++)
+      for (let p = 1; p <= 10_000; p++) many.push(result(v, p, v === 0 || p % 3 !== 0));
+    const table = buildTable(many, 2);
+    expect(table).toHaveLength(10_000);
+    expect(table[9_999]!.position).toBe(10_000);
+    expect(filterTable(table, { failedOnly: false, disagree: true })).toHaveLength(3_333);
+  });
+
   it("leaves a cell empty until its variant has a result", () => {
     const partial = buildTable([result(1, 3, true)], 2);
     expect(partial[0]!.cells[0]).toBeUndefined();

@@ -29,7 +29,6 @@ import {
   resultsJson,
   toBase64,
   type TableFilter,
-  type TableRow,
 } from "../evals/logic";
 import { showToast } from "./toasts.svelte";
 import type { DatasetProblem } from "../bindings/DatasetProblem";
@@ -145,15 +144,10 @@ class Evals {
   compareA = $state(0);
   compareB = $state(1);
 
-  get labels(): string[] {
-    return this.aggregates.map((a) => a.label);
-  }
-  get table(): TableRow[] {
-    return buildTable(this.results, Math.max(this.aggregates.length, 1));
-  }
-  get shown(): TableRow[] {
-    return filterTable(this.table, this.filter);
-  }
+  // Derived once per change, not per read: the table may hold 10,000 rows.
+  labels = $derived(this.aggregates.map((a) => a.label));
+  table = $derived(buildTable(this.results, Math.max(this.aggregates.length, 1)));
+  shown = $derived(filterTable(this.table, this.filter));
   get openRun(): EvalRunSummary | undefined {
     return this.runs.find((r) => r.id === this.openRunId);
   }
@@ -271,13 +265,16 @@ class Evals {
   };
 
   private reloadTimer: ReturnType<typeof setTimeout> | null = null;
-  /** Results are read again at most every 500 ms while a run goes on. */
+  /** Results are read again at most every 500 ms while a run goes on (3 s for a large run). */
   private scheduleReload(): void {
     if (this.reloadTimer) return;
-    this.reloadTimer = setTimeout(() => {
-      this.reloadTimer = null;
-      void this.loadResults();
-    }, 500);
+    this.reloadTimer = setTimeout(
+      () => {
+        this.reloadTimer = null;
+        void this.loadResults();
+      },
+      this.results.length > 2000 ? 3000 : 500,
+    );
   }
 
   async refreshRuns(): Promise<void> {
@@ -340,9 +337,12 @@ class Evals {
   }
 
   async resume(runId: string): Promise<void> {
+    // Pause shows only once the backend drives the run (a pause before would reach nothing).
+    delete this.progress[runId];
     try {
-      this.driven[runId] = true;
       await evalIpc.resume(runId, this.onProgress);
+      const last = this.progress[runId];
+      if (!last || last.status === "running") this.driven[runId] = true;
       await this.refreshRuns();
     } catch (error) {
       this.driven[runId] = false;
