@@ -6,7 +6,7 @@
 // results table ends complete with the aggregates shown.
 import { after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { appPids, freshDataDir, shot, startApp, startMock, test } from "./lib/harness.mjs";
@@ -19,6 +19,8 @@ after(async () => {
 });
 
 const dir = mkdtempSync(join(tmpdir(), "halley-evals-"));
+// Exported files land here (the app's Downloads folder otherwise).
+const exportDir = mkdtempSync(join(tmpdir(), "halley-evals-export-"));
 
 /** Text with N = 2 on every fourth row (the judge fails it), else 5. */
 function goodCsv() {
@@ -183,7 +185,11 @@ test("a run of two preset versions survives a kill, resumes and ends with every 
   for (const pid of pids) process.kill(pid, "SIGKILL");
   await first.stop().catch(() => {});
 
-  const second = await startApp({ dataDir, name: "evals-after" });
+  const second = await startApp({
+    dataDir,
+    name: "evals-after",
+    env: { HALLEY_EXPORT_DIR: exportDir },
+  });
   cleanups.push(() => second.stop());
   const s2 = second.session;
   await s2.waitFor(tid("new-chat"), { timeout: 20000 });
@@ -297,4 +303,28 @@ test("a run of two preset versions survives a kill, resumes and ends with every 
     },
   );
   await s2.screenshot(shot("evals-results-vi"));
+
+  // Export CSV: a header and one line per row and variant, every grader's verdict.
+  await click(s2, tid("ev-export-csv"));
+  const csvFile = await s2.until(
+    async () => readdirSync(exportDir).find((f) => f.endsWith(".csv")) ?? null,
+    { what: "the exported CSV" },
+  );
+  const lines = readFileSync(join(exportDir, csvFile), "utf8").trim().split("\r\n");
+  assert.equal(lines.length, 41, "a header and 40 results");
+  assert.ok(lines[0].includes("regex passed") && lines[0].includes("score"), lines[0]);
+  assert.ok(lines[1].startsWith("1,repeat v1,answered,true,"), lines[1]);
+
+  // Delete asks first, saying the runs go too; then the dataset and its run are gone.
+  await click(s2, tid("ev-dataset-delete"));
+  const ask = await (await s2.waitFor(tid("ev-delete-confirm"))).text();
+  assert.equal(ask, "Xóa", "the confirmation is in Vietnamese");
+  assert.ok((await text(s2, '[role="dialog"]')).includes("1 lần chạy"), "it says one run goes");
+  await click(s2, tid("ev-delete-confirm"));
+  await s2.until(async () => ((await count(s2, tid("ev-dataset"))) === 0 ? true : null), {
+    what: "the dataset deleted",
+  });
+  assert.deepEqual(await runs(s2), [], "its run went with it");
+  await s2.waitFor(tid("evals"));
+  assert.equal(await count(s2, tid("ev-results")), 0, "the deleted run's results are closed");
 });

@@ -15,7 +15,8 @@ export const evalsEn = {
   "ev.rows": "{rows} rows",
   "ev.export": "Export",
   "ev.delete": "Delete",
-  "ev.deleteAsk": "Delete the dataset {name} and all its versions? Runs on it keep their results.",
+  "ev.deleteAsk":
+    "Delete the dataset {name}, all its versions and its {runs} runs with their results? This cannot be undone.",
   "ev.cancel": "Cancel",
   "ev.problem.empty": "The file has no rows.",
   "ev.problem.unnamed": "Column {index} of the header has no name.",

@@ -18,7 +18,7 @@ export const evalsVi: Record<keyof typeof evalsEn, string> = {
   "ev.export": "Xuất",
   "ev.delete": "Xóa",
   "ev.deleteAsk":
-    "Xóa bộ dữ liệu {name} cùng mọi phiên bản của nó? Các lần chạy trên nó vẫn giữ kết quả.",
+    "Xóa bộ dữ liệu {name}, mọi phiên bản của nó và {runs} lần chạy trên nó cùng kết quả? Không thể hoàn tác.",
   "ev.cancel": "Hủy",
   "ev.problem.empty": "Tệp không có hàng nào.",
   "ev.problem.unnamed": "Cột {index} của tiêu đề không có tên.",

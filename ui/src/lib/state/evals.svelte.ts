@@ -245,6 +245,8 @@ class Evals {
     if (!d) return;
     try {
       await evalIpc.deleteDataset(d.id);
+      // Its runs go with it (the database cascades): the open one closes.
+      if (this.openRun?.datasetId === d.id) this.openRunId = null;
       await this.refresh();
     } catch (error) {
       this.fail(error);
