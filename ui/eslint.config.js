@@ -64,6 +64,7 @@ export default ts.config(
                 "instanceIpc",
                 "mcpIpc",
                 "assistantIpc",
+                "evalIpc",
               ],
               message: "Components call a state module (src/lib/state), which calls ipc.ts.",
             },

@@ -104,3 +104,27 @@ test("the assistant editor, a new chat with an assistant and its dialogs pass WC
   await expectAccessible(session, "conversation-instructions");
   await session.keys("\uE00C");
 });
+
+test("the Evaluations screen, a file's preview and a malformed file's problem pass WCAG 2 A/AA checks", async () => {
+  const { session } = app;
+  await (await session.find(tid("mode-evals"))).click();
+  await session.waitFor(tid("evals"));
+  await expectAccessible(session, "evals");
+  const choose = (text) =>
+    session.execute(
+      `const input = document.querySelector('[data-testid="ev-file"]');
+       const dt = new DataTransfer();
+       dt.items.add(new File([arguments[0]], "cases.csv", { type: "text/csv" }));
+       input.files = dt.files;
+       input.dispatchEvent(new Event("change", { bubbles: true }));
+       return true;`,
+      [text],
+    );
+  await choose("question,expected\nTwo plus two?,4\nCapital of France?,Paris\n");
+  await session.waitFor(tid("ev-preview"));
+  await expectAccessible(session, "evals-preview");
+  await choose("question,expected\nTwo plus two?\n");
+  await session.waitFor(tid("ev-problem"));
+  await expectAccessible(session, "evals-problem");
+  await (await session.find(tid("mode-chat"))).click();
+});

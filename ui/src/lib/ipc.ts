@@ -343,3 +343,50 @@ export const benchIpc = {
   mark: (mark: BenchMark) => call("bench_mark", { mark }),
   echo: (deltas: number) => call("bench_echo", { deltas }),
 };
+
+// ---- Evaluations -------------------------------------------------------------
+import type { DatasetFormat } from "./bindings/DatasetFormat";
+import type { EvalRunProgress } from "./bindings/EvalRunProgress";
+import type { EvalRunRequest } from "./bindings/EvalRunRequest";
+import type { HumanGrade } from "./bindings/HumanGrade";
+
+/** Datasets, runs (progress over a Channel), results, aggregates and human grades. */
+export const evalIpc = {
+  preview: (format: DatasetFormat, dataBase64: string) =>
+    call("eval_preview_dataset", { format, dataBase64 }),
+  importDataset: (
+    name: string,
+    format: DatasetFormat,
+    dataBase64: string,
+    expectedColumn: string | null,
+  ) => call("eval_import_dataset", { name, format, dataBase64, expectedColumn }),
+  datasets: () => call("eval_list_datasets"),
+  versions: (datasetId: string) => call("eval_dataset_versions", { datasetId }),
+  rows: (datasetId: string, version: number, offset: number, limit: number) =>
+    call("eval_dataset_rows", { datasetId, version, offset, limit }),
+  exportDataset: (datasetId: string, version: number, format: DatasetFormat) =>
+    call("eval_export_dataset", { datasetId, version, format }),
+  deleteDataset: (datasetId: string) => call("eval_delete_dataset", { datasetId }),
+  /** Starts a run; resolves with its id, `onProgress` told after every stored row. */
+  start: (request: EvalRunRequest, onProgress: (p: EvalRunProgress) => void) => {
+    const ch = new Channel<EvalRunProgress>();
+    ch.onmessage = onProgress;
+    return call("eval_start_run", { request, onProgress: ch });
+  },
+  resume: (runId: string, onProgress: (p: EvalRunProgress) => void) => {
+    const ch = new Channel<EvalRunProgress>();
+    ch.onmessage = onProgress;
+    return call("eval_resume_run", { runId, onProgress: ch });
+  },
+  pause: (runId: string) => call("eval_pause_run", { runId }),
+  cancel: (runId: string) => call("eval_cancel_run", { runId }),
+  runs: () => call("eval_list_runs"),
+  aggregates: (runId: string) => call("eval_run_aggregates", { runId }),
+  results: (runId: string, offset: number, limit: number) =>
+    call("eval_results", { runId, variant: null, offset, limit, withExchange: false }),
+  /** Writes text (CSV, JSON) to the export folder; resolves with the path. */
+  saveFile: (name: string, extension: string, dataBase64: string) =>
+    call("playground_save_image", { name, extension, dataBase64 }),
+  setHumanGrade: (runId: string, variant: number, position: number, grade: HumanGrade | null) =>
+    call("eval_set_human_grade", { runId, variant, position, grade }),
+};

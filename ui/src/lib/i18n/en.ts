@@ -6,6 +6,7 @@ import { toolsEn } from "./tools.en";
 import { updatesEn } from "./updates.en";
 import { dataEn } from "./data.en";
 import { assistantsEn } from "./assistants.en";
+import { evalsEn } from "./evals.en";
 
 export const en = {
   "app.name": "Halley",
@@ -309,6 +310,7 @@ export const en = {
   ...mcpEn,
   ...toolsEn,
   ...assistantsEn,
+  ...evalsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -5,6 +5,7 @@ import { toolsVi } from "./tools.vi";
 import { updatesVi } from "./updates.vi";
 import { dataVi } from "./data.vi";
 import { assistantsVi } from "./assistants.vi";
+import { evalsVi } from "./evals.vi";
 
 export const vi: Catalog = {
   "app.name": "Halley",
@@ -308,4 +309,5 @@ export const vi: Catalog = {
   ...mcpVi,
   ...toolsVi,
   ...assistantsVi,
+  ...evalsVi,
 };

@@ -1,4 +1,4 @@
-// Which of the two modes fills the window: the chat or the Playground.
-export type AppMode = "chat" | "playground";
+// Which of the modes fills the window: the chat, the Playground or Evaluations.
+export type AppMode = "chat" | "playground" | "evals";
 
 export const appMode = $state<{ current: AppMode }>({ current: "chat" });
