@@ -299,14 +299,40 @@ impl TestApp {
         self.call("get_conversation", json!({ "id": id }))
     }
 
-    /// The `POST /responses` requests the mock received, oldest first.
+    /// The `POST /responses` requests of turns the mock received, oldest
+    /// first: without the one naming a new conversation after its first
+    /// answer (`chat::title`), which is not a turn and comes when it comes.
     pub fn create_requests(&self) -> Vec<RecordedRequest> {
+        self.posts_to_responses()
+            .into_iter()
+            .filter(|r| !is_naming(r))
+            .collect()
+    }
+
+    /// The naming requests [`Self::create_requests`] leaves out.
+    pub fn naming_requests(&self) -> Vec<RecordedRequest> {
+        self.posts_to_responses()
+            .into_iter()
+            .filter(is_naming)
+            .collect()
+    }
+
+    fn posts_to_responses(&self) -> Vec<RecordedRequest> {
         self.mock
             .requests()
             .into_iter()
             .filter(|r| r.method == "POST" && r.path == "/v1/responses")
             .collect()
     }
+}
+
+/// Whether a request is the one naming a conversation (its instructions).
+fn is_naming(request: &RecordedRequest) -> bool {
+    request
+        .body
+        .as_ref()
+        .and_then(|b| b["instructions"].as_str())
+        .is_some_and(|i| i.starts_with("Name this conversation"))
 }
 
 impl Drop for TestApp {

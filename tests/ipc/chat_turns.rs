@@ -79,6 +79,12 @@ fn a_turn_streams_saves_and_chains() {
 
     let requests = app.create_requests();
     assert_eq!(requests.len(), 1, "one request per turn");
+    // The new conversation is named after its first answer, keeping nothing
+    // at the provider; the echo gives its first words back, so it stays.
+    let naming = wait_for(|| app.naming_requests().into_iter().next());
+    let body = naming.body.as_ref().expect("JSON");
+    assert_eq!(body["store"], false);
+    assert_eq!(body["input"], "Hello there, echo");
     assert_eq!(
         requests[0].header("authorization"),
         Some(format!("Bearer {key}").as_str()),
@@ -260,4 +266,15 @@ fn a_provider_that_refuses_chain_links_gets_the_branch_replayed() {
         5,
         "the whole branch is replayed: {body}"
     );
+}
+
+/// Polls `find` for up to five seconds (the naming request follows the turn).
+fn wait_for<T>(find: impl Fn() -> Option<T>) -> T {
+    for _ in 0..100 {
+        if let Some(found) = find() {
+            return found;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("not within five seconds")
 }

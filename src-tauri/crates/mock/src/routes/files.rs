@@ -124,14 +124,22 @@ pub(crate) async fn upload(State(app): State<Arc<AppState>>, mut form: Multipart
     json_response(StatusCode::OK, &object)
 }
 
+/// Said before the body's end: the connection closes after it (the rest of
+/// the body is never read), so the client must not send its next request
+/// on it — `Connection: close` says so, as a server refusing early does.
 fn too_large(limit: usize) -> Response {
-    ApiError::new(
+    let mut response = ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         "invalid_request_error",
         format!("File too large: the maximum file size is {limit} bytes."),
     )
     .with_code("file_too_large")
-    .into_response()
+    .into_response();
+    response.headers_mut().insert(
+        axum::http::header::CONNECTION,
+        axum::http::HeaderValue::from_static("close"),
+    );
+    response
 }
 
 pub(crate) async fn list(
