@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use rusqlite::{params, OptionalExtension};
 
-use super::{new_id, now_ms, History};
+use super::{next_version, now_ms, History, Versioned};
 use crate::eval::{
     dataset::{self, DatasetFormat, Table},
     DatasetSummary, DatasetVersionInfo, EvalRunStatus, EvalRunSummary, Grade, HumanGrade,
@@ -60,35 +60,7 @@ impl History {
         let columns = json_of(&table.columns)?;
         let now = now_ms();
         self.write(|tx| {
-            let existing: Option<String> = tx
-                .query_row(
-                    "SELECT id FROM eval_datasets WHERE name = ?1",
-                    params![name],
-                    |row| row.get(0),
-                )
-                .optional()?;
-            let id = match existing {
-                Some(id) => {
-                    tx.execute(
-                        "UPDATE eval_datasets SET updated_at = ?2 WHERE id = ?1",
-                        params![id, now],
-                    )?;
-                    id
-                }
-                None => {
-                    let id = new_id();
-                    tx.execute(
-                        "INSERT INTO eval_datasets (id, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
-                        params![id, name, now],
-                    )?;
-                    id
-                }
-            };
-            let version: u32 = tx.query_row(
-                "SELECT COALESCE(MAX(version), 0) + 1 FROM eval_dataset_versions WHERE dataset_id = ?1",
-                params![id],
-                |row| row.get(0),
-            )?;
+            let (id, version) = next_version(tx, Versioned::Dataset, name, now)?;
             tx.execute(
                 "INSERT INTO eval_dataset_versions (dataset_id, version, columns, expected_column, row_count, format, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

@@ -21,6 +21,7 @@ mod schema;
 mod search;
 mod types;
 mod usage;
+mod versioned;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -49,6 +50,7 @@ pub use purge::UNDO_WINDOW;
 pub use search::{bound_query, fts_query, BoundedQuery, MAX_QUERY_CHARS, MAX_QUERY_TERMS};
 pub use types::*;
 pub use usage::DailyUsage;
+pub(crate) use versioned::{next_version, Versioned};
 
 pub struct History {
     writer: Mutex<Connection>,

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use ts_rs::TS;
 
-use crate::history::{new_id, now_ms};
+use crate::history::{next_version, now_ms, Versioned};
 use crate::{Error, History};
 
 /// The `format` field of an exported preset file.
@@ -45,35 +45,7 @@ impl History {
             .map_err(|e| Error::InvalidInput(format!("the preset state is not JSON: {e}")))?;
         let now = now_ms();
         self.write(|tx| {
-            let existing: Option<String> = tx
-                .query_row(
-                    "SELECT id FROM playground_presets WHERE name = ?1",
-                    params![name],
-                    |row| row.get(0),
-                )
-                .optional()?;
-            let id = match existing {
-                Some(id) => {
-                    tx.execute(
-                        "UPDATE playground_presets SET updated_at = ?2 WHERE id = ?1",
-                        params![id, now],
-                    )?;
-                    id
-                }
-                None => {
-                    let id = new_id();
-                    tx.execute(
-                        "INSERT INTO playground_presets (id, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
-                        params![id, name, now],
-                    )?;
-                    id
-                }
-            };
-            let version: u32 = tx.query_row(
-                "SELECT COALESCE(MAX(version), 0) + 1 FROM playground_preset_versions WHERE preset_id = ?1",
-                params![id],
-                |row| row.get(0),
-            )?;
+            let (id, version) = next_version(tx, Versioned::Preset, name, now)?;
             tx.execute(
                 "INSERT INTO playground_preset_versions (preset_id, version, state, created_at) VALUES (?1, ?2, ?3, ?4)",
                 params![id, version, state, now],
