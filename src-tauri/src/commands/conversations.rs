@@ -73,6 +73,12 @@ pub fn conversation_view(state: &AppState, tree: ConversationTree) -> IpcResult<
             message_view(message, cost)
         })
         .collect();
+    // Naming the conversation was paid for too; it is not an answer, so an
+    // unpriced one adds its tokens (in `usage`) but nothing to the count.
+    for (model, spent) in state.history.side_request_usage(&tree.conversation.id)? {
+        cost_usd += halley_core::pricing::answer_cost(&prices, provider, Some(&model), &spent)
+            .unwrap_or(0.0);
+    }
     Ok(ConversationView {
         cost_usd,
         unpriced_answers,

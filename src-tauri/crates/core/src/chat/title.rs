@@ -7,7 +7,7 @@ const MAX_CHARS: usize = 48;
 
 use halley_responses::{Client, CreateResponse, Endpoint, Nullable};
 
-use crate::history::Role;
+use crate::history::{Role, SideRequest};
 use crate::words::{Language, Word};
 use crate::{Error, History};
 
@@ -77,7 +77,18 @@ pub async fn name_conversation(
         .create(endpoint, &naming_request(model, &first.text))
         .await
     {
-        Ok(response) => response.output_text(),
+        Ok(response) => {
+            // Paid for like a turn: counted in the usage view.
+            if let Some(usage) = response.usage.get() {
+                history.record_side_request(
+                    conversation_id,
+                    SideRequest::Naming,
+                    model,
+                    super::run::usage_of(usage),
+                )?;
+            }
+            response.output_text()
+        }
         Err(error) => {
             tracing::info!(%error, "the conversation keeps its first words as its title");
             return Ok(None);

@@ -173,6 +173,15 @@ const TABLES: &[Table] = &[
         count: Some(|c| &mut c.message_files),
     },
     Table {
+        // What naming a conversation cost; one row per purpose, so merging
+        // the same backup twice adds nothing.
+        name: "side_requests",
+        merge_skips: &[],
+        filter: "WHERE conversation_id IN (SELECT id FROM main.conversations)",
+        order: "",
+        count: None,
+    },
+    Table {
         name: "knowledge_files",
         merge_skips: &[],
         filter: "WHERE conversation_id IN (SELECT id FROM main.conversations)",

@@ -290,14 +290,19 @@ impl History {
         self.read(|conn| load_tree(conn, id))
     }
 
-    /// Tokens used by every message of the conversation, all branches.
+    /// Tokens used by every message of the conversation, all branches, and
+    /// by the requests made for it beside its turns (naming it).
     pub fn conversation_usage(&self, id: &str) -> Result<Usage, Error> {
         self.read(|conn| {
             load_conversation(conn, id)?;
             Ok(conn.query_row(
                 "SELECT COALESCE(SUM(input_tokens), 0), COALESCE(SUM(cached_tokens), 0),
                         COALESCE(SUM(output_tokens), 0), COALESCE(SUM(reasoning_tokens), 0)
-                 FROM messages WHERE conversation_id = ?1",
+                 FROM (SELECT input_tokens, cached_tokens, output_tokens, reasoning_tokens
+                       FROM messages WHERE conversation_id = ?1
+                       UNION ALL
+                       SELECT input_tokens, cached_tokens, output_tokens, reasoning_tokens
+                       FROM side_requests WHERE conversation_id = ?1)",
                 [id],
                 |row| usage_at(row, 0),
             )?)

@@ -49,7 +49,7 @@ pub use message_files::MessageFileData;
 pub use purge::UNDO_WINDOW;
 pub use search::{bound_query, fts_query, BoundedQuery, MAX_QUERY_CHARS, MAX_QUERY_TERMS};
 pub use types::*;
-pub use usage::DailyUsage;
+pub use usage::{DailyUsage, SideRequest};
 pub(crate) use versioned::{next_version, Versioned};
 
 pub struct History {

@@ -309,6 +309,23 @@ CREATE TABLE eval_results (
     PRIMARY KEY (run_id, variant, position)
 ) WITHOUT ROWID;
 "#,
+    r#"
+-- Requests made for a conversation that are not its turns — the one that
+-- names it (halley_core::chat::title) — kept for what they cost: their
+-- tokens count in the usage view and in the conversation's total. One per
+-- purpose, so a backup restored twice adds nothing.
+CREATE TABLE side_requests (
+    conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    purpose TEXT NOT NULL CHECK (purpose IN ('naming')),
+    model TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    input_tokens INTEGER NOT NULL DEFAULT 0,
+    cached_tokens INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0,
+    reasoning_tokens INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (conversation_id, purpose)
+) WITHOUT ROWID;
+"#,
 ];
 
 /// Brings the schema up to date in one transaction, refusing a database

@@ -1,9 +1,26 @@
 //! Tokens spent per day, provider and model: what the usage view prices.
+//! Answers carry their own tokens; the requests a conversation needs beside
+//! its turns (naming it) are kept in `side_requests` and counted with them.
 
-use rusqlite::Row;
+use rusqlite::{params, Row};
 
-use super::{History, Usage};
+use super::{now_ms, History, Usage};
 use crate::Error;
+
+/// Why a request was made for a conversation that is not one of its turns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SideRequest {
+    /// The request that names a new conversation after its first answer.
+    Naming,
+}
+
+impl SideRequest {
+    fn as_str(self) -> &'static str {
+        match self {
+            SideRequest::Naming => "naming",
+        }
+    }
+}
 
 /// The four token columns starting at `first` (input, cached, output,
 /// reasoning), as stored or summed; a value out of range is clamped.
@@ -37,15 +54,25 @@ impl History {
     /// they were paid for.
     pub fn daily_usage(&self, since_ms: f64) -> Result<Vec<DailyUsage>, Error> {
         self.read(|conn| {
+            // Side requests add their tokens to the day and model, not to
+            // the count of answers.
             let mut statement = conn.prepare(
-                "SELECT date(m.created_at / 1000, 'unixepoch', 'localtime') AS day,
-                        c.provider_id, m.model,
-                        SUM(m.input_tokens), SUM(m.cached_tokens),
-                        SUM(m.output_tokens), SUM(m.reasoning_tokens), COUNT(*)
-                 FROM messages m JOIN conversations c ON c.id = m.conversation_id
-                 WHERE m.role = 'assistant' AND m.created_at >= ?1
-                   AND m.input_tokens + m.output_tokens > 0
-                 GROUP BY day, c.provider_id, m.model
+                "SELECT date(spent.created_at / 1000, 'unixepoch', 'localtime') AS day,
+                        c.provider_id, spent.model,
+                        SUM(spent.input_tokens), SUM(spent.cached_tokens),
+                        SUM(spent.output_tokens), SUM(spent.reasoning_tokens),
+                        SUM(spent.answer)
+                 FROM (SELECT conversation_id, created_at, model, input_tokens, cached_tokens,
+                              output_tokens, reasoning_tokens, 1 AS answer
+                       FROM messages WHERE role = 'assistant'
+                       UNION ALL
+                       SELECT conversation_id, created_at, model, input_tokens, cached_tokens,
+                              output_tokens, reasoning_tokens, 0 AS answer
+                       FROM side_requests) spent
+                 JOIN conversations c ON c.id = spent.conversation_id
+                 WHERE spent.created_at >= ?1
+                   AND spent.input_tokens + spent.output_tokens > 0
+                 GROUP BY day, c.provider_id, spent.model
                  ORDER BY day",
             )?;
             let rows = statement.query_map([since_ms], |row| {
@@ -56,6 +83,49 @@ impl History {
                     usage: usage_at(row, 3)?,
                     answers: row.get::<_, i64>(7)?.clamp(0, u32::MAX as i64) as u32,
                 })
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    /// Keeps what a side request for `conversation_id` spent (one per
+    /// purpose: a second replaces the first).
+    pub fn record_side_request(
+        &self,
+        conversation_id: &str,
+        purpose: SideRequest,
+        model: &str,
+        usage: Usage,
+    ) -> Result<(), Error> {
+        self.write(|conn| {
+            conn.execute(
+                "INSERT OR REPLACE INTO side_requests (conversation_id, purpose, model, created_at,
+                     input_tokens, cached_tokens, output_tokens, reasoning_tokens)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    conversation_id,
+                    purpose.as_str(),
+                    model,
+                    now_ms(),
+                    usage.input_tokens,
+                    usage.cached_tokens,
+                    usage.output_tokens,
+                    usage.reasoning_tokens
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// What the side requests of `conversation_id` spent, with their models.
+    pub fn side_request_usage(&self, conversation_id: &str) -> Result<Vec<(String, Usage)>, Error> {
+        self.read(|conn| {
+            let mut statement = conn.prepare_cached(
+                "SELECT model, input_tokens, cached_tokens, output_tokens, reasoning_tokens
+                 FROM side_requests WHERE conversation_id = ?1 ORDER BY created_at",
+            )?;
+            let rows = statement.query_map([conversation_id], |row| {
+                Ok((row.get(0)?, usage_at(row, 1)?))
             })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })

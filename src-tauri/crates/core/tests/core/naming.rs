@@ -59,6 +59,26 @@ async fn the_model_names_a_new_conversation_unless_the_user_renamed_it() {
         .expect("names");
     assert_eq!(got.as_deref(), Some("The capital of France is Paris"));
     assert_eq!(title(&named), "The capital of France is Paris");
+    // What naming cost counts with the conversation and in the usage view,
+    // on the naming model, but not as an answer.
+    let spent = history.conversation_usage(&named).expect("usage");
+    assert!(
+        spent.input_tokens > 0 && spent.output_tokens > 0,
+        "the naming request's tokens count: {spent:?}"
+    );
+    let days = history.daily_usage(0.0).expect("days");
+    let naming: Vec<_> = days
+        .iter()
+        .filter(|d| d.model.as_deref() == Some("case:pydai-text-json"))
+        .collect();
+    assert_eq!(naming.len(), 1, "one day, one model: {days:?}");
+    assert_eq!(naming[0].usage, spent);
+    assert_eq!(naming[0].answers, 0, "naming is not an answer");
+    assert_eq!(
+        history.side_request_usage(&named).expect("side requests"),
+        vec![("case:pydai-text-json".to_owned(), spent)],
+        "priced with its own model"
+    );
 
     // Renamed by the user: it stays.
     let renamed = ask("another question");
@@ -84,6 +104,11 @@ async fn the_model_names_a_new_conversation_unless_the_user_renamed_it() {
         .expect("runs");
     assert_eq!(got, None);
     assert_eq!(title(&failed), "a third question");
+    assert_eq!(
+        history.conversation_usage(&failed).expect("usage"),
+        halley_core::history::Usage::default(),
+        "a failed naming request cost nothing"
+    );
 
     // A server that repeats its input gives the first words back: no change.
     let echoed = ask("just echo this");
