@@ -33,10 +33,10 @@ log "Linux packages in $((SECONDS - step)) s"
 
 log "Windows: halley.exe for $WINDOWS_TARGET (cold: about 20 minutes on 2 cores)"
 step=$SECONDS
-cargo build --locked --release --target "$WINDOWS_TARGET" --features custom-protocol --bin halley
+cargo build --locked --release --target "$WINDOWS_TARGET" --features custom-protocol --bin halley --bin halley-cli
 built="target/$WINDOWS_TARGET/release"
 mkdir -p "$OUT/windows"
-cp "$built/halley.exe" "$built/WebView2Loader.dll" "$OUT/windows/"
+cp "$built/halley.exe" "$built/halley-cli.exe" "$built/WebView2Loader.dll" "$OUT/windows/"
 log "Windows build in $((SECONDS - step)) s"
 
 log "Windows: setup .exe (makensis)"

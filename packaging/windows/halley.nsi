@@ -3,7 +3,7 @@
 ; the package registries at build time, so it cannot build offline.
 ; See docs/release.md.
 ;
-; makensis -DVERSION=0.1.0 -DSRCDIR=<folder with halley.exe and
+; makensis -DVERSION=0.1.0 -DSRCDIR=<folder with halley.exe, halley-cli.exe and
 ;   WebView2Loader.dll> -DOUTFILE=<setup.exe> -DICON=<icon.ico>
 ;   -DLICENSE=<LICENSE> halley.nsi
 ;
@@ -139,6 +139,9 @@ Section "Halley" SecMain
   SetOutPath "$INSTDIR"
   ; A running copy would keep halley.exe locked; an update replaces it.
   File "${SRCDIR}\halley.exe"
+  ; The command line (halley eval / ask) as a console program: halley.exe
+  ; is a GUI program, which Windows gives no standard output.
+  File "${SRCDIR}\halley-cli.exe"
   File "${SRCDIR}\WebView2Loader.dll"
   WriteUninstaller "$INSTDIR\uninstall.exe"
 
@@ -164,6 +167,7 @@ SectionEnd
 ; user's and stay.
 Section "Uninstall"
   Delete "$INSTDIR\halley.exe"
+  Delete "$INSTDIR\halley-cli.exe"
   Delete "$INSTDIR\WebView2Loader.dll"
   Delete "$INSTDIR\uninstall.exe"
   RMDir "$INSTDIR"

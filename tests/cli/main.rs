@@ -80,7 +80,16 @@ fn folder(base_url: &str) -> Folder {
 }
 
 fn halley(data_dir: &Path, args: &[&str]) -> Output {
-    let output = Command::new(env!("CARGO_BIN_EXE_halley"))
+    program(env!("CARGO_BIN_EXE_halley"), data_dir, args)
+}
+
+/// The console binary Windows users run (the same command line).
+fn halley_cli(data_dir: &Path, args: &[&str]) -> Output {
+    program(env!("CARGO_BIN_EXE_halley-cli"), data_dir, args)
+}
+
+fn program(binary: &str, data_dir: &Path, args: &[&str]) -> Output {
+    let output = Command::new(binary)
         .args(args)
         .env("HALLEY_DATA_DIR", data_dir)
         .current_dir(data_dir)
@@ -339,6 +348,19 @@ async fn ask_streams_the_answer_to_stdout() {
     };
     assert_eq!(asked.status.code(), Some(0), "{}", stderr(&asked));
     assert_eq!(stdout(&asked), "hello from the shell\n");
+    let console = {
+        let dir = dir.clone();
+        tokio::task::spawn_blocking(move || {
+            halley_cli(
+                &dir,
+                &["ask", "and from the console one", "--model", "echo"],
+            )
+        })
+        .await
+        .expect("ran")
+    };
+    assert_eq!(console.status.code(), Some(0), "{}", stderr(&console));
+    assert_eq!(stdout(&console), "and from the console one\n");
     let with_preset = tokio::task::spawn_blocking(move || {
         halley(&dir, &["ask", "ignored?", "--preset", "repeat"])
     })
@@ -356,7 +378,7 @@ async fn ask_streams_the_answer_to_stdout() {
         .iter()
         .filter(|r| r.path == "/v1/responses")
         .count();
-    assert_eq!(sent, 1, "the refused ask sent nothing");
+    assert_eq!(sent, 2, "the refused ask sent nothing");
 }
 
 #[test]
@@ -387,4 +409,18 @@ fn usage_and_setup_errors_exit_with_2() {
     let help = halley(empty.path(), &["eval", "run", "--help"]);
     assert_eq!(help.status.code(), Some(0));
     assert!(stdout(&help).contains("--threshold"));
+    let console_help = halley_cli(empty.path(), &["eval", "run", "--help"]);
+    assert_eq!(console_help.status.code(), Some(0));
+    assert!(
+        stdout(&console_help).contains("Usage: halley-cli eval run"),
+        "{}",
+        stdout(&console_help)
+    );
+    let bare = halley_cli(empty.path(), &[]);
+    assert_eq!(
+        bare.status.code(),
+        Some(2),
+        "no subcommand is a usage error"
+    );
+    assert!(stderr(&bare).contains("Usage: halley-cli <COMMAND>"));
 }

@@ -27,6 +27,7 @@ else
   src="$WINE_SCRATCH/src"
   mkdir -p "$src"
   head -c 300000 /dev/urandom >"$src/halley.exe"
+  head -c 200000 /dev/urandom >"$src/halley-cli.exe"
   head -c 150000 /dev/urandom >"$src/WebView2Loader.dll"
   setup="$WINE_SCRATCH/Halley_test_x64-setup.exe"
   version="$(sed -n 's/^  "version": "\(.*\)",$/\1/p' tauri.conf.json)"
@@ -46,10 +47,17 @@ wine "$setup" /S
 wineserver -w
 profile="$(wine_profile)"
 installed="$profile/AppData/Local/Halley"
-for file in halley.exe WebView2Loader.dll; do
+for file in halley.exe halley-cli.exe WebView2Loader.dll; do
   cmp -s "$src/$file" "$installed/$file" || fail "$file is not installed as built (looked in $installed)"
 done
-check "halley.exe and WebView2Loader.dll installed byte for byte in %LOCALAPPDATA%\\Halley"
+check "halley.exe, halley-cli.exe and WebView2Loader.dll installed byte for byte in %LOCALAPPDATA%\\Halley"
+if [ $# -ge 2 ]; then
+  # The real console program prints to the terminal (a GUI halley.exe could not).
+  printed="$(wine "$installed/halley-cli.exe" --version 2>/dev/null | tr -d '\r')"
+  [ "$printed" = "halley-cli $(sed -n 's/^  "version": "\(.*\)",$/\1/p' tauri.conf.json)" ] ||
+    fail "halley-cli.exe --version printed: $printed"
+  check "halley-cli.exe prints its version to the console"
+fi
 [ -f "$installed/uninstall.exe" ] || fail "no uninstaller"
 check "uninstall.exe written"
 start_menu="$profile/AppData/Roaming/Microsoft/Windows/Start Menu/Programs/Halley.lnk"
@@ -70,7 +78,7 @@ echo "conversations" >"$history/history.sqlite3"
 
 wine "$installed/uninstall.exe" /S
 wineserver -w
-for left in "$installed/halley.exe" "$installed/WebView2Loader.dll" "$start_menu" "$HOME/Halley.lnk"; do
+for left in "$installed/halley.exe" "$installed/halley-cli.exe" "$installed/WebView2Loader.dll" "$start_menu" "$HOME/Halley.lnk"; do
   [ ! -e "$left" ] || fail "the uninstaller left $left"
 done
 if wine reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\Halley' >/dev/null 2>&1; then

@@ -1,5 +1,6 @@
 //! The command line: `halley eval …` and `halley ask …`, subcommands of the
-//! one `halley` binary. `main` asks [`dispatch`] first; when the first
+//! `halley` binary, and the same in the console binary `halley-cli` (for
+//! Windows, see [`console`]). `main` asks [`dispatch`] first; when the first
 //! argument is one of these subcommands the command runs and the process
 //! exits before Tauri starts, so no window opens and the single-instance
 //! plugin (which would hand the arguments to a running app) never runs.
@@ -29,8 +30,6 @@ mod setup;
 
 use std::ffi::OsString;
 
-use clap::Parser;
-
 /// How the command ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
@@ -51,11 +50,27 @@ pub fn dispatch() -> Option<i32> {
     if !SUBCOMMANDS.contains(&first) {
         return None;
     }
-    Some(run(args) as i32)
+    Some(run("halley", args) as i32)
 }
 
-fn run(args: Vec<OsString>) -> Exit {
-    let parsed = match args::Cli::try_parse_from(args) {
+/// The `halley-cli` binary: the same command line in a console program.
+/// A Windows release `halley.exe` is a GUI program (no console window when
+/// the app starts), and Windows gives a GUI program no standard output, so
+/// `halley eval …` typed in a terminal would print nothing there; the
+/// installer puts `halley-cli.exe` beside it. Without a subcommand it
+/// prints its help.
+pub fn console() -> i32 {
+    run("halley-cli", std::env::args_os().collect()) as i32
+}
+
+fn run(program: &'static str, args: Vec<OsString>) -> Exit {
+    use clap::{CommandFactory, FromArgMatches};
+    let parsed = match args::Cli::command()
+        .name(program)
+        .bin_name(program)
+        .try_get_matches_from(args)
+        .and_then(|matches| args::Cli::from_arg_matches(&matches))
+    {
         Ok(parsed) => parsed,
         Err(error) => {
             // `--help` and `--version` are answers, not errors.
@@ -74,7 +89,7 @@ fn run(args: Vec<OsString>) -> Exit {
     {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("halley: could not start: {error}");
+            eprintln!("{program}: could not start: {error}");
             return Exit::Usage;
         }
     };
@@ -87,7 +102,7 @@ fn run(args: Vec<OsString>) -> Exit {
     match outcome {
         Ok(exit) => exit,
         Err(error) => {
-            eprintln!("halley: {error}");
+            eprintln!("{program}: {error}");
             Exit::Usage
         }
     }
