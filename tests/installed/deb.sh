@@ -71,11 +71,12 @@ check "Section net; Description with a long text (${#description} characters)"
 files="$(dpkg-deb -c "$deb" | awk '{print $NF}' | sed 's|^\./|/|; s|^\([^/]\)|/\1|')"
 has() { grep -qxF "$1" <<<"$files" || fail "the package lacks $1"; }
 has /usr/bin/halley
+has /usr/bin/halley-cli
 has /usr/share/applications/Halley.desktop
 has /usr/share/doc/halley/copyright
 for size in 32 64 128 256 512; do has "/usr/share/icons/hicolor/${size}x${size}/apps/halley.png"; done
 if grep -q '@2' <<<"$files"; then fail "a non-standard hicolor folder: $(grep '@2' <<<"$files")"; fi
-check "binary, desktop entry, hicolor icons 32..512 and no @2 folder"
+check "binaries (halley, halley-cli), desktop entry, hicolor icons 32..512 and no @2 folder"
 
 # --- install, as a user would; a previous run may have left it installed ---
 if dpkg-query -W -f='${Status}' halley 2>/dev/null | grep -q "install ok installed"; then
