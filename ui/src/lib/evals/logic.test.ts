@@ -11,6 +11,7 @@ import {
   resumable,
   formatOf,
   toBase64,
+  toggledGrade,
 } from "./logic";
 
 function result(variant: number, position: number, passed: boolean, output = "ok"): RowResult {
@@ -115,6 +116,19 @@ describe("results as CSV", () => {
   it("writes the human grade", () => {
     const r = { ...result(0, 1, true), humanGrade: { kind: "thumb" as const, value: false } };
     expect(resultsCsv([r], ["A"]).trim().endsWith(",down")).toBe(true);
+    const starred = { ...result(0, 1, true), humanGrade: { kind: "stars" as const, value: 4 } };
+    expect(resultsCsv([starred], ["A"]).trim().endsWith(",4 stars")).toBe(true);
+  });
+});
+
+describe("human grades", () => {
+  it("sets, changes, and clears on picking the same grade again", () => {
+    const three = { kind: "stars" as const, value: 3 };
+    expect(toggledGrade(null, three)).toEqual(three);
+    expect(toggledGrade({ kind: "stars", value: 5 }, three)).toEqual(three);
+    expect(toggledGrade(three, { kind: "stars", value: 3 })).toBeNull();
+    expect(toggledGrade({ kind: "thumb", value: true }, three)).toEqual(three);
+    expect(toggledGrade({ kind: "thumb", value: true }, { kind: "thumb", value: true })).toBeNull();
   });
 });
 

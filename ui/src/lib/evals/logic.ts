@@ -4,6 +4,7 @@
 
 import type { DatasetProblem } from "../bindings/DatasetProblem";
 import type { EvalRunStatus } from "../bindings/EvalRunStatus";
+import type { HumanGrade } from "../bindings/HumanGrade";
 import type { RowResult } from "../bindings/RowResult";
 import type { MessageKey } from "../i18n/en";
 
@@ -80,6 +81,12 @@ function humanText(r: RowResult): string {
   const g = r.humanGrade;
   if (!g) return "";
   return g.kind === "thumb" ? (g.value ? "up" : "down") : `${g.value} stars`;
+}
+
+/** The human grade after the user picks `next`: picking the grade a row
+ *  already has clears it (one click undoes a mis-click, thumbs and stars alike). */
+export function toggledGrade(current: HumanGrade | null, next: HumanGrade): HumanGrade | null {
+  return current?.kind === next.kind && current.value === next.value ? null : next;
 }
 
 /** The grader names of a run's results, in first-seen order. */

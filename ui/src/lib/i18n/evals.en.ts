@@ -95,6 +95,8 @@ export const evalsEn = {
   "ev.gradingError": "could not grade",
   "ev.thumbUp": "Good answer",
   "ev.thumbDown": "Bad answer",
+  "ev.stars": "Stars",
+  "ev.starsN": "{n} of 5 stars",
   "ev.compare": "Side by side",
   "ev.compareRow": "Compare row {row}",
   "ev.close": "Close",

@@ -99,6 +99,8 @@ export const evalsVi: Record<keyof typeof evalsEn, string> = {
   "ev.gradingError": "không chấm được",
   "ev.thumbUp": "Câu trả lời tốt",
   "ev.thumbDown": "Câu trả lời kém",
+  "ev.stars": "Số sao",
+  "ev.starsN": "{n} trên 5 sao",
   "ev.compare": "Đặt cạnh nhau",
   "ev.compareRow": "So sánh hàng {row}",
   "ev.close": "Đóng",

@@ -28,8 +28,10 @@ import {
   resultsCsv,
   resultsJson,
   toBase64,
+  toggledGrade,
   type TableFilter,
 } from "../evals/logic";
+import type { HumanGrade } from "../bindings/HumanGrade";
 import { showToast } from "./toasts.svelte";
 import type { DatasetProblem } from "../bindings/DatasetProblem";
 
@@ -389,11 +391,11 @@ class Evals {
     }
   }
 
-  async setThumb(r: RowResult, value: boolean): Promise<void> {
+  /** Gives, changes or (picking the same again) clears a row's human grade. */
+  async setHumanGrade(r: RowResult, next: HumanGrade): Promise<void> {
     const runId = this.openRunId;
     if (!runId) return;
-    const same = r.humanGrade?.kind === "thumb" && r.humanGrade.value === value;
-    const grade = same ? null : ({ kind: "thumb", value } as const);
+    const grade = toggledGrade(r.humanGrade, next);
     try {
       await evalIpc.setHumanGrade(runId, r.variant, r.position, grade);
       this.results = this.results.map((x) =>
