@@ -269,6 +269,27 @@ test("a run of two preset versions survives a kill, resumes and ends with every 
     },
     { what: "the thumb stored" },
   );
+  // Four stars replace the thumb: a row has one human grade.
+  const fourStars = `[data-testid="ev-row"][data-position="${position}"] ${tid("ev-star")}[data-value="4"]`;
+  await click(s2, fourStars);
+  await s2.until(
+    async () => {
+      const r = await s2.execute(
+        "return window.__TAURI_INTERNALS__.invoke('eval_results', { runId: arguments[0], variant: 0, offset: arguments[1], limit: 1, withExchange: false })",
+        [done.id, position - 1],
+      );
+      const grade = r[0]?.humanGrade;
+      return grade?.kind === "stars" && grade.value === 4 ? true : null;
+    },
+    { what: "the stars stored" },
+  );
+  assert.equal(
+    await s2.execute(`return document.querySelector(arguments[0]).getAttribute("aria-pressed");`, [
+      fourStars,
+    ]),
+    "true",
+    "the given grade shows as pressed",
+  );
 
   // Side by side: that row's two outputs.
   await click(s2, `[data-testid="ev-row"][data-position="${position}"] button.pos`);
