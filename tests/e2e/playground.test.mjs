@@ -464,6 +464,34 @@ test("compare runs two variants side by side with timings and usage", async () =
   await click(session, tid("pg-compare-toggle"));
 });
 
+test("the answer is added to the input messages and the next run carries it", async () => {
+  const { session } = app;
+  await freshForm(session, "first turn");
+  await runAndWait(session);
+  await click(session, tid("pg-add-answer"));
+  // The echo's answer as the assistant's, then a new, empty user message.
+  await session.until(async () => (await texts(session, tid("pg-message-role"))).length === 3, {
+    what: "two messages added",
+  });
+  const roles = await session.execute(
+    `return [...document.querySelectorAll('[data-testid="pg-message-role"]')].map((e) => e.value);`,
+  );
+  assert.deepEqual(roles, ["user", "assistant", "user"]);
+  await setValue(session, tid("pg-message-text"), "second turn", 2);
+  await runAndWait(session);
+  const sent = recorder.creates().at(-1);
+  const said = sent.input.map((m) => [
+    m.role,
+    typeof m.content === "string" ? m.content : m.content.map((c) => c.text).join(""),
+  ]);
+  assert.deepEqual(said, [
+    ["user", "first turn"],
+    ["assistant", "first turn"],
+    ["user", "second turn"],
+  ]);
+  await session.screenshot(shot("playground-add-answer"));
+});
+
 test("presets save versions, diff them, load and export", async () => {
   const { session } = app;
   await freshForm(session, "preset");

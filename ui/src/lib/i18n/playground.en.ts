@@ -19,6 +19,9 @@ export const playgroundEn = {
   "pg.instructionsHint": "System/developer message inserted before the input.",
   "pg.input": "Input messages",
   "pg.addMessage": "Message",
+  "pg.addAnswer": "Add to messages",
+  "pg.addAnswerHint":
+    "Adds this answer to the input messages as the assistant's, with a new user message after it",
   "pg.addPart": "Text part",
   "pg.removeMessage": "Remove message",
   "pg.removePart": "Remove part",

@@ -21,6 +21,9 @@ export const playgroundVi: Record<keyof typeof playgroundEn, string> = {
   "pg.instructionsHint": "Thông điệp hệ thống/nhà phát triển đặt trước đầu vào.",
   "pg.input": "Tin nhắn đầu vào",
   "pg.addMessage": "Tin nhắn",
+  "pg.addAnswer": "Thêm vào tin nhắn",
+  "pg.addAnswerHint":
+    "Thêm câu trả lời này vào tin nhắn đầu vào dưới vai trò trợ lý, kèm một tin nhắn người dùng mới phía sau",
   "pg.addPart": "Đoạn văn bản",
   "pg.removeMessage": "Xoá tin nhắn",
   "pg.removePart": "Xoá đoạn",

@@ -221,3 +221,11 @@ export function applyUpdate(cards: OutputCard[], update: Record<string, unknown>
       break;
   }
 }
+
+/** The text of a run's answer: its message items' text, in order. */
+export function answerText(cards: readonly OutputCard[]): string {
+  return cards
+    .filter((c) => c.type === "message" && c.text !== "")
+    .map((c) => c.text)
+    .join("\n\n");
+}

@@ -13,7 +13,7 @@ import {
 } from "../ipc";
 import { autoReplyOutputs, maxAutoRounds } from "./canned";
 import { approvalResponse, pendingApprovals, type PendingApproval } from "./approvals";
-import { applyUpdate, cardsFromResponse, type OutputCard } from "./output";
+import { answerText, applyUpdate, cardsFromResponse, type OutputCard } from "./output";
 import {
   buildRequest,
   followUpRequest,
@@ -23,7 +23,7 @@ import {
   type JsonObject,
   type PendingCall,
 } from "./request";
-import { completeForm, defaultForm, type PlaygroundForm } from "./state";
+import { completeForm, defaultForm, withAnswer, type PlaygroundForm } from "./state";
 import { answerLocalCall, localFunctionTools, localMcp, localToolNamed } from "./local-mcp.svelte";
 import { loadToolPolicies, policyOf, setToolPolicy } from "../state/mcp.svelte";
 import type { TimedEvent } from "./timeline";
@@ -98,6 +98,16 @@ class Playground {
 
   reset(): void {
     this.form = defaultForm(this.form.model);
+  }
+
+  /** The last answer's text, once the run is over ("" while it runs or when it has none). */
+  get answer(): string {
+    return this.running ? "" : answerText(this.cards);
+  }
+
+  /** Adds the last answer to the input messages, to go on with the conversation. */
+  addAnswerToInput(): void {
+    this.form.messages = withAnswer(this.form.messages, this.answer);
   }
 
   /** Replaces the form (a preset loaded). */

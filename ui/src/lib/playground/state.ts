@@ -194,6 +194,17 @@ export function newMessage(role: InputRole = "user", text = ""): InputMessage {
   return { id: rowId(), role, parts: [text], attachments: [] };
 }
 
+/**
+ * The input after a run's answer is added to it: the answer as an assistant
+ * message, then an empty user message to write the next turn in (the
+ * conversation goes on by hand, as in the OpenAI Playground). Unchanged
+ * when the answer has no text.
+ */
+export function withAnswer(messages: InputMessage[], answer: string): InputMessage[] {
+  if (answer.trim() === "") return messages;
+  return [...messages, newMessage("assistant", answer), newMessage("user", "")];
+}
+
 export function newFunction(): FunctionDef {
   return {
     id: rowId(),
