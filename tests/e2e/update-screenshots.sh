@@ -20,7 +20,7 @@ shots=(
   your-data-restore-confirm your-data-chatgpt-branches your-data-refused-vi
   assistant-editor assistant-editor-vi assistant-starters assistant-chat assistant-chat-vi
   evals-new-run evals-progress evals-results evals-results-vi
-  chat-long-answer-picked-up quick-ask shortcut-sheet settings-long-answers
+  chat-long-answer-picked-up quick-ask shortcut-sheet settings-long-answers playground-add-answer
 )
 for shot in "${shots[@]}"; do
   [ -f "$from/$shot.png" ] || { echo "missing $from/$shot.png: run the e2e tests first" >&2; exit 1; }
